@@ -1,0 +1,91 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** A merchant: a Stripe account that installed the App, or the one self-hosted account. */
+export interface Account {
+  accountId: string;
+  livemode: boolean;
+  source: 'app' | 'self_hosted';
+  status: 'installed' | 'uninstalled';
+  installedAt: Date;
+  uninstalledAt: Date | null;
+}
+
+const accountSchema = new Schema(
+  {
+    accountId: { type: String, required: true },
+    livemode: { type: Boolean, required: true },
+    source: { type: String, required: true, enum: ['app', 'self_hosted'] },
+    status: { type: String, required: true, enum: ['installed', 'uninstalled'] },
+    installedAt: { type: Date, required: true },
+    uninstalledAt: { type: Date, default: null },
+  },
+  { collection: 'accounts', versionKey: false, timestamps: true },
+);
+// Test-mode and live-mode installs of one Stripe account are separate merchants' worth of data.
+accountSchema.index({ accountId: 1, livemode: 1 }, { unique: true });
+
+export interface AccountStore {
+  find(accountId: string, livemode: boolean): Promise<Account | null>;
+  /** Creates the account on its first event; an existing account is left as it is. */
+  ensure(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<Account>;
+  markInstalled(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<void>;
+  markUninstalled(accountId: string, livemode: boolean, at: Date): Promise<void>;
+}
+
+export function createAccountStore(connection: Connection): AccountStore {
+  const accounts: Model<Account> =
+    (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1 };
+
+  return {
+    async find(accountId, livemode) {
+      return accounts.findOne({ accountId, livemode }, project).lean<Account>();
+    },
+    async ensure(accountId, livemode, source, at) {
+      try {
+        // No projection here: FerretDB's findAndModify does not take one.
+        const found = await accounts.findOneAndUpdate(
+          { accountId, livemode },
+          { $setOnInsert: { accountId, livemode, source, status: 'installed', installedAt: at, uninstalledAt: null } },
+          { upsert: true, new: true },
+        ).lean<Account>();
+        return toAccount(found!);
+      } catch (error) {
+        // Two first events racing: the loser reads what the winner inserted.
+        if ((error as { code?: number }).code !== 11000) throw error;
+        return (await accounts.findOne({ accountId, livemode }, project).lean<Account>())!;
+      }
+    },
+    async markInstalled(accountId, livemode, source, at) {
+      await upsertIgnoringRace(() =>
+        accounts.updateOne(
+          { accountId, livemode },
+          { $set: { status: 'installed', uninstalledAt: null, installedAt: at }, $setOnInsert: { accountId, livemode, source } },
+          { upsert: true },
+        ),
+      );
+    },
+    async markUninstalled(accountId, livemode, at) {
+      await upsertIgnoringRace(() =>
+        accounts.updateOne(
+          { accountId, livemode },
+          { $set: { status: 'uninstalled', uninstalledAt: at }, $setOnInsert: { accountId, livemode, source: 'app', installedAt: at } },
+          { upsert: true },
+        ),
+      );
+    },
+  };
+}
+
+function toAccount(doc: Account): Account {
+  return { accountId: doc.accountId, livemode: doc.livemode, source: doc.source, status: doc.status, installedAt: doc.installedAt, uninstalledAt: doc.uninstalledAt };
+}
+
+async function upsertIgnoringRace(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    await write();
+  }
+}

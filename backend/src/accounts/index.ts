@@ -1,0 +1,1 @@
+export { createAccountStore, type Account, type AccountStore } from './accountStore';

@@ -1,0 +1,12 @@
+export { createStripeClient, STRIPE_API_VERSION } from './stripeClient';
+export { verifyStripeEvent, SIGNATURE_TOLERANCE_SECONDS, type StripeEventEnvelope, type SignatureCheck } from './webhookSignature';
+export {
+  translateStripeEvent,
+  invoiceLinkInPayload,
+  objectIdOf,
+  isHandledEventType,
+  HANDLED_EVENT_TYPES,
+  type HandledEventType,
+  type InvoiceLink,
+} from './eventTranslation';
+export { createPaymentLookup, type PaymentLookup } from './paymentLookup';

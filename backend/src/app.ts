@@ -1,0 +1,29 @@
+import Koa from 'koa';
+import type { Container } from './container';
+import { errorMiddleware } from './errors';
+import { createHealthRoutes } from './health';
+import { createStripeWebhookRoutes } from './webhooks';
+
+/** Builds the Koa application from the container. Never listens: main.ts and tests do. */
+export function createApp(deps: Container): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.use(errorMiddleware(deps.logger));
+
+  const routers = [
+    createHealthRoutes({ connection: deps.connection, clock: deps.clock }),
+    createStripeWebhookRoutes({
+      webhookSecret: deps.config.stripe.webhookSecret,
+      selfHostedAccountId: deps.config.stripe.selfHostedAccountId,
+      events: deps.stripeEvents,
+      processor: deps.stripeEventProcessor,
+      clock: deps.clock,
+      instanceId: deps.instanceId,
+    }),
+  ];
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is validated once at boot;
+ * a bad value stops start-up with one line per problem, naming the variable.
+ */
+
+const role = z.enum(['web', 'worker', 'all']);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const settingsSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  MONGODB_URI: optionalText.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
+  DATA_DIR: z.string().default('./data'),
+  STRIPE_SECRET_KEY: optionalText.pipe(
+    z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a secret (sk_) or restricted (rk_) key').optional(),
+  ),
+  STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().startsWith('whsec_', 'must start with whsec_').optional()),
+  STRIPE_APP_SECRET: optionalText.pipe(z.string().startsWith('absec_', 'must start with absec_').optional()),
+  STRIPE_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  STRIPE_ACCOUNT_ID: z
+    .string()
+    .regex(/^acct_[A-Za-z0-9_]+$/, 'must look like acct_...')
+    .default('acct_self_hosted'),
+  ROLE: role.default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Role = z.infer<typeof role>;
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly publicUrl: string;
+  /** Unset means: start the embedded dev database with data under dataDir. */
+  readonly mongodbUri: string | undefined;
+  readonly dataDir: string;
+  readonly role: Role;
+  readonly logLevel: string;
+  readonly shutdownGraceMs: number;
+  readonly stripe: {
+    readonly secretKey: string | undefined;
+    readonly webhookSecret: string;
+    readonly appSecret: string | undefined;
+    readonly apiBase: string | undefined;
+    readonly selfHostedAccountId: string;
+  };
+}
+
+/** A development-only webhook secret, so a fresh checkout accepts locally signed events. */
+export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_local_development_only';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`),
+    );
+  }
+  const settings = parsed.data;
+  const problems: string[] = [];
+  if (settings.NODE_ENV === 'production') {
+    // Production never falls back to the embedded stand-ins or development secrets.
+    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL'] as const) {
+      if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: settings.NODE_ENV,
+    port: settings.PORT,
+    publicUrl: settings.PUBLIC_URL ?? `http://127.0.0.1:${settings.PORT}`,
+    mongodbUri: settings.MONGODB_URI,
+    dataDir: settings.DATA_DIR,
+    role: settings.ROLE,
+    logLevel: settings.LOG_LEVEL,
+    shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
+    stripe: Object.freeze({
+      secretKey: settings.STRIPE_SECRET_KEY,
+      webhookSecret: settings.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_WEBHOOK_SECRET,
+      appSecret: settings.STRIPE_APP_SECRET,
+      apiBase: settings.STRIPE_API_BASE,
+      selfHostedAccountId: settings.STRIPE_ACCOUNT_ID,
+    }),
+  });
+}

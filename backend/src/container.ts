@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Connection } from 'mongoose';
+import { createAccountStore, type AccountStore } from './accounts';
+import { createPaymentLookup, createStripeClient } from './adapters/stripe';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createCaseStore, createRecoveryService, type CaseStore, type RecoveryService } from './recovery';
+import { createWorker, listRecurringJobs, type Worker } from './scheduler';
+import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
+
+/** Everything the app and the worker need, built in one place. */
+export interface Container {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  connection: Connection;
+  instanceId: string;
+  accounts: AccountStore;
+  cases: CaseStore;
+  recovery: RecoveryService;
+  stripeEvents: StripeEventStore;
+  stripeEventProcessor: StripeEventProcessor;
+  worker: Worker;
+}
+
+export function createContainer(options: { config: Config; logger: Logger; connection: Connection; clock?: Clock }): Container {
+  const { config, logger, connection } = options;
+  const clock = options.clock ?? systemClock;
+  // Lease owner name: unique per process so two instances never mistake each other's leases.
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+  const accounts = createAccountStore(connection);
+  const cases = createCaseStore(connection);
+  const stripeEvents = createStripeEventStore(connection);
+  const recovery = createRecoveryService({ cases, logger });
+  const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase }) : null;
+  const stripeEventProcessor = createStripeEventProcessor({
+    events: stripeEvents,
+    accounts,
+    recovery,
+    paymentLookup: stripe ? createPaymentLookup(stripe) : null,
+    logger,
+    clock,
+    instanceId,
+  });
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor }), logger);
+
+  return { config, logger, clock, connection, instanceId, accounts, cases, recovery, stripeEvents, stripeEventProcessor, worker };
+}
+
+/** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  await Promise.all(Object.values(connection.models).map((model) => model.init()));
+}

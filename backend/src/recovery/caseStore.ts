@@ -1,0 +1,103 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { NewRecoveryCase } from './caseTransitions';
+import type { RecoveryCase } from './recoveryCase';
+
+/** The recoveryCases collection. Every query names accountId; writes are guarded by revision. */
+
+const timelineEntrySchema = new Schema(
+  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String },
+  { _id: false },
+);
+
+const caseSchema = new Schema(
+  {
+    accountId: { type: String, required: true },
+    livemode: { type: Boolean, required: true },
+    caseKey: { type: String, required: true },
+    target: { type: Schema.Types.Mixed, required: true },
+    stripeCustomerId: { type: String, default: null },
+    customerEmail: { type: String, default: null },
+    subscriptionId: { type: String, default: null },
+    amountMinor: { type: Number, required: true },
+    currency: { type: String, required: true },
+    status: { type: String, required: true, enum: ['active', 'recovered', 'exhausted', 'canceled', 'churned'] },
+    outcome: { type: Schema.Types.Mixed, default: null },
+    decline: { type: Schema.Types.Mixed, default: null },
+    card: { type: Schema.Types.Mixed, default: null },
+    needsCustomerAction: { type: Boolean, default: false },
+    stripeAttemptCount: { type: Number, default: 0 },
+    failureCount: { type: Number, default: 0 },
+    nextStripeRetryAt: { type: Date, default: null },
+    openedAt: { type: Date, required: true },
+    lastFailedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+    paymentMethodChangedAt: { type: Date, default: null },
+    appliedEventIds: { type: [String], default: [] },
+    timeline: { type: [timelineEntrySchema], default: [] },
+    revision: { type: Number, required: true, default: 0 },
+  },
+  { collection: 'recoveryCases', versionKey: false, minimize: false, timestamps: true },
+);
+caseSchema.index({ accountId: 1, caseKey: 1 }, { unique: true });
+caseSchema.index({ accountId: 1, status: 1, stripeCustomerId: 1 });
+caseSchema.index({ accountId: 1, status: 1, subscriptionId: 1 });
+
+type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
+
+export interface CaseStore {
+  findByKey(accountId: string, caseKey: string): Promise<RecoveryCase | null>;
+  findById(accountId: string, id: string): Promise<RecoveryCase | null>;
+  listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
+  listByAccount(accountId: string, limit: number): Promise<RecoveryCase[]>;
+  /** Inserts a new case; returns null when another writer created it first. */
+  insert(newCase: NewRecoveryCase): Promise<RecoveryCase | null>;
+  /** Saves a changed case if nobody else changed it since it was read; false on a conflict. */
+  replaceIfUnchanged(changed: RecoveryCase): Promise<boolean>;
+}
+
+export function createCaseStore(connection: Connection): CaseStore {
+  const cases: Model<CaseDocument> =
+    (connection.models.RecoveryCase as Model<CaseDocument> | undefined) ?? connection.model<CaseDocument>('RecoveryCase', caseSchema);
+
+  return {
+    async findByKey(accountId, caseKey) {
+      return toCase(await cases.findOne({ accountId, caseKey }).lean());
+    },
+    async findById(accountId, id) {
+      if (!/^[a-f0-9]{24}$/i.test(id)) return null;
+      return toCase(await cases.findOne({ accountId, _id: id }).lean());
+    },
+    async listActive(accountId, by) {
+      const filter = { accountId, status: 'active', ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
+      const found = await cases.find(filter).limit(1000).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async listByAccount(accountId, limit) {
+      const found = await cases.find({ accountId }).sort({ openedAt: -1 }).limit(limit).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async insert(newCase) {
+      try {
+        const created = await cases.create({ ...newCase, revision: 0 });
+        return toCase(created.toObject());
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return null;
+        throw error;
+      }
+    },
+    async replaceIfUnchanged(changed) {
+      const { id, revision, ...fields } = changed;
+      const result = await cases.updateOne(
+        { accountId: changed.accountId, _id: id, revision },
+        { $set: { ...fields, revision: revision + 1 } },
+      );
+      return result.matchedCount === 1;
+    },
+  };
+}
+
+function toCase(doc: (CaseDocument & { createdAt?: Date; updatedAt?: Date }) | null): RecoveryCase | null {
+  if (!doc) return null;
+  const { _id, createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = doc;
+  return { ...rest, id: String(_id) } as RecoveryCase;
+}

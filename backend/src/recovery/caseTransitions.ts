@@ -1,0 +1,232 @@
+import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
+import { formatAmount } from './money';
+import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
+
+/**
+ * The case state machine: active → recovered | exhausted | canceled | churned.
+ * Pure: every function takes the current case and a fact and returns a
+ * decision as data. Decisions are idempotent (an applied event id changes
+ * nothing) and order-tolerant (stale facts never overwrite newer ones, a
+ * payment always wins, closed cases do not reopen on a late failure).
+ */
+
+export type NewRecoveryCase = Omit<RecoveryCase, 'id' | 'revision'>;
+
+export type CaseDecision =
+  | { kind: 'open'; case: NewRecoveryCase }
+  | { kind: 'update'; case: RecoveryCase }
+  | { kind: 'ignore'; reason: string };
+
+/** How many applied event ids a case remembers; older duplicates are caught by the event store's unique id. */
+export const APPLIED_EVENT_MEMORY = 100;
+
+/** Stripe's own retry is credited when the payment lands this close to the time Stripe scheduled it. */
+export const STRIPE_RETRY_ATTRIBUTION_WINDOW_MS = 60 * 60 * 1000;
+
+export interface Tenant {
+  accountId: string;
+  livemode: boolean;
+}
+
+/**
+ * Decides what a fact about one invoice or payment does to its case.
+ * `alreadySettled` says the target was paid, voided or written off before
+ * (known from earlier events), so a late failure opens nothing.
+ */
+export function decideCaseFact(
+  current: RecoveryCase | null,
+  fact: CaseFact,
+  tenant: Tenant,
+  alreadySettled: boolean,
+): CaseDecision {
+  if (current === null) {
+    if (fact.kind !== 'payment_failed') return { kind: 'ignore', reason: `${fact.kind} for a payment with no recovery case` };
+    if (alreadySettled) return { kind: 'ignore', reason: 'payment already settled before this failure arrived' };
+    return { kind: 'open', case: openCase(fact, tenant) };
+  }
+  if (current.appliedEventIds.includes(fact.eventId)) return { kind: 'ignore', reason: 'event already applied' };
+
+  switch (fact.kind) {
+    case 'payment_failed':
+      return recordFailure(current, fact);
+    case 'payment_succeeded':
+      return recordPayment(current, fact);
+    case 'invoice_voided':
+      return stopIfActive(current, fact.eventId, fact.occurredAt, 'canceled', 'invoice_voided', 'Invoice voided: recovery stopped.');
+    case 'marked_uncollectible':
+      return stopIfActive(current, fact.eventId, fact.occurredAt, 'canceled', 'marked_uncollectible', 'Invoice marked uncollectible: recovery stopped.');
+  }
+}
+
+/** Decides what a subscription, customer or install fact does to one of the account's cases. */
+export function decideGroupFact(current: RecoveryCase, fact: CaseGroupFact): CaseDecision {
+  if (current.appliedEventIds.includes(fact.eventId)) return { kind: 'ignore', reason: 'event already applied' };
+  switch (fact.kind) {
+    case 'subscription_canceled':
+      return stopIfActive(current, fact.eventId, fact.occurredAt, 'churned', 'subscription_canceled', 'Subscription canceled: the customer churned.');
+    case 'app_uninstalled':
+      return stopIfActive(current, fact.eventId, fact.occurredAt, 'canceled', 'app_uninstalled', 'App uninstalled: recovery stopped.');
+    case 'app_installed':
+      return { kind: 'ignore', reason: 'installs do not change cases' };
+    case 'subscription_changed':
+      if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
+      if (fact.previousStatus === null || fact.previousStatus === fact.status) return { kind: 'ignore', reason: 'subscription status unchanged' };
+      return {
+        kind: 'update',
+        case: withEntry(current, fact.eventId, {
+          at: fact.occurredAt,
+          kind: 'subscription_changed',
+          summary: `Subscription went from ${fact.previousStatus} to ${fact.status}.`,
+        }),
+      };
+    case 'payment_method_changed': {
+      if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
+      const changedAt = latest(current.paymentMethodChangedAt, fact.occurredAt);
+      return {
+        kind: 'update',
+        case: withEntry({ ...current, paymentMethodChangedAt: changedAt }, fact.eventId, {
+          at: fact.occurredAt,
+          kind: 'payment_method_changed',
+          summary: `Customer's payment method changed (${fact.source.replaceAll('_', ' ')}).`,
+        }),
+      };
+    }
+  }
+}
+
+/**
+ * Credits a recovery to whoever brought the money back:
+ * out-of-band → merchant; a new card since the last failure → card update;
+ * Stripe's next scheduled attempt (±1 h) → Stripe's retry; otherwise the customer paid.
+ * Example: failed 1 May, Stripe retry planned 4 May 10:00, paid 4 May 10:02 → stripe_retry.
+ */
+export function attributeRecovery(current: RecoveryCase, fact: PaymentSucceededFact): RecoveredBy {
+  if (fact.paidOutOfBand) return 'merchant';
+  if (current.paymentMethodChangedAt && current.paymentMethodChangedAt >= current.lastFailedAt) return 'card_update';
+  if (
+    current.nextStripeRetryAt &&
+    Math.abs(fact.occurredAt.getTime() - current.nextStripeRetryAt.getTime()) <= STRIPE_RETRY_ATTRIBUTION_WINDOW_MS
+  ) {
+    return 'stripe_retry';
+  }
+  return 'customer_payment';
+}
+
+function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
+  const amount = formatAmount(fact.amountMinor, fact.currency);
+  return {
+    accountId: tenant.accountId,
+    livemode: tenant.livemode,
+    caseKey: caseKeyOf(fact.target),
+    target: fact.target,
+    stripeCustomerId: fact.stripeCustomerId,
+    customerEmail: fact.customerEmail,
+    subscriptionId: fact.subscriptionId,
+    amountMinor: fact.amountMinor,
+    currency: fact.currency,
+    status: 'active',
+    outcome: null,
+    decline: fact.decline,
+    card: fact.card,
+    needsCustomerAction: fact.needsCustomerAction,
+    stripeAttemptCount: fact.stripeAttemptCount ?? 1,
+    failureCount: 1,
+    nextStripeRetryAt: fact.nextStripeRetryAt,
+    openedAt: fact.occurredAt,
+    lastFailedAt: fact.occurredAt,
+    closedAt: null,
+    paymentMethodChangedAt: null,
+    appliedEventIds: [fact.eventId],
+    timeline: [
+      { at: fact.occurredAt, kind: 'case_opened', summary: `Payment of ${amount} failed${describeDecline(fact)}: recovery started.`, eventId: fact.eventId },
+    ],
+  };
+}
+
+function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDecision {
+  if (current.status === 'recovered' || current.status === 'canceled' || current.status === 'churned') {
+    return { kind: 'ignore', reason: `late failure for a ${current.status} case` };
+  }
+  // Facts can arrive out of order: only the newest failure describes the card's current state.
+  const isNewest = fact.occurredAt >= current.lastFailedAt;
+  const next: RecoveryCase = {
+    ...current,
+    failureCount: current.failureCount + 1,
+    stripeAttemptCount: Math.max(current.stripeAttemptCount, fact.stripeAttemptCount ?? 0),
+    lastFailedAt: isNewest ? fact.occurredAt : current.lastFailedAt,
+    decline: isNewest ? (fact.decline ?? current.decline) : (current.decline ?? fact.decline),
+    card: isNewest ? (fact.card ?? current.card) : (current.card ?? fact.card),
+    needsCustomerAction: isNewest ? fact.needsCustomerAction || (fact.decline === null && current.needsCustomerAction) : current.needsCustomerAction,
+    nextStripeRetryAt: isNewest ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
+    stripeCustomerId: current.stripeCustomerId ?? fact.stripeCustomerId,
+    customerEmail: current.customerEmail ?? fact.customerEmail,
+    subscriptionId: current.subscriptionId ?? fact.subscriptionId,
+  };
+  return {
+    kind: 'update',
+    case: withEntry(next, fact.eventId, {
+      at: fact.occurredAt,
+      kind: fact.needsCustomerAction ? 'payment_action_required' : 'payment_failed',
+      summary: fact.needsCustomerAction
+        ? 'Payment needs the customer to confirm it (authentication required).'
+        : `Payment attempt failed${describeDecline(fact)}.`,
+    }),
+  };
+}
+
+function recordPayment(current: RecoveryCase, fact: PaymentSucceededFact): CaseDecision {
+  if (current.status === 'recovered') return { kind: 'ignore', reason: 'case already recovered' };
+  const recoveredBy = attributeRecovery(current, fact);
+  const next: RecoveryCase = {
+    ...current,
+    status: 'recovered',
+    outcome: { status: 'recovered', recoveredBy, at: fact.occurredAt },
+    closedAt: fact.occurredAt,
+    stripeAttemptCount: Math.max(current.stripeAttemptCount, fact.stripeAttemptCount ?? 0),
+  };
+  return {
+    kind: 'update',
+    case: withEntry(next, fact.eventId, {
+      at: fact.occurredAt,
+      kind: 'payment_succeeded',
+      summary: `Paid: ${formatAmount(current.amountMinor, current.currency)} recovered (${recoveredBy.replaceAll('_', ' ')}).`,
+    }),
+  };
+}
+
+function stopIfActive(
+  current: RecoveryCase,
+  eventId: string,
+  at: Date,
+  status: 'canceled' | 'churned',
+  reason: StopReason,
+  summary: string,
+): CaseDecision {
+  if (current.status !== 'active') return { kind: 'ignore', reason: `case is already ${current.status}` };
+  const kind: TimelineEntry['kind'] =
+    reason === 'invoice_voided' ? 'invoice_voided'
+    : reason === 'marked_uncollectible' ? 'marked_uncollectible'
+    : reason === 'app_uninstalled' ? 'app_uninstalled'
+    : 'subscription_canceled';
+  return {
+    kind: 'update',
+    case: withEntry({ ...current, status, outcome: { status, reason, at }, closedAt: at }, eventId, { at, kind, summary }),
+  };
+}
+
+function withEntry(current: RecoveryCase, eventId: string, entry: Omit<TimelineEntry, 'eventId'>): RecoveryCase {
+  return {
+    ...current,
+    appliedEventIds: [...current.appliedEventIds, eventId].slice(-APPLIED_EVENT_MEMORY),
+    timeline: [...current.timeline, { ...entry, eventId }],
+  };
+}
+
+function describeDecline(fact: PaymentFailedFact): string {
+  const reason = fact.decline?.declineCode ?? fact.decline?.code;
+  return reason ? ` (${reason})` : '';
+}
+
+function latest(a: Date | null, b: Date): Date {
+  return a && a > b ? a : b;
+}

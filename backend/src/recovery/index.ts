@@ -1,0 +1,7 @@
+export type { BillingFact, CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
+export { isCaseFact } from './billingFacts';
+export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type Tenant } from './caseTransitions';
+export { createCaseStore, type CaseStore } from './caseStore';
+export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
+export { formatAmount } from './money';
+export * from './recoveryCase';

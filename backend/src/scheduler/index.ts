@@ -1,0 +1,2 @@
+export { listRecurringJobs, type RecurringJob } from './recurringJobs';
+export { createWorker, type Worker } from './worker';

@@ -1,0 +1,24 @@
+import type { StripeEventProcessor } from '../webhooks';
+
+/** A piece of work the worker role repeats. Each run claims what is due in the database. */
+export interface RecurringJob {
+  name: string;
+  /** Pause between runs when the last run found nothing to do. */
+  idleDelayMs: number;
+  /** Does one batch; returns how many items it took (a full batch means: run again at once). */
+  run(): Promise<number>;
+}
+
+export const STRIPE_EVENT_BATCH = 100;
+
+/** Every recurring job, listed once. */
+export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor }): RecurringJob[] {
+  return [
+    {
+      // Events whose handler crashed or failed (database down, Stripe unreachable) are retried here.
+      name: 'retry-pending-stripe-events',
+      idleDelayMs: 1_000,
+      run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
+    },
+  ];
+}

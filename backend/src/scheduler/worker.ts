@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { RecurringJob } from './recurringJobs';
+
+export interface Worker {
+  start(): void;
+  /** Stops scheduling new runs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs each recurring job in its own loop. Timers only wake the loop: what is
+ * due lives in the database, so a killed worker loses nothing.
+ */
+export function createWorker(jobs: RecurringJob[], logger: Logger): Worker {
+  let running = false;
+  const loops: Promise<void>[] = [];
+  const wakers = new Set<() => void>();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+
+  async function loop(job: RecurringJob): Promise<void> {
+    let failures = 0;
+    while (running) {
+      try {
+        const taken = await job.run();
+        failures = 0;
+        if (taken === 0) await sleep(job.idleDelayMs);
+      } catch (error) {
+        failures += 1;
+        logger.warn({ job: job.name, err: error instanceof Error ? error.message : String(error), failures }, 'recurring job failed');
+        await sleep(Math.min(job.idleDelayMs * 2 ** failures, 30_000));
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      for (const job of jobs) loops.push(loop(job));
+      logger.info({ jobs: jobs.map((job) => job.name) }, 'worker started');
+    },
+    async stop() {
+      running = false;
+      for (const wake of [...wakers]) wake();
+      await Promise.allSettled(loops);
+      loops.length = 0;
+    },
+  };
+}

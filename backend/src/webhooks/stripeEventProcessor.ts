@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { AccountStore } from '../accounts';
+import {
+  invoiceLinkInPayload,
+  isHandledEventType,
+  translateStripeEvent,
+  type InvoiceLink,
+  type PaymentLookup,
+  type StripeEventEnvelope,
+} from '../adapters/stripe';
+import type { Clock } from '../clock';
+import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
+import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
+import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
+
+/** How long one instance may hold an event before another may take it over. */
+export const EVENT_LEASE_MS = 30_000;
+
+export interface StripeEventProcessor {
+  /** Handles an event this instance just stored and leased, without blocking the response. */
+  handleInBackground(event: StoredStripeEvent): void;
+  /** Claims and handles due pending events (crash leftovers, retries); returns how many it took. */
+  sweep(maxEvents: number): Promise<number>;
+  /** Resolves when every event handled in the background has finished. */
+  drain(): Promise<void>;
+}
+
+type Outcome = { status: 'handled' | 'ignored'; summary: string };
+
+export function createStripeEventProcessor(deps: {
+  events: StripeEventStore;
+  accounts: AccountStore;
+  recovery: RecoveryService;
+  paymentLookup: PaymentLookup | null;
+  logger: Logger;
+  clock: Clock;
+  instanceId: string;
+}): StripeEventProcessor {
+  const { events, accounts, recovery, paymentLookup, logger, clock, instanceId } = deps;
+  const inFlight = new Set<Promise<void>>();
+
+  async function decide(stored: StoredStripeEvent): Promise<Outcome> {
+    const event = JSON.parse(stored.payload) as StripeEventEnvelope;
+    const tenant: Tenant = { accountId: stored.accountId, livemode: stored.livemode };
+    const at = new Date(event.created * 1000);
+    const source = stored.isAppInstall ? 'app' : 'self_hosted';
+
+    if (event.type === 'account.application.authorized') {
+      await accounts.markInstalled(tenant.accountId, tenant.livemode, source, at);
+      return { status: 'handled', summary: 'app installed' };
+    }
+    if (event.type === 'account.application.deauthorized') {
+      await accounts.markUninstalled(tenant.accountId, tenant.livemode, at);
+      const result = await applyFacts(tenant, translateStripeEvent(event));
+      return { status: 'handled', summary: `app uninstalled; ${result}` };
+    }
+    const account = await accounts.ensure(tenant.accountId, tenant.livemode, source, at);
+    if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
+    if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
+
+    let link: InvoiceLink | undefined;
+    if (event.type === 'payment_intent.payment_failed') {
+      link = invoiceLinkInPayload(event.data.object);
+      if (!link.known) {
+        if (!paymentLookup) {
+          return { status: 'ignored', summary: 'cannot tell an invoice payment from a one-time payment without Stripe API access (STRIPE_SECRET_KEY)' };
+        }
+        const paymentIntentId = String(event.data.object.id);
+        link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, paymentIntentId) };
+      }
+    }
+    const facts = translateStripeEvent(event, link);
+    if (facts.length === 0) return { status: 'ignored', summary: 'nothing in this event concerns recovery' };
+    return { status: 'handled', summary: await applyFacts(tenant, facts) };
+  }
+
+  async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {
+    const summaries: string[] = [];
+    for (const fact of facts) {
+      if (isCaseFact(fact)) {
+        const targetId = fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId;
+        const settled = fact.kind === 'payment_failed' ? await events.hasSettlement(tenant.accountId, targetId) : false;
+        summaries.push((await recovery.applyCaseFact(tenant, fact, settled)).summary);
+      } else {
+        summaries.push((await recovery.applyGroupFact(tenant, fact)).summary);
+      }
+    }
+    return summaries.join('; ');
+  }
+
+  async function handle(stored: StoredStripeEvent): Promise<void> {
+    const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
+    try {
+      const outcome = await decide(stored);
+      await events.finish(stored.eventId, instanceId, outcome.status, outcome.summary, clock.now());
+      logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
+    } catch (error) {
+      const attempts = Math.max(1, stored.attempts);
+      const giveUp = attempts >= MAX_EVENT_ATTEMPTS;
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ ...log, outcome: giveUp ? 'failed' : 'retry_later', attempts, err: message }, 'stripe event handling failed');
+      try {
+        await events.fail(stored.eventId, instanceId, message, nextEventAttemptAt(attempts, clock.now()), giveUp);
+      } catch {
+        // The database is down too; the lease runs out and the sweep tries again.
+      }
+    }
+  }
+
+  return {
+    handleInBackground(stored) {
+      const running = handle(stored).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+    },
+    async sweep(maxEvents) {
+      let taken = 0;
+      while (taken < maxEvents) {
+        const claimed = await events.claimDue(instanceId, clock.now(), EVENT_LEASE_MS);
+        if (!claimed) break;
+        taken += 1;
+        await handle(claimed);
+      }
+      return taken;
+    },
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Command ferretdb-dev serves MongoDB's wire protocol on loopback, backed by
+// SQLite files in a data directory. It is the project's local and CI database:
+// a real server that mongoose reaches over TCP, never a mock.
+//
+// It prints one JSON line {"uri": "..."} on stdout once it accepts
+// connections, and exits when its standard input closes, so a parent that dies
+// (even by SIGKILL) never leaves it behind.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on; port 0 picks a free port")
+	dataDir := flag.String("data", "./data/ferretdb", "directory for the SQLite database files")
+	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input reaches EOF (for supervised runs)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	if err := run(*listen, *dataDir, *watchStdin, *logLevel); err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb-dev:", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, dataDir string, watchStdin bool, logLevel string) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("invalid -log-level %q", logLevel)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return fmt.Errorf("cannot create data directory: %w", err)
+	}
+
+	db, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- db.Run(ctx) }()
+
+	line, _ := json.Marshal(map[string]string{"uri": db.MongoDBURI(), "dataDir": abs})
+	fmt.Println(string(line))
+
+	return <-done
+}
