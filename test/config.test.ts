@@ -1,0 +1,57 @@
+import { ConfigError, DEVELOPMENT_WEBHOOK_SECRET, loadConfig } from '../backend/src/config';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, role: 'all', mongodbUri: undefined, dataDir: './data', publicUrl: 'http://127.0.0.1:3000' });
+    expect(config.stripe).toMatchObject({ webhookSecret: DEVELOPMENT_WEBHOOK_SECRET, selfHostedAccountId: 'acct_self_hosted', secretKey: undefined });
+  });
+
+  it('reads every documented setting', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      PUBLIC_URL: 'https://recover.example.com',
+      MONGODB_URI: 'mongodb://db.internal:27017/recovery',
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      STRIPE_APP_SECRET: 'absec_abc',
+      STRIPE_API_BASE: 'http://127.0.0.1:12111',
+      STRIPE_ACCOUNT_ID: 'acct_123',
+      ROLE: 'worker',
+    });
+    expect(config).toMatchObject({ port: 8080, publicUrl: 'https://recover.example.com', mongodbUri: 'mongodb://db.internal:27017/recovery', role: 'worker' });
+    expect(config.stripe).toEqual({ secretKey: 'sk_test_123', webhookSecret: 'whsec_abc', appSecret: 'absec_abc', apiBase: 'http://127.0.0.1:12111', selfHostedAccountId: 'acct_123' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '', STRIPE_SECRET_KEY: ' ' }).mongodbUri).toBeUndefined();
+  });
+
+  it('stops with one clear message per invalid setting', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', ROLE: 'everything', MONGODB_URI: 'postgres://x', STRIPE_WEBHOOK_SECRET: 'secret' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/ROLE/);
+    expect(problems.join('\n')).toMatch(/MONGODB_URI: must start with mongodb:\/\//);
+    expect(problems.join('\n')).toMatch(/STRIPE_WEBHOOK_SECRET: must start with whsec_/);
+  });
+
+  it('refuses to run in production without a real database, Stripe keys and a public URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /MONGODB_URI: required when NODE_ENV=production[\s\S]*STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET[\s\S]*PUBLIC_URL/,
+    );
+  });
+
+  it('returns a frozen object so nothing changes settings at run time', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.stripe)).toBe(true);
+  });
+});

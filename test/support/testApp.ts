@@ -1,0 +1,39 @@
+import type { Connection } from 'mongoose';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../backend/src/app';
+import type { Clock } from '../../backend/src/clock';
+import { loadConfig } from '../../backend/src/config';
+import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
+import { signPayload } from './stripeEventBuilders';
+
+export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_jest';
+export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
+
+/** The real app on the test database, with quiet logs; env adds settings as process.env would. */
+export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock } = {}) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    STRIPE_ACCOUNT_ID: SELF_HOSTED_ACCOUNT,
+    ...options.env,
+  });
+  const container: Container = createContainer({ config, logger: pino({ level: 'silent' }), connection, ...(options.clock ? { clock: options.clock } : {}) });
+  await ensureIndexes(connection);
+  const app = createApp(container);
+  const server = app.callback();
+
+  /** POSTs an event signed with the endpoint secret and waits until its handling has finished. */
+  async function deliver(event: Record<string, unknown>) {
+    const payload = JSON.stringify(event);
+    const response = await request(server)
+      .post('/api/webhooks/stripe')
+      .set('content-type', 'application/json')
+      .set('stripe-signature', signPayload(payload, TEST_WEBHOOK_SECRET))
+      .send(payload);
+    await container.stripeEventProcessor.drain();
+    return response;
+  }
+
+  return { app, server, container, deliver };
+}
