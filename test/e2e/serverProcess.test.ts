@@ -1,0 +1,142 @@
+import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connectDatabase } from '../../backend/src/database';
+import { testDatabaseUri } from '../support/testDatabase';
+import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
+
+/** The real entry point as operators run it: one process, settings from the environment. */
+const ROOT = path.resolve(__dirname, '../..');
+
+interface RunningServer {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(env: Record<string, string>): RunningServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '10000', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function healthy(port: number): Promise<true | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+  return response.status === 200 ? true : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the backend process', () => {
+  const running: RunningServer[] = [];
+  afterEach(async () => {
+    for (const server of running.splice(0)) {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  });
+
+  it('handles an event left pending by a crash, then drains and exits 0 on SIGTERM', async () => {
+    const dbName = `e2e_${process.pid}_${Date.now()}`;
+    const uri = new URL(testDatabaseUri());
+    uri.pathname = `/${dbName}`;
+    const connection = await connectDatabase(testDatabaseUri(), { dbName });
+    try {
+      const event = stripeEvent('invoice.payment_failed', invoice({ id: 'in_left_over' }), { account: 'acct_e2e' });
+      const past = new Date(Date.now() - 60_000);
+      await connection.collection('stripeEvents').insertOne({
+        eventId: event.id, accountId: 'acct_e2e', livemode: false, isAppInstall: true, type: event.type, objectId: 'in_left_over',
+        eventCreatedAt: past, payload: JSON.stringify(event), status: 'pending', attempts: 1, leaseOwner: 'crashed', leaseUntil: past,
+        outcome: null, lastError: null, receivedAt: past, handledAt: null,
+      });
+
+      const port = await freePort();
+      const server = startServer({ PORT: String(port), MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: 'whsec_e2e' });
+      running.push(server);
+      await waitFor(() => healthy(port), 'the server to answer /api/health');
+
+      const found = await waitFor(
+        async () => (await connection.collection('recoveryCases').findOne({ accountId: 'acct_e2e', caseKey: 'invoice:in_left_over' })) ?? undefined,
+        'the left-over event to be handled',
+      );
+      expect(found).toMatchObject({ status: 'active' });
+
+      const live = stripeEvent('invoice.payment_failed', invoice({ id: 'in_live' }));
+      const payload = JSON.stringify(live);
+      const response = await fetch(`http://127.0.0.1:${port}/api/webhooks/stripe`, {
+        method: 'POST',
+        body: payload,
+        headers: { 'stripe-signature': signPayload(payload, 'whsec_e2e'), 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(200);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain('stopped cleanly');
+      expect(await connection.collection('recoveryCases').countDocuments({ caseKey: 'invoice:in_live' })).toBe(1);
+    } finally {
+      await connection.dropDatabase();
+      await connection.close();
+    }
+  }, 60_000);
+
+  it('starts its embedded database when MONGODB_URI is unset and leaves nothing behind, even when killed with SIGKILL', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-e2e-'));
+    try {
+      const port = await freePort();
+      const server = startServer({ PORT: String(port), DATA_DIR: dataDir });
+      running.push(server);
+      await waitFor(() => healthy(port), 'the server on its embedded database');
+      expect(server.output()).toContain('embedded dev database started');
+      const children = execFileSync('pgrep', ['-P', String(server.child.pid)]).toString().trim().split('\n').map(Number);
+      expect(children.length).toBeGreaterThan(0);
+
+      server.child.kill('SIGKILL');
+      await server.exited;
+      await waitFor(async () => (children.every((pid) => !isAlive(pid)) ? true : undefined), 'the embedded database to exit', 10_000);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses to start with invalid settings, naming each one', async () => {
+    const server = startServer({ PORT: 'eighty', ROLE: 'everything' });
+    running.push(server);
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/Invalid configuration:[\s\S]*PORT[\s\S]*ROLE/);
+  }, 30_000);
+});
