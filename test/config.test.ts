@@ -1,4 +1,6 @@
-import { ConfigError, DEVELOPMENT_WEBHOOK_SECRET, loadConfig } from '../backend/src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, DEVELOPMENT_WEBHOOK_SECRET, loadConfig, SETTING_NAMES } from '../backend/src/config';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with nothing set', () => {
@@ -53,5 +55,22 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.stripe)).toBe(true);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(path.resolve(__dirname, '../.env.example'), 'utf8');
+  const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+
+  it('lists exactly the settings the backend reads', () => {
+    expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it('gives every setting a one-line purpose on the line above it', () => {
+    const lines = text.split('\n');
+    for (const name of SETTING_NAMES) {
+      const index = lines.findIndex((line) => line.startsWith(`${name}=`));
+      expect(lines[index - 1]).toMatch(/^# \S/);
+    }
   });
 });

@@ -41,6 +41,9 @@ const settingsSchema = z.object({
 
 export type Role = z.infer<typeof role>;
 
+/** Every environment variable the backend reads (documented one per line in .env.example). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape);
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;
