@@ -8,4 +8,11 @@ cd "$ROOT"
 bash scripts/install.sh
 bash scripts/devservices.sh
 export TZ=UTC
+mkdir -p test-artifacts
 npm run --silent check
+
+# One plain closing line with the totals, for tools that read the last lines.
+node -e '
+  const r = require("./test-artifacts/jest-results.json");
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+'
