@@ -83,3 +83,16 @@ export function errorMiddleware(logger: Logger): Middleware {
     }
   };
 }
+
+/** A vendor (Stripe, Postmark) failed; `retryable` says whether trying again later can help. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly vendor: 'stripe' | 'postmark',
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}

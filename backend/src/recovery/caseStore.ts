@@ -32,6 +32,15 @@ const caseSchema = new Schema(
     lastFailedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
     paymentMethodChangedAt: { type: Date, default: null },
+    newPaymentMethodId: { type: String, default: null },
+    customerCountry: { type: String, default: null },
+    customerTimeZone: { type: String, default: null },
+    ourAttempts: { type: [Schema.Types.Mixed], default: [] },
+    plannedAction: { type: Schema.Types.Mixed, default: null },
+    nextActionAt: { type: Date, default: null },
+    nextActionTrigger: { type: String, default: null },
+    leaseOwner: { type: String, default: null },
+    leaseUntil: { type: Date, default: () => new Date(0) },
     appliedEventIds: { type: [String], default: [] },
     timeline: { type: [timelineEntrySchema], default: [] },
     revision: { type: Number, required: true, default: 0 },
@@ -41,6 +50,7 @@ const caseSchema = new Schema(
 caseSchema.index({ accountId: 1, caseKey: 1 }, { unique: true });
 caseSchema.index({ accountId: 1, status: 1, stripeCustomerId: 1 });
 caseSchema.index({ accountId: 1, status: 1, subscriptionId: 1 });
+caseSchema.index({ status: 1, nextActionAt: 1 });
 
 type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
 
@@ -53,6 +63,12 @@ export interface CaseStore {
   insert(newCase: NewRecoveryCase): Promise<RecoveryCase | null>;
   /** Saves a changed case if nobody else changed it since it was read; false on a conflict. */
   replaceIfUnchanged(changed: RecoveryCase): Promise<boolean>;
+  /**
+   * Leases the active case whose next action is most overdue, across all
+   * accounts: the scheduler serves every merchant, so this is the one query
+   * not scoped by accountId. An expired lease is taken over.
+   */
+  claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
 }
 
 export function createCaseStore(connection: Connection): CaseStore {
@@ -84,6 +100,17 @@ export function createCaseStore(connection: Connection): CaseStore {
         if ((error as { code?: number }).code === 11000) return null;
         throw error;
       }
+    },
+    async claimDue(owner, now, leaseMs) {
+      // No projection: FerretDB's findAndModify does not take one. The claim is a write, so it bumps the revision.
+      const claimed = await cases
+        .findOneAndUpdate(
+          { status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now } },
+          { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
+          { sort: { nextActionAt: 1 }, new: true },
+        )
+        .lean();
+      return toCase(claimed);
     },
     async replaceIfUnchanged(changed) {
       const { id, revision, ...fields } = changed;

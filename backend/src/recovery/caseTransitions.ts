@@ -82,12 +82,20 @@ export function decideGroupFact(current: RecoveryCase, fact: CaseGroupFact): Cas
     case 'payment_method_changed': {
       if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
       const changedAt = latest(current.paymentMethodChangedAt, fact.occurredAt);
+      // A card that changed after the last failure is a new chance: the worker retries at once.
+      const isNewChance = fact.occurredAt > current.lastFailedAt;
+      const next: RecoveryCase = {
+        ...current,
+        paymentMethodChangedAt: changedAt,
+        newPaymentMethodId: isNewChance ? (fact.paymentMethodId ?? current.newPaymentMethodId) : current.newPaymentMethodId,
+        ...(isNewChance ? { nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
+      };
       return {
         kind: 'update',
-        case: withEntry({ ...current, paymentMethodChangedAt: changedAt }, fact.eventId, {
+        case: withEntry(next, fact.eventId, {
           at: fact.occurredAt,
           kind: 'payment_method_changed',
-          summary: `Customer's payment method changed (${fact.source.replaceAll('_', ' ')}).`,
+          summary: `Customer's payment method changed (${fact.source.replaceAll('_', ' ')})${isNewChance ? ': retrying with it now.' : '.'}`,
         }),
       };
     }
@@ -96,12 +104,17 @@ export function decideGroupFact(current: RecoveryCase, fact: CaseGroupFact): Cas
 
 /**
  * Credits a recovery to whoever brought the money back:
- * out-of-band → merchant; a new card since the last failure → card update;
+ * out-of-band → merchant; our own attempt in flight → our retry (or card update
+ * when a new card triggered it); a new card since the last failure → card update;
  * Stripe's next scheduled attempt (±1 h) → Stripe's retry; otherwise the customer paid.
  * Example: failed 1 May, Stripe retry planned 4 May 10:00, paid 4 May 10:02 → stripe_retry.
  */
 export function attributeRecovery(current: RecoveryCase, fact: PaymentSucceededFact): RecoveredBy {
   if (fact.paidOutOfBand) return 'merchant';
+  const lastAttempt = current.ourAttempts.at(-1);
+  if (lastAttempt && (lastAttempt.outcome === 'pending' || lastAttempt.outcome === 'succeeded')) {
+    return lastAttempt.trigger === 'new_payment_method' ? 'card_update' : 'our_retry';
+  }
   if (current.paymentMethodChangedAt && current.paymentMethodChangedAt >= current.lastFailedAt) return 'card_update';
   if (
     current.nextStripeRetryAt &&
@@ -136,6 +149,16 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     lastFailedAt: fact.occurredAt,
     closedAt: null,
     paymentMethodChangedAt: null,
+    newPaymentMethodId: null,
+    customerCountry: null,
+    customerTimeZone: null,
+    ourAttempts: [],
+    plannedAction: null,
+    // A new case is planned by the worker straight away.
+    nextActionAt: fact.occurredAt,
+    nextActionTrigger: 'schedule',
+    leaseOwner: null,
+    leaseUntil: new Date(0),
     appliedEventIds: [fact.eventId],
     timeline: [
       { at: fact.occurredAt, kind: 'case_opened', summary: `Payment of ${amount} failed${describeDecline(fact)}: recovery started.`, eventId: fact.eventId },
@@ -158,6 +181,10 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
     card: isNewest ? (fact.card ?? current.card) : (current.card ?? fact.card),
     needsCustomerAction: isNewest ? fact.needsCustomerAction || (fact.decline === null && current.needsCustomerAction) : current.needsCustomerAction,
     nextStripeRetryAt: isNewest ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
+    // New decline facts change the plan: the worker plans again (it never retries early because of this).
+    ...(isNewest && current.status === 'active' && current.nextActionTrigger !== 'new_payment_method'
+      ? { nextActionAt: fact.occurredAt, nextActionTrigger: 'schedule' as const }
+      : {}),
     stripeCustomerId: current.stripeCustomerId ?? fact.stripeCustomerId,
     customerEmail: current.customerEmail ?? fact.customerEmail,
     subscriptionId: current.subscriptionId ?? fact.subscriptionId,

@@ -39,6 +39,25 @@ export interface CardDetails {
   last4?: string;
 }
 
+/** One charge attempt we made. `pending` until Stripe's answer is recorded: a crash replays it with the same idempotency key. */
+export interface OurAttempt {
+  number: number;
+  idempotencyKey: string;
+  trigger: 'schedule' | 'new_payment_method' | 'manual';
+  paymentMethodId: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: 'pending' | 'succeeded' | 'declined' | 'needs_customer_action';
+  decline: DeclineDetails | null;
+}
+
+/** What the plan says happens next, with the reason shown to the merchant. */
+export interface PlannedAction {
+  kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none';
+  at: Date | null;
+  reason: string;
+}
+
 export type TimelineKind =
   | 'case_opened'
   | 'payment_failed'
@@ -50,6 +69,12 @@ export type TimelineKind =
   | 'subscription_canceled'
   | 'payment_method_changed'
   | 'app_uninstalled'
+  | 'retry_planned'
+  | 'retry_attempted'
+  | 'retry_refused'
+  | 'default_payment_method_set'
+  | 'case_exhausted'
+  | 'end_action'
   | 'event_ignored';
 
 export interface TimelineEntry {
@@ -87,6 +112,20 @@ export interface RecoveryCase {
   closedAt: Date | null;
   /** The last time the customer's payment method changed while the case was open. */
   paymentMethodChangedAt: Date | null;
+  /** The payment method that changed last (the new card to charge), if any. */
+  newPaymentMethodId: string | null;
+  /** Where the customer is, for paydays and "morning" (from the Stripe customer). */
+  customerCountry: string | null;
+  customerTimeZone: string | null;
+  ourAttempts: OurAttempt[];
+  plannedAction: PlannedAction | null;
+  /** When a worker should next look at the case; null when it waits for an event. */
+  nextActionAt: Date | null;
+  /** What asked for the next action early: a new card or the merchant. */
+  nextActionTrigger: OurAttempt['trigger'] | null;
+  /** A worker's claim on the case; a crashed worker's lease simply runs out. */
+  leaseOwner: string | null;
+  leaseUntil: Date;
   /** Events already applied, so a re-delivered or re-processed event changes nothing. */
   appliedEventIds: string[];
   timeline: TimelineEntry[];

@@ -10,3 +10,4 @@ export {
   type InvoiceLink,
 } from './eventTranslation';
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
+export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome } from './billingGateway';

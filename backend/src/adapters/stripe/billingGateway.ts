@@ -1,0 +1,189 @@
+import Stripe from 'stripe';
+import { UpstreamError } from '../../errors';
+import type { CardDetails, DeclineDetails } from '../../recovery';
+
+/** Whose Stripe account a call acts on: an App install (Stripe-Account header) or the self-hosted key's own. */
+export interface AccountRef {
+  accountId: string;
+  isAppInstall: boolean;
+}
+
+export interface InvoiceSnapshot {
+  status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  amountRemainingMinor: number;
+  currency: string;
+  customerId: string | null;
+  subscriptionId: string | null;
+  attemptCount: number;
+  nextPaymentAttemptAt: Date | null;
+}
+
+export interface CustomerSnapshot {
+  country: string | null;
+  defaultPaymentMethodId: string | null;
+}
+
+export type PayOutcome =
+  | { kind: 'paid' }
+  | { kind: 'declined'; decline: DeclineDetails | null; card: CardDetails | null }
+  | { kind: 'needs_customer_action' };
+
+/** The Stripe calls recovery makes, in our words. Every write carries an idempotency key. */
+export interface BillingGateway {
+  fetchInvoice(account: AccountRef, invoiceId: string): Promise<InvoiceSnapshot | null>;
+  fetchCustomer(account: AccountRef, customerId: string): Promise<CustomerSnapshot | null>;
+  payInvoice(account: AccountRef, invoiceId: string, options: { paymentMethodId: string | null; idempotencyKey: string }): Promise<PayOutcome>;
+  /** Makes the card the one Stripe charges next: the customer's default, and the subscription's own default when it has one. */
+  useForFuturePayments(
+    account: AccountRef,
+    target: { customerId: string; subscriptionId: string | null; paymentMethodId: string; idempotencyKey: string },
+  ): Promise<Array<'customer' | 'subscription'>>;
+  cancelSubscription(account: AccountRef, subscriptionId: string, idempotencyKey: string): Promise<void>;
+  markUncollectible(account: AccountRef, invoiceId: string, idempotencyKey: string): Promise<void>;
+}
+
+export function createBillingGateway(stripe: Stripe): BillingGateway {
+  const as = (account: AccountRef, idempotencyKey?: string): Stripe.RequestOptions => ({
+    ...(account.isAppInstall ? { stripeAccount: account.accountId } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
+
+  return {
+    async fetchInvoice(account, invoiceId) {
+      const invoice = await orNull(() => stripe.invoices.retrieve(invoiceId, {}, as(account)));
+      if (!invoice) return null;
+      const subscription = invoice.parent?.subscription_details?.subscription ?? null;
+      return {
+        status: (invoice.status ?? 'draft') as InvoiceSnapshot['status'],
+        amountRemainingMinor: invoice.amount_remaining,
+        currency: invoice.currency,
+        customerId: idOf(invoice.customer),
+        subscriptionId: idOf(subscription),
+        attemptCount: invoice.attempt_count,
+        nextPaymentAttemptAt: invoice.next_payment_attempt ? new Date(invoice.next_payment_attempt * 1000) : null,
+      };
+    },
+
+    async fetchCustomer(account, customerId) {
+      const customer = await orNull(() => stripe.customers.retrieve(customerId, {}, as(account)));
+      if (!customer || customer.deleted) return null;
+      return {
+        country: customer.address?.country ?? customer.shipping?.address?.country ?? null,
+        defaultPaymentMethodId: idOf(customer.invoice_settings?.default_payment_method),
+      };
+    },
+
+    async payInvoice(account, invoiceId, options) {
+      try {
+        const paid = await stripe.invoices.pay(
+          invoiceId,
+          { off_session: true, ...(options.paymentMethodId ? { payment_method: options.paymentMethodId } : {}) },
+          as(account, options.idempotencyKey),
+        );
+        return paid.status === 'paid' ? { kind: 'paid' } : { kind: 'needs_customer_action' };
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError) return declineFrom(error);
+        throw translateError(error);
+      }
+    },
+
+    async useForFuturePayments(account, target) {
+      const places: Array<'customer' | 'subscription'> = [];
+      try {
+        await stripe.customers.update(
+          target.customerId,
+          { invoice_settings: { default_payment_method: target.paymentMethodId } },
+          as(account, `${target.idempotencyKey}-customer`),
+        );
+        places.push('customer');
+        if (target.subscriptionId) {
+          const subscription = await stripe.subscriptions.retrieve(target.subscriptionId, {}, as(account));
+          // A subscription's own default wins over the customer's, so it must change too.
+          if (subscription.default_payment_method && idOf(subscription.default_payment_method) !== target.paymentMethodId) {
+            await stripe.subscriptions.update(
+              target.subscriptionId,
+              { default_payment_method: target.paymentMethodId },
+              as(account, `${target.idempotencyKey}-subscription`),
+            );
+            places.push('subscription');
+          }
+        }
+        return places;
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async cancelSubscription(account, subscriptionId, idempotencyKey) {
+      try {
+        await stripe.subscriptions.cancel(subscriptionId, {}, as(account, idempotencyKey));
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async markUncollectible(account, invoiceId, idempotencyKey) {
+      try {
+        await stripe.invoices.markUncollectible(invoiceId, {}, as(account, idempotencyKey));
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+  };
+}
+
+function declineFrom(error: InstanceType<typeof Stripe.errors.StripeCardError>): PayOutcome {
+  const raw = (error.raw ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+  const decline: DeclineDetails = {};
+  const pairs: Array<[keyof DeclineDetails, unknown]> = [
+    ['code', error.code],
+    ['declineCode', error.decline_code],
+    ['adviceCode', raw.advice_code],
+    ['networkDeclineCode', raw.network_decline_code],
+    ['networkAdviceCode', raw.network_advice_code],
+    ['message', error.message],
+  ];
+  for (const [key, value] of pairs) {
+    const found = text(value);
+    if (found) decline[key] = found;
+  }
+  if (decline.code === 'authentication_required' || decline.declineCode === 'authentication_required') return { kind: 'needs_customer_action' };
+  const method = (raw.payment_method ?? error.payment_method) as { id?: string; card?: { brand?: string; fingerprint?: string; last4?: string } } | undefined;
+  const card: CardDetails | null = method
+    ? {
+        ...(method.id ? { paymentMethodId: method.id } : {}),
+        ...(method.card?.brand ? { brand: method.card.brand } : {}),
+        ...(method.card?.fingerprint ? { fingerprint: method.card.fingerprint } : {}),
+        ...(method.card?.last4 ? { last4: method.card.last4 } : {}),
+      }
+    : null;
+  return { kind: 'declined', decline, card };
+}
+
+/** Stripe's failures in our words: outages and rate limits are worth retrying, bad requests are not. */
+export function translateError(error: unknown): UpstreamError {
+  if (error instanceof Stripe.errors.StripeError) {
+    // No status means the connection failed or timed out; an idempotency conflict never heals by itself.
+    const retryable =
+      !(error instanceof Stripe.errors.StripeIdempotencyError) &&
+      (error instanceof Stripe.errors.StripeRateLimitError || error.statusCode === undefined || error.statusCode >= 500);
+    return new UpstreamError('stripe', `${error.type}: ${error.message}`, retryable, error.statusCode);
+  }
+  return new UpstreamError('stripe', error instanceof Error ? error.message : String(error), true);
+}
+
+async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
+    throw translateError(error);
+  }
+}
+
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && 'id' in value && typeof (value as { id: unknown }).id === 'string') return (value as { id: string }).id;
+  return null;
+}

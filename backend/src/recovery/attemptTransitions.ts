@@ -1,0 +1,141 @@
+import { formatAmount } from './money';
+import type { CardDetails, DeclineDetails, OurAttempt, PlannedAction, RecoveryCase, TimelineEntry } from './recoveryCase';
+
+/**
+ * Pure steps of a retry: start an attempt, record Stripe's answer, and apply
+ * the plan's next decision. The worker runs them in that order; each returns
+ * the new case and never touches I/O.
+ */
+
+/** The plan's decision (see retryPolicy's planNextRetry). */
+export type PlanDecision =
+  | { kind: 'retry'; at: Date; reason: string }
+  | { kind: 'wait_for_new_payment_method'; reason: string }
+  | { kind: 'exhausted'; reason: string };
+
+export type AttemptResult =
+  | { kind: 'paid' }
+  | { kind: 'declined'; decline: DeclineDetails | null; card: CardDetails | null }
+  | { kind: 'needs_customer_action' };
+
+/** Stripe remembers an idempotency key for 24 h; ours is unique per case and attempt number. */
+export function attemptIdempotencyKey(caseId: string, attemptNumber: number): string {
+  return `recovery-${caseId}-attempt-${attemptNumber}`;
+}
+
+/** The attempt still waiting for Stripe's answer (a worker died mid-call), if any. */
+export function pendingAttempt(current: RecoveryCase): OurAttempt | null {
+  const last = current.ourAttempts.at(-1);
+  return last && last.outcome === 'pending' ? last : null;
+}
+
+export function beginAttempt(
+  current: RecoveryCase,
+  trigger: OurAttempt['trigger'],
+  paymentMethodId: string | null,
+  now: Date,
+): { case: RecoveryCase; attempt: OurAttempt } {
+  const number = current.ourAttempts.length + 1;
+  const attempt: OurAttempt = {
+    number,
+    idempotencyKey: attemptIdempotencyKey(current.id, number),
+    trigger,
+    paymentMethodId,
+    startedAt: now,
+    finishedAt: null,
+    outcome: 'pending',
+    decline: null,
+  };
+  return { case: { ...current, ourAttempts: [...current.ourAttempts, attempt] }, attempt };
+}
+
+export function finishAttempt(current: RecoveryCase, attemptNumber: number, result: AttemptResult, now: Date): RecoveryCase {
+  const attempt = current.ourAttempts.find((candidate) => candidate.number === attemptNumber);
+  if (!attempt || attempt.outcome !== 'pending') return current;
+  const outcome: OurAttempt['outcome'] =
+    result.kind === 'paid' ? 'succeeded' : result.kind === 'declined' ? 'declined' : 'needs_customer_action';
+  const finished: OurAttempt = { ...attempt, finishedAt: now, outcome, decline: result.kind === 'declined' ? result.decline : null };
+  const attempts = current.ourAttempts.map((candidate) => (candidate.number === attemptNumber ? finished : candidate));
+  const base: RecoveryCase = { ...current, ourAttempts: attempts, nextActionTrigger: null };
+  const label = `Retry #${attemptNumber}${attempt.trigger === 'new_payment_method' ? ' with the new payment method' : ''}`;
+
+  if (result.kind === 'paid') {
+    if (current.status === 'recovered') return base;
+    const recoveredBy = attempt.trigger === 'new_payment_method' ? 'card_update' : 'our_retry';
+    return withEntry(
+      { ...base, status: 'recovered', outcome: { status: 'recovered', recoveredBy, at: now }, closedAt: now, nextActionAt: null, plannedAction: null },
+      { at: now, kind: 'retry_attempted', summary: `${label} succeeded: ${formatAmount(current.amountMinor, current.currency)} recovered.` },
+    );
+  }
+  if (result.kind === 'needs_customer_action') {
+    return withEntry(
+      { ...base, needsCustomerAction: true, lastFailedAt: now, failureCount: current.failureCount + 1 },
+      { at: now, kind: 'retry_attempted', summary: `${label} needs the customer to confirm the payment (authentication required).` },
+    );
+  }
+  const code = result.decline?.declineCode ?? result.decline?.code;
+  return withEntry(
+    {
+      ...base,
+      decline: result.decline ?? current.decline,
+      card: result.card ?? current.card,
+      lastFailedAt: now,
+      failureCount: current.failureCount + 1,
+      // The new card has had its chance; further retries follow the plan.
+      newPaymentMethodId: null,
+    },
+    { at: now, kind: 'retry_attempted', summary: `${label} declined${code ? ` (${code})` : ''}.` },
+  );
+}
+
+/** Applies the plan's decision; the timeline only records a plan when it changes. */
+export function applyPlan(current: RecoveryCase, decision: PlanDecision, now: Date): RecoveryCase {
+  if (current.status !== 'active') return { ...current, nextActionAt: null };
+  if (decision.kind === 'exhausted') {
+    return withEntry(
+      {
+        ...current,
+        status: 'exhausted',
+        outcome: { status: 'exhausted', reason: 'plan_ended', at: now },
+        closedAt: now,
+        nextActionAt: null,
+        nextActionTrigger: null,
+        plannedAction: { kind: 'exhausted', at: null, reason: decision.reason },
+      },
+      { at: now, kind: 'case_exhausted', summary: `Recovery ended without payment: ${decision.reason}` },
+    );
+  }
+  const planned: PlannedAction =
+    decision.kind === 'retry'
+      ? { kind: 'retry', at: decision.at, reason: decision.reason }
+      : { kind: 'wait_for_new_payment_method', at: null, reason: decision.reason };
+  const next: RecoveryCase = {
+    ...current,
+    plannedAction: planned,
+    nextActionAt: decision.kind === 'retry' ? decision.at : null,
+    nextActionTrigger: decision.kind === 'retry' ? 'schedule' : null,
+  };
+  const unchanged = current.plannedAction?.kind === planned.kind && current.plannedAction.reason === planned.reason;
+  return unchanged ? next : withEntry(next, { at: now, kind: 'retry_planned', summary: planned.reason });
+}
+
+/** A retry that network rules or a cool-down forbid right now; `notBefore` null means: not with this card. */
+export function refuseRetry(current: RecoveryCase, reason: string, notBefore: Date | null, now: Date): RecoveryCase {
+  return withEntry(
+    {
+      ...current,
+      nextActionAt: notBefore,
+      nextActionTrigger: notBefore ? 'schedule' : null,
+      plannedAction: notBefore ? { kind: 'retry', at: notBefore, reason } : { kind: 'wait_for_new_payment_method', at: null, reason },
+    },
+    { at: now, kind: 'retry_refused', summary: reason },
+  );
+}
+
+export function noteOnTimeline(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
+  return withEntry(current, entry);
+}
+
+function withEntry(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
+  return { ...current, timeline: [...current.timeline, entry] };
+}
