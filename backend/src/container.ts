@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, type AccountStore } from './accounts';
+import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createPaymentLookup, createStripeClient } from './adapters/stripe';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -19,6 +20,7 @@ export interface Container {
   instanceId: string;
   accounts: AccountStore;
   cases: CaseStore;
+  cardAttempts: CardAttemptStore;
   recovery: RecoveryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
@@ -34,7 +36,8 @@ export function createContainer(options: { config: Config; logger: Logger; conne
   const accounts = createAccountStore(connection);
   const cases = createCaseStore(connection);
   const stripeEvents = createStripeEventStore(connection);
-  const recovery = createRecoveryService({ cases, logger });
+  const cardAttempts = createCardAttemptStore(connection);
+  const recovery = createRecoveryService({ cases, cardAttempts, logger });
   const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase }) : null;
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
@@ -47,7 +50,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
   });
   const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor }), logger);
 
-  return { config, logger, clock, connection, instanceId, accounts, cases, recovery, stripeEvents, stripeEventProcessor, worker };
+  return { config, logger, clock, connection, instanceId, accounts, cases, cardAttempts, recovery, stripeEvents, stripeEventProcessor, worker };
 }
 
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */

@@ -25,6 +25,12 @@ export interface PaymentFailedFact extends FactBase {
   needsCustomerAction: boolean;
   stripeAttemptCount: number | null;
   nextStripeRetryAt: Date | null;
+  /**
+   * Names one charge attempt on the card for the network-limit ledger: the
+   * idempotency key of the request that caused it (ours echo back) or the
+   * event id. Null for invoice events, which repeat a payment's failure.
+   */
+  attemptKey: string | null;
 }
 
 export interface PaymentSucceededFact extends FactBase {

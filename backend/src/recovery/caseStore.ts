@@ -39,6 +39,7 @@ const caseSchema = new Schema(
     plannedAction: { type: Schema.Types.Mixed, default: null },
     nextActionAt: { type: Date, default: null },
     nextActionTrigger: { type: String, default: null },
+    actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: () => new Date(0) },
     appliedEventIds: { type: [String], default: [] },

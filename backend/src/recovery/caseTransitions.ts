@@ -157,6 +157,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     // A new case is planned by the worker straight away.
     nextActionAt: fact.occurredAt,
     nextActionTrigger: 'schedule',
+    actionFailures: 0,
     leaseOwner: null,
     leaseUntil: new Date(0),
     appliedEventIds: [fact.eventId],

@@ -123,6 +123,8 @@ export interface RecoveryCase {
   nextActionAt: Date | null;
   /** What asked for the next action early: a new card or the merchant. */
   nextActionTrigger: OurAttempt['trigger'] | null;
+  /** Consecutive failed actions (Stripe down, timeouts): drives the back-off. */
+  actionFailures: number;
   /** A worker's claim on the case; a crashed worker's lease simply runs out. */
   leaseOwner: string | null;
   leaseUntil: Date;

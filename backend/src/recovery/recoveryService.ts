@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { CaseFact, CaseGroupFact } from './billingFacts';
+import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
+import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact, decideGroupFact, type CaseDecision, type Tenant } from './caseTransitions';
 import { caseKeyOf, type RecoveryCase } from './recoveryCase';
@@ -13,13 +14,39 @@ export interface FactOutcome {
 export interface RecoveryService {
   applyCaseFact(tenant: Tenant, fact: CaseFact, alreadySettled: boolean): Promise<FactOutcome>;
   applyGroupFact(tenant: Tenant, fact: CaseGroupFact): Promise<FactOutcome>;
+  /**
+   * Saves `change(current)` for one case, re-reading and re-applying on a
+   * conflicting write. `change` returns null to leave the case as it is.
+   */
+  mutate(accountId: string, current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null): Promise<RecoveryCase>;
 }
 
 // Concurrent writers to one case (two instances, two events) retry on a fresh read.
 const MAX_CONFLICT_RETRIES = 8;
 
-export function createRecoveryService(deps: { cases: CaseStore; logger: Logger }): RecoveryService {
-  const { cases, logger } = deps;
+export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger }): RecoveryService {
+  const { cases, cardAttempts, logger } = deps;
+
+  /** Every declined charge Stripe tells us about counts toward the card's network limits. */
+  async function recordCardAttempt(tenant: Tenant, fact: PaymentFailedFact): Promise<void> {
+    if (!fact.attemptKey || !fact.card) return;
+    await cardAttempts.record({
+      accountId: tenant.accountId,
+      cardKey: cardKeyOf(fact.card, fact.stripeCustomerId),
+      brand: fact.card.brand ?? null,
+      attemptKey: fact.attemptKey,
+      at: fact.occurredAt,
+      outcome: 'declined',
+      // Stripe-initiated renewals and retries are merchant-initiated; counting a customer's
+      // own attempt here too only makes us more careful.
+      initiatedBy: 'merchant',
+      source: fact.attemptKey.startsWith('recovery-') ? 'ours' : 'stripe',
+      invoiceId: fact.target.kind === 'invoice' ? fact.target.invoiceId : null,
+      declineCode: fact.decline?.declineCode ?? fact.decline?.code ?? null,
+      adviceCode: fact.decline?.adviceCode ?? null,
+      networkAdviceCode: fact.decline?.networkAdviceCode ?? null,
+    });
+  }
 
   async function applyToOne(
     tenant: Tenant,
@@ -48,6 +75,7 @@ export function createRecoveryService(deps: { cases: CaseStore; logger: Logger }
 
   return {
     async applyCaseFact(tenant, fact, alreadySettled) {
+      if (fact.kind === 'payment_failed') await recordCardAttempt(tenant, fact);
       const caseKey = caseKeyOf(fact.target);
       const result = await applyToOne(
         tenant,
@@ -83,6 +111,18 @@ export function createRecoveryService(deps: { cases: CaseStore; logger: Logger }
         if (!closesCases || changed === 0) break;
       }
       return { caseIds, summary: `${caseIds.length} case(s) updated` };
+    },
+
+    async mutate(accountId, current, change) {
+      let fresh: RecoveryCase | null = current;
+      for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES && fresh; attempt += 1) {
+        const changed = change(fresh);
+        if (!changed) return fresh;
+        if (await cases.replaceIfUnchanged(changed)) return { ...changed, revision: changed.revision + 1 };
+        fresh = await cases.findById(accountId, current.id);
+      }
+      if (!fresh) throw new Error(`recovery case ${current.id} disappeared`);
+      throw new Error(`recovery case ${current.id} kept changing under us`);
     },
   };
 }

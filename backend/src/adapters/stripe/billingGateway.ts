@@ -33,6 +33,8 @@ export interface BillingGateway {
   fetchInvoice(account: AccountRef, invoiceId: string): Promise<InvoiceSnapshot | null>;
   fetchCustomer(account: AccountRef, customerId: string): Promise<CustomerSnapshot | null>;
   payInvoice(account: AccountRef, invoiceId: string, options: { paymentMethodId: string | null; idempotencyKey: string }): Promise<PayOutcome>;
+  /** Retries a one-time payment (no invoice) by confirming its payment intent off-session. */
+  confirmPayment(account: AccountRef, paymentIntentId: string, options: { paymentMethodId: string | null; idempotencyKey: string }): Promise<PayOutcome>;
   /** Makes the card the one Stripe charges next: the customer's default, and the subscription's own default when it has one. */
   useForFuturePayments(
     account: AccountRef,
@@ -81,6 +83,20 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
           as(account, options.idempotencyKey),
         );
         return paid.status === 'paid' ? { kind: 'paid' } : { kind: 'needs_customer_action' };
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError) return declineFrom(error);
+        throw translateError(error);
+      }
+    },
+
+    async confirmPayment(account, paymentIntentId, options) {
+      try {
+        const intent = await stripe.paymentIntents.confirm(
+          paymentIntentId,
+          { off_session: true, ...(options.paymentMethodId ? { payment_method: options.paymentMethodId } : {}) },
+          as(account, options.idempotencyKey),
+        );
+        return intent.status === 'succeeded' || intent.status === 'processing' ? { kind: 'paid' } : { kind: 'needs_customer_action' };
       } catch (error) {
         if (error instanceof Stripe.errors.StripeCardError) return declineFrom(error);
         throw translateError(error);

@@ -79,6 +79,7 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
           needsCustomerAction: event.type === 'invoice.payment_action_required',
           stripeAttemptCount: integer(object.attempt_count),
           nextStripeRetryAt: timestamp(object.next_payment_attempt),
+          attemptKey: null,
         },
       ];
     }
@@ -103,7 +104,7 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
       return [{ ...base, kind: event.type === 'invoice.voided' ? 'invoice_voided' : 'marked_uncollectible', target: { kind: 'invoice', invoiceId } }];
     }
     case 'payment_intent.payment_failed':
-      return translatePaymentIntentFailure(object, base, invoiceLink ?? invoiceLinkInPayload(object));
+      return translatePaymentIntentFailure(object, base, invoiceLink ?? invoiceLinkInPayload(object), event.request?.idempotency_key ?? `event:${event.id}`);
     case 'payment_intent.succeeded': {
       // Invoice payments close through the invoice events; this closes one-time payment cases.
       const paymentIntentId = idOf(object);
@@ -144,7 +145,7 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
   }
 }
 
-function translatePaymentIntentFailure(object: Json, base: { eventId: string; occurredAt: Date }, link: InvoiceLink): BillingFact[] {
+function translatePaymentIntentFailure(object: Json, base: { eventId: string; occurredAt: Date }, link: InvoiceLink, attemptKey: string): BillingFact[] {
   const paymentIntentId = idOf(object);
   if (!paymentIntentId || !link.known) return [];
   const error = (object.last_payment_error ?? {}) as Json;
@@ -167,6 +168,7 @@ function translatePaymentIntentFailure(object: Json, base: { eventId: string; oc
       needsCustomerAction: object.status === 'requires_action' || decline?.code === 'authentication_required' || decline?.declineCode === 'authentication_required',
       stripeAttemptCount: null,
       nextStripeRetryAt: null,
+      attemptKey,
     },
   ];
 }

@@ -12,6 +12,7 @@ const envelopeSchema = z.object({
   livemode: z.boolean(),
   account: z.string().regex(/^acct_[A-Za-z0-9_]+$/).optional().nullable(),
   api_version: z.string().optional().nullable(),
+  request: z.object({ id: z.string().nullable().optional(), idempotency_key: z.string().nullable().optional() }).optional().nullable(),
   data: z.object({
     object: z.record(z.string(), z.unknown()),
     previous_attributes: z.record(z.string(), z.unknown()).optional().nullable(),
