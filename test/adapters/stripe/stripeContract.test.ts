@@ -1,4 +1,12 @@
-import { createBillingGateway, createPaymentLookup, createStripeClient, translateError, type AccountRef } from '../../../backend/src/adapters/stripe';
+import {
+  createBillingGateway,
+  createPaymentLookup,
+  createStripeClient,
+  ensureWebhookEndpoint,
+  HANDLED_EVENT_TYPES,
+  translateError,
+  type AccountRef,
+} from '../../../backend/src/adapters/stripe';
 import { startStripeMock, type LocalService } from '../../support/localServices';
 
 /**
@@ -76,4 +84,17 @@ it('turns a request Stripe refuses into a non-retryable upstream error', async (
 it('turns an unreachable Stripe into a retryable upstream error', async () => {
   const unreachable = createBillingGateway(createStripeClient({ secretKey: 'sk_test_contract', apiBase: 'http://127.0.0.1:9', timeoutMs: 1_000 }));
   await expect(unreachable.payInvoice(selfHosted, 'in_123', { paymentMethodId: null, idempotencyKey: 'k' })).rejects.toMatchObject({ name: 'UpstreamError', retryable: true });
+});
+
+describe('webhook endpoint setup', () => {
+  it('creates the endpoint on the Connect side with exactly the handled events', async () => {
+    const stripe = createStripeClient({ secretKey: 'sk_test_contract', apiBase: stripeMock.url });
+    const create = jest.spyOn(stripe.webhookEndpoints, 'create');
+    // stripe-mock's list answers with a fixture endpoint at another URL, so setup creates ours.
+    // Its bundled spec stops at 2025-11-17.clover, so the request names that version here;
+    // production sends the SDK's pinned version.
+    const result = await ensureWebhookEndpoint(stripe, { publicUrl: 'https://recover.example.com', connect: true, apiVersion: '2025-11-17.clover' as never });
+    expect(result).toMatchObject({ action: 'created', url: 'https://recover.example.com/api/webhooks/stripe' });
+    expect(create).toHaveBeenCalledWith(expect.objectContaining({ connect: true, enabled_events: [...HANDLED_EVENT_TYPES].sort() }));
+  });
 });

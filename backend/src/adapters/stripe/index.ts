@@ -11,3 +11,4 @@ export {
 } from './eventTranslation';
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
 export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome } from './billingGateway';
+export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
