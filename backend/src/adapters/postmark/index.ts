@@ -1,0 +1,1 @@
+export { createPostmarkMailer, DUNNING_MESSAGE_STREAM, type Mailer, type OutgoingEmail, type SendResult } from './postmarkMailer';

@@ -1,0 +1,84 @@
+import { Errors, ServerClient } from 'postmark';
+import { UpstreamError } from '../../errors';
+
+/** A dunning email, built by dunning/ in our words. */
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  htmlBody: string;
+  textBody: string;
+  /** One tag per dunning step, so Postmark's stats split by step. */
+  tag: string;
+  /** Echoed back by Postmark's webhooks: account, case and step. */
+  metadata: Record<string, string>;
+}
+
+export type SendResult =
+  | { kind: 'sent'; messageId: string; submittedAt: Date }
+  /** Postmark will never deliver to this address (hard bounce, complaint, manual suppression). */
+  | { kind: 'recipient_inactive'; message: string }
+  /** Postmark refused the message itself (bad address, missing field): retrying will not help. */
+  | { kind: 'rejected'; message: string };
+
+export interface Mailer {
+  send(email: OutgoingEmail, serverToken?: string): Promise<SendResult>;
+}
+
+/** Transactional stream: dunning emails are one-to-one messages about the customer's own account. */
+export const DUNNING_MESSAGE_STREAM = 'outbound';
+
+/**
+ * The official Postmark client. `apiBase` points it at a local receiver
+ * (tests, demo); a merchant's own server token overrides the default per send.
+ */
+export function createPostmarkMailer(options: { serverToken: string; apiBase?: string | undefined; timeoutSeconds?: number }): Mailer {
+  const base = options.apiBase ? new URL(options.apiBase) : null;
+  const clientOptions = {
+    timeout: options.timeoutSeconds ?? 10,
+    ...(base ? { useHttps: base.protocol === 'https:', requestHost: base.host } : {}),
+  };
+  const clients = new Map<string, ServerClient>();
+  const clientFor = (token: string) => {
+    let client = clients.get(token);
+    if (!client) {
+      client = new ServerClient(token, clientOptions);
+      clients.set(token, client);
+    }
+    return client;
+  };
+
+  return {
+    async send(email, serverToken) {
+      try {
+        const response = await clientFor(serverToken ?? options.serverToken).sendEmail({
+          From: email.from,
+          To: email.to,
+          ...(email.replyTo ? { ReplyTo: email.replyTo } : {}),
+          Subject: email.subject,
+          HtmlBody: email.htmlBody,
+          TextBody: email.textBody,
+          Tag: email.tag,
+          Metadata: email.metadata,
+          MessageStream: DUNNING_MESSAGE_STREAM,
+          TrackOpens: true,
+          TrackLinks: 'HtmlAndText' as never,
+        });
+        return { kind: 'sent', messageId: response.MessageID, submittedAt: new Date(response.SubmittedAt) };
+      } catch (error) {
+        return translate(error);
+      }
+    },
+  };
+}
+
+function translate(error: unknown): SendResult {
+  if (error instanceof Errors.InactiveRecipientsError) return { kind: 'recipient_inactive', message: error.message };
+  if (error instanceof Errors.InvalidEmailRequestError) return { kind: 'rejected', message: error.message };
+  if (error instanceof Errors.ApiInputError && error.code === 406) return { kind: 'recipient_inactive', message: error.message };
+  if (error instanceof Errors.ApiInputError && error.statusCode === 422) return { kind: 'rejected', message: error.message };
+  // Outages, timeouts, rate limits and a bad token: worth retrying later (a token can be fixed).
+  const status = error instanceof Errors.PostmarkError ? error.statusCode : undefined;
+  throw new UpstreamError('postmark', error instanceof Error ? error.message : String(error), true, status);
+}
