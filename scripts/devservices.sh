@@ -20,7 +20,7 @@ stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 build_ferretdb() {
   local src="$ROOT/devservices/ferretdb"
-  local stamp; stamp="$(stamp_of "$src/main.go" "$src/go.mod" "$src/go.sum")"
+  local stamp; stamp="$(stamp_of "$src"/*.go "$src/go.mod" "$src/go.sum")"
   if [[ -x "$BIN/ferretdb-dev" && "$(cat "$BIN/ferretdb-dev.stamp" 2>/dev/null)" == "$stamp" ]]; then
     return
   fi

@@ -35,6 +35,8 @@ const settingsSchema = z.object({
     .regex(/^acct_[A-Za-z0-9_]+$/, 'must look like acct_...')
     .default('acct_self_hosted'),
   ROLE: role.default('all'),
+  CARD_UPDATE_LINK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -54,6 +56,11 @@ export interface Config {
   readonly role: Role;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  readonly cardUpdate: {
+    /** Signs card-update links; changing it invalidates every link already sent. */
+    readonly linkSecret: string;
+    readonly linkValidityDays: number;
+  };
   readonly stripe: {
     readonly secretKey: string | undefined;
     readonly webhookSecret: string;
@@ -62,6 +69,9 @@ export interface Config {
     readonly selfHostedAccountId: string;
   };
 }
+
+/** Development-only signing key for card-update links; production must set its own. */
+export const DEVELOPMENT_LINK_SECRET = 'development-only-card-update-link-secret';
 
 /** A development-only webhook secret, so a fresh checkout accepts locally signed events. */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_local_development_only';
@@ -84,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (settings.NODE_ENV === 'production') {
     // Production never falls back to the embedded stand-ins or development secrets.
-    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL'] as const) {
+    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET'] as const) {
       if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
     }
   }
@@ -99,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: settings.ROLE,
     logLevel: settings.LOG_LEVEL,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
+    cardUpdate: Object.freeze({
+      linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
+      linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,
+    }),
     stripe: Object.freeze({
       secretKey: settings.STRIPE_SECRET_KEY,
       webhookSecret: settings.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_WEBHOOK_SECRET,

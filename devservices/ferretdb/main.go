@@ -2,6 +2,9 @@
 // SQLite files in a data directory. It is the project's local and CI database:
 // a real server that mongoose reaches over TCP, never a mock.
 //
+// Clients connect through a relay that runs one operation at a time, which
+// makes every single-document operation atomic as on MongoDB (see relay.go).
+//
 // It prints one JSON line {"uri": "..."} on stdout once it accepts
 // connections, and exits when its standard input closes, so a parent that dies
 // (even by SIGKILL) never leaves it behind.
@@ -14,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -50,8 +55,9 @@ func run(listen, dataDir string, watchStdin bool, logLevel string) error {
 		return fmt.Errorf("cannot create data directory: %w", err)
 	}
 
+	// FerretDB itself listens on a private loopback port; clients reach it through the relay.
 	db, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
@@ -70,10 +76,22 @@ func run(listen, dataDir string, watchStdin bool, logLevel string) error {
 		}()
 	}
 
+	backend, err := url.Parse(db.MongoDBURI())
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", listen, err)
+	}
+	defer listener.Close()
+	go (&relay{backend: backend.Host, logger: logger}).serve(listener)
+
 	done := make(chan error, 1)
 	go func() { done <- db.Run(ctx) }()
 
-	line, _ := json.Marshal(map[string]string{"uri": db.MongoDBURI(), "dataDir": abs})
+	uri := (&url.URL{Scheme: "mongodb", Host: listener.Addr().String(), Path: "/"}).String()
+	line, _ := json.Marshal(map[string]string{"uri": uri, "dataDir": abs})
 	fmt.Println(string(line))
 
 	return <-done

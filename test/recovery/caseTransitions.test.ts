@@ -29,6 +29,7 @@ function failure(overrides: Partial<PaymentFailedFact> = {}): PaymentFailedFact 
     needsCustomerAction: false,
     stripeAttemptCount: 1,
     nextStripeRetryAt: at(4),
+    hostedInvoiceUrl: null,
     attemptKey: null,
     ...overrides,
   };

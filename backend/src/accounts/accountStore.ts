@@ -1,5 +1,23 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
+/** How the merchant appears to their customers, in emails and on the card-update page. */
+export interface Branding {
+  merchantName: string;
+  productName: string;
+  logoUrl: string | null;
+  /** #RRGGBB */
+  accentColor: string;
+  supportEmail: string | null;
+}
+
+export const DEFAULT_BRANDING: Branding = {
+  merchantName: 'Your provider',
+  productName: 'your subscription',
+  logoUrl: null,
+  accentColor: '#4f46e5',
+  supportEmail: null,
+};
+
 /** A merchant: a Stripe account that installed the App, or the one self-hosted account. */
 export interface Account {
   accountId: string;
@@ -8,6 +26,11 @@ export interface Account {
   status: 'installed' | 'uninstalled';
   installedAt: Date;
   uninstalledAt: Date | null;
+  branding: Partial<Branding> | null;
+}
+
+export function brandingOf(account: Account | null): Branding {
+  return { ...DEFAULT_BRANDING, ...(account?.branding ?? {}) };
 }
 
 const accountSchema = new Schema(
@@ -18,6 +41,7 @@ const accountSchema = new Schema(
     status: { type: String, required: true, enum: ['installed', 'uninstalled'] },
     installedAt: { type: Date, required: true },
     uninstalledAt: { type: Date, default: null },
+    branding: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -30,12 +54,13 @@ export interface AccountStore {
   ensure(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<Account>;
   markInstalled(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<void>;
   markUninstalled(accountId: string, livemode: boolean, at: Date): Promise<void>;
+  setBranding(accountId: string, livemode: boolean, branding: Partial<Branding>): Promise<void>;
 }
 
 export function createAccountStore(connection: Connection): AccountStore {
   const accounts: Model<Account> =
     (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
-  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1 };
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1 };
 
   return {
     async find(accountId, livemode) {
@@ -65,6 +90,9 @@ export function createAccountStore(connection: Connection): AccountStore {
         ),
       );
     },
+    async setBranding(accountId, livemode, branding) {
+      await accounts.updateOne({ accountId, livemode }, { $set: { branding } });
+    },
     async markUninstalled(accountId, livemode, at) {
       await upsertIgnoringRace(() =>
         accounts.updateOne(
@@ -78,7 +106,15 @@ export function createAccountStore(connection: Connection): AccountStore {
 }
 
 function toAccount(doc: Account): Account {
-  return { accountId: doc.accountId, livemode: doc.livemode, source: doc.source, status: doc.status, installedAt: doc.installedAt, uninstalledAt: doc.uninstalledAt };
+  return {
+    accountId: doc.accountId,
+    livemode: doc.livemode,
+    source: doc.source,
+    status: doc.status,
+    installedAt: doc.installedAt,
+    uninstalledAt: doc.uninstalledAt,
+    branding: doc.branding ?? null,
+  };
 }
 
 async function upsertIgnoringRace(write: () => Promise<unknown>): Promise<void> {

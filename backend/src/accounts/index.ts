@@ -1,1 +1,1 @@
-export { createAccountStore, type Account, type AccountStore } from './accountStore';
+export { createAccountStore, brandingOf, DEFAULT_BRANDING, type Account, type AccountStore, type Branding } from './accountStore';

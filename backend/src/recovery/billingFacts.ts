@@ -25,6 +25,8 @@ export interface PaymentFailedFact extends FactBase {
   needsCustomerAction: boolean;
   stripeAttemptCount: number | null;
   nextStripeRetryAt: Date | null;
+  /** Stripe's hosted invoice page, where a customer confirms a payment that needs authentication. */
+  hostedInvoiceUrl: string | null;
   /**
    * Names one charge attempt on the card for the network-limit ledger: the
    * idempotency key of the request that caused it (ours echo back) or the

@@ -32,6 +32,7 @@ const caseSchema = new Schema(
     lastFailedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
     paymentMethodChangedAt: { type: Date, default: null },
+    hostedInvoiceUrl: { type: String, default: null },
     newPaymentMethodId: { type: String, default: null },
     customerCountry: { type: String, default: null },
     customerTimeZone: { type: String, default: null },

@@ -149,6 +149,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     lastFailedAt: fact.occurredAt,
     closedAt: null,
     paymentMethodChangedAt: null,
+    hostedInvoiceUrl: fact.hostedInvoiceUrl,
     newPaymentMethodId: null,
     customerCountry: null,
     customerTimeZone: null,
@@ -189,6 +190,7 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
     stripeCustomerId: current.stripeCustomerId ?? fact.stripeCustomerId,
     customerEmail: current.customerEmail ?? fact.customerEmail,
     subscriptionId: current.subscriptionId ?? fact.subscriptionId,
+    hostedInvoiceUrl: fact.hostedInvoiceUrl ?? current.hostedInvoiceUrl,
   };
   return {
     kind: 'update',

@@ -112,6 +112,7 @@ export interface RecoveryCase {
   closedAt: Date | null;
   /** The last time the customer's payment method changed while the case was open. */
   paymentMethodChangedAt: Date | null;
+  hostedInvoiceUrl: string | null;
   /** The payment method that changed last (the new card to charge), if any. */
   newPaymentMethodId: string | null;
   /** Where the customer is, for paydays and "morning" (from the Stripe customer). */

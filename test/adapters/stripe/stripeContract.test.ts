@@ -69,6 +69,10 @@ describe.each([
     await expect(gateway.markUncollectible(account, 'in_123', 'recovery-c1-end-mark_uncollectible')).resolves.toBeUndefined();
   });
 
+  it('opens a Billing Portal session limited to replacing the card', async () => {
+    expect(await gateway.createCardUpdateSession(account, 'cus_123', 'https://recover.example.com/update/done?token=t')).toMatch(/^https?:\/\//);
+  });
+
   it('finds the invoice a payment intent paid', async () => {
     expect(await lookup.findInvoiceForPaymentIntent(account.accountId, account.isAppInstall, 'pi_123')).toEqual(expect.any(String));
   });

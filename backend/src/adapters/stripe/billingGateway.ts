@@ -41,6 +41,8 @@ export interface BillingGateway {
     target: { customerId: string; subscriptionId: string | null; paymentMethodId: string; idempotencyKey: string },
   ): Promise<Array<'customer' | 'subscription'>>;
   cancelSubscription(account: AccountRef, subscriptionId: string, idempotencyKey: string): Promise<void>;
+  /** A short-lived Billing Portal session that only lets the customer replace their card; returns its URL. */
+  createCardUpdateSession(account: AccountRef, customerId: string, returnUrl: string): Promise<string>;
   markUncollectible(account: AccountRef, invoiceId: string, idempotencyKey: string): Promise<void>;
 }
 
@@ -125,6 +127,18 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
           }
         }
         return places;
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async createCardUpdateSession(account, customerId, returnUrl) {
+      try {
+        const session = await stripe.billingPortal.sessions.create(
+          { customer: customerId, return_url: returnUrl, flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: returnUrl } } } },
+          as(account),
+        );
+        return session.url;
       } catch (error) {
         throw translateError(error);
       }

@@ -79,6 +79,7 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
           needsCustomerAction: event.type === 'invoice.payment_action_required',
           stripeAttemptCount: integer(object.attempt_count),
           nextStripeRetryAt: timestamp(object.next_payment_attempt),
+          hostedInvoiceUrl: httpsUrl(object.hosted_invoice_url),
           attemptKey: null,
         },
       ];
@@ -168,6 +169,7 @@ function translatePaymentIntentFailure(object: Json, base: { eventId: string; oc
       needsCustomerAction: object.status === 'requires_action' || decline?.code === 'authentication_required' || decline?.declineCode === 'authentication_required',
       stripeAttemptCount: null,
       nextStripeRetryAt: null,
+      hostedInvoiceUrl: null,
       attemptKey,
     },
   ];
@@ -247,6 +249,11 @@ function idOf(value: unknown): string | null {
   if (typeof value === 'string' && value.length > 0) return value;
   if (value && typeof value === 'object' && typeof (value as Json).id === 'string') return (value as Json).id as string;
   return null;
+}
+
+/** Only http(s) links are kept: they end up in emails and on our pages. */
+function httpsUrl(value: unknown): string | null {
+  return typeof value === 'string' && /^https?:\/\//.test(value) ? value : null;
 }
 
 function text(value: unknown): string | null {

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Branding } from '../accounts';
+
+/**
+ * Server-rendered pages of the card-update flow: plain HTML, one inline style
+ * block allowed by its hash, no scripts. Every value is escaped.
+ */
+
+export interface RenderedPage {
+  status: number;
+  html: string;
+  /** The CSP source for the page's style block, e.g. 'sha256-…'. */
+  styleSource: string;
+}
+
+export interface DueDetails {
+  customerName: string | null;
+  amount: string;
+  reason: string;
+}
+
+export type CardUpdatePage =
+  | { kind: 'update_card'; branding: Branding; due: DueDetails; token: string }
+  | { kind: 'confirm_payment'; branding: Branding; due: DueDetails; invoiceUrl: string }
+  | { kind: 'already_paid'; branding: Branding }
+  | { kind: 'nothing_due'; branding: Branding }
+  | { kind: 'card_updated'; branding: Branding }
+  | { kind: 'expired'; branding: Branding | null }
+  | { kind: 'invalid' }
+  | { kind: 'temporarily_unavailable'; branding: Branding | null };
+
+export function renderCardUpdatePage(page: CardUpdatePage): RenderedPage {
+  const branding = 'branding' in page ? page.branding : null;
+  const { status, title, body } = content(page);
+  return layout(status, title, body, branding);
+}
+
+function content(page: CardUpdatePage): { status: number; title: string; body: string } {
+  switch (page.kind) {
+    case 'update_card':
+      return {
+        status: 200,
+        title: 'Update your payment details',
+        body:
+          `<h1>Update your payment details</h1>` +
+          `<p>${greeting(page.due.customerName)} your payment of <strong>${esc(page.due.amount)}</strong> for ${esc(page.branding.productName)} did not go through: ${esc(page.due.reason)}.</p>` +
+          `<p>Add a new card or update your details with Stripe, our payment provider. We will then retry the payment straight away.</p>` +
+          `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(page.token)}">` +
+          `<button type="submit">Update card securely</button></form>` +
+          `<p class="small">You will go to a secure page hosted by Stripe. We never see your card number.</p>`,
+      };
+    case 'confirm_payment':
+      return {
+        status: 200,
+        title: 'Confirm your payment',
+        body:
+          `<h1>Confirm your payment</h1>` +
+          `<p>${greeting(page.due.customerName)} your bank asks you to confirm the payment of <strong>${esc(page.due.amount)}</strong> for ${esc(page.branding.productName)}.</p>` +
+          `<p><a class="button" href="${esc(page.invoiceUrl)}" rel="noreferrer">Confirm payment</a></p>` +
+          `<p class="small">This opens your invoice on Stripe, our payment provider, where your bank can verify it is you.</p>`,
+      };
+    case 'already_paid':
+      return { status: 200, title: 'Already paid', body: `<h1>Thank you, it is paid</h1><p>This payment to ${esc(page.branding.merchantName)} has already been made. There is nothing more to do.</p>` };
+    case 'nothing_due':
+      return { status: 200, title: 'Nothing to pay', body: `<h1>Nothing to pay</h1><p>There is no payment due on this link any more. ${support(page.branding)}</p>` };
+    case 'card_updated':
+      return {
+        status: 200,
+        title: 'Thank you',
+        body: `<h1>Thank you</h1><p>Your payment details are updated. We are retrying the payment now and will email you a confirmation. ${support(page.branding)}</p>`,
+      };
+    case 'expired':
+      return {
+        status: 410,
+        title: 'This link has expired',
+        body:
+          `<h1>This link has expired</h1><p>For your security, payment links work for a few days only. ` +
+          `Open the most recent email we sent you for a fresh link${page.branding?.supportEmail ? `, or write to <a href="mailto:${esc(page.branding.supportEmail)}">${esc(page.branding.supportEmail)}</a> and we will send you a new one` : ''}.</p>`,
+      };
+    case 'invalid':
+      return {
+        status: 401,
+        title: 'This link does not work',
+        body: `<h1>This link does not work</h1><p>The link is incomplete or was changed. Please open it again from the email we sent you, without editing it.</p>`,
+      };
+    case 'temporarily_unavailable':
+      return {
+        status: 503,
+        title: 'Please try again in a moment',
+        body: `<h1>Please try again in a moment</h1><p>We could not reach our payment provider just now. Nothing was charged. Please try again in a few minutes.</p>`,
+      };
+  }
+}
+
+function layout(status: number, title: string, body: string, branding: Branding | null): RenderedPage {
+  const accent = isHexColor(branding?.accentColor) ? branding!.accentColor : '#4f46e5';
+  const onAccent = contrastText(accent);
+  const style =
+    `:root{--accent:${accent};--on-accent:${onAccent}}` +
+    `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;background:#f5f7fa}` +
+    `main{max-width:34rem;margin:0 auto;padding:2rem 1.25rem}header{display:flex;align-items:center;gap:.75rem;margin-bottom:1.5rem}` +
+    `header img{max-height:40px;max-width:160px}.card{background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}` +
+    `h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}button,.button{display:inline-block;width:100%;padding:.9rem 1rem;border:0;border-radius:8px;` +
+    `background:var(--accent);color:var(--on-accent);font:inherit;font-weight:600;text-align:center;text-decoration:none;cursor:pointer}` +
+    `button:focus-visible,.button:focus-visible,a:focus-visible{outline:3px solid #1f2933;outline-offset:3px}.small{font-size:.875rem;color:#52606d}` +
+    `a{color:#1f2933}`;
+  const header = branding
+    ? `<header>${branding.logoUrl && /^https:\/\//.test(branding.logoUrl) ? `<img src="${esc(branding.logoUrl)}" alt="${esc(branding.merchantName)}">` : `<strong>${esc(branding.merchantName)}</strong>`}</header>`
+    : '';
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta name="robots" content="noindex"><title>${esc(title)}${branding ? ` · ${esc(branding.merchantName)}` : ''}</title><style>${style}</style></head>` +
+    `<body><main>${header}<div class="card">${body}</div></main></body></html>`;
+  return { status, html, styleSource: `'sha256-${createHash('sha256').update(style).digest('base64')}'` };
+}
+
+function greeting(name: string | null): string {
+  return name ? `Hi ${esc(name)},` : 'Hello,';
+}
+
+function support(branding: Branding): string {
+  return branding.supportEmail ? `Questions? Write to <a href="mailto:${esc(branding.supportEmail)}">${esc(branding.supportEmail)}</a>.` : '';
+}
+
+export function isHexColor(value: unknown): value is string {
+  return typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value);
+}
+
+/** Black or white, whichever reads better on the accent (WCAG relative luminance). */
+export function contrastText(hex: string): '#000000' | '#ffffff' {
+  const channel = (offset: number) => {
+    const value = parseInt(hex.slice(offset, offset + 2), 16) / 255;
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  // Contrast against white is 1.05/(L+0.05); against black (L+0.05)/0.05: pick the larger.
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#ffffff' : '#000000';
+}
+
+function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}

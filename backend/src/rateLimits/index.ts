@@ -1,0 +1,2 @@
+export { createRateLimitStore, type RateLimitStore, type RateLimitDecision } from './rateLimitStore';
+export { rateLimit } from './rateLimitMiddleware';
