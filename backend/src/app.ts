@@ -1,17 +1,32 @@
 import Koa from 'koa';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
+import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
+import { rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
 
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
   const app = new Koa();
-  app.proxy = true;
+  app.proxy = deps.config.trustProxy;
   app.use(errorMiddleware(deps.logger));
 
   const routers = [
     createHealthRoutes({ connection: deps.connection, clock: deps.clock }),
+    createCardUpdateRoutes({
+      service: deps.cardUpdate,
+      portalOrigins: deps.portalOrigins,
+      isHttps: deps.config.publicUrl.startsWith('https://'),
+      limitPerIp: rateLimit({
+        store: deps.rateLimits,
+        clock: deps.clock,
+        scope: 'public-ip',
+        limit: deps.config.cardUpdate.rateLimitPerMinute,
+        windowMs: 60_000,
+        keyOf: (ctx) => ctx.ip,
+      }),
+    }),
     createStripeWebhookRoutes({
       webhookSecret: deps.config.stripe.webhookSecret,
       selfHostedAccountId: deps.config.stripe.selfHostedAccountId,

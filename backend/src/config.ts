@@ -37,6 +37,8 @@ const settingsSchema = z.object({
   ROLE: role.default('all'),
   CARD_UPDATE_LINK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -56,10 +58,14 @@ export interface Config {
   readonly role: Role;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (otherwise anyone could fake it). */
+  readonly trustProxy: boolean;
   readonly cardUpdate: {
     /** Signs card-update links; changing it invalidates every link already sent. */
     readonly linkSecret: string;
     readonly linkValidityDays: number;
+    /** Requests per minute per client IP on the public card-update pages. */
+    readonly rateLimitPerMinute: number;
   };
   readonly stripe: {
     readonly secretKey: string | undefined;
@@ -109,9 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: settings.ROLE,
     logLevel: settings.LOG_LEVEL,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
+    trustProxy: settings.TRUST_PROXY === 'true',
     cardUpdate: Object.freeze({
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
       linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,
+      rateLimitPerMinute: settings.PUBLIC_RATE_LIMIT_PER_MINUTE,
     }),
     stripe: Object.freeze({
       secretKey: settings.STRIPE_SECRET_KEY,

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, type AccountStore } from './accounts';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
-import { createPaymentLookup, createStripeClient } from './adapters/stripe';
+import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
+import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
+import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -24,6 +26,11 @@ export interface Container {
   recovery: RecoveryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
+  billing: BillingGateway | null;
+  rateLimits: RateLimitStore;
+  cardUpdate: CardUpdateService;
+  /** Where the Billing Portal lives: the card-update page may send the customer there. */
+  portalOrigins: string[];
   worker: Worker;
 }
 
@@ -48,9 +55,39 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     clock,
     instanceId,
   });
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor }), logger);
+  const billing = stripe ? createBillingGateway(stripe) : null;
+  const rateLimits = createRateLimitStore(connection);
+  const cardUpdate = createCardUpdateService({
+    linkKey: linkSigningKey(config.cardUpdate.linkSecret),
+    publicUrl: config.publicUrl,
+    accounts,
+    cases,
+    recovery,
+    billing,
+    clock,
+    logger,
+  });
+  const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, rateLimits, clock }), logger);
 
-  return { config, logger, clock, connection, instanceId, accounts, cases, cardAttempts, recovery, stripeEvents, stripeEventProcessor, worker };
+  return {
+    config,
+    logger,
+    clock,
+    connection,
+    instanceId,
+    accounts,
+    cases,
+    cardAttempts,
+    recovery,
+    stripeEvents,
+    stripeEventProcessor,
+    billing,
+    rateLimits,
+    cardUpdate,
+    portalOrigins,
+    worker,
+  };
 }
 
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */

@@ -132,6 +132,24 @@ export function refuseRetry(current: RecoveryCase, reason: string, notBefore: Da
   );
 }
 
+/**
+ * The customer finished the card-update flow: try the (new) default card now.
+ * `paymentMethodId` is the customer's default after the update, when known.
+ */
+export function requestRetryAfterCardUpdate(current: RecoveryCase, paymentMethodId: string | null, now: Date): RecoveryCase | null {
+  if (current.status !== 'active') return null;
+  return withEntry(
+    {
+      ...current,
+      paymentMethodChangedAt: now,
+      newPaymentMethodId: paymentMethodId ?? current.newPaymentMethodId,
+      nextActionAt: now,
+      nextActionTrigger: 'new_payment_method',
+    },
+    { at: now, kind: 'payment_method_changed', summary: 'Customer updated their card on the card-update page: retrying now.' },
+  );
+}
+
 export function noteOnTimeline(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
   return withEntry(current, entry);
 }

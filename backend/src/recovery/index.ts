@@ -5,3 +5,15 @@ export { createCaseStore, type CaseStore } from './caseStore';
 export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
 export * from './recoveryCase';
+export {
+  applyPlan,
+  attemptIdempotencyKey,
+  beginAttempt,
+  finishAttempt,
+  noteOnTimeline,
+  pendingAttempt,
+  refuseRetry,
+  requestRetryAfterCardUpdate,
+  type AttemptResult,
+  type PlanDecision,
+} from './attemptTransitions';

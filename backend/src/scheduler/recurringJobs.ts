@@ -1,3 +1,5 @@
+import type { Clock } from '../clock';
+import type { RateLimitStore } from '../rateLimits';
 import type { StripeEventProcessor } from '../webhooks';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
@@ -12,13 +14,22 @@ export interface RecurringJob {
 export const STRIPE_EVENT_BATCH = 100;
 
 /** Every recurring job, listed once. */
-export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor }): RecurringJob[] {
+export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor; rateLimits: RateLimitStore; clock: Clock }): RecurringJob[] {
   return [
     {
       // Events whose handler crashed or failed (database down, Stripe unreachable) are retried here.
       name: 'retry-pending-stripe-events',
       idleDelayMs: 1_000,
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
+    },
+    {
+      // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.
+      name: 'delete-ended-rate-limit-windows',
+      idleDelayMs: 60_000,
+      run: async () => {
+        await deps.rateLimits.deleteExpired(deps.clock.now());
+        return 0;
+      },
     },
   ];
 }

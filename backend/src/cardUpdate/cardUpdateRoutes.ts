@@ -1,0 +1,77 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import getRawBody from 'raw-body';
+import { renderCardUpdatePage, type CardUpdatePage } from './cardUpdatePages';
+import type { CardUpdateService } from './cardUpdateService';
+
+/**
+ * GET /update?token=…, POST /update, GET /update/done?token=…: the customer's
+ * card-update flow. Pages carry strict security headers; tokens ride in the
+ * URL, so nothing is cached and no referrer leaves the page.
+ */
+export function createCardUpdateRoutes(deps: { service: CardUpdateService; portalOrigins: string[]; limitPerIp: Middleware; isHttps: boolean }): Router {
+  const router = new Router();
+
+  const send = (ctx: Context, page: CardUpdatePage) => {
+    const rendered = renderCardUpdatePage(page);
+    ctx.set(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        `style-src ${rendered.styleSource}`,
+        'img-src https:',
+        // Browsers apply form-action to the redirect after the POST: the portal must be allowed.
+        `form-action 'self' ${deps.portalOrigins.join(' ')}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+    );
+    ctx.status = rendered.status;
+    ctx.type = 'html';
+    ctx.body = rendered.html;
+  };
+
+  router.use(['/update', '/update/done'], async (ctx, next) => {
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    if (deps.isHttps) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    await next();
+  });
+  router.use(['/update', '/update/done'], deps.limitPerIp);
+
+  router.get('/update', async (ctx) => {
+    send(ctx, await deps.service.show(tokenFromQuery(ctx)));
+  });
+
+  router.post('/update', async (ctx) => {
+    const token = await tokenFromForm(ctx);
+    const outcome = await deps.service.start(token);
+    if (outcome.kind === 'page') return send(ctx, outcome.page);
+    // 303 so the browser follows with a GET; Koa keeps a redirect status it is given.
+    ctx.status = 303;
+    ctx.redirect(outcome.url);
+  });
+
+  router.get('/update/done', async (ctx) => {
+    send(ctx, await deps.service.finish(tokenFromQuery(ctx)));
+  });
+
+  return router;
+}
+
+function tokenFromQuery(ctx: Context): string {
+  const token = ctx.query.token;
+  return typeof token === 'string' ? token : '';
+}
+
+async function tokenFromForm(ctx: Context): Promise<string> {
+  try {
+    const raw = await getRawBody(ctx.req, { limit: '8kb', encoding: 'utf8' });
+    return new URLSearchParams(raw).get('token') ?? '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import { brandingOf, type AccountStore } from '../accounts';
+import type { BillingGateway } from '../adapters/stripe';
+import type { Clock } from '../clock';
+import { describeDeclineForCustomer } from '../dunning';
+import { UpstreamError } from '../errors';
+import { formatAmount, requestRetryAfterCardUpdate, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
+import type { CardUpdatePage } from './cardUpdatePages';
+import { verifyLinkToken, type CardUpdateClaims } from './linkToken';
+
+export type CardUpdateOutcome = { kind: 'page'; page: CardUpdatePage } | { kind: 'redirect'; url: string };
+
+export interface CardUpdateService {
+  /** GET /update: what the customer sees for this link. */
+  show(token: string): Promise<CardUpdatePage>;
+  /** POST /update: a Billing Portal session for the case's customer, or a page when there is nothing to do. */
+  start(token: string): Promise<CardUpdateOutcome>;
+  /** GET /update/done: back from the portal; the case is retried with the new card now. */
+  finish(token: string): Promise<CardUpdatePage>;
+}
+
+export function createCardUpdateService(deps: {
+  linkKey: Uint8Array;
+  publicUrl: string;
+  accounts: AccountStore;
+  cases: CaseStore;
+  recovery: RecoveryService;
+  billing: BillingGateway | null;
+  clock: Clock;
+  logger: Logger;
+}): CardUpdateService {
+  const { accounts, cases, recovery, billing, clock, logger } = deps;
+
+  /** Resolves a link to its case, or to the page that explains why there is none. */
+  async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
+    const check = await verifyLinkToken(token, deps.linkKey, clock.now());
+    if (!check.ok && check.reason === 'invalid') return { page: { kind: 'invalid' } };
+    if (!check.ok) return { page: { kind: 'expired', branding: null } };
+    const account = await accounts.find(check.claims.accountId, check.claims.livemode);
+    const branding = brandingOf(account);
+    const found = await cases.findById(check.claims.accountId, check.claims.caseId);
+    // A valid signature for a case that is gone (or another customer's) shows nothing of it.
+    if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid' } };
+    if (found.status === 'recovered') return { claims: check.claims, found, page: { kind: 'already_paid', branding } };
+    if (found.status !== 'active') return { claims: check.claims, found, page: { kind: 'nothing_due', branding } };
+    return { claims: check.claims, found, page: null };
+  }
+
+  function pageFor(found: RecoveryCase, branding: ReturnType<typeof brandingOf>, token: string): CardUpdatePage {
+    const due = {
+      customerName: null,
+      amount: formatAmount(found.amountMinor, found.currency),
+      reason: describeDeclineForCustomer(found.decline, found.needsCustomerAction),
+    };
+    if (found.needsCustomerAction && found.hostedInvoiceUrl) return { kind: 'confirm_payment', branding, due, invoiceUrl: found.hostedInvoiceUrl };
+    return { kind: 'update_card', branding, due, token };
+  }
+
+  return {
+    async show(token) {
+      const resolved = await resolve(token);
+      if (!('found' in resolved) || resolved.page) return resolved.page!;
+      const account = await accounts.find(resolved.claims.accountId, resolved.claims.livemode);
+      return pageFor(resolved.found, brandingOf(account), token);
+    },
+
+    async start(token) {
+      const resolved = await resolve(token);
+      if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
+      const account = await accounts.find(resolved.claims.accountId, resolved.claims.livemode);
+      const branding = brandingOf(account);
+      if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+      try {
+        const returnUrl = new URL(`/update/done?token=${encodeURIComponent(token)}`, deps.publicUrl).toString();
+        const url = await billing.createCardUpdateSession(
+          { accountId: resolved.claims.accountId, isAppInstall: account?.source === 'app' },
+          resolved.found.stripeCustomerId,
+          returnUrl,
+        );
+        // Only ever redirect to the web address Stripe gave us.
+        if (!/^https?:\/\//.test(url)) throw new UpstreamError('stripe', 'the portal session has no web address', false);
+        logger.info({ accountId: resolved.claims.accountId, caseId: resolved.found.id, outcome: 'portal_session_created' }, 'card update started');
+        return { kind: 'redirect', url };
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        logger.warn({ accountId: resolved.claims.accountId, caseId: resolved.found.id, err: error.message }, 'card update could not start');
+        return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+      }
+    },
+
+    async finish(token) {
+      const resolved = await resolve(token);
+      if (!('found' in resolved) || resolved.page) return resolved.page!;
+      const { claims, found } = resolved;
+      const account = await accounts.find(claims.accountId, claims.livemode);
+      let paymentMethodId: string | null = null;
+      if (billing && found.stripeCustomerId) {
+        const customer = await billing
+          .fetchCustomer({ accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId)
+          .catch(() => null); // the webhooks about the new card will still arrive
+        paymentMethodId = customer?.defaultPaymentMethodId ?? null;
+      }
+      await recovery.mutate(claims.accountId, found, (fresh) => requestRetryAfterCardUpdate(fresh, paymentMethodId, clock.now()));
+      return { kind: 'card_updated', branding: brandingOf(account) };
+    },
+  };
+}
