@@ -5,6 +5,7 @@ import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
+import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
 
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
@@ -34,6 +35,15 @@ export function createApp(deps: Container): Koa {
       processor: deps.stripeEventProcessor,
       clock: deps.clock,
       instanceId: deps.instanceId,
+    }),
+    createPostmarkWebhookRoutes({
+      username: deps.config.postmark.webhookUsername,
+      password: deps.config.postmark.webhookPassword,
+      cases: deps.cases,
+      recovery: deps.recovery,
+      suppressions: deps.suppressions,
+      clock: deps.clock,
+      logger: deps.logger,
     }),
   ];
   for (const router of routers) {

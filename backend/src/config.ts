@@ -39,6 +39,11 @@ const settingsSchema = z.object({
   CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  POSTMARK_SERVER_TOKEN: optionalText,
+  POSTMARK_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  EMAIL_FROM: optionalText.pipe(z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'must be an address, e.g. Billing <billing@example.com>').optional()),
+  POSTMARK_WEBHOOK_USERNAME: z.string().min(1).default('postmark'),
+  POSTMARK_WEBHOOK_PASSWORD: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -67,6 +72,14 @@ export interface Config {
     /** Requests per minute per client IP on the public card-update pages. */
     readonly rateLimitPerMinute: number;
   };
+  readonly postmark: {
+    /** Unset: emails are not sent (the demo and tests point POSTMARK_API_BASE at the local receiver). */
+    readonly serverToken: string | undefined;
+    readonly apiBase: string | undefined;
+    readonly from: string;
+    readonly webhookUsername: string;
+    readonly webhookPassword: string;
+  };
   readonly stripe: {
     readonly secretKey: string | undefined;
     readonly webhookSecret: string;
@@ -78,6 +91,9 @@ export interface Config {
 
 /** Development-only signing key for card-update links; production must set its own. */
 export const DEVELOPMENT_LINK_SECRET = 'development-only-card-update-link-secret';
+
+/** Development-only password for Postmark's webhook; production must set its own. */
+export const DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD = 'development-only-password';
 
 /** A development-only webhook secret, so a fresh checkout accepts locally signed events. */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_local_development_only';
@@ -100,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (settings.NODE_ENV === 'production') {
     // Production never falls back to the embedded stand-ins or development secrets.
-    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET'] as const) {
+    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET', 'POSTMARK_SERVER_TOKEN', 'EMAIL_FROM', 'POSTMARK_WEBHOOK_PASSWORD'] as const) {
       if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
     }
   }
@@ -120,6 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
       linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,
       rateLimitPerMinute: settings.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    }),
+    postmark: Object.freeze({
+      serverToken: settings.POSTMARK_SERVER_TOKEN,
+      apiBase: settings.POSTMARK_API_BASE,
+      from: settings.EMAIL_FROM ?? 'Billing <billing@localhost.test>',
+      webhookUsername: settings.POSTMARK_WEBHOOK_USERNAME,
+      webhookPassword: settings.POSTMARK_WEBHOOK_PASSWORD ?? DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD,
     }),
     stripe: Object.freeze({
       secretKey: settings.STRIPE_SECRET_KEY,

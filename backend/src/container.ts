@@ -6,6 +6,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
+import { createSuppressionStore, type SuppressionStore } from './dunning/suppressionStore';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -28,6 +29,7 @@ export interface Container {
   stripeEventProcessor: StripeEventProcessor;
   billing: BillingGateway | null;
   rateLimits: RateLimitStore;
+  suppressions: SuppressionStore;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -57,6 +59,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
   });
   const billing = stripe ? createBillingGateway(stripe) : null;
   const rateLimits = createRateLimitStore(connection);
+  const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     publicUrl: config.publicUrl,
@@ -84,6 +87,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     stripeEventProcessor,
     billing,
     rateLimits,
+    suppressions,
     cardUpdate,
     portalOrigins,
     worker,

@@ -158,6 +158,9 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     // A new case is planned by the worker straight away.
     nextActionAt: fact.occurredAt,
     nextActionTrigger: 'schedule',
+    emails: [],
+    dunningStepsDone: [],
+    emailStatus: 'ok',
     actionFailures: 0,
     leaseOwner: null,
     leaseUntil: new Date(0),

@@ -17,3 +17,4 @@ export {
   type AttemptResult,
   type PlanDecision,
 } from './attemptTransitions';
+export { recordEmailSent, recordEmailEvent, markUndeliverable, type EmailEvent } from './emailTransitions';

@@ -51,6 +51,20 @@ export interface OurAttempt {
   decline: DeclineDetails | null;
 }
 
+/** An email we sent about the case, with what Postmark told us happened to it. */
+export interface CaseEmail {
+  messageId: string | null;
+  kind: 'dunning' | 'confirmation';
+  stepIndex: number | null;
+  sentAt: Date;
+  status: 'sent' | 'delivered' | 'bounced' | 'complained' | 'unsubscribed';
+  deliveredAt: Date | null;
+  firstOpenedAt: Date | null;
+  firstClickedAt: Date | null;
+  opens: number;
+  clicks: number;
+}
+
 /** What the plan says happens next, with the reason shown to the merchant. */
 export interface PlannedAction {
   kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none';
@@ -75,6 +89,9 @@ export type TimelineKind =
   | 'default_payment_method_set'
   | 'case_exhausted'
   | 'end_action'
+  | 'email_sent'
+  | 'email_event'
+  | 'email_undeliverable'
   | 'event_ignored';
 
 export interface TimelineEntry {
@@ -124,6 +141,11 @@ export interface RecoveryCase {
   nextActionAt: Date | null;
   /** What asked for the next action early: a new card or the merchant. */
   nextActionTrigger: OurAttempt['trigger'] | null;
+  emails: CaseEmail[];
+  /** Dunning steps sent or skipped, by index in the merchant's sequence. */
+  dunningStepsDone: number[];
+  /** The customer's address cannot receive email (bounced, complained, inactive): the merchant sees it. */
+  emailStatus: 'ok' | 'undeliverable';
   /** Consecutive failed actions (Stripe down, timeouts): drives the back-off. */
   actionFailures: number;
   /** A worker's claim on the case; a crashed worker's lease simply runs out. */

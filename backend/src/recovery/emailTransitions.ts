@@ -1,0 +1,64 @@
+import type { CaseEmail, RecoveryCase } from './recoveryCase';
+
+/** What Postmark reported about one message, in our words. */
+export type EmailEvent =
+  | { kind: 'delivered'; messageId: string; at: Date }
+  | { kind: 'opened' | 'clicked'; messageId: string; at: Date }
+  | { kind: 'bounced'; messageId: string; at: Date; permanent: boolean; description: string }
+  | { kind: 'complained' | 'unsubscribed'; messageId: string; at: Date };
+
+/** Records a sent email; dunning steps (and the ones skipped for it) count as done. */
+export function recordEmailSent(
+  current: RecoveryCase,
+  email: { messageId: string; kind: CaseEmail['kind']; stepIndex: number | null; skipped: number[]; subject: string },
+  now: Date,
+): RecoveryCase {
+  const sent: CaseEmail = { messageId: email.messageId, kind: email.kind, stepIndex: email.stepIndex, sentAt: now, status: 'sent', deliveredAt: null, firstOpenedAt: null, firstClickedAt: null, opens: 0, clicks: 0 };
+  const done = email.stepIndex === null ? current.dunningStepsDone : [...new Set([...current.dunningStepsDone, ...email.skipped, email.stepIndex])].sort((a, b) => a - b);
+  return {
+    ...current,
+    emails: [...current.emails, sent],
+    dunningStepsDone: done,
+    timeline: [...current.timeline, { at: now, kind: 'email_sent', summary: `Email sent: “${email.subject}”.` }],
+  };
+}
+
+/** The address will not take email: stop the sequence and show the merchant. */
+export function markUndeliverable(current: RecoveryCase, reason: string, now: Date): RecoveryCase {
+  if (current.emailStatus === 'undeliverable') return current;
+  return { ...current, emailStatus: 'undeliverable', timeline: [...current.timeline, { at: now, kind: 'email_undeliverable', summary: `Emails stopped: ${reason}.` }] };
+}
+
+/** Applies a Postmark event to the email it is about; null when the case has no such email. */
+export function recordEmailEvent(current: RecoveryCase, event: EmailEvent): RecoveryCase | null {
+  const index = current.emails.findIndex((email) => email.messageId === event.messageId);
+  if (index < 0) return null;
+  const email = current.emails[index]!;
+  let updated: CaseEmail;
+  switch (event.kind) {
+    case 'delivered':
+      updated = { ...email, status: email.status === 'sent' ? 'delivered' : email.status, deliveredAt: email.deliveredAt ?? event.at };
+      break;
+    case 'opened':
+      updated = { ...email, opens: email.opens + 1, firstOpenedAt: email.firstOpenedAt ?? event.at };
+      break;
+    case 'clicked':
+      updated = { ...email, clicks: email.clicks + 1, firstClickedAt: email.firstClickedAt ?? event.at };
+      break;
+    case 'bounced':
+      updated = { ...email, status: 'bounced' };
+      break;
+    case 'complained':
+      updated = { ...email, status: 'complained' };
+      break;
+    case 'unsubscribed':
+      updated = { ...email, status: 'unsubscribed' };
+      break;
+  }
+  const emails = current.emails.map((candidate, position) => (position === index ? updated : candidate));
+  const next: RecoveryCase = { ...current, emails };
+  const stops = (event.kind === 'bounced' && event.permanent) || event.kind === 'complained' || event.kind === 'unsubscribed';
+  if (!stops) return next;
+  const reason = event.kind === 'bounced' ? `the address bounced (${event.description})` : event.kind === 'complained' ? 'the customer marked our email as spam' : 'the customer unsubscribed';
+  return markUndeliverable(next, reason, event.at);
+}

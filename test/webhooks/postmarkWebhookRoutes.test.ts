@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD } from '../../backend/src/config';
+import { recordEmailSent } from '../../backend/src/recovery';
+import { useTestDatabase } from '../support/testDatabase';
+import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { invoice, stripeEvent } from '../support/stripeEventBuilders';
+
+const db = useTestDatabase();
+let testApp: Awaited<ReturnType<typeof createTestApp>>;
+const credentials = `Basic ${Buffer.from(`postmark:${DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}`;
+
+beforeAll(async () => {
+  testApp = await createTestApp(db.connection);
+});
+beforeEach(async () => {
+  await Promise.all(['recoveryCases', 'stripeEvents', 'accounts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
+});
+
+async function caseWithEmail() {
+  await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_mail', customer_email: 'alice@example.com' })));
+  const found = (await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_mail'))!;
+  return testApp.container.recovery.mutate(SELF_HOSTED_ACCOUNT, found, (fresh) =>
+    recordEmailSent(fresh, { messageId: 'msg-1', kind: 'dunning', stepIndex: 0, skipped: [], subject: 'Your payment did not go through' }, new Date()),
+  );
+}
+
+const post = (record: Record<string, unknown>, authorization: string | null = credentials) => {
+  const req = request(testApp.server).post('/api/webhooks/postmark').set('content-type', 'application/json');
+  if (authorization) req.set('authorization', authorization);
+  return req.send(JSON.stringify(record));
+};
+const metadataOf = (caseId: string) => ({ accountId: SELF_HOSTED_ACCOUNT, caseId, step: '0' });
+const emailOf = async (caseId: string) => (await testApp.container.cases.findById(SELF_HOSTED_ACCOUNT, caseId))!;
+
+describe('POST /api/webhooks/postmark', () => {
+  it.each([
+    ['no credentials', null],
+    ['a wrong password', `Basic ${Buffer.from('postmark:wrong-password-123456').toString('base64')}`],
+    ['a wrong scheme', 'Bearer token'],
+  ])('answers 401 to %s and records nothing', async (_name, authorization) => {
+    const found = await caseWithEmail();
+    const response = await post({ RecordType: 'Delivery', MessageID: 'msg-1', Metadata: metadataOf(found.id) }, authorization);
+    expect(response.status).toBe(401);
+    expect(response.body.error).toMatchObject({ type: 'authentication_error' });
+    expect((await emailOf(found.id)).emails[0]!.status).toBe('sent');
+  });
+
+  it('records delivery, opens and clicks on the email', async () => {
+    const found = await caseWithEmail();
+    await post({ RecordType: 'Delivery', MessageID: 'msg-1', DeliveredAt: '2026-05-01T10:00:05Z', Metadata: metadataOf(found.id) });
+    await post({ RecordType: 'Open', MessageID: 'msg-1', ReceivedAt: '2026-05-01T11:00:00Z', Metadata: metadataOf(found.id) });
+    await post({ RecordType: 'Open', MessageID: 'msg-1', ReceivedAt: '2026-05-01T12:00:00Z', Metadata: metadataOf(found.id) });
+    await post({ RecordType: 'Click', MessageID: 'msg-1', ReceivedAt: '2026-05-01T12:01:00Z', Metadata: metadataOf(found.id) });
+    expect((await emailOf(found.id)).emails[0]).toMatchObject({
+      status: 'delivered',
+      deliveredAt: new Date('2026-05-01T10:00:05Z'),
+      opens: 2,
+      firstOpenedAt: new Date('2026-05-01T11:00:00Z'),
+      clicks: 1,
+    });
+  });
+
+  it.each([
+    ['a hard bounce', { RecordType: 'Bounce', Type: 'HardBounce', Inactive: true, Email: 'alice@example.com' }, 'hard_bounce'],
+    ['a spam complaint', { RecordType: 'SpamComplaint', Email: 'alice@example.com' }, 'spam_complaint'],
+    ['an unsubscribe', { RecordType: 'SubscriptionChange', SuppressSending: true, Recipient: 'alice@example.com' }, 'unsubscribed'],
+  ])('stops emails to the address after %s and shows the case as undeliverable', async (_name, record, reason) => {
+    const found = await caseWithEmail();
+    expect((await post({ ...record, MessageID: 'msg-1', Metadata: metadataOf(found.id) })).status).toBe(200);
+    expect(await emailOf(found.id)).toMatchObject({ emailStatus: 'undeliverable' });
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'Alice@Example.com')).toBe(true);
+    expect(await db.connection.collection('emailSuppressions').findOne({})).toMatchObject({ reason });
+  });
+
+  it('keeps sending after a soft bounce', async () => {
+    const found = await caseWithEmail();
+    await post({ RecordType: 'Bounce', Type: 'SoftBounce', Inactive: false, Email: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
+    expect(await emailOf(found.id)).toMatchObject({ emailStatus: 'ok' });
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'alice@example.com')).toBe(false);
+  });
+
+  it('lifts an unsubscribe when the customer resubscribes', async () => {
+    const found = await caseWithEmail();
+    await post({ RecordType: 'SubscriptionChange', SuppressSending: true, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
+    await post({ RecordType: 'SubscriptionChange', SuppressSending: false, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'alice@example.com')).toBe(false);
+  });
+
+  it("answers 200 for another account's case id and changes nothing there", async () => {
+    const found = await caseWithEmail();
+    const response = await post({ RecordType: 'Delivery', MessageID: 'msg-1', Metadata: { accountId: 'acct_intruder', caseId: found.id } });
+    expect(response.body).toEqual({ received: true, applied: false });
+    expect((await emailOf(found.id)).emails[0]!.status).toBe('sent');
+  });
+
+  it.each([
+    ['malformed JSON', '{"RecordType": '],
+    ['an unknown record type', JSON.stringify({ RecordType: 'Teleport', MessageID: 'm' })],
+    ['a record without a message id', JSON.stringify({ RecordType: 'Delivery' })],
+  ])('answers 400 to %s', async (_name, body) => {
+    const response = await request(testApp.server).post('/api/webhooks/postmark').set('authorization', credentials).set('content-type', 'application/json').send(body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_payload' });
+  });
+});
