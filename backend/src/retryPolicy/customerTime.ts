@@ -1,0 +1,100 @@
+/**
+ * Wall-clock time in a customer's time zone, with Intl (deterministic, DST-aware).
+ * Pure: every function takes the instant it works from.
+ */
+
+const ZONE_BY_COUNTRY: Record<string, string> = {
+  US: 'America/New_York', CA: 'America/Toronto', MX: 'America/Mexico_City', BR: 'America/Sao_Paulo', AR: 'America/Argentina/Buenos_Aires',
+  GB: 'Europe/London', IE: 'Europe/Dublin', FR: 'Europe/Paris', DE: 'Europe/Berlin', ES: 'Europe/Madrid', IT: 'Europe/Rome', NL: 'Europe/Amsterdam',
+  BE: 'Europe/Brussels', CH: 'Europe/Zurich', AT: 'Europe/Vienna', SE: 'Europe/Stockholm', NO: 'Europe/Oslo', DK: 'Europe/Copenhagen',
+  FI: 'Europe/Helsinki', PL: 'Europe/Warsaw', PT: 'Europe/Lisbon', IN: 'Asia/Kolkata', JP: 'Asia/Tokyo', SG: 'Asia/Singapore', HK: 'Asia/Hong_Kong',
+  AU: 'Australia/Sydney', NZ: 'Pacific/Auckland', ZA: 'Africa/Johannesburg', AE: 'Asia/Dubai',
+};
+
+/** The customer's zone from their country (the largest commercial zone), else the fallback. */
+export function timeZoneForCountry(country: string | null, fallback: string): string {
+  if (!country) return fallback;
+  return ZONE_BY_COUNTRY[country.toUpperCase()] ?? fallback;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LocalParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: number; // 0 = Sunday
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string): Intl.DateTimeFormat {
+  let found = formatters.get(zone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    formatters.set(zone, found);
+  }
+  return found;
+}
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+export function localParts(at: Date, zone: string): LocalParts {
+  const parts = Object.fromEntries(formatter(zone).formatToParts(at).map((part) => [part.type, part.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: WEEKDAYS.indexOf(parts.weekday ?? 'Sun'),
+  };
+}
+
+/** The instant when the wall clock in `zone` shows the given local time (DST gaps move forward). */
+export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
+  const wanted = Date.UTC(year, month - 1, day, hour, minute);
+  let guess = wanted;
+  // Two corrections settle the zone's offset, also across a DST change.
+  for (let i = 0; i < 2; i += 1) {
+    const shown = localParts(new Date(guess), zone);
+    const shownAsUtc = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute);
+    guess += wanted - shownAsUtc;
+  }
+  return new Date(guess);
+}
+
+/** The next moment at or after `from` when it is `hour`:00 in `zone` (today if not yet passed). */
+export function nextLocalHour(from: Date, zone: string, hour: number): Date {
+  const local = localParts(from, zone);
+  const today = zonedTime(local.year, local.month, local.day, hour, 0, zone);
+  if (today >= from) return today;
+  const tomorrow = new Date(Date.UTC(local.year, local.month - 1, local.day + 1));
+  return zonedTime(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate(), hour, 0, zone);
+}
+
+/** Moves `at` into the local window [startHour, endHour) of `zone`, keeping it if already inside. */
+export function withinLocalHours(at: Date, zone: string, startHour: number, endHour: number): Date {
+  const local = localParts(at, zone);
+  if (local.hour >= startHour && local.hour < endHour) return at;
+  return nextLocalHour(at, zone, startHour);
+}
+
+/** "Friday 1 May at 09:00": how reasons and emails name a time for the customer. */
+export function describeLocalTime(at: Date, zone: string): string {
+  const date = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return `${date} at ${time}`;
+}
+
+/** "Friday 1 May": the date alone, for emails. */
+export function describeLocalDate(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
+}

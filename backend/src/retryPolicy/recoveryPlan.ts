@@ -1,0 +1,161 @@
+import { describeLocalTime, isValidTimeZone, nextLocalHour, timeZoneForCountry } from './customerTime';
+import type { DeclineClassification } from './declineRules';
+import { DEFAULT_NETWORK_LIMITS, earliestAllowedAt, validateNetworkLimits, type CardAttempt, type NetworkLimits } from './networkLimits';
+import { nextPaydayMorning, paydayCalendarFor, type PaydayCalendar } from './paydays';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface RetryPolicy {
+  /** Days after the first failure during which we retry (default 21). */
+  windowDays: number;
+  /** Our own attempts per case at most (default 8). */
+  maxAttempts: number;
+  /** Gaps after each of our attempts, in hours; the last repeats. */
+  gapsHours: number[];
+  merchantTimeZone: string;
+  /** Local hour at which retries happen in the customer's zone. */
+  retryHourLocal: number;
+  /** Never retry within this many hours of a retry Stripe has scheduled itself. */
+  stripeRetryClearanceHours: number;
+  paydayCalendars: Record<string, PaydayCalendar>;
+  networkLimits: NetworkLimits;
+  endAction: 'leave_open' | 'cancel_subscription' | 'mark_uncollectible';
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  windowDays: 21,
+  maxAttempts: 8,
+  gapsHours: [24, 48, 72, 96, 120],
+  merchantTimeZone: 'UTC',
+  retryHourLocal: 9,
+  stripeRetryClearanceHours: 4,
+  paydayCalendars: {},
+  networkLimits: DEFAULT_NETWORK_LIMITS,
+  endAction: 'leave_open',
+};
+
+/** Ambiguous declines get a few cautious retries with long gaps, then the customer is asked. */
+export const AMBIGUOUS_MAX_ATTEMPTS = 3;
+const AMBIGUOUS_GAPS_HOURS = [72, 120, 168];
+
+export interface RetryPlanInput {
+  openedAt: Date;
+  classification: DeclineClassification;
+  ourAttemptCount: number;
+  /** The last attempt by anyone (ours, Stripe's, the customer's). */
+  lastAttemptAt: Date | null;
+  nextStripeRetryAt: Date | null;
+  paymentMethodChangedSinceLastFailure: boolean;
+  customerCountry: string | null;
+  customerTimeZone: string | null;
+  cardBrand: string | null;
+  cardHistory: CardAttempt[];
+}
+
+export type RetryDecision =
+  | { kind: 'retry'; at: Date; reason: string }
+  | { kind: 'wait_for_new_payment_method'; reason: string }
+  | { kind: 'exhausted'; reason: string; endAction: RetryPolicy['endAction'] };
+
+/**
+ * The recovery plan: when to retry, or why not. In order:
+ * 1. a new payment method since the last failure → retry now (within network limits);
+ * 2. never-retry, customer-must-act and Stripe-blocked declines → wait for a new card;
+ * 3. insufficient funds → the next payday morning in the customer's time;
+ * 4. soft declines → growing gaps (policy.gapsHours), at the customer's retry hour;
+ * 5. ambiguous declines → at most 3 of our attempts with long gaps, then wait;
+ * every time is moved past network limits and clear of Stripe's own retry, and
+ * a time past the window (or past maxAttempts) exhausts the case.
+ * Example: insufficient funds on Thu 16 Apr (New York) → "Retrying on Thursday
+ * 30 April at 09:00 customer time (America/New_York): insufficient funds, on a common payday."
+ */
+export function planNextRetry(input: RetryPlanInput, policy: RetryPolicy, now: Date): RetryDecision {
+  const windowEndsAt = new Date(input.openedAt.getTime() + policy.windowDays * DAY_MS);
+  const zone = customerZone(input, policy);
+  const exhausted = (why: string): RetryDecision => ({ kind: 'exhausted', reason: why, endAction: policy.endAction });
+
+  if (input.ourAttemptCount >= policy.maxAttempts) return exhausted(`all ${policy.maxAttempts} retries were used without payment`);
+  if (now >= windowEndsAt) return exhausted(`the ${policy.windowDays}-day recovery window ended without payment`);
+
+  let candidate: Date;
+  let why: string;
+  const { classification } = input;
+  if (input.paymentMethodChangedSinceLastFailure) {
+    candidate = now;
+    why = 'the customer has a new payment method';
+  } else if (classification.bucket === 'never_retry' || classification.bucket === 'customer_must_act' || classification.bucket === 'blocked_by_stripe') {
+    return { kind: 'wait_for_new_payment_method', reason: `Waiting for a new payment method: ${classification.explanation}.` };
+  } else if (classification.isInsufficientFunds) {
+    const after = later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now);
+    candidate = nextPaydayMorning(after, zone, paydayCalendarFor(input.customerCountry, policy.paydayCalendars), policy.retryHourLocal);
+    why = 'insufficient funds, on a common payday';
+  } else if (classification.bucket === 'ambiguous') {
+    if (input.ourAttemptCount >= AMBIGUOUS_MAX_ATTEMPTS) {
+      return { kind: 'wait_for_new_payment_method', reason: `Waiting for the customer: ${AMBIGUOUS_MAX_ATTEMPTS} careful retries of an unexplained decline failed.` };
+    }
+    candidate = nextLocalHour(afterGap(input, AMBIGUOUS_GAPS_HOURS, now), zone, policy.retryHourLocal);
+    why = `the issuer gave no reason (${classification.code ?? 'no code'}), a careful retry`;
+  } else {
+    candidate = nextLocalHour(afterGap(input, policy.gapsHours, now), zone, policy.retryHourLocal);
+    why = `a temporary decline (${classification.code ?? 'no code'})`;
+  }
+
+  if (classification.mastercardMinWaitMs !== null && input.lastAttemptAt && !input.paymentMethodChangedSinceLastFailure) {
+    candidate = later(candidate, new Date(input.lastAttemptAt.getTime() + classification.mastercardMinWaitMs));
+  }
+  const settled = settle(candidate, input, policy);
+  if (settled === null) return { kind: 'wait_for_new_payment_method', reason: 'Waiting for a new payment method: card network rules forbid retrying this card.' };
+  if (settled >= windowEndsAt) return exhausted(`the next allowed retry would fall after the ${policy.windowDays}-day recovery window`);
+  const when = settled.getTime() - now.getTime() < 60_000 ? 'now' : `on ${describeLocalTime(settled, zone)} customer time (${zone})`;
+  return { kind: 'retry', at: settled, reason: `Retrying ${when}: ${why}.` };
+}
+
+/** Pushes a time past network limits and out of the clearance around Stripe's own retry, until both hold. */
+function settle(candidate: Date, input: RetryPlanInput, policy: RetryPolicy): Date | null {
+  const clearanceMs = policy.stripeRetryClearanceHours * HOUR_MS;
+  let at: Date | null = candidate;
+  for (let round = 0; round < 10 && at; round += 1) {
+    at = earliestAllowedAt(input.cardHistory, input.cardBrand, at, policy.networkLimits);
+    if (!at) return null;
+    const stripeAt = input.nextStripeRetryAt;
+    if (stripeAt && Math.abs(at.getTime() - stripeAt.getTime()) < clearanceMs) {
+      at = new Date(stripeAt.getTime() + clearanceMs);
+      continue;
+    }
+    return at;
+  }
+  return at;
+}
+
+function afterGap(input: RetryPlanInput, gapsHours: number[], now: Date): Date {
+  const gap = gapsHours[Math.min(input.ourAttemptCount, gapsHours.length - 1)] ?? 24;
+  return later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + gap * HOUR_MS) : now);
+}
+
+function customerZone(input: RetryPlanInput, policy: RetryPolicy): string {
+  if (input.customerTimeZone && isValidTimeZone(input.customerTimeZone)) return input.customerTimeZone;
+  return timeZoneForCountry(input.customerCountry, policy.merchantTimeZone);
+}
+
+function later(a: Date, b: Date): Date {
+  return a > b ? a : b;
+}
+
+/** Problems with a merchant's retry policy, each naming the setting and the rule it would break. */
+export function validateRetryPolicy(policy: RetryPolicy): string[] {
+  const problems = validateNetworkLimits(policy.networkLimits);
+  if (!Number.isInteger(policy.windowDays) || policy.windowDays < 1 || policy.windowDays > 60) problems.push('windowDays: a whole number of days from 1 to 60');
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 0) problems.push('maxAttempts: a whole number, 0 or more');
+  if (policy.maxAttempts > policy.networkLimits.visaMaxReattemptsPer30Days) {
+    problems.push(`maxAttempts: at most ${policy.networkLimits.visaMaxReattemptsPer30Days}, the Visa limit on reattempts per card in 30 days`);
+  }
+  if (policy.gapsHours.length === 0 || policy.gapsHours.some((gap) => !(gap >= 2.4))) {
+    // Ten attempts in 24 hours is Mastercard's ceiling: no gap may be shorter than 2.4 hours.
+    problems.push('gapsHours: at least one gap, each at least 2.4 hours (Mastercard allows at most 10 declines per card in 24 hours)');
+  }
+  if (!Number.isInteger(policy.retryHourLocal) || policy.retryHourLocal < 0 || policy.retryHourLocal > 23) problems.push('retryHourLocal: an hour from 0 to 23');
+  if (!(policy.stripeRetryClearanceHours >= 0 && policy.stripeRetryClearanceHours <= 48)) problems.push('stripeRetryClearanceHours: from 0 to 48 hours');
+  if (!isValidTimeZone(policy.merchantTimeZone)) problems.push(`merchantTimeZone: "${policy.merchantTimeZone}" is not a time zone name such as Europe/Paris`);
+  return problems;
+}
