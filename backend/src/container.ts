@@ -10,7 +10,8 @@ import { createSuppressionStore, type SuppressionStore } from './dunning/suppres
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createCaseStore, createRecoveryService, type CaseStore, type RecoveryService } from './recovery';
+import { createCaseStore, createRecoveryService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { DEFAULT_RETRY_POLICY } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
@@ -25,6 +26,7 @@ export interface Container {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   recovery: RecoveryService;
+  retries: RetryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
   billing: BillingGateway | null;
@@ -71,7 +73,19 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     logger,
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, rateLimits, clock }), logger);
+  const retries = createRetryService({
+    cases,
+    cardAttempts,
+    accounts,
+    recovery,
+    billing,
+    // Per-merchant policies arrive with the settings API (issue 5); until then everyone gets the defaults.
+    policyFor: () => DEFAULT_RETRY_POLICY,
+    clock,
+    logger,
+    instanceId,
+  });
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, rateLimits, clock }), logger);
 
   return {
     config,
@@ -83,6 +97,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     cases,
     cardAttempts,
     recovery,
+    retries,
     stripeEvents,
     stripeEventProcessor,
     billing,

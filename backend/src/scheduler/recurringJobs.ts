@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
+import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
@@ -12,10 +13,21 @@ export interface RecurringJob {
 }
 
 export const STRIPE_EVENT_BATCH = 100;
+export const RECOVERY_ACTION_BATCH = 50;
 
 /** Every recurring job, listed once. */
-export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor; rateLimits: RateLimitStore; clock: Clock }): RecurringJob[] {
+export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor; retries: RetryService; rateLimits: RateLimitStore; clock: Clock }): RecurringJob[] {
   return [
+    {
+      // Retries, plans and end actions of recovery cases whose next action is due.
+      name: 'run-due-recovery-actions',
+      idleDelayMs: 1_000,
+      run: async () => {
+        let taken = 0;
+        while (taken < RECOVERY_ACTION_BATCH && (await deps.retries.runNextDue())) taken += 1;
+        return taken;
+      },
+    },
     {
       // Events whose handler crashed or failed (database down, Stripe unreachable) are retried here.
       name: 'retry-pending-stripe-events',

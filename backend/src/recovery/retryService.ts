@@ -1,0 +1,238 @@
+import type { Logger } from 'pino';
+import type { Account, AccountStore } from '../accounts';
+import type { AccountRef, BillingGateway, PayOutcome } from '../adapters/stripe';
+import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
+import type { Clock } from '../clock';
+import { UpstreamError } from '../errors';
+import { checkNetworkLimits, planNextRetry, type RetryDecision, type RetryPolicy } from '../retryPolicy';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
+import type { CaseFact } from './billingFacts';
+import type { CaseStore } from './caseStore';
+import { decideCaseFact } from './caseTransitions';
+import type { OurAttempt, RecoveryCase } from './recoveryCase';
+import type { RecoveryService } from './recoveryService';
+import { cardHistoryOf, planInputOf } from './retryPlanning';
+
+/** How long a worker may hold a case; a crashed worker's case is taken over after this. */
+export const CASE_LEASE_MS = 60_000;
+/** A merchant's "retry now" waits this long after our last attempt on the case. */
+export const MANUAL_RETRY_COOLDOWN_MS = 60 * 60 * 1000;
+
+export type ManualRetryResult =
+  | { ok: true }
+  | { ok: false; reason: 'not_found' | 'closed' }
+  | { ok: false; reason: 'cooling_down'; retryAfter: Date };
+
+export interface RetryService {
+  /** Claims the most overdue case and takes its next step; false when nothing is due. */
+  runNextDue(): Promise<boolean>;
+  requestManualRetry(accountId: string, caseId: string): Promise<ManualRetryResult>;
+}
+
+export function createRetryService(deps: {
+  cases: CaseStore;
+  cardAttempts: CardAttemptStore;
+  accounts: AccountStore;
+  recovery: RecoveryService;
+  billing: BillingGateway | null;
+  policyFor: (account: Account | null) => RetryPolicy;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+}): RetryService {
+  const { cases, cardAttempts, accounts, recovery, billing, clock, logger, instanceId } = deps;
+
+  const save = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null) => recovery.mutate(current.accountId, current, change);
+  /** The last save of a step: gives the lease back; a step that got here succeeded, so failures reset. */
+  const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase = (fresh) => fresh) =>
+    save(current, (fresh) => ({ ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
+
+  async function plan(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<RetryDecision> {
+    const cardKey = current.newPaymentMethodId ? `pm:${current.newPaymentMethodId}` : cardKeyOf(current.card, current.stripeCustomerId);
+    const recorded = await cardAttempts.recentFor(current.accountId, cardKey, now);
+    return planNextRetry(planInputOf(current, cardHistoryOf(current, recorded, !current.newPaymentMethodId)), policy, now);
+  }
+
+  /** Stripe's state wins over what webhooks said: a paid, voided or written-off invoice closes the case. */
+  async function refresh(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
+    let refreshed = current;
+    if (current.target.kind === 'invoice') {
+      const invoice = await gateway.fetchInvoice(account, current.target.invoiceId);
+      if (invoice && invoice.status !== 'open' && invoice.status !== 'draft') {
+        const fact: CaseFact = {
+          kind: invoice.status === 'paid' ? 'payment_succeeded' : invoice.status === 'void' ? 'invoice_voided' : 'marked_uncollectible',
+          eventId: `refresh:${current.id}:${now.getTime()}`,
+          occurredAt: now,
+          target: current.target,
+          paidOutOfBand: false,
+          stripeAttemptCount: invoice.attemptCount,
+        } as CaseFact;
+        return save(current, (fresh) => {
+          const decision = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
+          return decision.kind === 'update' ? decision.case : null;
+        });
+      }
+      if (invoice) {
+        refreshed = await save(current, (fresh) => ({
+          ...fresh,
+          nextStripeRetryAt: invoice.nextPaymentAttemptAt,
+          stripeAttemptCount: Math.max(fresh.stripeAttemptCount, invoice.attemptCount),
+          amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
+        }));
+      }
+    }
+    if (!refreshed.customerCountry && refreshed.stripeCustomerId) {
+      const customer = await gateway.fetchCustomer(account, refreshed.stripeCustomerId);
+      if (customer?.country) refreshed = await save(refreshed, (fresh) => ({ ...fresh, customerCountry: customer.country }));
+    }
+    return refreshed;
+  }
+
+  async function charge(current: RecoveryCase, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
+    let outcome: PayOutcome;
+    if (current.target.kind === 'invoice') {
+      outcome = await gateway.payInvoice(account, current.target.invoiceId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
+    } else {
+      outcome = await gateway.confirmPayment(account, current.target.paymentIntentId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
+    }
+    const usedCard = outcome.kind === 'declined' && outcome.card ? outcome.card : attempt.paymentMethodId ? { paymentMethodId: attempt.paymentMethodId } : current.card;
+    await cardAttempts.record({
+      accountId: current.accountId,
+      cardKey: cardKeyOf(usedCard, current.stripeCustomerId),
+      brand: usedCard?.brand ?? current.card?.brand ?? null,
+      attemptKey: attempt.idempotencyKey,
+      at: attempt.startedAt,
+      outcome: outcome.kind === 'paid' ? 'succeeded' : 'declined',
+      initiatedBy: 'merchant',
+      source: 'ours',
+      invoiceId: current.target.kind === 'invoice' ? current.target.invoiceId : null,
+      declineCode: outcome.kind === 'declined' ? (outcome.decline?.declineCode ?? outcome.decline?.code ?? null) : null,
+      adviceCode: outcome.kind === 'declined' ? (outcome.decline?.adviceCode ?? null) : null,
+      networkAdviceCode: outcome.kind === 'declined' ? (outcome.decline?.networkAdviceCode ?? null) : null,
+    });
+    const result: AttemptResult = outcome;
+    logger.info({ accountId: current.accountId, caseId: current.id, attempt: attempt.number, trigger: attempt.trigger, outcome: outcome.kind }, 'retry attempted');
+    return save(current, (fresh) => finishAttempt(fresh, attempt.number, result, now));
+  }
+
+  async function attempt(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
+    const trigger = current.nextActionTrigger ?? 'schedule';
+    const paymentMethodId = current.newPaymentMethodId;
+    let ready = current;
+    if (trigger === 'new_payment_method' && paymentMethodId && current.stripeCustomerId) {
+      const places = await gateway.useForFuturePayments(account, {
+        customerId: current.stripeCustomerId,
+        subscriptionId: current.subscriptionId,
+        paymentMethodId,
+        idempotencyKey: `recovery-${current.id}-default-${paymentMethodId}`,
+      });
+      ready = await save(current, (fresh) =>
+        noteOnTimeline(fresh, { at: now, kind: 'default_payment_method_set', summary: `New payment method is now the default for the ${places.join(' and ')}.` }),
+      );
+    }
+    const started = await save(ready, (fresh) => (fresh.status === 'active' && !pendingAttempt(fresh) ? beginAttempt(fresh, trigger, paymentMethodId, now).case : null));
+    const begun = pendingAttempt(started);
+    return begun ? charge(started, begun, account, gateway, now) : started;
+  }
+
+  /** Runs the merchant's end action before the case is marked exhausted, so a failure retries it later. */
+  async function runEndAction(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy): Promise<string | null> {
+    const key = `recovery-${current.id}-end-${policy.endAction}`;
+    if (policy.endAction === 'cancel_subscription' && current.subscriptionId) {
+      await gateway.cancelSubscription(account, current.subscriptionId, key);
+      return 'Subscription canceled (merchant setting).';
+    }
+    if (policy.endAction === 'mark_uncollectible' && current.target.kind === 'invoice') {
+      await gateway.markUncollectible(account, current.target.invoiceId, key);
+      return 'Invoice marked uncollectible (merchant setting).';
+    }
+    return null;
+  }
+
+  async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy): Promise<void> {
+    const now = clock.now();
+    let current = claimed;
+    const leftOver = pendingAttempt(current);
+    // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
+    if (leftOver) current = await charge(current, leftOver, account, gateway, now);
+    if (current.status === 'active') current = await refresh(current, account, gateway, now);
+    if (current.status !== 'active') {
+      await release(current);
+      return;
+    }
+
+    const trigger = current.nextActionTrigger;
+    if (trigger === 'manual') {
+      const refusal = await manualRefusal(current, policy, now);
+      if (refusal) {
+        await release(current, (fresh) => refuseRetry(fresh, refusal.reason, refusal.notBefore, now));
+        return;
+      }
+      current = await attempt(current, account, gateway, now);
+    } else {
+      const decision = await plan(current, policy, now);
+      if (decision.kind === 'retry' && decision.at <= now) current = await attempt(current, account, gateway, now);
+      else if (decision.kind === 'exhausted') {
+        const done = await runEndAction(current, account, gateway, policy);
+        await release(current, (fresh) => {
+          const exhausted = applyPlan(fresh, decision, now);
+          return done ? noteOnTimeline(exhausted, { at: now, kind: 'end_action', summary: done }) : exhausted;
+        });
+        return;
+      } else {
+        await release(current, (fresh) => applyPlan(fresh, decision, now));
+        return;
+      }
+    }
+    const next = current.status === 'active' ? await plan(current, policy, now) : null;
+    await release(current, (fresh) => (next ? applyPlan(fresh, next, now) : fresh));
+  }
+
+  async function manualRefusal(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<{ reason: string; notBefore: Date | null } | null> {
+    const cardKey = current.newPaymentMethodId ? `pm:${current.newPaymentMethodId}` : cardKeyOf(current.card, current.stripeCustomerId);
+    const history = cardHistoryOf(current, await cardAttempts.recentFor(current.accountId, cardKey, now), !current.newPaymentMethodId);
+    const check = checkNetworkLimits(history, current.card?.brand ?? null, now, policy.networkLimits);
+    return check.allowed ? null : { reason: `Retry refused: ${check.explanation}`, notBefore: check.notBefore };
+  }
+
+  return {
+    async runNextDue() {
+      const now = clock.now();
+      const claimed = await cases.claimDue(instanceId, now, CASE_LEASE_MS);
+      if (!claimed) return false;
+      const account = await accounts.find(claimed.accountId, claimed.livemode);
+      const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
+      if (!billing) {
+        await release(claimed, (fresh) => refuseRetry(fresh, 'Retries need Stripe API access: set STRIPE_SECRET_KEY.', null, now));
+        return true;
+      }
+      try {
+        await step(claimed, billing, ref, deps.policyFor(account));
+      } catch (error) {
+        const failures = claimed.actionFailures + 1;
+        const delayMs = Math.min(60_000 * 2 ** (failures - 1), 60 * 60 * 1000);
+        const retryable = !(error instanceof UpstreamError) || error.retryable;
+        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, failures, retryable, err: error instanceof Error ? error.message : String(error) }, 'recovery action failed; will try again');
+        const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+        await release(latest, (fresh) => ({ ...fresh, actionFailures: failures, nextActionAt: new Date(now.getTime() + delayMs) }));
+        return true;
+      }
+      return true;
+    },
+
+    async requestManualRetry(accountId, caseId) {
+      const now = clock.now();
+      const found = await cases.findById(accountId, caseId);
+      if (!found) return { ok: false, reason: 'not_found' };
+      if (found.status !== 'active') return { ok: false, reason: 'closed' };
+      const last = found.ourAttempts.at(-1)?.startedAt;
+      if (last && now.getTime() - last.getTime() < MANUAL_RETRY_COOLDOWN_MS) {
+        return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + MANUAL_RETRY_COOLDOWN_MS) };
+      }
+      await save(found, (fresh) =>
+        noteOnTimeline({ ...fresh, nextActionAt: now, nextActionTrigger: 'manual' }, { at: now, kind: 'retry_planned', summary: 'The merchant asked for a retry now.' }),
+      );
+      return { ok: true };
+    },
+  };
+}
