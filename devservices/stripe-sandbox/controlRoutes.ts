@@ -1,0 +1,86 @@
+import Router from '@koa/router';
+import type { SandboxBilling } from './sandboxBilling';
+import type { CardBehaviour, Json, SandboxState } from './sandboxState';
+import type { WebhookSender } from './webhookSender';
+
+export type FaultMode = 'error_500' | 'timeout' | 'rate_limit';
+export interface Faults {
+  mode: FaultMode | null;
+  remaining: number;
+  until: number;
+}
+
+/**
+ * /_sandbox: scripting for tests and the demo (no auth; loopback only).
+ * Cards that decline as told, renewals, the clock, faults, and inspection.
+ */
+export function controlRoutes(state: SandboxState, billing: SandboxBilling, events: WebhookSender, faults: Faults): Router {
+  const router = new Router({ prefix: '/_sandbox' });
+  const input = (ctx: { request: { body?: unknown } }) => (ctx.request.body ?? {}) as Json;
+  const accountOf = (params: Json) => (typeof params.account === 'string' ? params.account : 'platform');
+
+  router.post('/customers', (ctx) => {
+    const params = input(ctx);
+    ctx.body = billing.createCustomer(accountOf(params), params);
+  });
+
+  router.post('/payment_methods', (ctx) => {
+    const params = input(ctx);
+    const account = accountOf(params);
+    const behaviour = (params.behaviour ?? { declines: [], then: 'succeed' }) as CardBehaviour;
+    const pm = billing.createPaymentMethod(account, { brand: String(params.brand ?? 'visa'), fingerprint: params.fingerprint as string | undefined, last4: params.last4 as string | undefined, behaviour });
+    if (typeof params.customer === 'string') {
+      billing.attach(account, pm.id as string, params.customer, null);
+      if (params.setDefault !== false) billing.updateCustomer(account, params.customer, { invoice_settings: { default_payment_method: pm.id } }, null);
+    }
+    ctx.body = pm;
+  });
+
+  router.post('/subscriptions', (ctx) => {
+    const params = input(ctx);
+    ctx.body = billing.createSubscription(accountOf(params), {
+      customer: String(params.customer),
+      amount: Number(params.amount ?? 2900),
+      currency: String(params.currency ?? 'usd'),
+      default_payment_method: (params.default_payment_method as string | undefined) ?? null,
+    });
+  });
+
+  router.post('/subscriptions/:id/renew', (ctx) => {
+    const params = input(ctx);
+    ctx.body = billing.renew(accountOf(params), ctx.params.id!, { nextAttemptInHours: params.nextAttemptInHours === undefined ? 72 : (params.nextAttemptInHours as number | null) });
+  });
+
+  router.get('/clock', (ctx) => void (ctx.body = { now: state.now().toISOString() }));
+  router.post('/clock', (ctx) => {
+    const params = input(ctx);
+    if (typeof params.now === 'string') state.clockOffsetMs += new Date(params.now).getTime() - state.now().getTime();
+    if (typeof params.advanceMs === 'number') state.clockOffsetMs += params.advanceMs;
+    ctx.body = { now: state.now().toISOString() };
+  });
+
+  router.post('/faults', (ctx) => {
+    const params = input(ctx);
+    faults.mode = params.mode as FaultMode;
+    faults.remaining = typeof params.count === 'number' ? params.count : Number.POSITIVE_INFINITY;
+    faults.until = typeof params.durationMs === 'number' ? Date.now() + params.durationMs : Number.POSITIVE_INFINITY;
+    ctx.status = 204;
+  });
+  router.delete('/faults', (ctx) => {
+    faults.mode = null;
+    ctx.status = 204;
+  });
+
+  router.get('/charges', (ctx) => void (ctx.body = state.charges));
+  router.get('/deliveries', (ctx) => void (ctx.body = events.deliveries));
+  router.post('/deliveries/idle', async (ctx) => {
+    await events.idle();
+    ctx.status = 204;
+  });
+  router.get('/invoices/:account/:id', (ctx) => void (ctx.body = billing.invoice(ctx.params.account!, ctx.params.id!)));
+  router.post('/reset', (ctx) => {
+    state.reset();
+    ctx.status = 204;
+  });
+  return router;
+}

@@ -1,0 +1,30 @@
+/**
+ * Runs the Stripe sandbox: node --import tsx devservices/stripe-sandbox/main.ts
+ *   [--port 0] [--webhook-url URL --webhook-secret whsec_…] [--exit-on-stdin-close]
+ * Prints {"url": "..."} once it listens.
+ */
+import { parseArgs } from 'node:util';
+import { startStripeSandbox } from './stripeSandbox';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      'exit-on-stdin-close': { type: 'boolean', default: false },
+    },
+  });
+  const webhook = values['webhook-url'] && values['webhook-secret'] ? { url: values['webhook-url'], secret: values['webhook-secret'] } : undefined;
+  const sandbox = await startStripeSandbox({ port: Number(values.port), ...(webhook ? { webhook } : {}) });
+  process.stdout.write(`${JSON.stringify({ url: sandbox.url })}\n`);
+  const stop = () => void sandbox.stop().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  if (values['exit-on-stdin-close']) {
+    process.stdin.resume();
+    process.stdin.on('end', stop);
+  }
+}
+
+void main();

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Everything the sandbox remembers, per Stripe account. Objects are plain
+ * JSON in Stripe's current shape (basil and later), so the official SDK reads
+ * them as it reads Stripe's own answers.
+ */
+export type Json = Record<string, unknown>;
+
+export interface ScriptedDecline {
+  code: string;
+  decline_code?: string;
+  advice_code?: string;
+  network_advice_code?: string;
+  network_decline_code?: string;
+}
+
+/** How a sandbox card answers charges. */
+export interface CardBehaviour {
+  declines: ScriptedDecline[];
+  then: 'succeed' | 'repeat_last';
+  /** Succeed only on these UTC days of the month (sandbox clock); otherwise decline with insufficient funds. */
+  succeedOnDaysOfMonth?: number[];
+  requiresAction?: boolean;
+}
+
+export interface ChargeRecord {
+  account: string;
+  invoice: string | null;
+  paymentIntent: string;
+  paymentMethod: string;
+  fingerprint: string;
+  idempotencyKey: string | null;
+  outcome: 'succeeded' | 'declined' | 'requires_action';
+  declineCode: string | null;
+  at: string;
+}
+
+export interface AccountData {
+  customers: Map<string, Json>;
+  paymentMethods: Map<string, Json>;
+  subscriptions: Map<string, Json>;
+  invoices: Map<string, Json>;
+  paymentIntents: Map<string, Json>;
+  invoicePayments: Map<string, Json>;
+  portalSessions: Map<string, Json>;
+  events: Json[];
+}
+
+export class SandboxState {
+  private readonly accounts = new Map<string, AccountData>();
+  readonly behaviours = new Map<string, { behaviour: CardBehaviour; attempts: number }>();
+  readonly charges: ChargeRecord[] = [];
+  readonly webhookEndpoints = new Map<string, Json>();
+  readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  clockOffsetMs = 0;
+
+  constructor(private readonly realNow: () => Date) {}
+
+  now(): Date {
+    return new Date(this.realNow().getTime() + this.clockOffsetMs);
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+
+  /** Objects of an account; the platform's own account is "platform". */
+  account(accountId: string): AccountData {
+    let data = this.accounts.get(accountId);
+    if (!data) {
+      data = { customers: new Map(), paymentMethods: new Map(), subscriptions: new Map(), invoices: new Map(), paymentIntents: new Map(), invoicePayments: new Map(), portalSessions: new Map(), events: [] };
+      this.accounts.set(accountId, data);
+    }
+    return data;
+  }
+
+  reset(): void {
+    this.accounts.clear();
+    this.behaviours.clear();
+    this.charges.length = 0;
+    this.webhookEndpoints.clear();
+    this.idempotency.clear();
+    this.clockOffsetMs = 0;
+  }
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import qs from 'qs';
+import getRawBody from 'raw-body';
+import { controlRoutes, type Faults } from './controlRoutes';
+import { portalRoutes } from './portalRoutes';
+import { SandboxBilling } from './sandboxBilling';
+import { SandboxState } from './sandboxState';
+import { stripeApiRoutes } from './stripeApiRoutes';
+import { SandboxError } from './stripeErrors';
+import { WebhookSender } from './webhookSender';
+
+export interface StripeSandbox {
+  url: string;
+  port: number;
+  state: SandboxState;
+  billing: SandboxBilling;
+  events: WebhookSender;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stateful stand-in for the part of Stripe's API the product uses, spoken
+ * to through the official SDK. Objects are scoped by Stripe-Account, writes
+ * honour Idempotency-Key, cards decline as scripted, and every change is sent
+ * as a signed webhook. See README.md in this folder for the control API.
+ */
+export async function startStripeSandbox(options: { port?: number; webhook?: { url: string; secret: string }; now?: () => Date } = {}): Promise<StripeSandbox> {
+  const state = new SandboxState(options.now ?? (() => new Date()));
+  const events = new WebhookSender(state, options.webhook ?? null);
+  const billing = new SandboxBilling(state, events);
+  const faults: Faults = { mode: null, remaining: 0, until: 0 };
+  let baseUrl = '';
+
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (!(error instanceof SandboxError)) throw error;
+      ctx.status = error.status;
+      ctx.body = { error: error.body };
+    }
+  });
+  app.use(async (ctx, next) => {
+    const raw = ctx.method === 'GET' || ctx.method === 'DELETE' ? '' : await getRawBody(ctx.req, { limit: '1mb', encoding: 'utf8' });
+    if (ctx.get('content-type').includes('application/json')) ctx.request.body = raw ? JSON.parse(raw) : {};
+    else ctx.request.body = qs.parse(raw, { depth: 10, arrayLimit: 200 });
+    ctx.state.params = ctx.method === 'GET' ? qs.parse(ctx.querystring, { depth: 10 }) : ctx.request.body;
+    await next();
+  });
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/v1/')) return next();
+    if (!/^Bearer (sk|rk)_test_\w+/.test(ctx.get('authorization'))) {
+      throw new SandboxError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided.' });
+    }
+    if (faults.mode && faults.remaining > 0 && Date.now() < faults.until) {
+      faults.remaining -= 1;
+      if (faults.mode === 'timeout') {
+        await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+        ctx.req.socket.destroy();
+        return;
+      }
+      if (faults.mode === 'rate_limit') throw new SandboxError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests (sandbox fault).' });
+      throw new SandboxError(500, { type: 'api_error', message: 'Something went wrong on Stripe (sandbox fault).' });
+    }
+    ctx.state.account = ctx.get('stripe-account') || 'platform';
+    ctx.state.idempotencyKey = ctx.get('idempotency-key') || null;
+    if (ctx.method !== 'POST' || !ctx.state.idempotencyKey) return next();
+    // Stripe replays the first answer to a repeated key, and refuses the key with other parameters.
+    const slot = `${ctx.state.account}:${ctx.state.idempotencyKey}`;
+    const fingerprint = createHash('sha256').update(`${ctx.path}\n${JSON.stringify(ctx.request.body)}`).digest('hex');
+    const seen = state.idempotency.get(slot);
+    if (seen && seen.fingerprint !== fingerprint) {
+      throw new SandboxError(400, { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' });
+    }
+    if (seen) {
+      ctx.status = seen.status;
+      ctx.body = seen.body;
+      ctx.set('Idempotent-Replayed', 'true');
+      return;
+    }
+    try {
+      await next();
+      state.idempotency.set(slot, { fingerprint, status: ctx.status, body: ctx.body });
+    } catch (error) {
+      if (error instanceof SandboxError && error.status < 500) state.idempotency.set(slot, { fingerprint, status: error.status, body: { error: error.body } });
+      throw error;
+    }
+  });
+  for (const router of [stripeApiRoutes(state, billing, () => baseUrl), controlRoutes(state, billing, events, faults), portalRoutes(state, billing)]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    url: baseUrl,
+    port,
+    state,
+    billing,
+    events,
+    stop: async () => {
+      await events.idle();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
