@@ -10,7 +10,7 @@ import type { CardDetails, DeclineDetails, OurAttempt, PlannedAction, RecoveryCa
 /** The plan's decision (see retryPolicy's planNextRetry). */
 export type PlanDecision =
   | { kind: 'retry'; at: Date; reason: string }
-  | { kind: 'wait_for_new_payment_method'; reason: string }
+  | { kind: 'wait_for_new_payment_method'; reason: string; recheckAt: Date }
   | { kind: 'exhausted'; reason: string };
 
 export type AttemptResult =
@@ -112,8 +112,8 @@ export function applyPlan(current: RecoveryCase, decision: PlanDecision, now: Da
   const next: RecoveryCase = {
     ...current,
     plannedAction: planned,
-    nextActionAt: decision.kind === 'retry' ? decision.at : null,
-    nextActionTrigger: decision.kind === 'retry' ? 'schedule' : null,
+    nextActionAt: decision.kind === 'retry' ? decision.at : decision.recheckAt,
+    nextActionTrigger: 'schedule',
   };
   const unchanged = current.plannedAction?.kind === planned.kind && current.plannedAction.reason === planned.reason;
   return unchanged ? next : withEntry(next, { at: now, kind: 'retry_planned', summary: planned.reason });

@@ -210,8 +210,16 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
 function recordPayment(current: RecoveryCase, fact: PaymentSucceededFact): CaseDecision {
   if (current.status === 'recovered') return { kind: 'ignore', reason: 'case already recovered' };
   const recoveredBy = attributeRecovery(current, fact);
+  // The payment that closes the case is our attempt still waiting for its answer, when there is one.
+  const ourAttempts = current.ourAttempts.map((attempt) =>
+    attempt.outcome === 'pending' && (recoveredBy === 'our_retry' || recoveredBy === 'card_update')
+      ? { ...attempt, outcome: 'succeeded' as const, finishedAt: fact.occurredAt }
+      : attempt,
+  );
   const next: RecoveryCase = {
     ...current,
+    ourAttempts,
+    nextActionAt: null,
     status: 'recovered',
     outcome: { status: 'recovered', recoveredBy, at: fact.occurredAt },
     closedAt: fact.occurredAt,

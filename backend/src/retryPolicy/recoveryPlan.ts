@@ -1,4 +1,4 @@
-import { describeLocalTime, isValidTimeZone, nextLocalHour, timeZoneForCountry } from './customerTime';
+import { describeLocalTime, isValidTimeZone, timeZoneForCountry, withinLocalHours } from './customerTime';
 import type { DeclineClassification } from './declineRules';
 import { DEFAULT_NETWORK_LIMITS, earliestAllowedAt, validateNetworkLimits, type CardAttempt, type NetworkLimits } from './networkLimits';
 import { nextPaydayMorning, paydayCalendarFor, type PaydayCalendar } from './paydays';
@@ -35,6 +35,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   endAction: 'leave_open',
 };
 
+/** "The customer's morning": retries go out from retryHourLocal for this many hours. */
+export const MORNING_HOURS = 3;
+
 /** Ambiguous declines get a few cautious retries with long gaps, then the customer is asked. */
 export const AMBIGUOUS_MAX_ATTEMPTS = 3;
 const AMBIGUOUS_GAPS_HOURS = [72, 120, 168];
@@ -55,7 +58,8 @@ export interface RetryPlanInput {
 
 export type RetryDecision =
   | { kind: 'retry'; at: Date; reason: string }
-  | { kind: 'wait_for_new_payment_method'; reason: string }
+  /** Nothing to try until the card changes; `recheckAt` (the window's end) lets the case run out if it never does. */
+  | { kind: 'wait_for_new_payment_method'; reason: string; recheckAt: Date }
   | { kind: 'exhausted'; reason: string; endAction: RetryPolicy['endAction'] };
 
 /**
@@ -63,7 +67,8 @@ export type RetryDecision =
  * 1. a new payment method since the last failure → retry now (within network limits);
  * 2. never-retry, customer-must-act and Stripe-blocked declines → wait for a new card;
  * 3. insufficient funds → the next payday morning in the customer's time;
- * 4. soft declines → growing gaps (policy.gapsHours), at the customer's retry hour;
+ * 4. soft declines → growing gaps (policy.gapsHours), in the customer's morning
+ *    (retryHourLocal to 3 hours later; a later time waits for the next morning);
  * 5. ambiguous declines → at most 3 of our attempts with long gaps, then wait;
  * every time is moved past network limits and clear of Stripe's own retry, and
  * a time past the window (or past maxAttempts) exhausts the case.
@@ -85,19 +90,21 @@ export function planNextRetry(input: RetryPlanInput, policy: RetryPolicy, now: D
     candidate = now;
     why = 'the customer has a new payment method';
   } else if (classification.bucket === 'never_retry' || classification.bucket === 'customer_must_act' || classification.bucket === 'blocked_by_stripe') {
-    return { kind: 'wait_for_new_payment_method', reason: `Waiting for a new payment method: ${classification.explanation}.` };
+    return { kind: 'wait_for_new_payment_method', reason: `Waiting for a new payment method: ${classification.explanation}.`, recheckAt: windowEndsAt };
   } else if (classification.isInsufficientFunds) {
     const after = later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now);
-    candidate = nextPaydayMorning(after, zone, paydayCalendarFor(input.customerCountry, policy.paydayCalendars), policy.retryHourLocal);
+    // A payday morning already under way (a retry delayed by an outage) still counts.
+    const payday = nextPaydayMorning(new Date(after.getTime() - MORNING_HOURS * HOUR_MS), zone, paydayCalendarFor(input.customerCountry, policy.paydayCalendars), policy.retryHourLocal);
+    candidate = payday < after ? after : payday;
     why = 'insufficient funds, on a common payday';
   } else if (classification.bucket === 'ambiguous') {
     if (input.ourAttemptCount >= AMBIGUOUS_MAX_ATTEMPTS) {
-      return { kind: 'wait_for_new_payment_method', reason: `Waiting for the customer: ${AMBIGUOUS_MAX_ATTEMPTS} careful retries of an unexplained decline failed.` };
+      return { kind: 'wait_for_new_payment_method', reason: `Waiting for the customer: ${AMBIGUOUS_MAX_ATTEMPTS} careful retries of an unexplained decline failed.`, recheckAt: windowEndsAt };
     }
-    candidate = nextLocalHour(afterGap(input, AMBIGUOUS_GAPS_HOURS, now), zone, policy.retryHourLocal);
+    candidate = morningOf(afterGap(input, AMBIGUOUS_GAPS_HOURS, now), zone, policy);
     why = `the issuer gave no reason (${classification.code ?? 'no code'}), a careful retry`;
   } else {
-    candidate = nextLocalHour(afterGap(input, policy.gapsHours, now), zone, policy.retryHourLocal);
+    candidate = morningOf(afterGap(input, policy.gapsHours, now), zone, policy);
     why = `a temporary decline (${classification.code ?? 'no code'})`;
   }
 
@@ -105,7 +112,7 @@ export function planNextRetry(input: RetryPlanInput, policy: RetryPolicy, now: D
     candidate = later(candidate, new Date(input.lastAttemptAt.getTime() + classification.mastercardMinWaitMs));
   }
   const settled = settle(candidate, input, policy);
-  if (settled === null) return { kind: 'wait_for_new_payment_method', reason: 'Waiting for a new payment method: card network rules forbid retrying this card.' };
+  if (settled === null) return { kind: 'wait_for_new_payment_method', reason: 'Waiting for a new payment method: card network rules forbid retrying this card.', recheckAt: windowEndsAt };
   if (settled >= windowEndsAt) return exhausted(`the next allowed retry would fall after the ${policy.windowDays}-day recovery window`);
   const when = settled.getTime() - now.getTime() < 60_000 ? 'now' : `on ${describeLocalTime(settled, zone)} customer time (${zone})`;
   return { kind: 'retry', at: settled, reason: `Retrying ${when}: ${why}.` };
@@ -131,6 +138,11 @@ function settle(candidate: Date, input: RetryPlanInput, policy: RetryPolicy): Da
 function afterGap(input: RetryPlanInput, gapsHours: number[], now: Date): Date {
   const gap = gapsHours[Math.min(input.ourAttemptCount, gapsHours.length - 1)] ?? 24;
   return later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + gap * HOUR_MS) : now);
+}
+
+/** The time itself when it falls in the customer's morning, else the next morning's start. */
+function morningOf(at: Date, zone: string, policy: RetryPolicy): Date {
+  return withinLocalHours(at, zone, policy.retryHourLocal, Math.min(24, policy.retryHourLocal + MORNING_HOURS));
 }
 
 function customerZone(input: RetryPlanInput, policy: RetryPolicy): string {

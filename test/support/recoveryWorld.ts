@@ -1,0 +1,109 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from 'mongoose';
+import { startStripeSandbox, type StripeSandbox } from '../../devservices/stripe-sandbox/stripeSandbox';
+import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
+import { createTestApp, TEST_WEBHOOK_SECRET } from './testApp';
+
+/** A clock tests move by hand; the backend and the sandbox both read it. */
+export class ManualClock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date): void {
+    if (at > this.current) this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * The backend and the Stripe sandbox wired together on loopback: the sandbox
+ * sends signed webhooks to the backend's real HTTP endpoint, the backend calls
+ * the sandbox through the official SDK, and the worker's steps run when told.
+ */
+export async function createRecoveryWorld(connection: Connection, options: { start: Date; env?: Record<string, string> }) {
+  const clock = new ManualClock(options.start);
+  let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const backendUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sandbox: StripeSandbox = await startStripeSandbox({ webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET }, now: () => clock.now() });
+  const backend = await createTestApp(connection, { clock, env: { STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, ...options.env } });
+  handler = backend.app.callback();
+  const { container } = backend;
+
+  /** Waits until every webhook is delivered and handled. */
+  async function settle(): Promise<void> {
+    for (let round = 0; round < 3; round += 1) {
+      await sandbox.events.idle();
+      await container.stripeEventProcessor.drain();
+    }
+  }
+
+  /** Runs every due recovery action, as the worker would. */
+  async function runDue(): Promise<number> {
+    let ran = 0;
+    while (ran < 10_000 && (await container.retries.runNextDue())) {
+      ran += 1;
+      await settle();
+    }
+    return ran;
+  }
+
+  /** Moves the clock to each next action in turn, until none is left or `until` passes. */
+  async function runUntil(until: Date): Promise<void> {
+    await settle();
+    await runDue();
+    for (let step = 0; step < 500; step += 1) {
+      const next = await connection
+        .collection('recoveryCases')
+        .find({ status: 'active', nextActionAt: { $ne: null } })
+        .sort({ nextActionAt: 1 })
+        .limit(1)
+        .toArray();
+      const at = next[0]?.nextActionAt as Date | undefined;
+      if (!at || at > until) break;
+      clock.set(at);
+      await runDue();
+    }
+    clock.set(until);
+  }
+
+  /** A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt. */
+  function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean } = {}) {
+    const customer = sandbox.billing.createCustomer(account, { email: `${Math.random().toString(36).slice(2)}@example.com`, address: { country: options.country ?? 'US' } });
+    const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', behaviour });
+    sandbox.billing.attach(account, pm.id as string, customer.id as string, null);
+    sandbox.billing.updateCustomer(account, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
+    const subscription = sandbox.billing.createSubscription(account, {
+      customer: customer.id as string,
+      amount: options.amount ?? 4900,
+      currency: 'usd',
+      default_payment_method: options.subscriptionDefault ? (pm.id as string) : null,
+    });
+    return { customerId: customer.id as string, paymentMethodId: pm.id as string, subscriptionId: subscription.id as string, fingerprint: (pm.card as { fingerprint: string }).fingerprint };
+  }
+
+  return {
+    clock,
+    sandbox,
+    backend,
+    container,
+    settle,
+    runDue,
+    runUntil,
+    customerWithCard,
+    /** Our own charge attempts (idempotency keys we set), oldest first. */
+    ourCharges: () => sandbox.state.charges.filter((charge) => charge.idempotencyKey?.startsWith('recovery-')),
+    stop: async () => {
+      await sandbox.stop();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
