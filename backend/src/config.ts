@@ -39,6 +39,7 @@ const settingsSchema = z.object({
   CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   POSTMARK_SERVER_TOKEN: optionalText,
   POSTMARK_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: optionalText.pipe(z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'must be an address, e.g. Billing <billing@example.com>').optional()),
@@ -63,6 +64,8 @@ export interface Config {
   readonly role: Role;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** How long a worker holds a case; a crashed worker's cases are taken over after this. */
+  readonly workerLeaseMs: number;
   /** Behind a load balancer: take the client IP from X-Forwarded-For (otherwise anyone could fake it). */
   readonly trustProxy: boolean;
   readonly cardUpdate: {
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: settings.LOG_LEVEL,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
     trustProxy: settings.TRUST_PROXY === 'true',
+    workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
     cardUpdate: Object.freeze({
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
       linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,

@@ -84,6 +84,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     clock,
     logger,
     instanceId,
+    leaseMs: config.workerLeaseMs,
   });
   const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, rateLimits, clock }), logger);
 

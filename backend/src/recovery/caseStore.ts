@@ -107,12 +107,14 @@ export function createCaseStore(connection: Connection): CaseStore {
       }
     },
     async claimDue(owner, now, leaseMs) {
-      // No projection: FerretDB's findAndModify does not take one. The claim is a write, so it bumps the revision.
+      // No sort: on MongoDB the {status, nextActionAt} index already yields due cases oldest first, and on
+      // FerretDB a sort means decoding every case while an unsorted scan stops at the first due one.
+      // No projection either: FerretDB's findAndModify does not take one. The claim is a write: it bumps the revision.
       const claimed = await cases
         .findOneAndUpdate(
           { status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now } },
           { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
-          { sort: { nextActionAt: 1 }, new: true },
+          { new: true },
         )
         .lean();
       return toCase(claimed);

@@ -18,4 +18,4 @@ export {
   type PlanDecision,
 } from './attemptTransitions';
 export { recordEmailSent, recordEmailEvent, markUndeliverable, type EmailEvent } from './emailTransitions';
-export { createRetryService, CASE_LEASE_MS, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
+export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';

@@ -13,8 +13,6 @@ import type { OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
 
-/** How long a worker may hold a case; a crashed worker's case is taken over after this. */
-export const CASE_LEASE_MS = 60_000;
 /** A merchant's "retry now" waits this long after our last attempt on the case. */
 export const MANUAL_RETRY_COOLDOWN_MS = 60 * 60 * 1000;
 
@@ -39,8 +37,10 @@ export function createRetryService(deps: {
   clock: Clock;
   logger: Logger;
   instanceId: string;
+  leaseMs: number;
 }): RetryService {
   const { cases, cardAttempts, accounts, recovery, billing, clock, logger, instanceId } = deps;
+  const unknownCodesLogged = new Set<string>();
 
   const save = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null) => recovery.mutate(current.accountId, current, change);
   /** The last save of a step: gives the lease back; a step that got here succeeded, so failures reset. */
@@ -50,7 +50,14 @@ export function createRetryService(deps: {
   async function plan(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<RetryDecision> {
     const cardKey = current.newPaymentMethodId ? `pm:${current.newPaymentMethodId}` : cardKeyOf(current.card, current.stripeCustomerId);
     const recorded = await cardAttempts.recentFor(current.accountId, cardKey, now);
-    return planNextRetry(planInputOf(current, cardHistoryOf(current, recorded, !current.newPaymentMethodId)), policy, now);
+    const input = planInputOf(current, cardHistoryOf(current, recorded, !current.newPaymentMethodId));
+    const code = input.classification.code;
+    if (input.classification.matchedBy === 'unknown' && code && !unknownCodesLogged.has(code)) {
+      // New codes appear as networks and Stripe add them: say so once, so the table can learn it.
+      unknownCodesLogged.add(code);
+      logger.warn({ declineCode: code, outcome: 'unknown_decline_code' }, 'unknown decline code treated as ambiguous');
+    }
+    return planNextRetry(input, policy, now);
   }
 
   /** Stripe's state wins over what webhooks said: a paid, voided or written-off invoice closes the case. */
@@ -198,7 +205,7 @@ export function createRetryService(deps: {
   return {
     async runNextDue() {
       const now = clock.now();
-      const claimed = await cases.claimDue(instanceId, now, CASE_LEASE_MS);
+      const claimed = await cases.claimDue(instanceId, now, deps.leaseMs);
       if (!claimed) return false;
       const account = await accounts.find(claimed.accountId, claimed.livemode);
       const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
