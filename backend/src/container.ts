@@ -6,7 +6,8 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createSuppressionStore, type SuppressionStore } from './dunning/suppressionStore';
+import { createDunningService, createSuppressionStore, DEFAULT_DUNNING_POLICY, type DunningService, type SuppressionStore } from './dunning';
+import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -32,6 +33,7 @@ export interface Container {
   billing: BillingGateway | null;
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
+  dunning: DunningService;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -86,7 +88,26 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     instanceId,
     leaseMs: config.workerLeaseMs,
   });
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, rateLimits, clock }), logger);
+  const mailer = config.postmark.serverToken
+    ? createPostmarkMailer({ serverToken: config.postmark.serverToken, apiBase: config.postmark.apiBase })
+    : null;
+  const dunning = createDunningService({
+    cases,
+    recovery,
+    accounts,
+    suppressions,
+    mailer,
+    // Per-merchant sequences arrive with the settings API (issue 5).
+    policyFor: () => DEFAULT_DUNNING_POLICY,
+    linkKey: linkSigningKey(config.cardUpdate.linkSecret),
+    linkValidityDays: config.cardUpdate.linkValidityDays,
+    publicUrl: config.publicUrl,
+    from: config.postmark.from,
+    merchantTimeZone: 'UTC',
+    clock,
+    logger,
+  });
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, clock }), logger);
 
   return {
     config,
@@ -104,6 +125,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     billing,
     rateLimits,
     suppressions,
+    dunning,
     cardUpdate,
     portalOrigins,
     worker,

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from 'mongoose';
+import { startPostmarkReceiver } from '../../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox, type StripeSandbox } from '../../devservices/stripe-sandbox/stripeSandbox';
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
 import { createTestApp, TEST_WEBHOOK_SECRET } from './testApp';
@@ -31,7 +32,11 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const backendUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sandbox: StripeSandbox = await startStripeSandbox({ webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET }, now: () => clock.now() });
-  const backend = await createTestApp(connection, { clock, env: { STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, ...options.env } });
+  const postmark = await startPostmarkReceiver({ now: () => clock.now() });
+  const backend = await createTestApp(connection, {
+    clock,
+    env: { STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, POSTMARK_SERVER_TOKEN: 'server-token-test', POSTMARK_API_BASE: postmark.url, ...options.env },
+  });
   handler = backend.app.callback();
   const { container } = backend;
 
@@ -43,12 +48,20 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
     }
   }
 
-  /** Runs every due recovery action, as the worker would. */
+  /** Runs every due recovery action and email, as the worker's jobs would. */
   async function runDue(): Promise<number> {
     let ran = 0;
-    while (ran < 10_000 && (await container.retries.runNextDue())) {
-      ran += 1;
-      await settle();
+    for (let busy = true; busy && ran < 10_000; ) {
+      busy = false;
+      while (ran < 10_000 && (await container.retries.runNextDue())) {
+        ran += 1;
+        busy = true;
+        await settle();
+      }
+      while (ran < 10_000 && (await container.dunning.runNextDue())) {
+        ran += 1;
+        busy = true;
+      }
     }
     return ran;
   }
@@ -58,13 +71,9 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
     await settle();
     await runDue();
     for (let step = 0; step < 500; step += 1) {
-      const next = await connection
-        .collection('recoveryCases')
-        .find({ status: 'active', nextActionAt: { $ne: null } })
-        .sort({ nextActionAt: 1 })
-        .limit(1)
-        .toArray();
-      const at = next[0]?.nextActionAt as Date | undefined;
+      const due = await connection.collection('recoveryCases').find({ status: 'active' }).toArray();
+      const times = due.flatMap((found) => [found.nextActionAt, found.nextEmailAt]).filter((at): at is Date => at instanceof Date);
+      const at = times.sort((a, b) => a.getTime() - b.getTime())[0];
       if (!at || at > until) break;
       clock.set(at);
       await runDue();
@@ -90,6 +99,7 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   return {
     clock,
     sandbox,
+    postmark,
     backend,
     container,
     settle,
@@ -100,6 +110,7 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
     ourCharges: () => sandbox.state.charges.filter((charge) => charge.idempotencyKey?.startsWith('recovery-')),
     stop: async () => {
       await sandbox.stop();
+      await postmark.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -12,7 +12,7 @@ export interface Branding {
 
 export const DEFAULT_BRANDING: Branding = {
   merchantName: 'Your provider',
-  productName: 'your subscription',
+  productName: 'our service',
   logoUrl: null,
   accentColor: '#4f46e5',
   supportEmail: null,

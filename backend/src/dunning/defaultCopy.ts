@@ -16,7 +16,7 @@ const subjects: Record<StepTone, string> = {
   soft_reminder: 'Your payment for {{productName}} did not go through',
   retry_notice: 'We will try your payment for {{productName}} again',
   urgent_reminder: 'Action needed: update your payment for {{productName}}',
-  final_notice: 'Final notice: your {{productName}} subscription is at risk',
+  final_notice: 'Final notice: your subscription to {{productName}} is at risk',
 };
 
 const actions: Record<CopyVariant, { text: string; button: string; link: 'updateLink' | 'invoiceLink' }> = {

@@ -4,3 +4,5 @@ export { DEFAULT_DUNNING_POLICY, validateDunningPolicy, type CopyVariant, type D
 export { planNextEmail, type DunningState, type EmailDecision } from './dunningPlan';
 export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from './dunningEmail';
 export { defaultCopy } from './defaultCopy';
+export { createDunningService, type DunningService } from './dunningService';
+export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';

@@ -63,7 +63,16 @@ export function finishAttempt(current: RecoveryCase, attemptNumber: number, resu
     if (current.status === 'recovered') return base;
     const recoveredBy = attempt.trigger === 'new_payment_method' ? 'card_update' : 'our_retry';
     return withEntry(
-      { ...base, status: 'recovered', outcome: { status: 'recovered', recoveredBy, at: now }, closedAt: now, nextActionAt: null, plannedAction: null },
+      {
+        ...base,
+        status: 'recovered',
+        outcome: { status: 'recovered', recoveredBy, at: now },
+        closedAt: now,
+        nextActionAt: null,
+        plannedAction: null,
+        nextEmailAt: null,
+        confirmationDueAt: now,
+      },
       { at: now, kind: 'retry_attempted', summary: `${label} succeeded: ${formatAmount(current.amountMinor, current.currency)} recovered.` },
     );
   }

@@ -42,6 +42,9 @@ const caseSchema = new Schema(
     nextActionTrigger: { type: String, default: null },
     emails: { type: [Schema.Types.Mixed], default: [] },
     dunningStepsDone: { type: [Number], default: [] },
+    nextEmailAt: { type: Date, default: null },
+    emailLeaseUntil: { type: Date, default: () => new Date(0) },
+    confirmationDueAt: { type: Date, default: null },
     emailStatus: { type: String, default: 'ok' },
     actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
@@ -56,6 +59,9 @@ caseSchema.index({ accountId: 1, caseKey: 1 }, { unique: true });
 caseSchema.index({ accountId: 1, status: 1, stripeCustomerId: 1 });
 caseSchema.index({ accountId: 1, status: 1, subscriptionId: 1 });
 caseSchema.index({ status: 1, nextActionAt: 1 });
+caseSchema.index({ status: 1, nextEmailAt: 1 });
+caseSchema.index({ status: 1, confirmationDueAt: 1 });
+caseSchema.index({ accountId: 1, stripeCustomerId: 1 });
 
 type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
 
@@ -74,6 +80,10 @@ export interface CaseStore {
    * not scoped by accountId. An expired lease is taken over.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
+  /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts. */
+  claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
+  /** When this customer was last sent a dunning email, from any of their cases. */
+  lastDunningEmailTo(accountId: string, stripeCustomerId: string): Promise<Date | null>;
 }
 
 export function createCaseStore(connection: Connection): CaseStore {
@@ -118,6 +128,23 @@ export function createCaseStore(connection: Connection): CaseStore {
         )
         .lean();
       return toCase(claimed);
+    },
+    async claimEmailDue(now, leaseMs) {
+      const lease = { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } };
+      const dunning = await cases.findOneAndUpdate({ status: 'active', nextEmailAt: { $lte: now }, emailLeaseUntil: { $lte: now } }, lease, { new: true }).lean();
+      if (dunning) return toCase(dunning);
+      const confirmation = await cases.findOneAndUpdate({ status: 'recovered', confirmationDueAt: { $lte: now }, emailLeaseUntil: { $lte: now } }, lease, { new: true }).lean();
+      return toCase(confirmation);
+    },
+    async lastDunningEmailTo(accountId, stripeCustomerId) {
+      const found = await cases.find({ accountId, stripeCustomerId }, { emails: 1 }).lean();
+      let latest: Date | null = null;
+      for (const doc of found) {
+        for (const email of (doc.emails ?? []) as Array<{ kind: string; sentAt: Date }>) {
+          if (email.kind === 'dunning' && (!latest || email.sentAt > latest)) latest = email.sentAt;
+        }
+      }
+      return latest;
     },
     async replaceIfUnchanged(changed) {
       const { id, revision, ...fields } = changed;

@@ -142,6 +142,12 @@ export interface RecoveryCase {
   /** What asked for the next action early: a new card or the merchant. */
   nextActionTrigger: OurAttempt['trigger'] | null;
   emails: CaseEmail[];
+  /** When the email job should next look at the case (a dunning step or the confirmation). */
+  nextEmailAt: Date | null;
+  /** The email job's own lease, separate from the retry worker's. */
+  emailLeaseUntil: Date;
+  /** Set when the case is recovered; cleared once the thank-you email is sent (or not wanted). */
+  confirmationDueAt: Date | null;
   /** Dunning steps sent or skipped, by index in the merchant's sequence. */
   dunningStepsDone: number[];
   /** The customer's address cannot receive email (bounced, complained, inactive): the merchant sees it. */

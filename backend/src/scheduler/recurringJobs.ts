@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
+import type { DunningService } from '../dunning';
 import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
 
@@ -16,7 +17,13 @@ export const STRIPE_EVENT_BATCH = 100;
 export const RECOVERY_ACTION_BATCH = 50;
 
 /** Every recurring job, listed once. */
-export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor; retries: RetryService; rateLimits: RateLimitStore; clock: Clock }): RecurringJob[] {
+export function listRecurringJobs(deps: {
+  stripeEvents: StripeEventProcessor;
+  retries: RetryService;
+  dunning: DunningService;
+  rateLimits: RateLimitStore;
+  clock: Clock;
+}): RecurringJob[] {
   return [
     {
       // Retries, plans and end actions of recovery cases whose next action is due.
@@ -25,6 +32,16 @@ export function listRecurringJobs(deps: { stripeEvents: StripeEventProcessor; re
       run: async () => {
         let taken = 0;
         while (taken < RECOVERY_ACTION_BATCH && (await deps.retries.runNextDue())) taken += 1;
+        return taken;
+      },
+    },
+    {
+      // Dunning emails that are due, and thank-you emails after a recovery.
+      name: 'send-due-emails',
+      idleDelayMs: 2_000,
+      run: async () => {
+        let taken = 0;
+        while (taken < RECOVERY_ACTION_BATCH && (await deps.dunning.runNextDue())) taken += 1;
         return taken;
       },
     },

@@ -1,0 +1,81 @@
+import { createRecoveryWorld } from '../support/recoveryWorld';
+import { useTestDatabase } from '../support/testDatabase';
+import { localParts } from '../../backend/src/retryPolicy';
+
+/**
+ * The dunning sequence end to end: Stripe's renewal fails, the case opens,
+ * and the worker's email job sends the steps through the official Postmark
+ * client to the local receiver, in the customer's daytime.
+ */
+const db = useTestDatabase();
+const DAY = 86_400_000;
+const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
+let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+
+beforeEach(async () => {
+  await Promise.all(['recoveryCases', 'stripeEvents', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
+  world = await createRecoveryWorld(db.connection, { start });
+});
+afterEach(async () => {
+  await world.stop();
+});
+
+const dayOf = (at: Date) => Math.round((at.getTime() - start.getTime()) / DAY);
+
+describe('the dunning sequence', () => {
+  it('sends the day 0, 3, 7 and 14 emails in the customer’s daytime while the card must change', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + 20 * DAY));
+
+    const emails = world.postmark.state.emails;
+    expect(emails.map((email) => dayOf(email.receivedAt))).toEqual([0, 3, 7, 14]);
+    expect(emails.map((email) => email.tag)).toEqual(['dunning-step-1', 'dunning-step-2', 'dunning-step-3', 'dunning-step-4']);
+    for (const email of emails) {
+      const hour = localParts(email.receivedAt, 'America/New_York').hour;
+      expect(hour).toBeGreaterThanOrEqual(9);
+      expect(hour).toBeLessThan(18);
+      expect(email.textBody).toContain('the card on file has expired');
+      expect(email.textBody).toMatch(/\/update\?token=[\w.-]+/);
+      expect(email.metadata).toMatchObject({ accountId: 'acct_selfhosted_test' });
+    }
+    expect(emails[3]!.subject).toBe('Final notice: your subscription to our service is at risk');
+  });
+
+  it('stops the sequence the moment the invoice is paid, then thanks the customer once', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    const invoice = world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + 4 * DAY));
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1', 'dunning-step-2']);
+
+    // The customer pays on the hosted invoice page with another card.
+    const card = world.sandbox.billing.createPaymentMethod('platform', { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+    world.sandbox.billing.payInvoice('platform', invoice.id as string, { payment_method: card.id }, null);
+    await world.runUntil(new Date(start.getTime() + 20 * DAY));
+
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1', 'dunning-step-2', 'recovery-confirmation']);
+    const [found] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(found).toMatchObject({ status: 'recovered', confirmationDueAt: null });
+  });
+
+  it('marks the case undeliverable and stops when Postmark says the address is inactive', async () => {
+    const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    const email = (world.sandbox.billing.customer('platform', customer.customerId).email as string).toLowerCase();
+    world.postmark.state.inactiveRecipients.add(email);
+    world.sandbox.billing.renew('platform', customer.subscriptionId);
+    await world.runUntil(new Date(start.getTime() + 20 * DAY));
+    expect(world.postmark.state.emails).toHaveLength(0);
+    const [found] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(found).toMatchObject({ emailStatus: 'undeliverable', nextEmailAt: null });
+    expect(await world.container.suppressions.isSuppressed('acct_selfhosted_test', email)).toBe(true);
+  });
+
+  it('tries again later, and sends each step once, when Postmark is down for a while', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.postmark.state.setFault('error_500', 3);
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1']);
+    expect(dayOf(world.postmark.state.emails[0]!.receivedAt)).toBe(0);
+  });
+});
