@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createCaseStore, createRecoveryService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
-import { DEFAULT_RETRY_POLICY } from './retryPolicy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
@@ -40,7 +40,14 @@ export interface Container {
   worker: Worker;
 }
 
-export function createContainer(options: { config: Config; logger: Logger; connection: Connection; clock?: Clock }): Container {
+export function createContainer(options: {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  clock?: Clock;
+  /** Until merchants can set their own policy (issue 5), tests and the demo pass one here. */
+  retryPolicy?: RetryPolicy;
+}): Container {
   const { config, logger, connection } = options;
   const clock = options.clock ?? systemClock;
   // Lease owner name: unique per process so two instances never mistake each other's leases.
@@ -82,7 +89,7 @@ export function createContainer(options: { config: Config; logger: Logger; conne
     recovery,
     billing,
     // Per-merchant policies arrive with the settings API (issue 5); until then everyone gets the defaults.
-    policyFor: () => DEFAULT_RETRY_POLICY,
+    policyFor: () => options.retryPolicy ?? DEFAULT_RETRY_POLICY,
     clock,
     logger,
     instanceId,

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import { startPostmarkReceiver } from '../../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox, type StripeSandbox } from '../../devservices/stripe-sandbox/stripeSandbox';
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
+import type { RetryPolicy } from '../../backend/src/retryPolicy';
 import { createTestApp, TEST_WEBHOOK_SECRET } from './testApp';
 
 /** A clock tests move by hand; the backend and the sandbox both read it. */
@@ -25,7 +26,7 @@ export class ManualClock {
  * sends signed webhooks to the backend's real HTTP endpoint, the backend calls
  * the sandbox through the official SDK, and the worker's steps run when told.
  */
-export async function createRecoveryWorld(connection: Connection, options: { start: Date; env?: Record<string, string> }) {
+export async function createRecoveryWorld(connection: Connection, options: { start: Date; env?: Record<string, string>; retryPolicy?: RetryPolicy }) {
   const clock = new ManualClock(options.start);
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handler(req, res));
@@ -35,6 +36,7 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   const postmark = await startPostmarkReceiver({ now: () => clock.now() });
   const backend = await createTestApp(connection, {
     clock,
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     env: { STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, POSTMARK_SERVER_TOKEN: 'server-token-test', POSTMARK_API_BASE: postmark.url, ...options.env },
   });
   handler = backend.app.callback();

@@ -5,20 +5,27 @@ import { createApp } from '../../backend/src/app';
 import type { Clock } from '../../backend/src/clock';
 import { loadConfig } from '../../backend/src/config';
 import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
+import type { RetryPolicy } from '../../backend/src/retryPolicy';
 import { signPayload } from './stripeEventBuilders';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_jest';
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
 
 /** The real app on the test database, with quiet logs; env adds settings as process.env would. */
-export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock } = {}) {
+export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     STRIPE_ACCOUNT_ID: SELF_HOSTED_ACCOUNT,
     ...options.env,
   });
-  const container: Container = createContainer({ config, logger: pino({ level: 'silent' }), connection, ...(options.clock ? { clock: options.clock } : {}) });
+  const container: Container = createContainer({
+    config,
+    logger: pino({ level: 'silent' }),
+    connection,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  });
   await ensureIndexes(connection);
   const app = createApp(container);
   const server = app.callback();

@@ -178,21 +178,23 @@ export function createRetryService(deps: {
       current = await attempt(current, account, gateway, now);
     } else {
       const decision = await plan(current, policy, now);
-      if (decision.kind === 'retry' && decision.at <= now) current = await attempt(current, account, gateway, now);
-      else if (decision.kind === 'exhausted') {
-        const done = await runEndAction(current, account, gateway, policy);
-        await release(current, (fresh) => {
-          const exhausted = applyPlan(fresh, decision, now);
-          return done ? noteOnTimeline(exhausted, { at: now, kind: 'end_action', summary: done }) : exhausted;
-        });
-        return;
-      } else {
-        await release(current, (fresh) => applyPlan(fresh, decision, now));
-        return;
-      }
+      if (decision.kind !== 'retry' || decision.at > now) return conclude(current, decision, account, gateway, policy, now);
+      current = await attempt(current, account, gateway, now);
     }
-    const next = current.status === 'active' ? await plan(current, policy, now) : null;
-    await release(current, (fresh) => (next ? applyPlan(fresh, next, now) : fresh));
+    if (current.status !== 'active') {
+      await release(current);
+      return;
+    }
+    await conclude(current, await plan(current, policy, now), account, gateway, policy, now);
+  }
+
+  /** Applies the plan's decision and gives the lease back; an exhausted case gets the merchant's end action first. */
+  async function conclude(current: RecoveryCase, decision: RetryDecision, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy, now: Date): Promise<void> {
+    const done = decision.kind === 'exhausted' ? await runEndAction(current, account, gateway, policy) : null;
+    await release(current, (fresh) => {
+      const planned = applyPlan(fresh, decision, now);
+      return done && fresh.status === 'active' ? noteOnTimeline(planned, { at: now, kind: 'end_action', summary: done }) : planned;
+    });
   }
 
   async function manualRefusal(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<{ reason: string; notBefore: Date | null } | null> {
