@@ -7,6 +7,7 @@ cd "$ROOT"
 
 bash scripts/install.sh
 bash scripts/devservices.sh
+bash scripts/browser.sh
 export TZ=UTC
 mkdir -p test-artifacts
 npm run --silent check

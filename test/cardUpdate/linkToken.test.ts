@@ -14,12 +14,17 @@ describe('card-update link tokens', () => {
 
   it('says expired once the validity has passed', async () => {
     const token = await issueLinkToken(claims, key, issuedAt);
-    expect(await verifyLinkToken(token, key, new Date('2026-05-08T09:01:00Z'))).toEqual({ ok: false, reason: 'expired' });
+    expect(await verifyLinkToken(token, key, new Date('2026-05-08T09:01:00Z'))).toEqual({ ok: false, reason: 'expired', claims });
   });
 
   it('honours a shorter validity', async () => {
     const token = await issueLinkToken(claims, key, issuedAt, 1);
-    expect(await verifyLinkToken(token, key, new Date('2026-05-02T09:00:01Z'))).toEqual({ ok: false, reason: 'expired' });
+    expect(await verifyLinkToken(token, key, new Date('2026-05-02T09:00:01Z'))).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses an expired token signed with another key as invalid, not expired', async () => {
+    const token = await issueLinkToken(claims, otherKey, issuedAt);
+    expect(await verifyLinkToken(token, key, new Date('2026-06-01T00:00:00Z'))).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('refuses a token signed with another key', async () => {

@@ -35,7 +35,7 @@ export function createCardUpdateService(deps: {
   async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
     const check = await verifyLinkToken(token, deps.linkKey, clock.now());
     if (!check.ok && check.reason === 'invalid') return { page: { kind: 'invalid' } };
-    if (!check.ok) return { page: { kind: 'expired', branding: null } };
+    if (!check.ok) return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.claims.accountId, check.claims.livemode)) } };
     const account = await accounts.find(check.claims.accountId, check.claims.livemode);
     const branding = brandingOf(account);
     const found = await cases.findById(check.claims.accountId, check.claims.caseId);

@@ -15,7 +15,9 @@ export interface CardUpdateClaims {
 
 export type TokenCheck =
   | { ok: true; claims: CardUpdateClaims; expiresAt: Date }
-  | { ok: false; reason: 'expired' | 'invalid' };
+  /** An expired link still names its merchant (its signature is checked), so the page can say whom to ask. */
+  | { ok: false; reason: 'expired'; claims: CardUpdateClaims }
+  | { ok: false; reason: 'invalid' };
 
 export const DEFAULT_LINK_VALIDITY_DAYS = 7;
 const ISSUER = 'payment-recovery';
@@ -36,17 +38,27 @@ export async function issueLinkToken(claims: CardUpdateClaims, secret: Uint8Arra
 export async function verifyLinkToken(token: string, secret: Uint8Array, now: Date): Promise<TokenCheck> {
   if (token.length === 0 || token.length > 2048) return { ok: false, reason: 'invalid' };
   try {
-    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: now });
-    const { acct, live, cus, sub, exp } = payload;
-    if (typeof acct !== 'string' || typeof live !== 'boolean' || typeof cus !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') {
+    const { claims, expiresAt } = await verified(token, secret, now);
+    return { ok: true, claims, expiresAt };
+  } catch (error) {
+    if (!(error instanceof errors.JWTExpired)) return { ok: false, reason: 'invalid' };
+    // Only a correctly signed token is "expired": check it again as of its own issue time.
+    try {
+      const { claims } = await verified(token, secret, new Date(0));
+      return { ok: false, reason: 'expired', claims };
+    } catch {
       return { ok: false, reason: 'invalid' };
     }
-    return { ok: true, claims: { accountId: acct, livemode: live, stripeCustomerId: cus, caseId: sub }, expiresAt: new Date(exp * 1000) };
-  } catch (error) {
-    // Only a correctly signed token can be "expired"; anything else says nothing about why.
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
-    return { ok: false, reason: 'invalid' };
   }
+}
+
+async function verified(token: string, secret: Uint8Array, at: Date): Promise<{ claims: CardUpdateClaims; expiresAt: Date }> {
+  const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: at });
+  const { acct, live, cus, sub, exp } = payload;
+  if (typeof acct !== 'string' || typeof live !== 'boolean' || typeof cus !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') {
+    throw new Error('missing claims');
+  }
+  return { claims: { accountId: acct, livemode: live, stripeCustomerId: cus, caseId: sub }, expiresAt: new Date(exp * 1000) };
 }
 
 /** Derives the signing key from the configured secret (at least 32 characters). */
