@@ -47,7 +47,7 @@ describe('loadConfig', () => {
 
   it('refuses to run in production without a real database, Stripe keys and a public URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /MONGODB_URI: required when NODE_ENV=production[\s\S]*STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET[\s\S]*PUBLIC_URL[\s\S]*CARD_UPDATE_LINK_SECRET[\s\S]*POSTMARK_SERVER_TOKEN[\s\S]*EMAIL_FROM[\s\S]*POSTMARK_WEBHOOK_PASSWORD/,
+      /MONGODB_URI: required when NODE_ENV=production[\s\S]*STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET[\s\S]*PUBLIC_URL[\s\S]*CARD_UPDATE_LINK_SECRET[\s\S]*POSTMARK_SERVER_TOKEN[\s\S]*EMAIL_FROM[\s\S]*POSTMARK_WEBHOOK_PASSWORD[\s\S]*SECRETS_ENCRYPTION_KEY/,
     );
   });
 

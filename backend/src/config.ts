@@ -40,6 +40,7 @@ const settingsSchema = z.object({
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SECRETS_ENCRYPTION_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   POSTMARK_SERVER_TOKEN: optionalText,
   POSTMARK_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: optionalText.pipe(z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'must be an address, e.g. Billing <billing@example.com>').optional()),
@@ -64,6 +65,8 @@ export interface Config {
   readonly role: Role;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Encrypts merchant secrets at rest; changing it makes stored ones unreadable. */
+  readonly secretsKey: string;
   /** How long a worker holds a case; a crashed worker's cases are taken over after this. */
   readonly workerLeaseMs: number;
   /** Behind a load balancer: take the client IP from X-Forwarded-For (otherwise anyone could fake it). */
@@ -119,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (settings.NODE_ENV === 'production') {
     // Production never falls back to the embedded stand-ins or development secrets.
-    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET', 'POSTMARK_SERVER_TOKEN', 'EMAIL_FROM', 'POSTMARK_WEBHOOK_PASSWORD'] as const) {
+    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET', 'POSTMARK_SERVER_TOKEN', 'EMAIL_FROM', 'POSTMARK_WEBHOOK_PASSWORD', 'SECRETS_ENCRYPTION_KEY'] as const) {
       if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
     }
   }
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
     trustProxy: settings.TRUST_PROXY === 'true',
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
+    secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? 'development-only-secrets-encryption-key',
     cardUpdate: Object.freeze({
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
       linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
-import { createAccountStore, type AccountStore } from './accounts';
+import { createAccountStore, createSecretBox, type AccountStore } from './accounts';
+import { createSettingsService, type SettingsService } from './settings';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createDunningService, createSuppressionStore, DEFAULT_DUNNING_POLICY, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, DEFAULT_DUNNING_POLICY, type DunningPolicy, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -34,6 +35,7 @@ export interface Container {
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
   dunning: DunningService;
+  settings: SettingsService;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -70,6 +72,8 @@ export function createContainer(options: {
   });
   const billing = stripe ? createBillingGateway(stripe) : null;
   const rateLimits = createRateLimitStore(connection);
+  const secrets = createSecretBox(config.secretsKey);
+  const settings = createSettingsService({ accounts, secrets });
   const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
@@ -89,7 +93,8 @@ export function createContainer(options: {
     recovery,
     billing,
     // Per-merchant policies arrive with the settings API (issue 5); until then everyone gets the defaults.
-    policyFor: () => options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    // Saved settings were validated when saved (settings/); tests may pass their own.
+    policyFor: (account) => options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY, ...((account?.settings?.retry as Partial<RetryPolicy> | undefined) ?? {}) },
     clock,
     logger,
     instanceId,
@@ -104,8 +109,11 @@ export function createContainer(options: {
     accounts,
     suppressions,
     mailer,
-    // Per-merchant sequences arrive with the settings API (issue 5).
-    policyFor: () => DEFAULT_DUNNING_POLICY,
+    policyFor: (account) => (account?.settings?.dunning as DunningPolicy | undefined) ?? DEFAULT_DUNNING_POLICY,
+    merchantServerToken: (account) => {
+      const sealed = account?.settings?.postmarkServerTokenSealed;
+      return sealed ? secrets.open(sealed) : null;
+    },
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
@@ -133,6 +141,7 @@ export function createContainer(options: {
     rateLimits,
     suppressions,
     dunning,
+    settings,
     cardUpdate,
     portalOrigins,
     worker,

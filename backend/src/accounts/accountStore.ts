@@ -27,6 +27,19 @@ export interface Account {
   installedAt: Date;
   uninstalledAt: Date | null;
   branding: Partial<Branding> | null;
+  settings: AccountSettings | null;
+}
+
+/**
+ * A merchant's own choices; each is validated by its domain before it is
+ * saved (dunning/dunningSettings, retryPolicy/validateRetryPolicy). Stored as
+ * data so the settings API (issue 5) only has to read and write it.
+ */
+export interface AccountSettings {
+  dunning?: unknown;
+  retry?: unknown;
+  /** The merchant's own Postmark server token, sealed with the secret box. */
+  postmarkServerTokenSealed?: string;
 }
 
 export function brandingOf(account: Account | null): Branding {
@@ -42,6 +55,7 @@ const accountSchema = new Schema(
     installedAt: { type: Date, required: true },
     uninstalledAt: { type: Date, default: null },
     branding: { type: Schema.Types.Mixed, default: null },
+    settings: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -55,12 +69,14 @@ export interface AccountStore {
   markInstalled(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<void>;
   markUninstalled(accountId: string, livemode: boolean, at: Date): Promise<void>;
   setBranding(accountId: string, livemode: boolean, branding: Partial<Branding>): Promise<void>;
+  /** Replaces the given settings (already validated by the caller); other settings stay. */
+  updateSettings(accountId: string, livemode: boolean, patch: AccountSettings): Promise<void>;
 }
 
 export function createAccountStore(connection: Connection): AccountStore {
   const accounts: Model<Account> =
     (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
-  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1 };
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1 };
 
   return {
     async find(accountId, livemode) {
@@ -90,6 +106,14 @@ export function createAccountStore(connection: Connection): AccountStore {
         ),
       );
     },
+    async updateSettings(accountId, livemode, patch) {
+      const entries = Object.entries(patch);
+      const set = Object.fromEntries(entries.filter(([, value]) => value !== undefined).map(([key, value]) => [`settings.${key}`, value]));
+      const unset = Object.fromEntries(entries.filter(([, value]) => value === undefined).map(([key]) => [`settings.${key}`, '']));
+      // A merchant with no settings yet has settings: null, which a dotted $set cannot extend.
+      await accounts.updateOne({ accountId, livemode, settings: null }, { $set: { settings: {} } });
+      await accounts.updateOne({ accountId, livemode }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    },
     async setBranding(accountId, livemode, branding) {
       await accounts.updateOne({ accountId, livemode }, { $set: { branding } });
     },
@@ -114,6 +138,7 @@ function toAccount(doc: Account): Account {
     installedAt: doc.installedAt,
     uninstalledAt: doc.uninstalledAt,
     branding: doc.branding ?? null,
+    settings: doc.settings ?? null,
   };
 }
 

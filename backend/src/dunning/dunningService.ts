@@ -27,6 +27,8 @@ export function createDunningService(deps: {
   suppressions: SuppressionStore;
   mailer: Mailer | null;
   policyFor: (account: Account | null) => DunningPolicy;
+  /** The merchant's own Postmark server token, when they brought one. */
+  merchantServerToken: (account: Account | null) => string | null;
   linkKey: Uint8Array;
   linkValidityDays: number;
   publicUrl: string;
@@ -70,7 +72,10 @@ export function createDunningService(deps: {
     const zone = current.customerTimeZone ?? timeZoneForCountry(current.customerCountry, deps.merchantTimeZone);
     const { branding, values } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(), values, branding);
-    const result = await mailer!.send({ from: deps.from, to: current.customerEmail!, subject: email.subject, htmlBody: email.htmlBody, textBody: email.textBody, tag: 'recovery-confirmation', metadata: { accountId: current.accountId, caseId: current.id, step: 'confirmation' } });
+    const result = await mailer!.send(
+      { from: deps.from, to: current.customerEmail!, subject: email.subject, htmlBody: email.htmlBody, textBody: email.textBody, tag: 'recovery-confirmation', metadata: { accountId: current.accountId, caseId: current.id, step: 'confirmation' } },
+      deps.merchantServerToken(account) ?? undefined,
+    );
     await release(current, (fresh) => {
       const cleared = { ...fresh, confirmationDueAt: null };
       return result.kind === 'sent' ? recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject }, now) : cleared;
@@ -122,7 +127,7 @@ export function createDunningService(deps: {
       textBody: email.textBody,
       tag: `dunning-step-${decision.stepIndex + 1}`,
       metadata: { accountId: current.accountId, caseId: current.id, step: String(decision.stepIndex) },
-    });
+    }, deps.merchantServerToken(account) ?? undefined);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const saved = await release(current, (fresh) => {
       if (result.kind === 'sent') return recordEmailSent(fresh, { messageId: result.messageId, kind: 'dunning', stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject }, now);

@@ -6,3 +6,4 @@ export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from '
 export { defaultCopy } from './defaultCopy';
 export { createDunningService, type DunningService } from './dunningService';
 export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
+export { validateDunningSettings, previewStep } from './dunningSettings';
