@@ -36,6 +36,7 @@ describe('the dunning sequence', () => {
       expect(hour).toBeGreaterThanOrEqual(9);
       expect(hour).toBeLessThan(18);
       expect(email.textBody).toContain('the card on file has expired');
+      expect(email.textBody).toMatch(/^Hi Alice,/);
       expect(email.textBody).toMatch(/\/update\?token=[\w.-]+/);
       expect(email.metadata).toMatchObject({ accountId: 'acct_selfhosted_test' });
     }

@@ -23,6 +23,7 @@ function failure(overrides: Partial<PaymentFailedFact> = {}): PaymentFailedFact 
     currency: 'usd',
     stripeCustomerId: 'cus_1',
     customerEmail: 'alice@example.com',
+    customerName: 'Alice Martin',
     subscriptionId: 'sub_1',
     decline: { code: 'card_declined', declineCode: 'insufficient_funds' },
     card: { brand: 'visa', fingerprint: 'fp_1' },

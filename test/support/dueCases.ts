@@ -33,6 +33,7 @@ export async function seedDueCases(connection: Connection, sandbox: StripeSandbo
         currency: 'usd',
         stripeCustomerId: customer.id as string,
         customerEmail: customer.email as string,
+        customerName: null,
         subscriptionId: subscription.id as string,
         decline: { code: 'card_declined', declineCode: 'processing_error' },
         card: { paymentMethodId: pm.id as string, brand: 'visa', fingerprint: (pm.card as { fingerprint: string }).fingerprint },

@@ -83,9 +83,11 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
     clock.set(until);
   }
 
+  let customers = 0;
   /** A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt. */
   function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean } = {}) {
-    const customer = sandbox.billing.createCustomer(account, { email: `${Math.random().toString(36).slice(2)}@example.com`, address: { country: options.country ?? 'US' } });
+    customers += 1;
+    const customer = sandbox.billing.createCustomer(account, { email: `customer${customers}@example.com`, name: 'Alice Martin', address: { country: options.country ?? 'US' } });
     const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', behaviour });
     sandbox.billing.attach(account, pm.id as string, customer.id as string, null);
     sandbox.billing.updateCustomer(account, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);

@@ -48,7 +48,7 @@ export function createCardUpdateService(deps: {
 
   function pageFor(found: RecoveryCase, branding: ReturnType<typeof brandingOf>, token: string): CardUpdatePage {
     const due = {
-      customerName: null,
+      customerName: found.customerName?.trim().split(/\s+/)[0] || null,
       amount: formatAmount(found.amountMinor, found.currency),
       reason: describeDeclineForCustomer(found.decline, found.needsCustomerAction),
     };

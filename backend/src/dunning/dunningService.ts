@@ -50,7 +50,8 @@ export function createDunningService(deps: {
     return {
       branding,
       values: {
-        customerName: 'there',
+        // The first name reads warmer; a business name or none falls back to "there".
+        customerName: current.customerName?.trim().split(/\s+/)[0] || 'there',
         amount: formatAmount(current.amountMinor, current.currency),
         productName: branding.productName,
         merchantName: branding.merchantName,

@@ -18,6 +18,7 @@ export interface PaymentFailedFact extends FactBase {
   currency: string;
   stripeCustomerId: string | null;
   customerEmail: string | null;
+  customerName: string | null;
   subscriptionId: string | null;
   decline: DeclineDetails | null;
   card: CardDetails | null;

@@ -17,6 +17,7 @@ const caseSchema = new Schema(
     target: { type: Schema.Types.Mixed, required: true },
     stripeCustomerId: { type: String, default: null },
     customerEmail: { type: String, default: null },
+    customerName: { type: String, default: null },
     subscriptionId: { type: String, default: null },
     amountMinor: { type: Number, required: true },
     currency: { type: String, required: true },

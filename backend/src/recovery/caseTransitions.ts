@@ -134,6 +134,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     target: fact.target,
     stripeCustomerId: fact.stripeCustomerId,
     customerEmail: fact.customerEmail,
+    customerName: fact.customerName,
     subscriptionId: fact.subscriptionId,
     amountMinor: fact.amountMinor,
     currency: fact.currency,
@@ -196,6 +197,7 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
       : {}),
     stripeCustomerId: current.stripeCustomerId ?? fact.stripeCustomerId,
     customerEmail: current.customerEmail ?? fact.customerEmail,
+    customerName: current.customerName ?? fact.customerName,
     subscriptionId: current.subscriptionId ?? fact.subscriptionId,
     hostedInvoiceUrl: fact.hostedInvoiceUrl ?? current.hostedInvoiceUrl,
   };

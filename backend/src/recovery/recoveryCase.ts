@@ -110,6 +110,7 @@ export interface RecoveryCase {
   target: CaseTarget;
   stripeCustomerId: string | null;
   customerEmail: string | null;
+  customerName: string | null;
   subscriptionId: string | null;
   amountMinor: number;
   currency: string;
