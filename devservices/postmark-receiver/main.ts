@@ -3,19 +3,14 @@
  * Prints {"url": "..."} once it listens.
  */
 import { parseArgs } from 'node:util';
+import { runUntilStopped } from '../runUntilStopped';
 import { startPostmarkReceiver } from './postmarkReceiver';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, 'exit-on-stdin-close': { type: 'boolean', default: false } } });
   const receiver = await startPostmarkReceiver({ port: Number(values.port) });
   process.stdout.write(`${JSON.stringify({ url: receiver.url })}\n`);
-  const stop = () => void receiver.stop().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  if (values['exit-on-stdin-close']) {
-    process.stdin.resume();
-    process.stdin.on('end', stop);
-  }
+  runUntilStopped(() => receiver.stop(), { exitOnStdinClose: values['exit-on-stdin-close'] ?? false });
 }
 
 void main();

@@ -4,6 +4,7 @@
  * Prints {"url": "..."} once it listens.
  */
 import { parseArgs } from 'node:util';
+import { runUntilStopped } from '../runUntilStopped';
 import { startStripeSandbox } from './stripeSandbox';
 
 async function main(): Promise<void> {
@@ -18,13 +19,7 @@ async function main(): Promise<void> {
   const webhook = values['webhook-url'] && values['webhook-secret'] ? { url: values['webhook-url'], secret: values['webhook-secret'] } : undefined;
   const sandbox = await startStripeSandbox({ port: Number(values.port), ...(webhook ? { webhook } : {}) });
   process.stdout.write(`${JSON.stringify({ url: sandbox.url })}\n`);
-  const stop = () => void sandbox.stop().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  if (values['exit-on-stdin-close']) {
-    process.stdin.resume();
-    process.stdin.on('end', stop);
-  }
+  runUntilStopped(() => sandbox.stop(), { exitOnStdinClose: values['exit-on-stdin-close'] ?? false });
 }
 
 void main();

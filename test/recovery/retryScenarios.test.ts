@@ -24,6 +24,16 @@ afterEach(async () => {
 
 const casesOf = (accountId: string) => db.connection.collection('recoveryCases').find({ accountId }).toArray();
 
+/** A soft decline whose first retry (which will succeed) is due now. */
+async function caseDueForFirstRetry(): Promise<void> {
+  const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
+  world.sandbox.billing.renew('platform', subscriptionId);
+  await world.settle();
+  await world.runDue();
+  const [planned] = await casesOf(SELF_HOSTED_ACCOUNT);
+  world.clock.set(planned!.nextActionAt as Date);
+}
+
 describe('smart retries against the Stripe sandbox', () => {
   it('never retries a hard decline, and ends the case when the window closes', async () => {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'stolen_card' }], then: 'repeat_last' });
@@ -104,12 +114,7 @@ describe('smart retries against the Stripe sandbox', () => {
   });
 
   it('replays an attempt left pending by a crash with the same idempotency key, so the card is charged once', async () => {
-    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
-    world.sandbox.billing.renew('platform', subscriptionId);
-    await world.settle();
-    await world.runDue();
-    const [planned] = await casesOf(SELF_HOSTED_ACCOUNT);
-    world.clock.set(planned!.nextActionAt as Date);
+    await caseDueForFirstRetry();
 
     // A worker claims the case, starts attempt #1, charges it at Stripe, and dies before recording the answer.
     const claimed = (await world.container.cases.claimDue('doomed-worker', world.clock.now(), 60_000))!;
@@ -132,12 +137,7 @@ describe('smart retries against the Stripe sandbox', () => {
   });
 
   it('keeps the case active through a Stripe outage and retries once Stripe answers, without charging twice', async () => {
-    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
-    world.sandbox.billing.renew('platform', subscriptionId);
-    await world.settle();
-    await world.runDue();
-    const [planned] = await casesOf(SELF_HOSTED_ACCOUNT);
-    world.clock.set(planned!.nextActionAt as Date);
+    await caseDueForFirstRetry();
 
     await fetch(`${world.sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'error_500', count: 1000 }) });
     await world.runDue();

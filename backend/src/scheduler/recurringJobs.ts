@@ -29,21 +29,13 @@ export function listRecurringJobs(deps: {
       // Retries, plans and end actions of recovery cases whose next action is due.
       name: 'run-due-recovery-actions',
       idleDelayMs: 1_000,
-      run: async () => {
-        let taken = 0;
-        while (taken < RECOVERY_ACTION_BATCH && (await deps.retries.runNextDue())) taken += 1;
-        return taken;
-      },
+      run: () => repeatWhileBusy(() => deps.retries.runNextDue(), RECOVERY_ACTION_BATCH),
     },
     {
       // Dunning emails that are due, and thank-you emails after a recovery.
       name: 'send-due-emails',
       idleDelayMs: 2_000,
-      run: async () => {
-        let taken = 0;
-        while (taken < RECOVERY_ACTION_BATCH && (await deps.dunning.runNextDue())) taken += 1;
-        return taken;
-      },
+      run: () => repeatWhileBusy(() => deps.dunning.runNextDue(), RECOVERY_ACTION_BATCH),
     },
     {
       // Events whose handler crashed or failed (database down, Stripe unreachable) are retried here.
@@ -61,4 +53,11 @@ export function listRecurringJobs(deps: {
       },
     },
   ];
+}
+
+/** Runs `step` until it finds nothing to do or `limit` steps ran; returns how many did something. */
+async function repeatWhileBusy(step: () => Promise<boolean>, limit: number): Promise<number> {
+  let taken = 0;
+  while (taken < limit && (await step())) taken += 1;
+  return taken;
 }
