@@ -73,6 +73,13 @@ func (r *relay) handle(client net.Conn) {
 func (r *relay) roundTrip(server net.Conn, request []byte) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	replacement, reply := r.pushdown(server, request)
+	if reply != nil {
+		return reply, nil
+	}
+	if replacement != nil {
+		request = replacement
+	}
 	if _, err := server.Write(request); err != nil {
 		return nil, err
 	}
