@@ -37,7 +37,9 @@ describe('default dunning copy', () => {
   it('links an authentication-required customer to the hosted invoice page', () => {
     const email = renderEmail(defaultCopy('retry_notice', 'authentication_required'), values, branding);
     expect(email.htmlBody).toContain('href="https://invoice.stripe.com/i/xyz"');
-    expect(email.htmlBody).not.toContain('update?token');
+    // The button confirms the payment; the card-update link is there as the second choice.
+    expect(email.htmlBody).not.toContain('href="https://recover.example.com/update');
+    expect(email.textBody).toContain('Update it here: https://recover.example.com/update?token=abc');
   });
 
   it('renders the branded layout with an inline-styled button and escapes values', () => {
@@ -46,6 +48,10 @@ describe('default dunning copy', () => {
     expect(email.htmlBody).toContain('background:#0b5fff;color:#ffffff');
     expect(email.htmlBody).toContain('Hi &lt;b&gt;Eve&lt;/b&gt;');
     expect(email.textBody).toContain('Hi <b>Eve</b>');
+  });
+
+  it.each(tones.flatMap((tone) => variants.map((variant) => [tone, variant] as const)))('%s / %s carries the card-update link', (tone, variant) => {
+    expect(renderEmail(defaultCopy(tone, variant), values, branding).textBody).toContain(values.updateLink);
   });
 
   it("uses a merchant's own copy for a step when set", () => {

@@ -31,7 +31,7 @@ const actions: Record<CopyVariant, { text: string; button: string; link: 'update
     link: 'updateLink',
   },
   authentication_required: {
-    text: 'Your bank asks you to confirm this payment. Please confirm it on the secure invoice page.',
+    text: 'Your bank asks you to confirm this payment. Please confirm it on the secure invoice page.{{#if updateLink}} Would you rather use another card? Update it here: {{updateLink}}{{/if}}',
     button: 'Confirm your payment',
     link: 'invoiceLink',
   },
