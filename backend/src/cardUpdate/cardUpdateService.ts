@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { brandingOf, type AccountStore } from '../accounts';
+import { brandingOf, type Account, type AccountStore } from '../accounts';
 import type { BillingGateway } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import { describeDeclineForCustomer } from '../dunning';
@@ -31,8 +31,8 @@ export function createCardUpdateService(deps: {
 }): CardUpdateService {
   const { accounts, cases, recovery, billing, clock, logger } = deps;
 
-  /** Resolves a link to its case, or to the page that explains why there is none. */
-  async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
+  /** Resolves a link to its case and merchant, or to the page that explains why there is none. */
+  async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
     const check = await verifyLinkToken(token, deps.linkKey, clock.now());
     if (!check.ok && check.reason === 'invalid') return { page: { kind: 'invalid' } };
     if (!check.ok) return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.claims.accountId, check.claims.livemode)) } };
@@ -41,9 +41,9 @@ export function createCardUpdateService(deps: {
     const found = await cases.findById(check.claims.accountId, check.claims.caseId);
     // A valid signature for a case that is gone (or another customer's) shows nothing of it.
     if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid' } };
-    if (found.status === 'recovered') return { claims: check.claims, found, page: { kind: 'already_paid', branding } };
-    if (found.status !== 'active') return { claims: check.claims, found, page: { kind: 'nothing_due', branding } };
-    return { claims: check.claims, found, page: null };
+    if (found.status === 'recovered') return { claims: check.claims, found, account, page: { kind: 'already_paid', branding } };
+    if (found.status !== 'active') return { claims: check.claims, found, account, page: { kind: 'nothing_due', branding } };
+    return { claims: check.claims, found, account, page: null };
   }
 
   function pageFor(found: RecoveryCase, branding: ReturnType<typeof brandingOf>, token: string): CardUpdatePage {
@@ -60,14 +60,13 @@ export function createCardUpdateService(deps: {
     async show(token) {
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
-      const account = await accounts.find(resolved.claims.accountId, resolved.claims.livemode);
-      return pageFor(resolved.found, brandingOf(account), token);
+      return pageFor(resolved.found, brandingOf(resolved.account), token);
     },
 
     async start(token) {
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
-      const account = await accounts.find(resolved.claims.accountId, resolved.claims.livemode);
+      const { account } = resolved;
       const branding = brandingOf(account);
       if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
       try {
@@ -91,8 +90,7 @@ export function createCardUpdateService(deps: {
     async finish(token) {
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
-      const { claims, found } = resolved;
-      const account = await accounts.find(claims.accountId, claims.livemode);
+      const { claims, found, account } = resolved;
       let paymentMethodId: string | null = null;
       if (billing && found.stripeCustomerId) {
         const customer = await billing

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
 import type { Mailer } from '../adapters/postmark';
+// The token module directly: cardUpdate's index pulls in its service, which uses dunning's wording (a cycle).
 import { issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';

@@ -1,4 +1,4 @@
-import type { DeclineDetails } from '../recovery/recoveryCase';
+import type { DeclineDetails } from '../recovery';
 
 /**
  * Decline classification as versioned data. Sources: Stripe's decline-code

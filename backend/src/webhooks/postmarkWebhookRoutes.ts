@@ -4,7 +4,7 @@ import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import { parsePostmarkRecord } from '../adapters/postmark';
 import type { Clock } from '../clock';
-import type { SuppressionStore } from '../dunning/suppressionStore';
+import type { SuppressionStore } from '../dunning';
 import { AppError } from '../errors';
 import { recordEmailEvent, type CaseStore, type RecoveryService } from '../recovery';
 
