@@ -62,37 +62,33 @@ export function createRetryService(deps: {
 
   /** Stripe's state wins over what webhooks said: a paid, voided or written-off invoice closes the case. */
   async function refresh(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
-    let refreshed = current;
-    if (current.target.kind === 'invoice') {
-      const invoice = await gateway.fetchInvoice(account, current.target.invoiceId);
-      if (invoice && invoice.status !== 'open' && invoice.status !== 'draft') {
-        const fact: CaseFact = {
-          kind: invoice.status === 'paid' ? 'payment_succeeded' : invoice.status === 'void' ? 'invoice_voided' : 'marked_uncollectible',
-          eventId: `refresh:${current.id}:${now.getTime()}`,
-          occurredAt: now,
-          target: current.target,
-          paidOutOfBand: false,
-          stripeAttemptCount: invoice.attemptCount,
-        } as CaseFact;
-        return save(current, (fresh) => {
-          const decision = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
-          return decision.kind === 'update' ? decision.case : null;
-        });
-      }
-      if (invoice) {
-        refreshed = await save(current, (fresh) => ({
-          ...fresh,
-          nextStripeRetryAt: invoice.nextPaymentAttemptAt,
-          stripeAttemptCount: Math.max(fresh.stripeAttemptCount, invoice.attemptCount),
-          amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
-        }));
-      }
+    const invoice = current.target.kind === 'invoice' ? await gateway.fetchInvoice(account, current.target.invoiceId) : null;
+    if (invoice && current.target.kind === 'invoice' && invoice.status !== 'open' && invoice.status !== 'draft') {
+      const base = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target };
+      const fact: CaseFact =
+        invoice.status === 'paid'
+          ? { ...base, kind: 'payment_succeeded', paidOutOfBand: false, stripeAttemptCount: invoice.attemptCount }
+          : { ...base, kind: invoice.status === 'void' ? 'invoice_voided' : 'marked_uncollectible' };
+      return save(current, (fresh) => {
+        const decision = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
+        return decision.kind === 'update' ? decision.case : null;
+      });
     }
-    if (!refreshed.customerCountry && refreshed.stripeCustomerId) {
-      const customer = await gateway.fetchCustomer(account, refreshed.stripeCustomerId);
-      if (customer?.country) refreshed = await save(refreshed, (fresh) => ({ ...fresh, customerCountry: customer.country }));
-    }
-    return refreshed;
+    const country =
+      !current.customerCountry && current.stripeCustomerId ? ((await gateway.fetchCustomer(account, current.stripeCustomerId))?.country ?? null) : null;
+    if (!invoice && !country) return current;
+    // One write for whatever Stripe told us.
+    return save(current, (fresh) => ({
+      ...fresh,
+      ...(invoice
+        ? {
+            nextStripeRetryAt: invoice.nextPaymentAttemptAt,
+            stripeAttemptCount: Math.max(fresh.stripeAttemptCount, invoice.attemptCount),
+            amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
+          }
+        : {}),
+      ...(country ? { customerCountry: country } : {}),
+    }));
   }
 
   async function charge(current: RecoveryCase, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
