@@ -9,4 +9,4 @@ bash scripts/install.sh
 if [[ -z "${MONGODB_URI:-}" ]]; then
   bash scripts/devservices.sh ferretdb
 fi
-exec node --import tsx backend/src/main.ts "$@"
+exec node --import tsx scripts/dev.ts "$@"

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { connectDatabase } from '../../backend/src/database';
 import { testDatabaseUri } from '../support/testDatabase';
 import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
+import { localParts, timeZoneForCountry } from '../../backend/src/retryPolicy';
 
 /** The real entry point as operators run it: one process, settings from the environment. */
 const ROOT = path.resolve(__dirname, '../..');
@@ -25,8 +26,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startServer(env: Record<string, string>): RunningServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
+function startServer(env: Record<string, string>, entry = 'backend/src/main.ts'): RunningServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '10000', ...env },
   });
@@ -128,6 +129,41 @@ describe('the backend process', () => {
       server.child.kill('SIGKILL');
       await server.exited;
       await waitFor(async () => (children.every((pid) => !isAlive(pid)) ? true : undefined), 'the embedded database to exit', 10_000);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('runs on embedded defaults as npm start does: a failed renewal at the sandbox brings a dunning email to the receiver', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-e2e-'));
+    try {
+      const port = await freePort();
+      const server = startServer({ PORT: String(port), DATA_DIR: dataDir }, 'scripts/dev.ts');
+      running.push(server);
+      await waitFor(() => healthy(port), 'npm start on embedded defaults');
+      const sandboxUrl = /Stripe sandbox \(instead of Stripe\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())![1]!;
+      const receiverUrl = /Postmark receiver \(instead of Postmark\): (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())![1]!;
+
+      const control = (route: string, body: object) =>
+        fetch(`${sandboxUrl}/_sandbox${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ id: string }>);
+      // A customer somewhere it is daytime now, so the day-0 email goes out at once.
+      const country = (['JP', 'IN', 'DE', 'GB', 'US', 'MX', 'AU', 'NZ'] as const).find((code) => {
+        const hour = localParts(new Date(), timeZoneForCountry(code, 'UTC')).hour;
+        return hour >= 10 && hour < 17;
+      })!;
+      const customer = await control('/customers', { email: 'alice@example.com', name: 'Alice Martin', address: { country } });
+      await control('/payment_methods', { customer: customer.id, brand: 'visa', behaviour: { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' } });
+      const subscription = await control('/subscriptions', { customer: customer.id, amount: 4900, currency: 'usd' });
+      await control(`/subscriptions/${subscription.id}/renew`, {});
+
+      const [email] = await waitFor(async () => {
+        const caught = (await (await fetch(`${receiverUrl}/_receiver/emails`)).json()) as Array<{ subject: string; to: string; textBody: string }>;
+        return caught.length > 0 ? caught : undefined;
+      }, 'the first dunning email');
+      expect(email).toMatchObject({ to: 'alice@example.com', subject: 'Your payment for our service did not go through' });
+      expect(email!.textBody).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/update\\?token=`));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
