@@ -1,6 +1,8 @@
 import Koa from 'koa';
+import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
+import { authenticateMerchant, createApiKeyRoutes, createRecoveryRoutes, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { rateLimit } from './rateLimits';
@@ -47,6 +49,21 @@ export function createApp(deps: Container): Koa {
     }),
   ];
   for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  // The merchant API: open CORS for the Stripe App, one account per caller, a limit per account.
+  const merchantApi = [createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, clock: deps.clock }), createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock })];
+  const isMerchantPath = (path: string) => path.startsWith('/api/recovery/') || path === '/api/api-keys' || path.startsWith('/api/api-keys/');
+  const guard = compose([
+    openCors(),
+    jsonBody(),
+    authenticateMerchant({ appSecret: deps.config.stripe.appSecret, apiKeys: deps.apiKeys, clock: deps.clock }),
+    rateLimit({ store: deps.rateLimits, clock: deps.clock, scope: 'merchant', limit: deps.config.merchantRateLimitPerMinute, windowMs: 60_000, keyOf: (ctx) => merchantOf(ctx).accountId }),
+  ]);
+  app.use((ctx, next) => (isMerchantPath(ctx.path) ? guard(ctx, next) : next()));
+  for (const router of merchantApi) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -38,6 +38,7 @@ const settingsSchema = z.object({
   CARD_UPDATE_LINK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  MERCHANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SECRETS_ENCRYPTION_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -69,6 +70,8 @@ export interface Config {
   readonly secretsKey: string;
   /** How long a worker holds a case; a crashed worker's cases are taken over after this. */
   readonly workerLeaseMs: number;
+  /** Requests per minute per merchant account on the merchant API. */
+  readonly merchantRateLimitPerMinute: number;
   /** Behind a load balancer: take the client IP from X-Forwarded-For (otherwise anyone could fake it). */
   readonly trustProxy: boolean;
   readonly cardUpdate: {
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: settings.LOG_LEVEL,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
     trustProxy: settings.TRUST_PROXY === 'true',
+    merchantRateLimitPerMinute: settings.MERCHANT_RATE_LIMIT_PER_MINUTE,
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
     secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? 'development-only-secrets-encryption-key',
     cardUpdate: Object.freeze({

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, type AccountStore } from './accounts';
 import { createSettingsService, type SettingsService } from './settings';
+import { createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
@@ -36,6 +37,7 @@ export interface Container {
   suppressions: SuppressionStore;
   dunning: DunningService;
   settings: SettingsService;
+  apiKeys: ApiKeyStore;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -74,6 +76,7 @@ export function createContainer(options: {
   const rateLimits = createRateLimitStore(connection);
   const secrets = createSecretBox(config.secretsKey);
   const settings = createSettingsService({ accounts, secrets });
+  const apiKeys = createApiKeyStore(connection);
   const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
@@ -142,6 +145,7 @@ export function createContainer(options: {
     suppressions,
     dunning,
     settings,
+    apiKeys,
     cardUpdate,
     portalOrigins,
     worker,

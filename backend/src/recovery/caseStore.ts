@@ -71,6 +71,7 @@ export interface CaseStore {
   findById(accountId: string, id: string): Promise<RecoveryCase | null>;
   listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
   listByAccount(accountId: string, limit: number): Promise<RecoveryCase[]>;
+  listByCustomer(accountId: string, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
   /** Inserts a new case; returns null when another writer created it first. */
   insert(newCase: NewRecoveryCase): Promise<RecoveryCase | null>;
   /** Saves a changed case if nobody else changed it since it was read; false on a conflict. */
@@ -102,6 +103,10 @@ export function createCaseStore(connection: Connection): CaseStore {
     async listActive(accountId, by) {
       const filter = { accountId, status: 'active', ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
       const found = await cases.find(filter).limit(1000).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async listByCustomer(accountId, stripeCustomerId, limit) {
+      const found = await cases.find({ accountId, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listByAccount(accountId, limit) {

@@ -12,3 +12,4 @@ export {
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
 export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome } from './billingGateway';
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
+export { verifyAppSignature } from './appSignature';

@@ -1,0 +1,5 @@
+export { createApiKeyStore, API_KEY_PREFIX, type ApiKey, type ApiKeyScope, type ApiKeyStore } from './apiKeyStore';
+export { authenticateMerchant, jsonBody, openCors, merchantOf, requireWrite, type Merchant } from './merchantAuth';
+export { createRecoveryRoutes } from './recoveryRoutes';
+export { createApiKeyRoutes } from './apiKeyRoutes';
+export { caseView, maskEmail } from './caseView';

@@ -1,0 +1,98 @@
+import type { Context, Middleware } from 'koa';
+import getRawBody from 'raw-body';
+import { verifyAppSignature } from '../adapters/stripe';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { ApiKeyScope, ApiKeyStore } from './apiKeyStore';
+
+/** Who is calling: one merchant account, however they came in. */
+export interface Merchant {
+  accountId: string;
+  livemode: boolean;
+  via: 'stripe_app' | 'api_key';
+  scope: ApiKeyScope;
+}
+
+export const MAX_API_BODY_BYTES = 100 * 1024;
+
+/** Parses a JSON body (at most 100 KB) into ctx.state.body; GET and DELETE have none. */
+export function jsonBody(): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method === 'POST' || ctx.method === 'PUT') {
+      let raw: string;
+      try {
+        raw = await getRawBody(ctx.req, { limit: MAX_API_BODY_BYTES, encoding: 'utf8' });
+      } catch (error) {
+        if ((error as { type?: string }).type === 'entity.too.large') throw new AppError('body_too_large', 'The body is larger than 100 KB.', 413, 'body');
+        throw new AppError('unreadable_body', 'The request body could not be read.', 400, 'body');
+      }
+      try {
+        ctx.state.body = raw.trim() === '' ? {} : JSON.parse(raw);
+      } catch {
+        throw new AppError('malformed_json', 'The body is not valid JSON.', 400, 'body');
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * Stripe App calls (Stripe-Signature over {user_id, account_id}, sent in the
+ * body or, for GET, the query) or merchant API keys (Authorization: Bearer).
+ * Either way the account becomes ctx.state.merchant; nothing else is trusted.
+ */
+export function authenticateMerchant(deps: { appSecret: string | undefined; apiKeys: ApiKeyStore; clock: Clock }): Middleware {
+  return async (ctx, next) => {
+    const authorization = ctx.get('authorization');
+    if (authorization) {
+      const token = /^Bearer (.+)$/.exec(authorization)?.[1]?.trim() ?? '';
+      const key = await deps.apiKeys.authenticate(token, deps.clock.now());
+      if (!key) throw new AppError('invalid_api_key', 'The API key is not valid (unknown, revoked or malformed).', 401);
+      ctx.state.merchant = { accountId: key.accountId, livemode: key.livemode, via: 'api_key', scope: key.scope } satisfies Merchant;
+      return next();
+    }
+    const signature = ctx.get('stripe-signature');
+    if (signature) {
+      const source = (ctx.method === 'GET' || ctx.method === 'DELETE' ? ctx.query : (ctx.state.body ?? {})) as Record<string, unknown>;
+      const userId = source.user_id;
+      const accountId = source.account_id;
+      if (typeof userId !== 'string' || typeof accountId !== 'string') {
+        throw new AppError('missing_signed_fields', 'Signed requests must carry user_id and account_id.', 401, 'account_id');
+      }
+      if (!deps.appSecret || !verifyAppSignature(userId, accountId, signature, deps.appSecret)) {
+        throw new AppError('invalid_signature', 'The Stripe-Signature does not match, or is older than 5 minutes.', 401, 'Stripe-Signature');
+      }
+      // livemode is not signed; it only picks which of this account's two data sets is read.
+      const livemode = source.livemode === true || source.livemode === 'true';
+      ctx.state.merchant = { accountId, livemode, via: 'stripe_app', scope: 'read_write' } satisfies Merchant;
+      return next();
+    }
+    throw new AppError('missing_credentials', 'Send an API key (Authorization: Bearer …) or a Stripe App signature.', 401);
+  };
+}
+
+export function merchantOf(ctx: Context): Merchant {
+  return ctx.state.merchant as Merchant;
+}
+
+/** Writes need a read-write key; Stripe App users pass (the Dashboard governs what they may do). */
+export function requireWrite(ctx: Context): Merchant {
+  const merchant = merchantOf(ctx);
+  if (merchant.scope !== 'read_write') throw new AppError('read_only_key', 'This API key can only read.', 403);
+  return merchant;
+}
+
+/** The Stripe App's views run in a sandboxed iframe on any origin; no cookies are involved. */
+export function openCors(): Middleware {
+  return async (ctx, next) => {
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Stripe-Signature, Content-Type');
+    ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
+    ctx.set('Access-Control-Max-Age', '600');
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    await next();
+  };
+}
