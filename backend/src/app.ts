@@ -2,18 +2,27 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
-import { authenticateMerchant, createApiKeyRoutes, createRecoveryRoutes, jsonBody, merchantOf, openCors } from './api';
+import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createRecoveryRoutes, createSettingsRoutes, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
 
+const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/'];
+
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
   const app = new Koa();
   app.proxy = deps.config.trustProxy;
   app.use(errorMiddleware(deps.logger));
+
+  const openApi = buildOpenApiDocument(deps.config.publicUrl);
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/api/openapi.json' || ctx.method !== 'GET') return next();
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.body = openApi;
+  });
 
   const routers = [
     createHealthRoutes({ connection: deps.connection, clock: deps.clock }),
@@ -54,8 +63,13 @@ export function createApp(deps: Container): Koa {
   }
 
   // The merchant API: open CORS for the Stripe App, one account per caller, a limit per account.
-  const merchantApi = [createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, clock: deps.clock }), createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock })];
-  const isMerchantPath = (path: string) => path.startsWith('/api/recovery/') || path === '/api/api-keys' || path.startsWith('/api/api-keys/');
+  const merchantApi = [
+    createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, controls: deps.caseControls, cardUpdate: deps.cardUpdate, clock: deps.clock }),
+    createDashboardRoutes({ cases: deps.cases, rollups: deps.rollups, accounts: deps.accounts, clock: deps.clock }),
+    createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
+    createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),
+  ];
+  const isMerchantPath = (path: string) => MERCHANT_API_PREFIXES.some((prefix) => path.startsWith(prefix)) || path === '/api/api-keys' || path === '/api/settings';
   const guard = compose([
     openCors(),
     jsonBody(),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, type AccountStore } from './accounts';
-import { createSettingsService, type SettingsService } from './settings';
+import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
 import { createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
@@ -13,7 +13,8 @@ import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createCaseStore, createRecoveryService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { createCaseControlService, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { createRollupStore, type RollupStore } from './stats';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
@@ -29,6 +30,8 @@ export interface Container {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   recovery: RecoveryService;
+  caseControls: CaseControlService;
+  rollups: RollupStore;
   retries: RetryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
@@ -61,7 +64,10 @@ export function createContainer(options: {
   const cases = createCaseStore(connection);
   const stripeEvents = createStripeEventStore(connection);
   const cardAttempts = createCardAttemptStore(connection);
-  const recovery = createRecoveryService({ cases, cardAttempts, logger });
+  const rollups = createRollupStore(connection);
+  // A crash between a case save and its rollup write loses that one change from the stats (not from the case).
+  const recovery = createRecoveryService({ cases, cardAttempts, logger, onCaseChanged: (before, after) => rollups.recordChange(before, after) });
+  const caseControls = createCaseControlService({ cases, recovery, clock });
   const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase }) : null;
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
@@ -87,6 +93,7 @@ export function createContainer(options: {
     billing,
     clock,
     logger,
+    linkValidityDays: config.cardUpdate.linkValidityDays,
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
   const retries = createRetryService({
@@ -95,9 +102,8 @@ export function createContainer(options: {
     accounts,
     recovery,
     billing,
-    // Per-merchant policies arrive with the settings API (issue 5); until then everyone gets the defaults.
-    // Saved settings were validated when saved (settings/); tests may pass their own.
-    policyFor: (account) => options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY, ...((account?.settings?.retry as Partial<RetryPolicy> | undefined) ?? {}) },
+    // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
+    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
     clock,
     logger,
     instanceId,
@@ -112,7 +118,7 @@ export function createContainer(options: {
     accounts,
     suppressions,
     mailer,
-    policyFor: (account) => (account?.settings?.dunning as DunningPolicy | undefined) ?? DEFAULT_DUNNING_POLICY,
+    policyFor: dunningPolicyOf,
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;
       return sealed ? secrets.open(sealed) : null;
@@ -137,6 +143,8 @@ export function createContainer(options: {
     cases,
     cardAttempts,
     recovery,
+    caseControls,
+    rollups,
     retries,
     stripeEvents,
     stripeEventProcessor,

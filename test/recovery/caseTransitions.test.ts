@@ -6,41 +6,9 @@ import {
   type CaseFact,
   type CaseGroupFact,
   type CaseStatus,
-  type PaymentFailedFact,
   type RecoveryCase,
 } from '../../backend/src/recovery';
-
-const tenant = { accountId: 'acct_a', livemode: false };
-const at = (day: number, hour = 12) => new Date(Date.UTC(2026, 4, day, hour));
-
-function failure(overrides: Partial<PaymentFailedFact> = {}): PaymentFailedFact {
-  return {
-    kind: 'payment_failed',
-    eventId: 'evt_fail_1',
-    occurredAt: at(1),
-    target: { kind: 'invoice', invoiceId: 'in_1' },
-    amountMinor: 4900,
-    currency: 'usd',
-    stripeCustomerId: 'cus_1',
-    customerEmail: 'alice@example.com',
-    customerName: 'Alice Martin',
-    subscriptionId: 'sub_1',
-    decline: { code: 'card_declined', declineCode: 'insufficient_funds' },
-    card: { brand: 'visa', fingerprint: 'fp_1' },
-    needsCustomerAction: false,
-    stripeAttemptCount: 1,
-    nextStripeRetryAt: at(4),
-    hostedInvoiceUrl: null,
-    attemptKey: null,
-    ...overrides,
-  };
-}
-
-function openedCase(overrides: Partial<RecoveryCase> = {}): RecoveryCase {
-  const decision = decideCaseFact(null, failure(), tenant, false);
-  if (decision.kind !== 'open') throw new Error('expected the failure to open a case');
-  return { ...decision.case, id: 'case_1', revision: 0, ...overrides };
-}
+import { at, failure, openedCase, tenant } from '../support/caseBuilders';
 
 function statusAfter(decision: CaseDecision, before: CaseStatus): CaseStatus {
   return decision.kind === 'update' ? decision.case.status : before;

@@ -48,14 +48,14 @@ describe("a merchant's dunning settings", () => {
       steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: { subject: 'Hi', html: '<p>Hi</p>\n<p>{{firstName}}</p>', text: '{{amount}}' } }],
     };
     const result = await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, false, broken);
-    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^steps\[0\]\.custom\.html line 2: Unknown variable "firstName"/)] });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^dunning\.steps\[0\]\.custom\.html line 2: Unknown variable "firstName"/)] });
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(stored!.settings.dunning.steps[0].custom.subject).toBe('Oops, {{productName}} payment failed');
   });
 
   it('refuse a retry policy that would break a network limit, naming it', async () => {
     const result = await world.container.settings.saveRetryPolicy(SELF_HOSTED_ACCOUNT, false, { ...DEFAULT_RETRY_POLICY, maxAttempts: 30 });
-    expect(result).toEqual({ ok: false, problems: ['maxAttempts: at most 15, the Visa limit on reattempts per card in 30 days'] });
+    expect(result).toEqual({ ok: false, problems: ['retryPolicy.maxAttempts: at most 15, the Visa limit on reattempts per card in 30 days'] });
   });
 
   it('preview any step with sample data', () => {

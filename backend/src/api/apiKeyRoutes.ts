@@ -1,12 +1,11 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { ApiKeyStore } from './apiKeyStore';
 import { merchantOf, requireWrite } from './merchantAuth';
+import { apiKeyBody } from './schemas';
 import { parseInput } from './validation';
 
-const createBody = z.object({ name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'read_write']).default('read') });
 
 /** POST/GET /api/api-keys and DELETE /api/api-keys/:id. A key is shown once, when created. */
 export function createApiKeyRoutes(deps: { apiKeys: ApiKeyStore; clock: Clock }): Router {
@@ -14,7 +13,7 @@ export function createApiKeyRoutes(deps: { apiKeys: ApiKeyStore; clock: Clock })
 
   router.post('/api/api-keys', async (ctx) => {
     const merchant = requireWrite(ctx);
-    const body = parseInput(createBody, ctx.state.body);
+    const body = parseInput(apiKeyBody, ctx.state.body);
     const { key, apiKey } = await deps.apiKeys.create({ accountId: merchant.accountId, livemode: merchant.livemode, name: body.name, scope: body.scope, now: deps.clock.now() });
     ctx.status = 201;
     ctx.body = { ...apiKey, key, note: 'Store this key now: it is not shown again.' };

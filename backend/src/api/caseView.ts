@@ -1,4 +1,5 @@
 import type { RecoveryCase } from '../recovery';
+import { classifyDecline } from '../retryPolicy';
 
 /** "alice@example.com" → "a***@example.com": merchants recognise the customer, logs and screens do not leak the address. */
 export function maskEmail(email: string | null): string | null {
@@ -14,6 +15,7 @@ export function caseView(found: RecoveryCase) {
     id: found.id,
     object: 'recovery_case',
     status: found.status,
+    paused: found.pausedAt !== null,
     livemode: found.livemode,
     invoiceId: found.target.kind === 'invoice' ? found.target.invoiceId : null,
     paymentIntentId: found.target.kind === 'one_time_payment' ? found.target.paymentIntentId : null,
@@ -24,13 +26,74 @@ export function caseView(found: RecoveryCase) {
     currency: found.currency,
     outcome: found.outcome,
     decline: found.decline,
+    declineBucket: found.decline || found.needsCustomerAction ? classifyDecline(found.decline, { needsCustomerAction: found.needsCustomerAction }).bucket : null,
     needsCustomerAction: found.needsCustomerAction,
     emailStatus: found.emailStatus,
     nextAction: found.plannedAction,
     retries: found.ourAttempts.map((attempt) => ({ number: attempt.number, trigger: attempt.trigger, at: attempt.startedAt, outcome: attempt.outcome, decline: attempt.decline })),
-    emails: found.emails.map((email) => ({ kind: email.kind, step: email.stepIndex, sentAt: email.sentAt, status: email.status, opens: email.opens, clicks: email.clicks })),
+    emails: found.emails.map((email) => ({
+      kind: email.kind,
+      step: email.stepIndex,
+      sentAt: email.sentAt,
+      status: email.status,
+      deliveredAt: email.deliveredAt,
+      openedAt: email.firstOpenedAt,
+      clickedAt: email.firstClickedAt,
+      opens: email.opens,
+      clicks: email.clicks,
+    })),
     openedAt: found.openedAt,
     closedAt: found.closedAt,
     timeline: found.timeline,
   };
+}
+
+const commonColumns = (found: RecoveryCase) => ({
+  id: found.id,
+  invoiceId: found.target.kind === 'invoice' ? found.target.invoiceId : null,
+  customerId: found.stripeCustomerId,
+  customerEmail: maskEmail(found.customerEmail),
+  amountMinor: found.amountMinor,
+  currency: found.currency,
+});
+
+/** One line of the payments list and of the CSV export. */
+export function paymentRow(found: RecoveryCase) {
+  return {
+    ...commonColumns(found),
+    status: found.status,
+    declineBucket: found.openingDeclineBucket,
+    recoveredBy: found.outcome?.status === 'recovered' ? found.outcome.recoveredBy : null,
+    attempts: found.ourAttempts.length,
+    emailsSent: found.emails.length,
+    openedAt: found.openedAt,
+    closedAt: found.closedAt,
+  };
+}
+
+/** An active dunning sequence and how far it has got. */
+export function sequenceRow(found: RecoveryCase, stepsTotal: number) {
+  return {
+    ...commonColumns(found),
+    paused: found.pausedAt !== null,
+    stepsDone: found.dunningStepsDone.length,
+    stepsTotal,
+    nextEmailAt: found.pausedAt ? null : found.nextEmailAt,
+    nextRetryAt: !found.pausedAt && found.plannedAction?.kind === 'retry' ? found.plannedAction.at : null,
+    openedAt: found.openedAt,
+  };
+}
+
+/** Why an active case needs the merchant: the worst reason first. */
+export function attentionRow(found: RecoveryCase) {
+  const reason =
+    found.emailStatus === 'undeliverable' ? ('email_undeliverable' as const)
+    : found.needsCustomerAction ? ('needs_authentication' as const)
+    : ('needs_new_card' as const);
+  const summary = {
+    email_undeliverable: 'Our emails cannot reach this customer: contact them another way.',
+    needs_authentication: 'The bank wants the customer to confirm the payment (3-D Secure).',
+    needs_new_card: found.plannedAction?.reason ?? 'The card cannot be charged again: the customer must add a new one.',
+  }[reason];
+  return { ...commonColumns(found), reason, summary };
 }

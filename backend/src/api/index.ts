@@ -3,3 +3,6 @@ export { authenticateMerchant, jsonBody, openCors, merchantOf, requireWrite, typ
 export { createRecoveryRoutes } from './recoveryRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
+export { createDashboardRoutes } from './dashboardRoutes';
+export { createSettingsRoutes } from './settingsRoutes';
+export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';

@@ -1,20 +1,30 @@
 import Router from '@koa/router';
-import { z } from 'zod';
+import type { Context } from 'koa';
+import type { CardUpdateService } from '../cardUpdate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { CaseStore, RetryService } from '../recovery';
+import type { CaseControlService, CaseStore, ControlOutcome, RetryService } from '../recovery';
 import { caseView } from './caseView';
 import { merchantOf, requireWrite } from './merchantAuth';
+import { caseControlBody, statusQuery } from './schemas';
 import { parseInput } from './validation';
 
-const statusQuery = z
-  .object({ invoiceId: z.string().regex(/^in_\w+$/).optional(), customerId: z.string().regex(/^cus_\w+$/).optional() })
-  .refine((query) => Boolean(query.invoiceId) !== Boolean(query.customerId), { message: 'give exactly one of invoiceId or customerId', path: ['invoiceId'] });
+const REFUSALS: Record<string, { status: number; message: string }> = {
+  not_found: { status: 404, message: 'No such recovery case.' },
+  closed: { status: 409, message: 'This recovery case is closed; there is nothing to do.' },
+  already_paused: { status: 409, message: 'Recovery is already paused for this case.' },
+  not_paused: { status: 409, message: 'Recovery is not paused for this case.' },
+  paused: { status: 409, message: 'Recovery is paused for this case: resume it first.' },
+  no_email_address: { status: 409, message: 'The customer has no email address.' },
+  email_undeliverable: { status: 409, message: "Our emails cannot reach this customer's address (bounced, complained or unsubscribed)." },
+};
 
-const retryBody = z.object({ caseId: z.string().regex(/^[a-f0-9]{24}$/, 'a recovery case id') });
+function secondsUntil(at: Date, now: Date): string {
+  return String(Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000)));
+}
 
-/** GET /api/recovery/status and POST /api/recovery/retry, scoped to the calling merchant. */
-export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetryService; clock: Clock }): Router {
+/** The recovery case API: status, and the merchant's controls (retry, remind, pause, resume, cancel, card-update link). */
+export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetryService; controls: CaseControlService; cardUpdate: CardUpdateService; clock: Clock }): Router {
   const router = new Router();
 
   router.get('/api/recovery/status', async (ctx) => {
@@ -22,17 +32,17 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     const query = parseInput(statusQuery, ctx.query);
     if (query.invoiceId) {
       const found = await deps.cases.findByKey(merchant.accountId, `invoice:${query.invoiceId}`);
-      if (!found) throw new AppError('no_recovery_case', `No recovery case for invoice ${query.invoiceId}.`, 404, 'invoiceId');
+      if (!found || found.livemode !== merchant.livemode) throw new AppError('no_recovery_case', `No recovery case for invoice ${query.invoiceId}.`, 404, 'invoiceId');
       ctx.body = caseView(found);
       return;
     }
     const found = await deps.cases.listByCustomer(merchant.accountId, query.customerId!, 100);
-    ctx.body = { object: 'list', data: found.map(caseView) };
+    ctx.body = { object: 'list', data: found.filter((each) => each.livemode === merchant.livemode).map(caseView) };
   });
 
   router.post('/api/recovery/retry', async (ctx) => {
     const merchant = requireWrite(ctx);
-    const body = parseInput(retryBody, ctx.state.body);
+    const body = parseInput(caseControlBody, ctx.state.body);
     const result = await deps.retries.requestManualRetry(merchant.accountId, body.caseId);
     if (result.ok) {
       ctx.status = 202;
@@ -40,11 +50,41 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
       return;
     }
     if (result.reason === 'cooling_down') {
-      ctx.set('Retry-After', String(Math.max(1, Math.ceil((result.retryAfter.getTime() - deps.clock.now().getTime()) / 1000))));
+      ctx.set('Retry-After', secondsUntil(result.retryAfter, deps.clock.now()));
       throw new AppError('retry_cooling_down', `A retry ran recently; the next one can start at ${result.retryAfter.toISOString()}.`, 429, 'caseId');
     }
-    if (result.reason === 'closed') throw new AppError('case_closed', 'This recovery case is closed; there is nothing to retry.', 409, 'caseId');
-    throw new AppError('no_recovery_case', 'No such recovery case.', 404, 'caseId');
+    throw new AppError(result.reason === 'closed' ? 'case_closed' : 'no_recovery_case', REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, 'caseId');
+  });
+
+  const control = (action: (accountId: string, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {
+    const merchant = requireWrite(ctx);
+    const body = parseInput(caseControlBody, ctx.state.body);
+    const outcome = await action(merchant.accountId, body.caseId);
+    if (outcome.ok) {
+      ctx.body = caseView(outcome.case);
+      return;
+    }
+    if (outcome.reason === 'cooling_down') {
+      ctx.set('Retry-After', secondsUntil(outcome.retryAfter, deps.clock.now()));
+      throw new AppError('reminder_cooling_down', `The customer got an email recently; the next reminder can go at ${outcome.retryAfter.toISOString()}.`, 429, 'caseId');
+    }
+    const refusal = REFUSALS[outcome.reason]!;
+    throw new AppError(outcome.reason === 'not_found' ? 'no_recovery_case' : outcome.reason, refusal.message, refusal.status, 'caseId');
+  };
+  router.post('/api/recovery/pause', control(deps.controls.pause));
+  router.post('/api/recovery/resume', control(deps.controls.resume));
+  router.post('/api/recovery/cancel', control(deps.controls.cancel));
+  router.post('/api/recovery/remind', control(deps.controls.remind));
+
+  router.post('/api/recovery/card-update-link', async (ctx) => {
+    const merchant = requireWrite(ctx);
+    const body = parseInput(caseControlBody, ctx.state.body);
+    const found = await deps.cases.findById(merchant.accountId, body.caseId);
+    if (!found) throw new AppError('no_recovery_case', REFUSALS.not_found!.message, 404, 'caseId');
+    if (found.status !== 'active') throw new AppError('case_closed', REFUSALS.closed!.message, 409, 'caseId');
+    const link = await deps.cardUpdate.linkFor(found);
+    if (!link) throw new AppError('no_customer', 'This payment has no Stripe customer to send a card-update link to.', 409, 'caseId');
+    ctx.body = { object: 'card_update_link', caseId: found.id, url: link.url, expiresAt: link.expiresAt };
   });
 
   return router;

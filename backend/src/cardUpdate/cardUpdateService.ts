@@ -6,7 +6,7 @@ import { describeDeclineForCustomer } from '../dunning';
 import { UpstreamError } from '../errors';
 import { formatAmount, requestRetryAfterCardUpdate, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
 import type { CardUpdatePage } from './cardUpdatePages';
-import { verifyLinkToken, type CardUpdateClaims } from './linkToken';
+import { cardUpdateUrl, issueLinkToken, verifyLinkToken, type CardUpdateClaims } from './linkToken';
 
 export type CardUpdateOutcome = { kind: 'page'; page: CardUpdatePage } | { kind: 'redirect'; url: string };
 
@@ -17,6 +17,8 @@ export interface CardUpdateService {
   start(token: string): Promise<CardUpdateOutcome>;
   /** GET /update/done: back from the portal; the case is retried with the new card now. */
   finish(token: string): Promise<CardUpdatePage>;
+  /** A fresh card-update link for the case's customer, for the merchant to pass on; null when the case has no customer. */
+  linkFor(found: RecoveryCase): Promise<{ url: string; expiresAt: Date } | null>;
 }
 
 export function createCardUpdateService(deps: {
@@ -28,6 +30,7 @@ export function createCardUpdateService(deps: {
   billing: BillingGateway | null;
   clock: Clock;
   logger: Logger;
+  linkValidityDays: number;
 }): CardUpdateService {
   const { accounts, cases, recovery, billing, clock, logger } = deps;
 
@@ -57,6 +60,14 @@ export function createCardUpdateService(deps: {
   }
 
   return {
+    async linkFor(found) {
+      if (!found.stripeCustomerId) return null;
+      const now = clock.now();
+      const claims = { accountId: found.accountId, livemode: found.livemode, stripeCustomerId: found.stripeCustomerId, caseId: found.id };
+      const token = await issueLinkToken(claims, deps.linkKey, now, deps.linkValidityDays);
+      return { url: cardUpdateUrl(deps.publicUrl, token), expiresAt: new Date(now.getTime() + deps.linkValidityDays * 24 * 60 * 60 * 1000) };
+    },
+
     async show(token) {
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;

@@ -65,3 +65,8 @@ async function verified(token: string, secret: Uint8Array, at: Date): Promise<{ 
 export function linkSigningKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
+
+/** The address a customer opens: the link's only secret is its token. */
+export function cardUpdateUrl(publicUrl: string, token: string): string {
+  return new URL(`/update?token=${encodeURIComponent(token)}`, publicUrl).toString();
+}

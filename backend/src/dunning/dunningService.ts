@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
 import type { Mailer } from '../adapters/postmark';
 // The token module directly: cardUpdate's index pulls in its service, which uses dunning's wording (a cycle).
-import { issueLinkToken } from '../cardUpdate/linkToken';
+import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { formatAmount, markUndeliverable, recordEmailSent, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
+import { formatAmount, markUndeliverable, recordEmailSent, reminderStepIndex, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
 import { classifyDecline, describeLocalDate, timeZoneForCountry, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail } from './dunningEmail';
@@ -58,7 +58,7 @@ export function createDunningService(deps: {
         merchantName: branding.merchantName,
         ...(branding.supportEmail ? { supportEmail: branding.supportEmail } : {}),
         ...(retryAt && retryAt > now ? { nextRetryDate: describeLocalDate(retryAt, zone) } : {}),
-        ...(token ? { updateLink: new URL(`/update?token=${encodeURIComponent(token)}`, deps.publicUrl).toString() } : {}),
+        ...(token ? { updateLink: cardUpdateUrl(deps.publicUrl, token) } : {}),
         ...(current.hostedInvoiceUrl ? { invoiceLink: current.hostedInvoiceUrl } : {}),
         declineReason: describeDeclineForCustomer(current.decline, current.needsCustomerAction),
       },
@@ -105,9 +105,15 @@ export function createDunningService(deps: {
     // Re-read just before sending: a payment may have closed the case since it was claimed.
     const current = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
     const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
-    const decision = await plan(current, lastEmailAt);
+    // A reminder the merchant asked for goes out now (the API enforced its cool-down), unless the address cannot take it.
+    const reminder =
+      current.reminderRequestedAt && current.status === 'active' && !current.pausedAt && policy.steps.length > 0 && current.customerEmail && current.emailStatus === 'ok'
+        && !(await suppressions.isSuppressed(current.accountId, current.customerEmail))
+        ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
+        : null;
+    const decision = reminder ?? (await plan(current, lastEmailAt));
     if (decision.kind === 'none' || decision.at > now || !mailer) {
-      await release(current, (fresh) => ({ ...fresh, nextEmailAt: decision.kind === 'send' && mailer ? decision.at : null }));
+      await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && mailer ? decision.at : null }));
       return;
     }
 

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { RecoveryCase } from './recoveryCase';
 
@@ -47,6 +47,9 @@ const caseSchema = new Schema(
     emailLeaseUntil: { type: Date, default: () => new Date(0) },
     confirmationDueAt: { type: Date, default: null },
     emailStatus: { type: String, default: 'ok' },
+    pausedAt: { type: Date, default: null },
+    reminderRequestedAt: { type: Date, default: null },
+    openingDeclineBucket: { type: String, default: null },
     actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: () => new Date(0) },
@@ -64,7 +67,23 @@ caseSchema.index({ status: 1, nextEmailAt: 1 });
 caseSchema.index({ status: 1, confirmationDueAt: 1 });
 caseSchema.index({ accountId: 1, stripeCustomerId: 1 });
 
+caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
+
 type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
+
+/** Which cases a merchant lists or exports; dates bound when the case opened, `to` excluded. */
+export interface CaseFilter {
+  status?: RecoveryCase['status'];
+  stripeCustomerId?: string;
+  openedFrom?: Date;
+  openedBefore?: Date;
+}
+
+/** Where a page ends: the next page starts after this case, newest first. */
+export interface PageCursor {
+  openedAt: Date;
+  id: string;
+}
 
 export interface CaseStore {
   findByKey(accountId: string, caseKey: string): Promise<RecoveryCase | null>;
@@ -72,6 +91,12 @@ export interface CaseStore {
   listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
   listByAccount(accountId: string, limit: number): Promise<RecoveryCase[]>;
   listByCustomer(accountId: string, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
+  /** Newest first, after `cursor`; asks for one more than `limit` so the caller knows whether there is more. */
+  listPage(accountId: string, livemode: boolean, filter: CaseFilter, limit: number, cursor: PageCursor | null): Promise<RecoveryCase[]>;
+  /** Every matching case, newest first, read in batches: for exports of any size. */
+  streamAll(accountId: string, livemode: boolean, filter: CaseFilter): AsyncIterable<RecoveryCase>;
+  /** Active cases the merchant should look at: undeliverable email, waiting for a new card, or for the customer's authentication. */
+  listNeedingAttention(accountId: string, livemode: boolean, limit: number): Promise<RecoveryCase[]>;
   /** Inserts a new case; returns null when another writer created it first. */
   insert(newCase: NewRecoveryCase): Promise<RecoveryCase | null>;
   /** Saves a changed case if nobody else changed it since it was read; false on a conflict. */
@@ -113,6 +138,31 @@ export function createCaseStore(connection: Connection): CaseStore {
       const found = await cases.find({ accountId }).sort({ openedAt: -1 }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
+    async listPage(accountId, livemode, filter, limit, cursor) {
+      const query = { ...filterOf(accountId, livemode, filter), ...(cursor ? afterCursor(cursor) : {}) };
+      const found = await cases.find(query).sort({ openedAt: -1, _id: -1 }).limit(limit).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async *streamAll(accountId, livemode, filter) {
+      // Keyset pages rather than one long cursor: FerretDB and MongoDB both close idle cursors, pages never go stale.
+      let cursor: PageCursor | null = null;
+      for (;;) {
+        const query: Record<string, unknown> = { ...filterOf(accountId, livemode, filter), ...(cursor ? afterCursor(cursor) : {}) };
+        const page: RecoveryCase[] = (await cases.find(query).sort({ openedAt: -1, _id: -1 }).limit(500).lean()).map((doc) => toCase(doc)!);
+        yield* page;
+        if (page.length < 500) return;
+        const last: RecoveryCase = page[page.length - 1]!;
+        cursor = { openedAt: last.openedAt, id: last.id };
+      }
+    },
+    async listNeedingAttention(accountId, livemode, limit) {
+      const found = await cases
+        .find({ accountId, livemode, status: 'active', $or: [{ emailStatus: 'undeliverable' }, { 'plannedAction.kind': 'wait_for_new_payment_method' }, { needsCustomerAction: true }] })
+        .sort({ openedAt: -1 })
+        .limit(limit)
+        .lean();
+      return found.map((doc) => toCase(doc)!);
+    },
     async insert(newCase) {
       try {
         const created = await cases.create({ ...newCase, revision: 0 });
@@ -128,7 +178,7 @@ export function createCaseStore(connection: Connection): CaseStore {
       // No projection either: FerretDB's findAndModify does not take one. The claim is a write: it bumps the revision.
       const claimed = await cases
         .findOneAndUpdate(
-          { status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now } },
+          { status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now }, pausedAt: null },
           { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
           { new: true },
         )
@@ -137,7 +187,7 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async claimEmailDue(now, leaseMs) {
       const lease = { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } };
-      const dunning = await cases.findOneAndUpdate({ status: 'active', nextEmailAt: { $lte: now }, emailLeaseUntil: { $lte: now } }, lease, { new: true }).lean();
+      const dunning = await cases.findOneAndUpdate({ status: 'active', nextEmailAt: { $lte: now }, emailLeaseUntil: { $lte: now }, pausedAt: null }, lease, { new: true }).lean();
       if (dunning) return toCase(dunning);
       const confirmation = await cases.findOneAndUpdate({ status: 'recovered', confirmationDueAt: { $lte: now }, emailLeaseUntil: { $lte: now } }, lease, { new: true }).lean();
       return toCase(confirmation);
@@ -161,6 +211,22 @@ export function createCaseStore(connection: Connection): CaseStore {
       return result.matchedCount === 1;
     },
   };
+}
+
+function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
+  const openedAt = { ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}), ...(filter.openedBefore ? { $lt: filter.openedBefore } : {}) };
+  return {
+    accountId,
+    livemode,
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.stripeCustomerId ? { stripeCustomerId: filter.stripeCustomerId } : {}),
+    ...(Object.keys(openedAt).length > 0 ? { openedAt } : {}),
+  };
+}
+
+function afterCursor(cursor: PageCursor) {
+  const id = new Types.ObjectId(cursor.id);
+  return { $or: [{ openedAt: { $lt: cursor.openedAt } }, { openedAt: cursor.openedAt, _id: { $lt: id } }] };
 }
 
 function toCase(doc: (CaseDocument & { createdAt?: Date; updatedAt?: Date }) | null): RecoveryCase | null {

@@ -1,4 +1,5 @@
 import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
+import { classifyDecline } from '../retryPolicy/declineRules';
 import { formatAmount } from './money';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
@@ -166,6 +167,9 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     confirmationDueAt: null,
     dunningStepsDone: [],
     emailStatus: 'ok',
+    pausedAt: null,
+    reminderRequestedAt: null,
+    openingDeclineBucket: classifyDecline(fact.decline, { needsCustomerAction: fact.needsCustomerAction }).bucket,
     actionFailures: 0,
     leaseOwner: null,
     leaseUntil: new Date(0),

@@ -19,6 +19,8 @@ export function recordEmailSent(
     ...current,
     emails: [...current.emails, sent],
     dunningStepsDone: done,
+    // Any dunning email answers a pending reminder request.
+    reminderRequestedAt: email.kind === 'dunning' ? null : current.reminderRequestedAt,
     timeline: [...current.timeline, { at: now, kind: 'email_sent', summary: `Email sent: “${email.subject}”.` }],
   };
 }

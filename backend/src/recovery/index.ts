@@ -1,7 +1,7 @@
 export type { BillingFact, CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
 export { isCaseFact } from './billingFacts';
 export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type Tenant } from './caseTransitions';
-export { createCaseStore, type CaseStore } from './caseStore';
+export { createCaseStore, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
 export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
 export * from './recoveryCase';
@@ -19,3 +19,5 @@ export {
 } from './attemptTransitions';
 export { recordEmailSent, recordEmailEvent, markUndeliverable, type EmailEvent } from './emailTransitions';
 export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
+export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
+export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';

@@ -1,3 +1,5 @@
+import type { DeclineBucket } from '../retryPolicy/declineRules';
+
 /** A recovery case: one failed invoice (or one-time payment) we are trying to win back. */
 
 export type CaseStatus = 'active' | 'recovered' | 'exhausted' | 'canceled' | 'churned';
@@ -92,6 +94,7 @@ export type TimelineKind =
   | 'email_sent'
   | 'email_event'
   | 'email_undeliverable'
+  | 'merchant_control'
   | 'event_ignored';
 
 export interface TimelineEntry {
@@ -153,6 +156,12 @@ export interface RecoveryCase {
   dunningStepsDone: number[];
   /** The customer's address cannot receive email (bounced, complained, inactive): the merchant sees it. */
   emailStatus: 'ok' | 'undeliverable';
+  /** Set while the merchant has paused recovery: no retries and no dunning emails until resumed. */
+  pausedAt: Date | null;
+  /** The merchant asked for a reminder email now; the email job sends the next step and clears it. */
+  reminderRequestedAt: Date | null;
+  /** The decline bucket when the case opened, so stats compare failures and recoveries of the same kind. */
+  openingDeclineBucket: DeclineBucket | null;
   /** Consecutive failed actions (Stripe down, timeouts): drives the back-off. */
   actionFailures: number;
   /** A worker's claim on the case; a crashed worker's lease simply runs out. */

@@ -24,8 +24,11 @@ export interface RecoveryService {
 // Concurrent writers to one case (two instances, two events) retry on a fresh read.
 const MAX_CONFLICT_RETRIES = 8;
 
-export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger }): RecoveryService {
-  const { cases, cardAttempts, logger } = deps;
+/** Told about every saved change to a case, after it is saved (the stats rollups). */
+export type CaseChangeListener = (before: RecoveryCase | null, after: RecoveryCase) => Promise<void>;
+
+export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; onCaseChanged: CaseChangeListener }): RecoveryService {
+  const { cases, cardAttempts, logger, onCaseChanged } = deps;
 
   /** Every declined charge Stripe tells us about counts toward the card's network limits. */
   async function recordCardAttempt(tenant: Tenant, fact: PaymentFailedFact): Promise<void> {
@@ -60,12 +63,14 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       if (decision.kind === 'open') {
         const created = await cases.insert(decision.case);
         if (created) {
+          await onCaseChanged(null, created);
           logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
           return { caseId: created.id, summary: 'case opened' };
         }
         continue;
       }
       if (await cases.replaceIfUnchanged(decision.case)) {
+        await onCaseChanged(current, decision.case);
         logger.info({ accountId: tenant.accountId, caseId: decision.case.id, status: decision.case.status, outcome: 'case_updated' }, 'recovery case updated');
         return { caseId: decision.case.id, summary: `case ${decision.case.status}` };
       }
@@ -118,7 +123,10 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES && fresh; attempt += 1) {
         const changed = change(fresh);
         if (!changed) return fresh;
-        if (await cases.replaceIfUnchanged(changed)) return { ...changed, revision: changed.revision + 1 };
+        if (await cases.replaceIfUnchanged(changed)) {
+          await onCaseChanged(fresh, changed);
+          return { ...changed, revision: changed.revision + 1 };
+        }
         fresh = await cases.findById(accountId, current.id);
       }
       if (!fresh) throw new Error(`recovery case ${current.id} disappeared`);

@@ -1,39 +1,88 @@
-import type { AccountStore, SecretBox } from '../accounts';
-import { validateDunningSettings, type DunningPolicy } from '../dunning';
-import { validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
+import { brandingOf, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
+import { DEFAULT_DUNNING_POLICY, validateDunningSettings, type DunningPolicy } from '../dunning';
+import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
 
 export type SaveResult = { ok: true } | { ok: false; problems: string[] };
 
+/** What a merchant has chosen, with our defaults for what they have not. */
+export interface MerchantSettings {
+  retryPolicy: RetryPolicy;
+  dunning: DunningPolicy;
+  branding: Branding;
+  postmark: { configured: boolean };
+}
+
+/** A change to any part of the settings; parts left out stay as they are. */
+export interface SettingsChange {
+  retryPolicy?: Partial<RetryPolicy>;
+  dunning?: DunningPolicy;
+  branding?: Partial<Branding>;
+  /** The merchant's own Postmark server token; null removes it. */
+  postmarkServerToken?: string | null;
+}
+
+export function retryPolicyOf(account: Account | null): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...((account?.settings?.retry as Partial<RetryPolicy> | undefined) ?? {}) };
+}
+
+export function dunningPolicyOf(account: Account | null): DunningPolicy {
+  return (account?.settings?.dunning as DunningPolicy | undefined) ?? DEFAULT_DUNNING_POLICY;
+}
+
 /**
- * The merchant's settings, validated by the domain that owns them before
- * anything is saved: a refused change leaves the stored settings as they were.
- * The merchant API (issue 5) calls these.
+ * The merchant's settings, validated by the domain that owns each part
+ * before anything is saved: a change with any problem saves nothing.
  */
 export interface SettingsService {
+  read(accountId: string, livemode: boolean): Promise<MerchantSettings>;
+  update(accountId: string, livemode: boolean, change: SettingsChange, now: Date): Promise<SaveResult>;
   saveDunning(accountId: string, livemode: boolean, policy: DunningPolicy): Promise<SaveResult>;
   saveRetryPolicy(accountId: string, livemode: boolean, policy: RetryPolicy): Promise<SaveResult>;
   /** Stores the merchant's own Postmark server token, sealed; null removes it. */
   savePostmarkToken(accountId: string, livemode: boolean, token: string | null): Promise<SaveResult>;
 }
 
+const POSTMARK_TOKEN = /^[\w-]{8,200}$/;
+
 export function createSettingsService(deps: { accounts: AccountStore; secrets: SecretBox }): SettingsService {
-  return {
-    async saveDunning(accountId, livemode, policy) {
-      const problems = validateDunningSettings(policy);
+  const service: SettingsService = {
+    async read(accountId, livemode) {
+      const account = await deps.accounts.find(accountId, livemode);
+      return {
+        retryPolicy: retryPolicyOf(account),
+        dunning: dunningPolicyOf(account),
+        branding: brandingOf(account),
+        postmark: { configured: Boolean(account?.settings?.postmarkServerTokenSealed) },
+      };
+    },
+
+    async update(accountId, livemode, change, now) {
+      // A Stripe App user may open settings before the first event created the account.
+      const account = await deps.accounts.ensure(accountId, livemode, 'app', now);
+      const retryPolicy = change.retryPolicy ? { ...retryPolicyOf(account), ...change.retryPolicy } : null;
+      const problems = [
+        ...(retryPolicy ? validateRetryPolicy(retryPolicy).map((problem) => `retryPolicy.${problem}`) : []),
+        ...(change.dunning ? validateDunningSettings(change.dunning).map((problem) => `dunning.${problem}`) : []),
+        ...(typeof change.postmarkServerToken === 'string' && !POSTMARK_TOKEN.test(change.postmarkServerToken)
+          ? ['postmarkServerToken: a Postmark server token (letters, digits and dashes)']
+          : []),
+      ];
       if (problems.length > 0) return { ok: false, problems };
-      await deps.accounts.updateSettings(accountId, livemode, { dunning: policy });
+
+      await deps.accounts.updateSettings(accountId, livemode, {
+        ...(retryPolicy ? { retry: retryPolicy } : {}),
+        ...(change.dunning ? { dunning: change.dunning } : {}),
+        ...(change.postmarkServerToken !== undefined
+          ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken) }
+          : {}),
+      });
+      if (change.branding) await deps.accounts.setBranding(accountId, livemode, { ...(account.branding ?? {}), ...change.branding });
       return { ok: true };
     },
-    async saveRetryPolicy(accountId, livemode, policy) {
-      const problems = validateRetryPolicy(policy);
-      if (problems.length > 0) return { ok: false, problems };
-      await deps.accounts.updateSettings(accountId, livemode, { retry: policy });
-      return { ok: true };
-    },
-    async savePostmarkToken(accountId, livemode, token) {
-      if (token !== null && !/^[\w-]{8,200}$/.test(token)) return { ok: false, problems: ['postmarkServerToken: a Postmark server token (letters, digits and dashes)'] };
-      await deps.accounts.updateSettings(accountId, livemode, { postmarkServerTokenSealed: token === null ? undefined : deps.secrets.seal(token) });
-      return { ok: true };
-    },
+
+    saveDunning: (accountId, livemode, policy) => service.update(accountId, livemode, { dunning: policy }, new Date()),
+    saveRetryPolicy: (accountId, livemode, policy) => service.update(accountId, livemode, { retryPolicy: policy }, new Date()),
+    savePostmarkToken: (accountId, livemode, token) => service.update(accountId, livemode, { postmarkServerToken: token }, new Date()),
   };
+  return service;
 }

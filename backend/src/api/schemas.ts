@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * Every input the merchant API accepts, as zod schemas: the routes parse with
+ * them and the OpenAPI document is generated from them, so the two agree.
+ */
+
+const caseId = z.string().regex(/^[a-f0-9]{24}$/, 'a recovery case id (24 hex characters)');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, 'a date (YYYY-MM-DD) or an ISO 8601 time')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date')
+  .transform((value) => new Date(value));
+const caseStatus = z.enum(['active', 'recovered', 'exhausted', 'canceled', 'churned']);
+
+/** Signed Stripe App calls carry these in the query (GET) or body (POST, PUT); API-key calls do not need them. */
+const appIdentity = {
+  user_id: z.string().max(100).optional(),
+  account_id: z.string().max(100).optional(),
+  livemode: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+};
+
+export const statusQuery = z
+  .object({ ...appIdentity, invoiceId: z.string().regex(/^in_\w+$/, 'an invoice id (in_…)').optional(), customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional() })
+  .refine((query) => Boolean(query.invoiceId) !== Boolean(query.customerId), { message: 'give exactly one of invoiceId or customerId', path: ['invoiceId'] })
+  .meta({ id: 'StatusQuery' });
+
+export const caseControlBody = z.object({ ...appIdentity, caseId }).meta({ id: 'CaseControl' });
+
+export const paymentsQuery = z
+  .object({
+    ...appIdentity,
+    status: caseStatus.optional(),
+    customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional(),
+    from: day.optional(),
+    to: day.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    starting_after: z.string().max(200).optional(),
+  })
+  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'must be after from', path: ['to'] })
+  .meta({ id: 'PaymentsQuery' });
+
+export const exportQuery = z
+  .object({
+    ...appIdentity,
+    status: caseStatus.optional(),
+    customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'must be after from', path: ['to'] })
+  .meta({ id: 'ExportQuery' });
+
+export const pageQuery = z
+  .object({ ...appIdentity, limit: z.coerce.number().int().min(1).max(100).default(25), starting_after: z.string().max(200).optional() })
+  .meta({ id: 'PageQuery' });
+
+export const identityQuery = z.object(appIdentity).meta({ id: 'AppIdentity' });
+
+const hour = z.number().int().min(0).max(23);
+const emailCopy = z.object({ subject: z.string().min(1).max(500), html: z.string().min(1).max(50_000), text: z.string().min(1).max(50_000) });
+
+export const retryPolicyInput = z
+  .object({
+    windowDays: z.number().int(),
+    maxAttempts: z.number().int(),
+    gapsHours: z.array(z.number()).max(20),
+    merchantTimeZone: z.string().max(64),
+    retryHourLocal: hour,
+    stripeRetryClearanceHours: z.number(),
+    paydayCalendars: z.record(
+      z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code'),
+      z.object({ daysOfMonth: z.array(z.number().int().min(1).max(31)).max(31), lastBusinessDay: z.boolean(), holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')).max(100).optional() }).strict(),
+    ),
+    networkLimits: z.object({ visaMaxReattemptsPer30Days: z.number().int(), mastercardMaxDeclinesPer24h: z.number().int(), mastercardMaxDeclinesPer30Days: z.number().int() }),
+    endAction: z.enum(['leave_open', 'cancel_subscription', 'mark_uncollectible']),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'RetryPolicy' });
+
+export const dunningInput = z
+  .object({
+    enabled: z.boolean(),
+    steps: z.array(z.object({ dayOffset: z.number().int(), tone: z.enum(['soft_reminder', 'retry_notice', 'urgent_reminder', 'final_notice']), custom: emailCopy.nullable() }).strict()).max(10),
+    sendConfirmation: z.boolean(),
+    daytimeHours: z.tuple([hour, z.number().int().min(1).max(24)]),
+  })
+  .strict()
+  .meta({ id: 'DunningSequence' });
+
+export const brandingInput = z
+  .object({
+    merchantName: z.string().trim().min(1).max(100),
+    productName: z.string().trim().min(1).max(100),
+    logoUrl: z.url({ protocol: /^https$/, error: 'an https URL' }).max(2000).nullable(),
+    accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #RRGGBB'),
+    supportEmail: z.email().max(254).nullable(),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'Branding' });
+
+export const settingsBody = z
+  .object({
+    ...appIdentity,
+    retryPolicy: retryPolicyInput.optional(),
+    dunning: dunningInput.optional(),
+    branding: brandingInput.optional(),
+    postmarkServerToken: z.string().max(200).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'SettingsChange' });
+
+export const emailPreviewBody = z
+  .object({
+    ...appIdentity,
+    stepIndex: z.number().int().min(0).max(9),
+    variant: z.enum(['general', 'insufficient_funds', 'card_must_change', 'authentication_required']).default('general'),
+    dunning: dunningInput.optional(),
+    branding: brandingInput.optional(),
+  })
+  .strict()
+  .meta({ id: 'EmailPreviewRequest' });
+
+export const apiKeyBody = z
+  .object({ ...appIdentity, name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'read_write']).default('read') })
+  .meta({ id: 'ApiKeyCreate' });
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'rate_limit_error', 'api_error']),
+      message: z.string(),
+      param: z.string().optional(),
+      code: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

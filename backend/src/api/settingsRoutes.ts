@@ -1,0 +1,58 @@
+import Router from '@koa/router';
+import type { Clock } from '../clock';
+import { previewStep, validateDunningSettings } from '../dunning';
+import { AppError } from '../errors';
+import type { RetryPolicy } from '../retryPolicy';
+import type { MerchantSettings, SettingsService } from '../settings';
+import { merchantOf, requireWrite } from './merchantAuth';
+import { emailPreviewBody, identityQuery, settingsBody } from './schemas';
+import { parseInput } from './validation';
+
+/** The card-network limits in words, so the settings view can say what each number protects. */
+function networkLimitNotes(policy: RetryPolicy): string[] {
+  const limits = policy.networkLimits;
+  return [
+    `Visa: at most ${limits.visaMaxReattemptsPer30Days} reattempts per card in any 30 days (Visa allows up to 20; more brings fines). "Never approve" declines are never retried.`,
+    `Mastercard: at most ${limits.mastercardMaxDeclinesPer24h} declined attempts per card in 24 hours and ${limits.mastercardMaxDeclinesPer30Days} in 30 days. Advice codes 03 and 21 stop retries; 24–30 ask for a minimum wait.`,
+    `Your own attempts stop after ${policy.maxAttempts} per case, inside a ${policy.windowDays}-day window, and never within ${policy.stripeRetryClearanceHours} hours of a retry Stripe has scheduled itself.`,
+  ];
+}
+
+const settingsView = (settings: MerchantSettings) => ({ object: 'settings', ...settings, networkLimitNotes: networkLimitNotes(settings.retryPolicy) });
+
+/** GET/PUT /api/settings and POST /api/settings/email-preview. A refused change saves nothing and says why. */
+export function createSettingsRoutes(deps: { settings: SettingsService; clock: Clock }): Router {
+  const router = new Router();
+
+  router.get('/api/settings', async (ctx) => {
+    parseInput(identityQuery, ctx.query);
+    const merchant = merchantOf(ctx);
+    ctx.body = settingsView(await deps.settings.read(merchant.accountId, merchant.livemode));
+  });
+
+  router.put('/api/settings', async (ctx) => {
+    const merchant = requireWrite(ctx);
+    const { user_id: _user, account_id: _account, livemode: _livemode, ...change } = parseInput(settingsBody, ctx.state.body);
+    const result = await deps.settings.update(merchant.accountId, merchant.livemode, change, deps.clock.now());
+    if (!result.ok) {
+      const first = result.problems[0]!;
+      throw new AppError('settings_invalid', result.problems.join('; '), 400, first.slice(0, first.indexOf(':')) || undefined);
+    }
+    ctx.body = settingsView(await deps.settings.read(merchant.accountId, merchant.livemode));
+  });
+
+  router.post('/api/settings/email-preview', async (ctx) => {
+    const merchant = merchantOf(ctx);
+    const body = parseInput(emailPreviewBody, ctx.state.body);
+    const saved = await deps.settings.read(merchant.accountId, merchant.livemode);
+    // Unsaved edits preview as they would be sent: the form's sequence and branding win over the stored ones.
+    const dunning = body.dunning ?? saved.dunning;
+    const problems = body.dunning ? validateDunningSettings(body.dunning) : [];
+    if (problems.length > 0) throw new AppError('template_invalid', problems.map((problem) => `dunning.${problem}`).join('; '), 400, 'dunning');
+    const preview = previewStep(dunning, body.stepIndex, body.variant, { ...saved.branding, ...body.branding });
+    if (!preview) throw new AppError('parameter_invalid', `stepIndex: the sequence has ${dunning.steps.length} step(s)`, 400, 'stepIndex');
+    ctx.body = { object: 'email_preview', subject: preview.subject, html: preview.htmlBody, text: preview.textBody };
+  });
+
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { Clock } from '../clock';
+import { cancelByMerchant, pauseCase, requestReminder, resumeCase, type ControlDecision } from './caseControls';
+import type { CaseStore } from './caseStore';
+import type { RecoveryCase } from './recoveryCase';
+import type { RecoveryService } from './recoveryService';
+
+export type ControlOutcome = ControlDecision | { ok: false; reason: 'not_found' };
+
+/** The merchant's pause, resume, cancel and remind on one case, each decided on a fresh read and saved with its revision. */
+export interface CaseControlService {
+  pause(accountId: string, caseId: string): Promise<ControlOutcome>;
+  resume(accountId: string, caseId: string): Promise<ControlOutcome>;
+  cancel(accountId: string, caseId: string): Promise<ControlOutcome>;
+  remind(accountId: string, caseId: string): Promise<ControlOutcome>;
+}
+
+export function createCaseControlService(deps: { cases: CaseStore; recovery: RecoveryService; clock: Clock }): CaseControlService {
+  async function control(accountId: string, caseId: string, decide: (fresh: RecoveryCase, now: Date) => Promise<ControlDecision> | ControlDecision): Promise<ControlOutcome> {
+    const found = await deps.cases.findById(accountId, caseId);
+    if (!found) return { ok: false, reason: 'not_found' };
+    const now = deps.clock.now();
+    // mutate() takes a synchronous change; decide on each fresh read first, then save that decision.
+    let current = found;
+    for (;;) {
+      const decision = await decide(current, now);
+      if (!decision.ok) return decision;
+      let saved = false;
+      const latest = await deps.recovery.mutate(accountId, current, (fresh) => {
+        saved = fresh.revision === current.revision;
+        return saved ? decision.case : null;
+      });
+      if (saved) return { ok: true, case: latest };
+      // Someone wrote in between: decide again on what they left.
+      current = latest;
+    }
+  }
+
+  return {
+    pause: (accountId, caseId) => control(accountId, caseId, pauseCase),
+    resume: (accountId, caseId) => control(accountId, caseId, resumeCase),
+    cancel: (accountId, caseId) => control(accountId, caseId, cancelByMerchant),
+    remind: (accountId, caseId) =>
+      control(accountId, caseId, async (fresh, now) =>
+        requestReminder(fresh, fresh.stripeCustomerId ? await deps.cases.lastDunningEmailTo(accountId, fresh.stripeCustomerId) : null, now),
+      ),
+  };
+}

@@ -1,0 +1,3 @@
+export { rollupIncrements, utcDay, ALL_TIME, type RollupIncrement } from './caseContribution';
+export { createRollupStore, type RollupStore, type RollupDocument } from './rollupStore';
+export { buildDashboardStats, statsFromDay, TREND_DAYS, type DashboardStats } from './dashboardStats';

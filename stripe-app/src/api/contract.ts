@@ -1,0 +1,169 @@
+/**
+ * What the backend's merchant API answers, as the views read it. The backend
+ * publishes the full contract at GET /api/openapi.json; these types are the
+ * part the views use. Amounts are integers in the currency's minor unit and
+ * are never summed across currencies.
+ */
+
+export type CaseStatus = 'active' | 'recovered' | 'exhausted' | 'canceled' | 'churned';
+export type RecoveryMethod = 'our_retry' | 'card_update' | 'customer_payment' | 'stripe_retry' | 'merchant';
+export type DeclineBucket = 'never_retry' | 'customer_must_act' | 'soft' | 'ambiguous' | 'blocked_by_stripe';
+
+export interface CurrencyStats {
+  currency: string;
+  recoveredThisMonthMinor: number;
+  recoveredTotalMinor: number;
+  failedThisMonthMinor: number;
+  mrrSavedMinor: number;
+  activeMinor: number;
+}
+
+export interface TrendDay {
+  day: string; // YYYY-MM-DD (UTC)
+  failed: number;
+  recovered: number;
+  amounts: Array<{ currency: string; failedMinor: number; recoveredMinor: number }>;
+}
+
+export interface DashboardStats {
+  object: 'recovery_stats';
+  month: string; // YYYY-MM
+  recoveredThisMonth: number;
+  failedThisMonth: number;
+  recoveredTotal: number;
+  /** Cases recovered this month ÷ cases that ended this month (recovered or lost); null with none ended. */
+  recoveryRate: number | null;
+  activeSequences: number;
+  churnPrevented: number;
+  currencies: CurrencyStats[];
+  trend: TrendDay[];
+  byDeclineBucket: Array<{ bucket: DeclineBucket; failed: number; recovered: number }>;
+  byRecoveryMethod: Array<{ method: RecoveryMethod; count: number; amounts: Array<{ currency: string; amountMinor: number }> }>;
+  emails: { sent: number; opened: number; clicked: number };
+}
+
+export interface PaymentRow {
+  id: string;
+  invoiceId: string | null;
+  customerId: string | null;
+  customerEmail: string | null; // masked: a***@example.com
+  amountMinor: number;
+  currency: string;
+  status: CaseStatus;
+  declineBucket: DeclineBucket | null;
+  recoveredBy: RecoveryMethod | null;
+  attempts: number;
+  emailsSent: number;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+export interface ListPage<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  /** Pass as `starting_after` for the next page. */
+  next_cursor: string | null;
+}
+
+export interface AttentionRow {
+  id: string;
+  invoiceId: string | null;
+  customerId: string | null;
+  customerEmail: string | null;
+  amountMinor: number;
+  currency: string;
+  reason: 'email_undeliverable' | 'needs_new_card' | 'needs_authentication';
+  summary: string;
+}
+
+export interface SequenceRow {
+  id: string;
+  invoiceId: string | null;
+  customerId: string | null;
+  customerEmail: string | null;
+  amountMinor: number;
+  currency: string;
+  paused: boolean;
+  stepsDone: number;
+  stepsTotal: number;
+  nextEmailAt: string | null;
+  nextRetryAt: string | null;
+  openedAt: string;
+}
+
+export interface CaseDetail {
+  id: string;
+  object: 'recovery_case';
+  status: CaseStatus;
+  paused: boolean;
+  invoiceId: string | null;
+  customerId: string | null;
+  customerEmail: string | null;
+  amountMinor: number;
+  currency: string;
+  outcome: { status: string; recoveredBy?: RecoveryMethod; reason?: string; at: string } | null;
+  decline: { code?: string; declineCode?: string; adviceCode?: string; networkAdviceCode?: string; message?: string } | null;
+  declineBucket: DeclineBucket | null;
+  needsCustomerAction: boolean;
+  emailStatus: 'ok' | 'undeliverable';
+  nextAction: { kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none'; at: string | null; reason: string } | null;
+  retries: Array<{ number: number; trigger: string; at: string; outcome: string; decline: CaseDetail['decline'] }>;
+  emails: Array<{ kind: 'dunning' | 'confirmation'; step: number | null; sentAt: string; status: string; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; opens: number; clicks: number }>;
+  openedAt: string;
+  closedAt: string | null;
+  timeline: Array<{ at: string; kind: string; summary: string }>;
+}
+
+export type CaseControl = 'retry' | 'remind' | 'pause' | 'resume' | 'cancel';
+
+export interface CardUpdateLink {
+  url: string;
+  expiresAt: string;
+}
+
+export interface DunningStepSetting {
+  dayOffset: number;
+  tone: 'soft_reminder' | 'retry_notice' | 'urgent_reminder' | 'final_notice';
+  custom: { subject: string; body: string } | null;
+}
+
+export interface MerchantSettings {
+  object: 'settings';
+  retryPolicy: {
+    windowDays: number;
+    maxAttempts: number;
+    gapsHours: number[];
+    merchantTimeZone: string;
+    retryHourLocal: number;
+    stripeRetryClearanceHours: number;
+    networkLimits: { visaMaxReattemptsPer30Days: number; mastercardMaxDeclinesPer24h: number; mastercardMaxDeclinesPer30Days: number };
+    endAction: 'leave_open' | 'cancel_subscription' | 'mark_uncollectible';
+    paydayCalendars: Record<string, unknown>;
+  };
+  dunning: { enabled: boolean; steps: DunningStepSetting[]; sendConfirmation: boolean; daytimeHours: [number, number] };
+  branding: { merchantName: string; productName: string; logoUrl: string | null; accentColor: string; supportEmail: string | null };
+  postmark: { configured: boolean };
+  /** Explains each card-network limit in words, for the settings view. */
+  networkLimitNotes: string[];
+}
+
+export interface EmailPreview {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  scope: 'read' | 'read_write';
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiErrorBody {
+  error: { type: string; message: string; param?: string; code?: string };
+}
