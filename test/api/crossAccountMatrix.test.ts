@@ -1,0 +1,91 @@
+import Stripe from 'stripe';
+import request from 'supertest';
+import { DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createTestApp } from '../support/testApp';
+import { invoice, stripeEvent } from '../support/stripeEventBuilders';
+import { useTestDatabase } from '../support/testDatabase';
+
+/**
+ * Two merchants with look-alike data. Every route of the merchant API is
+ * called by alpha with beta's ids, by both ways in: beta's objects answer 404
+ * and never appear in alpha's lists.
+ */
+const db = useTestDatabase();
+const APP_SECRET = 'absec_matrix_secret';
+let testApp: Awaited<ReturnType<typeof createTestApp>>;
+const beta = { caseId: '', keyId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only' };
+let alphaKey: string;
+
+beforeAll(async () => {
+  await Promise.all(['recoveryCases', 'recoveryRollups', 'stripeEvents', 'accounts', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
+  testApp = await createTestApp(db.connection, { env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
+  await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_alpha_only', customer: 'cus_alpha_only', customer_email: 'alpha@example.com' }), { account: 'acct_matrix_alpha' }));
+  await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: beta.invoiceId, customer: beta.customerId, customer_email: 'beta@example.com', amount_due: 777, amount_remaining: 777 }), { account: 'acct_matrix_beta' }));
+  beta.caseId = (await testApp.container.cases.findByKey('acct_matrix_beta', `invoice:${beta.invoiceId}`))!.id;
+  const now = new Date();
+  alphaKey = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_alpha', livemode: false, name: 'alpha', scope: 'read_write', now })).key;
+  beta.keyId = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_beta', livemode: false, name: 'beta', scope: 'read_write', now })).apiKey.id;
+});
+
+type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
+
+/** Alpha asks for beta's objects on every route that takes an id (read when the test runs, after beta's objects exist). */
+const idRoutes: Array<[string, () => Call]> = [
+  ['GET /api/recovery/status (invoice)', () => ({ method: 'get', path: `/api/recovery/status?invoiceId=${beta.invoiceId}` })],
+  ...['retry', 'remind', 'pause', 'resume', 'cancel', 'card-update-link'].map((action): [string, () => Call] => [
+    `POST /api/recovery/${action}`,
+    () => ({ method: 'post', path: `/api/recovery/${action}`, body: { caseId: beta.caseId } }),
+  ]),
+  ['DELETE /api/api-keys/:id', () => ({ method: 'delete', path: `/api/api-keys/${beta.keyId}` })],
+];
+
+/** Alpha's lists and documents, which must hold nothing of beta's. */
+const listRoutes: Array<[string, Call]> = [
+  ['GET /api/recovery/status (customer)', { method: 'get', path: `/api/recovery/status?customerId=cus_beta_only` }],
+  ['GET /api/dashboard/stats', { method: 'get', path: '/api/dashboard/stats' }],
+  ['GET /api/dashboard/payments', { method: 'get', path: '/api/dashboard/payments?limit=100' }],
+  ['GET /api/dashboard/sequences', { method: 'get', path: '/api/dashboard/sequences?limit=100' }],
+  ['GET /api/dashboard/attention', { method: 'get', path: '/api/dashboard/attention' }],
+  ['GET /api/dashboard/export.csv', { method: 'get', path: '/api/dashboard/export.csv' }],
+  ['GET /api/settings', { method: 'get', path: '/api/settings' }],
+  ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
+];
+
+const ways = {
+  'an API key': (call: Call) => request(testApp.server)[call.method](call.path).set('authorization', `Bearer ${alphaKey}`).send(call.body ?? {}),
+  'a Stripe App signature': (call: Call) => {
+    const identity = { user_id: 'usr_alpha', account_id: 'acct_matrix_alpha' };
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: JSON.stringify(identity), secret: APP_SECRET });
+    const inQuery = call.method === 'get' || call.method === 'delete';
+    const path = inQuery ? `${call.path}${call.path.includes('?') ? '&' : '?'}user_id=usr_alpha&account_id=acct_matrix_alpha` : call.path;
+    return request(testApp.server)[call.method](path).set('stripe-signature', signature).send(inQuery ? {} : { ...identity, ...call.body });
+  },
+};
+
+describe.each(Object.entries(ways))('alpha calling with %s', (_way, send) => {
+  it.each(idRoutes)("gets 404 for beta's object on %s", async (_name, call) => {
+    const response = await send(call());
+    expect(response.status).toBe(404);
+    expect(response.body.error.type).toBe('not_found_error');
+    // The id alpha sent may be echoed; nothing beta stored may appear.
+    expect(JSON.stringify(response.body)).not.toMatch(/777|b\*\*\*@example|acct_matrix_beta|cus_beta_only/);
+  });
+
+  it.each(listRoutes)("sees nothing of beta's on %s", async (_name, call) => {
+    const response = await send(call);
+    expect(response.status).toBe(200);
+    expect(response.text).not.toMatch(/beta|777|acct_matrix_beta/);
+  });
+});
+
+it('leaves beta’s case and key untouched after all of that', async () => {
+  const found = (await testApp.container.cases.findById('acct_matrix_beta', beta.caseId))!;
+  expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule' });
+  expect((await testApp.container.apiKeys.list('acct_matrix_beta'))[0]).toMatchObject({ revokedAt: null });
+});
+
+it('covers every documented route of the merchant API', () => {
+  const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
+  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys'];
+  expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route) && !needsNoId.includes(route))).toEqual([]);
+});
