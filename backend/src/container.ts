@@ -8,14 +8,14 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createDunningService, createSuppressionStore, DEFAULT_DUNNING_POLICY, type DunningPolicy, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createCaseControlService, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
+import type { RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
