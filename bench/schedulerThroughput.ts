@@ -7,7 +7,7 @@
  *
  * Uses MONGODB_URI when set, else a fresh embedded FerretDB.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database'
 import { createCaseStore } from '../backend/src/recovery';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
 import { seedDueCases, startWorkerProcess } from '../test/support/dueCases';
+import { median, writeReport } from './report';
 
 const ACCOUNT = 'acct_bench';
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
 
   const baseline = median(results.baseline!);
   const rows = Object.entries(results).map(([name, rates]) => `| ${name} | ${median(rates).toFixed(1)} | ${rates.map((rate) => rate.toFixed(1)).join(', ')} | ${(median(rates) / baseline).toFixed(2)} |`);
-  const report = [
+  writeReport('scheduler', [
     `## Scheduler throughput (${cases} due cases, median of ${rounds} rounds, ${process.env.MONGODB_URI ? 'MongoDB' : 'embedded FerretDB'})`,
     '',
     '| run | actions/s (median) | rounds | ratio to database baseline |',
@@ -55,10 +56,7 @@ async function main(): Promise<void> {
     'Baseline: one process claiming each due case and saving it back (two database writes, no Stripe call): the ceiling the database sets.',
     'An action: claim, re-read the invoice at Stripe, start the attempt (saved), charge (invoices.pay), record the ledger entry, save the result.',
     `Target (issue 3): at least 300 actions/s with 4 workers. ${median(results['4 workers']!) >= 300 ? 'Met.' : 'Not met on this database: see the ratio to the baseline.'}`,
-  ].join('\n');
-  mkdirSync(path.resolve(__dirname, 'reports'), { recursive: true });
-  writeFileSync(path.resolve(__dirname, 'reports/scheduler.md'), `${report}\n`);
-  process.stdout.write(`${report}\n`);
+  ]);
 }
 
 /** Claims every due case and saves it back, in one process: database work only. */
@@ -105,11 +103,6 @@ async function workerRun(baseUri: string, sandbox: Awaited<ReturnType<typeof sta
     await connection.dropDatabase();
     await connection.close();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 void main();

@@ -20,12 +20,25 @@ stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 build_ferretdb() {
   local src="$ROOT/devservices/ferretdb"
-  local stamp; stamp="$(stamp_of "$src"/*.go "$src/go.mod" "$src/go.sum")"
+  local stamp; stamp="$(stamp_of "$src"/*.go "$src/go.mod" "$src/go.sum" "$src"/patches/*.patch)"
   if [[ -x "$BIN/ferretdb-dev" && "$(cat "$BIN/ferretdb-dev.stamp" 2>/dev/null)" == "$stamp" ]]; then
     return
   fi
   echo "devservices: building ferretdb-dev (FerretDB embedded, SQLite backend); the first build takes a few minutes" >&2
-  (cd "$src" && go build -trimpath -o "$BIN/ferretdb-dev.tmp" .)
+  # FerretDB's module, downloaded as usual, copied and patched (devservices/ferretdb/patches explains each
+  # patch), then used through a replace in a generated go.mod: the launcher's own go.mod stays plain.
+  local version; version="$(cd "$src" && go list -m -f '{{.Version}}' github.com/FerretDB/FerretDB)"
+  local module_dir; module_dir="$(cd "$src" && go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  local patched="$ROOT/.devservices/src/FerretDB-$version-patched"
+  rm -rf "$patched" && mkdir -p "$(dirname "$patched")"
+  cp -R "$module_dir" "$patched" && chmod -R u+w "$patched"
+  for patch_file in "$src"/patches/*.patch; do
+    patch --quiet --strip=1 --directory="$patched" --input="$patch_file"
+  done
+  cp "$src/go.mod" "$ROOT/.devservices/src/go.patched.mod"
+  cp "$src/go.sum" "$ROOT/.devservices/src/go.patched.sum"
+  (cd "$src" && go mod edit -modfile="$ROOT/.devservices/src/go.patched.mod" -replace "github.com/FerretDB/FerretDB=$patched" \
+    && go build -modfile="$ROOT/.devservices/src/go.patched.mod" -trimpath -o "$BIN/ferretdb-dev.tmp" .)
   mv "$BIN/ferretdb-dev.tmp" "$BIN/ferretdb-dev"
   echo "$stamp" > "$BIN/ferretdb-dev.stamp"
 }

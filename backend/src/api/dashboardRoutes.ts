@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { AccountStore } from '../accounts';
 import type { CaseFilter, CaseStore } from '../recovery';
 import { dunningPolicyOf } from '../settings';
-import { buildDashboardStats, statsFromDay, type RollupStore } from '../stats';
+import { buildDashboardStats, statsFromDay, utcDay, type RollupStore } from '../stats';
 import { attentionRow, paymentRow, sequenceRow } from './caseView';
 import { merchantOf } from './merchantAuth';
 import { decodeCursor, toPage } from './pageCursor';
@@ -34,7 +34,7 @@ export function createDashboardRoutes(deps: { cases: CaseStore; rollups: RollupS
     parseInput(identityQuery, ctx.query);
     const merchant = merchantOf(ctx);
     const now = deps.clock.now();
-    ctx.body = buildDashboardStats(await deps.rollups.readSince(merchant.accountId, merchant.livemode, statsFromDay(now)), now);
+    ctx.body = buildDashboardStats(await deps.rollups.readSince(merchant.accountId, merchant.livemode, statsFromDay(now), utcDay(now)), now);
   });
 
   router.get('/api/dashboard/payments', async (ctx) => {

@@ -1,14 +1,18 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { RecoveryCase } from '../recovery/recoveryCase';
-import { rollupIncrements, type RollupIncrement } from './caseContribution';
+import { ALL_TIME, rollupIncrements, type RollupIncrement } from './caseContribution';
 
 /**
- * The recoveryRollups collection: one small document per account, mode,
- * currency and UTC day (plus one all-time document per currency), kept up to
- * date with $inc on every case save. Dashboards read a month of these instead
- * of scanning cases, so their cost does not grow with the number of cases.
+ * The recoveryRollups collection, kept up to date with $inc on every case
+ * save: per account, mode and currency, one document per UTC month holding
+ * each day's counters, and one all-time document; plus one small document per
+ * account and mode listing its currencies. Every document is addressed by a
+ * computed _id, so the dashboard reads a handful of documents by key, and
+ * its cost depends neither on the number of cases nor on how long the
+ * merchant has been with us.
  */
 
+/** The counters of one currency on one UTC day, or all time (day = ALL_TIME). */
 export interface RollupDocument {
   accountId: string;
   livemode: boolean;
@@ -18,56 +22,117 @@ export interface RollupDocument {
   counters: Record<string, number>;
 }
 
+interface StoredRollup {
+  _id: string;
+  accountId: string;
+  livemode: boolean;
+  currency?: string;
+  /** YYYY-MM, or ALL_TIME, or absent on the currencies document. */
+  month?: string;
+  /** Month documents: counters by day of month ("01".."31"). */
+  days?: Record<string, Record<string, number>>;
+  /** The all-time document's counters. */
+  counters?: Record<string, number>;
+  /** The currencies document's list. */
+  currencies?: string[];
+}
+
 const rollupSchema = new Schema(
   {
     _id: { type: String, required: true },
     accountId: { type: String, required: true },
     livemode: { type: Boolean, required: true },
-    currency: { type: String, required: true },
-    day: { type: String, required: true },
-    counters: { type: Schema.Types.Mixed, default: {} },
+    currency: String,
+    month: String,
+    days: Schema.Types.Mixed,
+    counters: Schema.Types.Mixed,
+    currencies: [String],
   },
   { collection: 'recoveryRollups', versionKey: false, minimize: false },
 );
-rollupSchema.index({ accountId: 1, livemode: 1, day: 1 });
+
+// FerretDB 1.24 keeps each matched statement's cursor open until the whole update command ends,
+// and around 60 of them exhaust its SQLite connections and stall the command: write in small batches.
+const BATCH = 25;
+
+const mode = (livemode: boolean) => (livemode ? 'live' : 'test');
+const currenciesId = (accountId: string, livemode: boolean) => `${accountId}|${mode(livemode)}|currencies`;
+const rollupId = (accountId: string, livemode: boolean, currency: string, month: string) => `${accountId}|${mode(livemode)}|${currency}|${month}`;
 
 export interface RollupStore {
   /** Adds a case's change to the counters; nothing is written when its stats did not change. */
   recordChange(before: RecoveryCase | null, after: RecoveryCase): Promise<void>;
   apply(accountId: string, livemode: boolean, increments: RollupIncrement[]): Promise<void>;
-  /** Every day document from `fromDay` on, and the all-time documents ('all' sorts after any date). */
-  readSince(accountId: string, livemode: boolean, fromDay: string): Promise<RollupDocument[]>;
+  /** Every day from `fromDay` (YYYY-MM-DD) on, and the all-time counters, per currency. */
+  readSince(accountId: string, livemode: boolean, fromDay: string, toDay: string): Promise<RollupDocument[]>;
 }
 
 export function createRollupStore(connection: Connection): RollupStore {
-  type Stored = RollupDocument & { _id: string };
-  const rollups: Model<Stored> = (connection.models.RecoveryRollup as Model<Stored> | undefined) ?? connection.model<Stored>('RecoveryRollup', rollupSchema);
+  const rollups: Model<StoredRollup> = (connection.models.RecoveryRollup as Model<StoredRollup> | undefined) ?? connection.model<StoredRollup>('RecoveryRollup', rollupSchema);
 
   const store: RollupStore = {
     async recordChange(before, after) {
       await store.apply(after.accountId, after.livemode, rollupIncrements(before, after));
     },
+
     async apply(accountId, livemode, increments) {
       if (increments.length === 0) return;
-      // One upsert per document, addressed by _id: the cheapest write on every MongoDB-compatible server.
-      await rollups.bulkWrite(
-        increments.map((increment) => ({
+      const operations: Array<{ updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert: true } }> = [];
+      // A currency first appears with a case opening, which always counts as failed.
+      const newCurrencies = [...new Set(increments.filter((increment) => increment.counters.failed).map((increment) => increment.currency))];
+      if (newCurrencies.length > 0) {
+        operations.push({
+          updateOne: { filter: { _id: currenciesId(accountId, livemode) }, update: { $setOnInsert: { accountId, livemode }, $addToSet: { currencies: { $each: newCurrencies } } }, upsert: true },
+        });
+      }
+      for (const increment of increments) {
+        const allTime = increment.day === ALL_TIME;
+        const month = allTime ? ALL_TIME : increment.day.slice(0, 7);
+        const prefix = allTime ? 'counters' : `days.${increment.day.slice(8, 10)}`;
+        operations.push({
           updateOne: {
-            filter: { _id: `${accountId}|${livemode ? 'live' : 'test'}|${increment.currency}|${increment.day}` },
+            filter: { _id: rollupId(accountId, livemode, increment.currency, month) },
             update: {
-              $setOnInsert: { accountId, livemode, currency: increment.currency, day: increment.day },
-              $inc: Object.fromEntries(Object.entries(increment.counters).map(([counter, value]) => [`counters.${counter}`, value])),
+              $setOnInsert: { accountId, livemode, currency: increment.currency, month },
+              $inc: Object.fromEntries(Object.entries(increment.counters).map(([counter, value]) => [`${prefix}.${counter}`, value])),
             },
             upsert: true,
           },
-        })),
-        { ordered: false },
-      );
+        });
+      }
+      for (let start = 0; start < operations.length; start += BATCH) {
+        await rollups.bulkWrite(operations.slice(start, start + BATCH), { ordered: false });
+      }
     },
-    async readSince(accountId, livemode, fromDay) {
-      const found = await rollups.find({ accountId, livemode, day: { $gte: fromDay } }, { _id: 0, accountId: 1, livemode: 1, currency: 1, day: 1, counters: 1 }).lean();
-      return found.map((doc) => ({ accountId: doc.accountId, livemode: doc.livemode, currency: doc.currency, day: doc.day, counters: doc.counters ?? {} }));
+
+    async readSince(accountId, livemode, fromDay, toDay) {
+      const currencies = (await rollups.findById(currenciesId(accountId, livemode)).lean())?.currencies ?? [];
+      const months: string[] = [];
+      for (let month = fromDay.slice(0, 7); month <= toDay.slice(0, 7); month = nextMonth(month)) months.push(month);
+      // Lookups by _id only: the one query every MongoDB-compatible server answers from its primary index.
+      const found = await Promise.all(
+        currencies.flatMap((currency) => [...months, ALL_TIME].map((month) => rollups.findById(rollupId(accountId, livemode, currency, month)).lean())),
+      );
+      const documents: RollupDocument[] = [];
+      for (const stored of found) {
+        if (!stored?.currency || !stored.month) continue;
+        const base = { accountId, livemode, currency: stored.currency };
+        if (stored.month === ALL_TIME) {
+          documents.push({ ...base, day: ALL_TIME, counters: stored.counters ?? {} });
+          continue;
+        }
+        for (const [dayOfMonth, counters] of Object.entries(stored.days ?? {})) {
+          const day = `${stored.month}-${dayOfMonth}`;
+          if (day >= fromDay && day <= toDay) documents.push({ ...base, day, counters });
+        }
+      }
+      return documents;
     },
   };
   return store;
+}
+
+function nextMonth(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return monthNumber === 12 ? `${year + 1}-01` : `${year}-${String(monthNumber + 1).padStart(2, '0')}`;
 }
