@@ -1,13 +1,19 @@
-/** Backend and domain tests. The Stripe App views have their own project config in stripe-app/. */
+/** Two projects: backend and domain tests (test/), and the Stripe App's views (stripe-app/test/). */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    // Type errors are caught by `npm run typecheck`; with isolatedModules in tsconfig.json ts-jest only transpiles.
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
-  globalSetup: '<rootDir>/test/support/globalSetup.ts',
-  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 30000,
+  projects: [
+    {
+      displayName: 'backend',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+      transform: {
+        // Type errors are caught by `npm run typecheck`; with isolatedModules in tsconfig.json ts-jest only transpiles.
+        '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+      },
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+    },
+    '<rootDir>/stripe-app/jest.config.js',
+  ],
 };

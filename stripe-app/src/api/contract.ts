@@ -125,7 +125,7 @@ export interface CardUpdateLink {
 export interface DunningStepSetting {
   dayOffset: number;
   tone: 'soft_reminder' | 'retry_notice' | 'urgent_reminder' | 'final_notice';
-  custom: { subject: string; body: string } | null;
+  custom: { subject: string; html: string; text: string } | null;
 }
 
 export interface MerchantSettings {

@@ -1,0 +1,94 @@
+import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
+import { BACKEND_URL } from '../config';
+import type {
+  ApiErrorBody,
+  ApiKeySummary,
+  AttentionRow,
+  CardUpdateLink,
+  CaseControl,
+  CaseDetail,
+  DashboardStats,
+  EmailPreview,
+  ListPage,
+  MerchantSettings,
+  PaymentRow,
+  SequenceRow,
+} from './contract';
+
+/** Who is looking: the Dashboard user and account, and whether the Dashboard is in live mode. */
+export interface ViewIdentity {
+  userId: string;
+  accountId: string;
+  livemode: boolean;
+}
+
+/** A failed backend call, carrying the backend's own message for the merchant. */
+export class BackendError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+export interface BackendDeps {
+  fetch: typeof fetch;
+  /** Stripe signs {user_id, account_id} for our backend; a fresh signature per call, as they expire after 5 minutes. */
+  signature: () => Promise<string>;
+  baseUrl: string;
+}
+
+export const defaultBackendDeps: BackendDeps = { fetch: (...args) => fetch(...args), signature: () => fetchStripeSignature(), baseUrl: BACKEND_URL };
+
+export type SettingsChange = Partial<Pick<MerchantSettings, 'dunning'>> & {
+  retryPolicy?: Partial<MerchantSettings['retryPolicy']>;
+  branding?: Partial<MerchantSettings['branding']>;
+  postmarkServerToken?: string | null;
+};
+
+/** The views' only way to the backend: every call signed, every error turned into a BackendError. */
+export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = defaultBackendDeps) {
+  const signed = { user_id: identity.userId, account_id: identity.accountId, livemode: identity.livemode };
+
+  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, input: Record<string, unknown> = {}): Promise<T> {
+    const inQuery = method === 'GET' || method === 'DELETE';
+    const query = new URLSearchParams();
+    if (inQuery) {
+      for (const [key, value] of Object.entries({ ...input, ...signed })) if (value !== undefined && value !== null) query.set(key, String(value));
+    }
+    const response = await deps.fetch(`${deps.baseUrl}${path}${inQuery ? `?${query}` : ''}`, {
+      method,
+      headers: { 'Stripe-Signature': await deps.signature(), ...(inQuery ? {} : { 'Content-Type': 'application/json' }) },
+      ...(inQuery ? {} : { body: JSON.stringify({ ...input, ...signed }) }),
+    });
+    const body = (await response.json().catch(() => null)) as unknown;
+    if (!response.ok) {
+      const error = (body as ApiErrorBody | null)?.error;
+      throw new BackendError(response.status, error?.message ?? `The recovery service answered ${response.status}.`, error?.code);
+    }
+    return body as T;
+  }
+
+  return {
+    stats: () => call<DashboardStats>('GET', '/api/dashboard/stats'),
+    payments: (filter: { status?: string; customerId?: string; limit?: number; starting_after?: string } = {}) => call<ListPage<PaymentRow>>('GET', '/api/dashboard/payments', filter),
+    attention: () => call<ListPage<AttentionRow>>('GET', '/api/dashboard/attention', { limit: 10 }),
+    sequences: () => call<ListPage<SequenceRow>>('GET', '/api/dashboard/sequences'),
+    caseOfInvoice: (invoiceId: string) => call<CaseDetail>('GET', '/api/recovery/status', { invoiceId }),
+    casesOfCustomer: (customerId: string) => call<{ object: 'list'; data: CaseDetail[] }>('GET', '/api/recovery/status', { customerId }),
+    control: (action: CaseControl, caseId: string) => call<CaseDetail | { caseId: string; retry: 'scheduled' }>('POST', `/api/recovery/${action}`, { caseId }),
+    cardUpdateLink: (caseId: string) => call<CardUpdateLink>('POST', '/api/recovery/card-update-link', { caseId }),
+    settings: () => call<MerchantSettings>('GET', '/api/settings'),
+    saveSettings: (change: SettingsChange) => call<MerchantSettings>('PUT', '/api/settings', change),
+    previewEmail: (stepIndex: number, draft: { dunning?: MerchantSettings['dunning']; branding?: Partial<MerchantSettings['branding']> }) =>
+      call<EmailPreview>('POST', '/api/settings/email-preview', { stepIndex, ...draft }),
+    apiKeys: () => call<{ object: 'list'; data: ApiKeySummary[] }>('GET', '/api/api-keys'),
+    createApiKey: (name: string, scope: ApiKeySummary['scope']) => call<ApiKeySummary & { key: string }>('POST', '/api/api-keys', { name, scope }),
+    revokeApiKey: (id: string) => call<{ id: string; revoked: true }>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
+  };
+}
+
+export type BackendClient = ReturnType<typeof createBackendClient>;

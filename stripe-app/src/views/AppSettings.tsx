@@ -1,0 +1,229 @@
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
+import { Badge, Banner, Box, Button, Divider, Inline, List, ListItem, Select, SettingsView, Switch, TextArea, TextField } from '@stripe/ui-extension-sdk/ui';
+import { useState } from 'react';
+import type { BackendClient } from '../api/backendClient';
+import type { ApiKeySummary, DunningStepSetting, EmailPreview, MerchantSettings } from '../api/contract';
+import { formatWhen } from '../format';
+import { useBackend, useLoaded } from '../shared/backend';
+import { LoadFailed, Loading } from '../shared/states';
+
+/** Dashboard roles allowed to change how we recover payments; everyone else sees the settings read-only. */
+const ROLES_THAT_CAN_SAVE = new Set(['admin', 'super_admin', 'developer']);
+
+export function canChangeSettings(roles: ExtensionContextValue['userContext']['roles']): boolean {
+  return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
+}
+
+const TONES: Array<{ value: DunningStepSetting['tone']; label: string }> = [
+  { value: 'soft_reminder', label: 'Friendly reminder' },
+  { value: 'retry_notice', label: 'We will retry' },
+  { value: 'urgent_reminder', label: 'Urgent' },
+  { value: 'final_notice', label: 'Final notice' },
+];
+
+/** Settings: retry policy, the email sequence with previews, branding, Postmark, the end action and API keys. */
+const AppSettings = (context: ExtensionContextValue) => {
+  const backend = useBackend(context);
+  const { loaded, reload } = useLoaded(async () => Promise.all([backend.settings(), backend.apiKeys()]), 'settings');
+  if (loaded.state === 'loading') return <SettingsView><Loading what="your settings" /></SettingsView>;
+  if (loaded.state === 'error') return <SettingsView><LoadFailed message={loaded.message} onRetry={reload} /></SettingsView>;
+  return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} locale={context.userContext.locale} />;
+};
+
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding'> & { postmarkToken: string };
+
+function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string }) {
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, postmarkToken: '' });
+  const [current, setCurrent] = useState(saved);
+  const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
+  const [preview, setPreview] = useState<EmailPreview | null>(null);
+
+  const setRetry = (change: Partial<Draft['retryPolicy']>) => setDraft((before) => ({ ...before, retryPolicy: { ...before.retryPolicy, ...change } }));
+  const setStep = (index: number, change: Partial<DunningStepSetting>) =>
+    setDraft((before) => ({ ...before, dunning: { ...before.dunning, steps: before.dunning.steps.map((step, at) => (at === index ? { ...step, ...change } : step)) } }));
+  const setBranding = (change: Partial<Draft['branding']>) => setDraft((before) => ({ ...before, branding: { ...before.branding, ...change } }));
+  const wholeNumber = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
+
+  async function save() {
+    if (!canSave) return;
+    setStatus(null);
+    try {
+      const next = await backend.saveSettings({
+        retryPolicy: {
+          windowDays: draft.retryPolicy.windowDays,
+          maxAttempts: draft.retryPolicy.maxAttempts,
+          endAction: draft.retryPolicy.endAction,
+          networkLimits: draft.retryPolicy.networkLimits,
+        },
+        dunning: draft.dunning,
+        branding: draft.branding,
+        ...(draft.postmarkToken.trim() ? { postmarkServerToken: draft.postmarkToken.trim() } : {}),
+      });
+      setCurrent(next);
+      setDraft((before) => ({ ...before, postmarkToken: '' }));
+      setStatus({ type: 'default', text: 'Saved.' });
+    } catch (error) {
+      // The form keeps what the merchant typed, so the one wrong value can be fixed.
+      setStatus({ type: 'critical', text: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async function showPreview(stepIndex: number) {
+    try {
+      setPreview(await backend.previewEmail(stepIndex, { dunning: draft.dunning, branding: draft.branding }));
+    } catch (error) {
+      setStatus({ type: 'critical', text: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return (
+    <SettingsView {...(canSave ? { onSave: () => void save() } : {})} statusMessage={status?.type === 'default' ? status.text : undefined}>
+      <Box css={{ stack: 'y', gap: 'large' }}>
+        {!canSave && <Banner type="caution" title="Read-only" description="Only administrators and developers of this Stripe account can change recovery settings." />}
+        {status?.type === 'critical' && <Banner type="critical" title="Not saved" description={status.text} />}
+
+        <Inline css={{ font: 'heading' }}>Smart retries</Inline>
+        <TextField label="Retry for this many days after the first failure" type="number" value={String(draft.retryPolicy.windowDays)} disabled={!canSave} onChange={(event) => setRetry({ windowDays: wholeNumber(event.target.value) })} />
+        <TextField label="At most this many of our retries per payment" type="number" value={String(draft.retryPolicy.maxAttempts)} disabled={!canSave} onChange={(event) => setRetry({ maxAttempts: wholeNumber(event.target.value) })} />
+        <TextField
+          label="Visa: reattempts per card in 30 days"
+          description="Stripe documents 15; Visa allows up to 20. Going over brings fines."
+          type="number"
+          value={String(draft.retryPolicy.networkLimits.visaMaxReattemptsPer30Days)}
+          disabled={!canSave}
+          onChange={(event) => setRetry({ networkLimits: { ...draft.retryPolicy.networkLimits, visaMaxReattemptsPer30Days: wholeNumber(event.target.value) } })}
+        />
+        <Select label="When recovery ends without payment" value={draft.retryPolicy.endAction} disabled={!canSave} onChange={(event) => setRetry({ endAction: event.target.value as Draft['retryPolicy']['endAction'] })}>
+          <option value="leave_open">Leave the invoice and subscription as they are</option>
+          <option value="cancel_subscription">Cancel the subscription</option>
+          <option value="mark_uncollectible">Mark the invoice uncollectible</option>
+        </Select>
+        <List>
+          {current.networkLimitNotes.map((note) => (
+            <ListItem key={note} title={note} />
+          ))}
+        </List>
+
+        <Divider />
+        <Inline css={{ font: 'heading' }}>Dunning emails</Inline>
+        <Switch label="Send dunning emails" checked={draft.dunning.enabled} disabled={!canSave} onChange={(event) => setDraft((before) => ({ ...before, dunning: { ...before.dunning, enabled: event.target.checked } }))} />
+        {draft.dunning.steps.map((step, index) => (
+          <Box key={index} css={{ stack: 'y', gap: 'small', padding: 'small', borderRadius: 'medium', backgroundColor: 'container' }}>
+            <Inline css={{ font: 'subheading' }}>Email {index + 1}</Inline>
+            <TextField label="Days after the failure" type="number" value={String(step.dayOffset)} disabled={!canSave} onChange={(event) => setStep(index, { dayOffset: wholeNumber(event.target.value) })} />
+            <Select label="Tone" value={step.tone} disabled={!canSave} onChange={(event) => setStep(index, { tone: event.target.value as DunningStepSetting['tone'] })}>
+              {TONES.map((tone) => (
+                <option key={tone.value} value={tone.value}>{tone.label}</option>
+              ))}
+            </Select>
+            <TextField
+              label="Subject (empty: our wording, adapted to the decline)"
+              value={step.custom?.subject ?? ''}
+              disabled={!canSave}
+              onChange={(event) => setStep(index, { custom: event.target.value ? { subject: event.target.value, html: step.custom?.html ?? '', text: step.custom?.text ?? '' } : null })}
+            />
+            {step.custom && (
+              <>
+                <TextArea label="HTML body ({{customerName}}, {{amount}}, {{updateLink}}, …)" value={step.custom.html} disabled={!canSave} onChange={(event) => setStep(index, { custom: { ...step.custom!, html: event.target.value } })} />
+                <TextArea label="Plain-text body" value={step.custom.text} disabled={!canSave} onChange={(event) => setStep(index, { custom: { ...step.custom!, text: event.target.value } })} />
+              </>
+            )}
+            <Button size="small" onPress={() => void showPreview(index)}>Preview</Button>
+          </Box>
+        ))}
+        {preview && (
+          <Box css={{ stack: 'y', gap: 'small', padding: 'small', backgroundColor: 'container' }}>
+            <Inline css={{ font: 'subheading' }}>{preview.subject}</Inline>
+            <Inline css={{ font: 'body' }}>{preview.text}</Inline>
+          </Box>
+        )}
+
+        <Divider />
+        <Inline css={{ font: 'heading' }}>Branding</Inline>
+        <TextField label="Business name" value={draft.branding.merchantName} disabled={!canSave} onChange={(event) => setBranding({ merchantName: event.target.value })} />
+        <TextField label="Product name" value={draft.branding.productName} disabled={!canSave} onChange={(event) => setBranding({ productName: event.target.value })} />
+        <TextField label="Accent colour (#RRGGBB)" value={draft.branding.accentColor} disabled={!canSave} onChange={(event) => setBranding({ accentColor: event.target.value })} />
+        <TextField label="Logo URL (https)" value={draft.branding.logoUrl ?? ''} disabled={!canSave} onChange={(event) => setBranding({ logoUrl: event.target.value || null })} />
+        <TextField label="Support email" type="email" value={draft.branding.supportEmail ?? ''} disabled={!canSave} onChange={(event) => setBranding({ supportEmail: event.target.value || null })} />
+
+        <Divider />
+        <Inline css={{ font: 'heading' }}>Postmark</Inline>
+        <Inline>{current.postmark.configured ? 'Your own Postmark server sends the emails.' : 'Emails go out through our Postmark server.'}</Inline>
+        <TextField label="Your Postmark server token (optional)" type="password" value={draft.postmarkToken} disabled={!canSave} onChange={(event) => setDraft((before) => ({ ...before, postmarkToken: event.target.value }))} />
+
+        <Divider />
+        <ApiKeys initial={keys} backend={backend} canChange={canSave} locale={locale} />
+      </Box>
+    </SettingsView>
+  );
+}
+
+function ApiKeys({ initial, backend, canChange, locale }: { initial: ApiKeySummary[]; backend: BackendClient; canChange: boolean; locale: string }) {
+  const [keys, setKeys] = useState(initial);
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState<ApiKeySummary['scope']>('read');
+  const [shown, setShown] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function create() {
+    setProblem(null);
+    try {
+      const created = await backend.createApiKey(name.trim(), scope);
+      setShown(created.key);
+      setName('');
+      setKeys((before) => [{ ...created }, ...before]);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function revoke(id: string) {
+    setProblem(null);
+    try {
+      await backend.revokeApiKey(id);
+      setKeys((before) => before.map((key) => (key.id === id ? { ...key, revokedAt: new Date().toISOString() } : key)));
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  return (
+    <Box css={{ stack: 'y', gap: 'small' }}>
+      <Inline css={{ font: 'heading' }}>API keys</Inline>
+      {problem && <Banner type="critical" title={problem} />}
+      {shown && <Banner type="caution" title="Copy this key now: it is not shown again." description={shown} onDismiss={() => setShown(null)} />}
+      {keys.length === 0 ? (
+        <Inline css={{ color: 'secondary' }}>No API keys yet.</Inline>
+      ) : (
+        <List>
+          {keys.map((key) => (
+            <ListItem
+              key={key.id}
+              title={`${key.name} (${key.prefix}…)`}
+              secondaryTitle={`${key.scope === 'read' ? 'Read' : 'Read and write'} · last used ${key.lastUsedAt ? formatWhen(key.lastUsedAt, locale) : 'never'}`}
+              value={
+                key.revokedAt ? (
+                  <Badge type="neutral">Revoked</Badge>
+                ) : (
+                  <Button size="small" type="destructive" disabled={!canChange} onPress={() => void revoke(key.id)}>Revoke</Button>
+                )
+              }
+            />
+          ))}
+        </List>
+      )}
+      {canChange && (
+        <Box css={{ stack: 'x', gap: 'small', alignY: 'bottom' }}>
+          <TextField label="New key's name" value={name} onChange={(event) => setName(event.target.value)} />
+          <Select label="Access" value={scope} onChange={(event) => setScope(event.target.value as ApiKeySummary['scope'])}>
+            <option value="read">Read</option>
+            <option value="read_write">Read and write</option>
+          </Select>
+          <Button disabled={!name.trim()} onPress={() => void create()}>Create key</Button>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+export default AppSettings;

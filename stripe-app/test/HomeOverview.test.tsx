@@ -1,0 +1,87 @@
+import { render } from '@stripe/ui-extension-sdk/testing';
+import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
+import type { DashboardStats } from '../src/api/contract';
+import HomeOverview from '../src/views/HomeOverview';
+import { componentsIn, errorBody, fakeBackend, viewProps } from './fakeBackend';
+
+const stats: DashboardStats = {
+  object: 'recovery_stats',
+  month: '2026-11',
+  recoveredThisMonth: 12,
+  failedThisMonth: 20,
+  recoveredTotal: 140,
+  recoveryRate: 0.6,
+  activeSequences: 7,
+  churnPrevented: 9,
+  currencies: [
+    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0 },
+    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000 },
+  ],
+  trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [] }],
+  byDeclineBucket: [],
+  byRecoveryMethod: [],
+  emails: { sent: 40, opened: 22, clicked: 9 },
+};
+const attention = {
+  object: 'list',
+  has_more: false,
+  next_cursor: null,
+  data: [{ id: 'case_1', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', reason: 'email_undeliverable', summary: 'Our emails cannot reach this customer.' }],
+};
+
+describe('HomeOverview', () => {
+  it('shows a spinner while the stats load', () => {
+    const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
+    const { wrapper } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    expect(wrapper).toContainComponent(Spinner);
+  });
+
+  it("shows this month's recovered amount per currency, the rate, active sequences, MRR saved, the trend and what needs attention", async () => {
+    const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
+    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    await update();
+    expect(wrapper).toContainText('€45.00 · $1,234.00');
+    expect(wrapper.find(ListItem, { title: 'Recovery rate' })).toHaveProps({ value: '60%' });
+    expect(wrapper.find(ListItem, { title: 'Active sequences' })).toHaveProps({ value: '7' });
+    expect(wrapper.find(ListItem, { title: 'MRR saved this month' })).toHaveProps({ value: '€45.00 · $987.00' });
+    expect(wrapper.find(BarChart)).toHaveProps({ data: [{ day: '11-22', kind: 'Recovered', count: 2 }, { day: '11-22', kind: 'Failed', count: 3 }] });
+    expect(wrapper.find(ListItem, { id: 'case_1' })).toHaveProps({ secondaryTitle: 'in_1: Our emails cannot reach this customer.' });
+    expect(componentsIn(wrapper.find(ListItem, { id: 'case_1' })!.prop('value'))).toEqual([expect.objectContaining({ type: 'Badge', text: 'Email undeliverable', props: expect.objectContaining({ type: 'negative' }) })]);
+  });
+
+  it('signs every call and names the Dashboard user and account', async () => {
+    const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
+    const { update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    await update();
+    expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/attention', '/api/dashboard/stats']);
+    for (const request of backend.sent) {
+      expect(request.signature).toMatch(/^t=1,v1=signature-\d+$/);
+      expect(request.query).toMatchObject({ user_id: 'usr_1234', account_id: 'acct_1234', livemode: 'false' });
+    }
+  });
+
+  it('says so when there is nothing to recover yet', async () => {
+    const empty = { ...stats, failedThisMonth: 0, recoveredTotal: 0, activeSequences: 0, currencies: [] };
+    const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: empty }, 'GET /api/dashboard/attention': { body: { ...attention, data: [] } } });
+    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    await update();
+    expect(wrapper).toContainText('No failed payments yet');
+  });
+
+  it("shows the backend's error and loads again on request", async () => {
+    let healthy = false;
+    const backend = fakeBackend({
+      'GET /api/dashboard/stats': () => (healthy ? { body: stats } : { status: 503, body: errorBody('The database is unavailable.', 'api_error') }),
+      'GET /api/dashboard/attention': { body: attention },
+    });
+    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    await update();
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'The database is unavailable.' });
+    healthy = true;
+    const tryAgain = componentsIn(wrapper.find(Banner)!.prop('actions')).find((component) => component.text === 'Try again')!;
+    (tryAgain.props.onPress as () => void)();
+    await update();
+    await update();
+    expect(wrapper).toContainText('$1,234.00');
+  });
+});

@@ -1,0 +1,82 @@
+import { getMockContextProps } from '@stripe/ui-extension-sdk/testing';
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
+import type { ReactElement } from 'react';
+import type { BackendDeps } from '../src/api/backendClient';
+import { BackendDepsContext } from '../src/shared/backend';
+
+/** A request as the backend would receive it. */
+export interface SentRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | null;
+  signature: string | null;
+}
+
+type Answer = { status?: number; body: unknown } | (() => { status?: number; body: unknown });
+
+/**
+ * A stand-in for the backend: answers "METHOD /path" from a table, records
+ * every request with its signature header, and signs with a counter so each
+ * call's signature is visibly fresh.
+ */
+export function fakeBackend(answers: Record<string, Answer>) {
+  const sent: SentRequest[] = [];
+  let signatures = 0;
+  const deps: BackendDeps = {
+    baseUrl: 'https://recovery.test',
+    signature: async () => `t=1,v1=signature-${++signatures}`,
+    fetch: (async (input: string | URL, init?: RequestInit) => {
+      const url = new URL(String(input));
+      const headers = (init?.headers ?? {}) as Record<string, string>;
+      sent.push({
+        method: init?.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body: init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : null,
+        signature: headers['Stripe-Signature'] ?? null,
+      });
+      const found = answers[`${init?.method ?? 'GET'} ${url.pathname}`];
+      const answer = typeof found === 'function' ? found() : found;
+      if (!answer) return new Response(JSON.stringify({ error: { type: 'not_found_error', message: 'No such route in the fake.' } }), { status: 404 });
+      return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch,
+  };
+  return {
+    sent,
+    withBackend: (view: ReactElement) => <BackendDepsContext.Provider value={deps}>{view}</BackendDepsContext.Provider>,
+  };
+}
+
+/** The view's props as the Dashboard gives them, on `objectId` when the view sits on an object page. */
+export function viewProps(options: { objectId?: string; roles?: Array<{ id?: string; name: string; type: 'builtIn' | 'custom' }> } = {}): ExtensionContextValue {
+  return getMockContextProps({
+    environment: { mode: 'test', viewportID: 'test', ...(options.objectId ? { objectContext: { id: options.objectId, object: 'invoice' } } : {}) },
+    ...(options.roles ? { userContext: { roles: options.roles } } : {}),
+  });
+}
+
+export const errorBody = (message: string, type = 'invalid_request_error') => ({ error: { type, message } });
+
+interface RemoteChild {
+  type?: string;
+  props?: Record<string, unknown>;
+  text?: string;
+  children?: RemoteChild[];
+}
+
+/**
+ * Components given as props (a ListItem's value, a Banner's actions) travel as
+ * remote fragments that `find` does not search: this lists them, with their
+ * text, so tests can check and press them.
+ */
+export function componentsIn(fragment: unknown): Array<{ type: string; props: Record<string, unknown>; text: string }> {
+  const found: Array<{ type: string; props: Record<string, unknown>; text: string }> = [];
+  const textOf = (node: RemoteChild): string => node.text ?? (node.children ?? []).map(textOf).join('');
+  const visit = (node: RemoteChild) => {
+    if (node.type) found.push({ type: node.type, props: node.props ?? {}, text: textOf(node) });
+    (node.children ?? []).forEach(visit);
+  };
+  ((fragment as RemoteChild | undefined)?.children ?? []).forEach(visit);
+  return found;
+}
