@@ -26,7 +26,7 @@ const InvoiceDetail = (context: ExtensionContextValue) => {
       {loaded.state === 'loading' && <Loading what="the recovery case" />}
       {loaded.state === 'error' && <LoadFailed message={loaded.message} onRetry={reload} />}
       {loaded.state === 'ready' && loaded.data === null && <Empty>No recovery for this invoice: its payment has not failed since the app was installed.</Empty>}
-      {loaded.state === 'ready' && loaded.data && <CaseView found={loaded.data} backend={backend} locale={context.userContext.locale} onChanged={replace} onReload={reload} />}
+      {loaded.state === 'ready' && loaded.data && <CaseView found={loaded.data} backend={backend} locale={context.userContext.locale} onChanged={replace} />}
     </ContextView>
   );
 };
@@ -39,7 +39,7 @@ const CONTROL_DONE: Record<CaseControl, string> = {
   cancel: 'Recovery canceled.',
 };
 
-export function CaseView({ found, backend, locale, onChanged, onReload }: { found: CaseDetail; backend: BackendClient; locale: string; onChanged: (next: CaseDetail) => void; onReload: () => void }) {
+export function CaseView({ found, backend, locale, onChanged }: { found: CaseDetail; backend: BackendClient; locale: string; onChanged: (next: CaseDetail) => void }) {
   const [busy, setBusy] = useState<CaseControl | 'link' | null>(null);
   const [notice, setNotice] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
   const [link, setLink] = useState<CardUpdateLink | null>(null);
@@ -50,8 +50,8 @@ export function CaseView({ found, backend, locale, onChanged, onReload }: { foun
     setNotice(null);
     try {
       const result = await backend.control(action, found.id);
-      if ('object' in result) onChanged(result);
-      else onReload();
+      // A retry answers "scheduled"; read the case again so its timeline shows the request, without a loading flash.
+      onChanged('object' in result ? result : await backend.caseOfInvoice(found.invoiceId ?? ''));
       setNotice({ type: 'default', text: CONTROL_DONE[action] });
     } catch (error) {
       setNotice({ type: 'critical', text: error instanceof Error ? error.message : String(error) });

@@ -1,0 +1,104 @@
+import { render } from '@stripe/ui-extension-sdk/testing';
+import { Banner, Button, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
+import type { MerchantSettings } from '../src/api/contract';
+import AppSettings, { canChangeSettings } from '../src/views/AppSettings';
+import { errorBody, fakeBackend, viewProps } from './fakeBackend';
+
+const settings: MerchantSettings = {
+  object: 'settings',
+  retryPolicy: {
+    windowDays: 21,
+    maxAttempts: 8,
+    gapsHours: [24, 48],
+    merchantTimeZone: 'UTC',
+    retryHourLocal: 9,
+    stripeRetryClearanceHours: 4,
+    paydayCalendars: {},
+    networkLimits: { visaMaxReattemptsPer30Days: 15, mastercardMaxDeclinesPer24h: 10, mastercardMaxDeclinesPer30Days: 35 },
+    endAction: 'leave_open',
+  },
+  dunning: { enabled: true, steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: null }, { dayOffset: 3, tone: 'retry_notice', custom: null }], sendConfirmation: true, daytimeHours: [9, 18] },
+  branding: { merchantName: 'Acme', productName: 'Acme Pro', logoUrl: null, accentColor: '#4f46e5', supportEmail: null },
+  postmark: { configured: false },
+  networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
+};
+const keys = { object: 'list', data: [{ id: 'key_1', name: 'Zapier', scope: 'read', prefix: 'rk_recovery_ab12', createdAt: '2026-11-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null }] };
+const admin = [{ id: 'admin', name: 'Administrator', type: 'builtIn' as const }];
+type Wrapper = ReturnType<typeof render>['wrapper'];
+const field = (wrapper: Wrapper, label: string) => wrapper.find(TextField, { label })!;
+const type = (wrapper: Wrapper, label: string, value: string) => field(wrapper, label).trigger('onChange', { target: { value } } as never);
+
+async function openSettings(answers: Parameters<typeof fakeBackend>[0], roles = admin) {
+  const backend = fakeBackend({ 'GET /api/settings': { body: settings }, 'GET /api/api-keys': { body: keys }, ...answers });
+  const view = render(backend.withBackend(<AppSettings {...viewProps({ roles })} />));
+  expect(view.wrapper).toContainComponent(Spinner);
+  await view.update();
+  return { ...view, backend };
+}
+
+describe('AppSettings', () => {
+  it('shows the retry policy, the network limits in words, the email steps, branding and API keys', async () => {
+    const { wrapper } = await openSettings({});
+    expect(field(wrapper, 'Retry for this many days after the first failure')).toHaveProps({ value: '21' });
+    expect(wrapper.find(Select, { label: 'When recovery ends without payment' })).toHaveProps({ value: 'leave_open' });
+    expect(wrapper).toContainText('Email 2');
+    expect(field(wrapper, 'Business name')).toHaveProps({ value: 'Acme' });
+    expect(wrapper).toContainComponent(SettingsView);
+  });
+
+  it('saves what was changed, signed, and says so', async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: { ...settings, retryPolicy: { ...settings.retryPolicy, windowDays: 14, endAction: 'cancel_subscription' } } } });
+    type(wrapper, 'Retry for this many days after the first failure', '14');
+    wrapper.find(Select, { label: 'When recovery ends without payment' })!.trigger('onChange', { target: { value: 'cancel_subscription' } } as never);
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    const saved = backend.sent.find((request) => request.method === 'PUT')!;
+    expect(saved.body).toMatchObject({ retryPolicy: { windowDays: 14, endAction: 'cancel_subscription' }, branding: { merchantName: 'Acme' }, account_id: 'acct_1234', user_id: 'usr_1234' });
+    expect(saved.body).not.toHaveProperty('postmarkServerToken');
+    expect(saved.signature).toMatch(/^t=1,v1=signature-/);
+    expect(wrapper.find(SettingsView)).toHaveProps({ statusMessage: 'Saved.' });
+  });
+
+  it('shows why a change was refused and keeps what was typed', async () => {
+    const refusal = 'retryPolicy.maxAttempts: at most 15, the Visa limit on reattempts per card in 30 days';
+    const { wrapper, update } = await openSettings({ 'PUT /api/settings': { status: 400, body: errorBody(refusal) } });
+    type(wrapper, 'At most this many of our retries per payment', '30');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', title: 'Not saved', description: refusal });
+    expect(field(wrapper, 'At most this many of our retries per payment')).toHaveProps({ value: '30' });
+  });
+
+  it('previews an email step as the customer would get it', async () => {
+    const { wrapper, update, backend } = await openSettings({ 'POST /api/settings/email-preview': { body: { subject: 'Your Acme Pro payment did not go through', html: '<p>Hi</p>', text: 'Hi Alice, …' } } });
+    wrapper.findAll(Button).find((node) => node.text === 'Preview')!.trigger('onPress');
+    await update();
+    expect(backend.sent.find((request) => request.path === '/api/settings/email-preview')!.body).toMatchObject({ stepIndex: 0, branding: { productName: 'Acme Pro' } });
+    expect(wrapper).toContainText('Your Acme Pro payment did not go through');
+  });
+
+  it('creates an API key and shows it once', async () => {
+    const created = { id: 'key_2', name: 'Reports', scope: 'read_write', prefix: 'rk_recovery_cd34', createdAt: '2026-11-23T00:00:00.000Z', lastUsedAt: null, revokedAt: null, key: 'rk_recovery_cd34_secret' };
+    const { wrapper, update, backend } = await openSettings({ 'POST /api/api-keys': { status: 201, body: created } });
+    type(wrapper, "New key's name", 'Reports');
+    wrapper.find(Select, { label: 'Access' })!.trigger('onChange', { target: { value: 'read_write' } } as never);
+    wrapper.findAll(Button).find((node) => node.text === 'Create key')!.trigger('onPress');
+    await update();
+    expect(backend.sent.find((request) => request.path === '/api/api-keys' && request.method === 'POST')!.body).toMatchObject({ name: 'Reports', scope: 'read_write' });
+    expect(wrapper).toContainComponent(Banner, { title: 'Copy this key now: it is not shown again.', description: 'rk_recovery_cd34_secret' });
+  });
+
+  it('is read-only for users who may not change settings: no save, fields disabled', async () => {
+    const { wrapper } = await openSettings({}, [{ id: 'view_only', name: 'View only', type: 'builtIn' }]);
+    expect(wrapper.find(SettingsView)!.prop('onSave')).toBeUndefined();
+    expect(wrapper).toContainComponent(Banner, { title: 'Read-only' });
+    expect(field(wrapper, 'Business name')).toHaveProps({ disabled: true });
+  });
+
+  it('lets administrators and developers change settings, by role id or (older Dashboards) by name', () => {
+    expect(canChangeSettings([{ id: 'admin', name: 'Administrator', type: 'builtIn' }])).toBe(true);
+    expect(canChangeSettings([{ name: 'Developer', type: 'builtIn' }])).toBe(true);
+    expect(canChangeSettings([{ id: 'analyst', name: 'Analyst', type: 'builtIn' }])).toBe(false);
+    expect(canChangeSettings(undefined)).toBe(false);
+  });
+});

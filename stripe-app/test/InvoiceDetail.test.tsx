@@ -1,0 +1,127 @@
+import { render } from '@stripe/ui-extension-sdk/testing';
+import { Banner, Button, ListItem, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
+import type { CaseDetail } from '../src/api/contract';
+import InvoiceDetail from '../src/views/InvoiceDetail';
+import { componentsIn, errorBody, fakeBackend, viewProps } from './fakeBackend';
+
+const activeCase: CaseDetail = {
+  id: '65f0c0ffee0000000000abcd',
+  object: 'recovery_case',
+  status: 'active',
+  paused: false,
+  invoiceId: 'in_42',
+  customerId: 'cus_42',
+  customerEmail: 'a***@example.com',
+  amountMinor: 4900,
+  currency: 'usd',
+  outcome: null,
+  decline: { code: 'card_declined', declineCode: 'insufficient_funds' },
+  declineBucket: 'soft',
+  needsCustomerAction: false,
+  emailStatus: 'ok',
+  nextAction: { kind: 'retry', at: '2026-12-01T14:00:00.000Z', reason: 'retrying on Tuesday 1 December at 09:00 customer time: insufficient funds, first business day after a common payday' },
+  retries: [{ number: 1, trigger: 'schedule', at: '2026-11-20T14:00:00.000Z', outcome: 'declined', decline: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' } }],
+  emails: [{ kind: 'dunning', step: 0, sentAt: '2026-11-18T15:00:00.000Z', status: 'delivered', deliveredAt: '2026-11-18T15:00:02.000Z', openedAt: '2026-11-18T16:00:00.000Z', clickedAt: null, opens: 2, clicks: 0 }],
+  openedAt: '2026-11-18T14:00:00.000Z',
+  closedAt: null,
+  timeline: [{ at: '2026-11-18T14:00:00.000Z', kind: 'case_opened', summary: 'Payment of 49.00 USD failed: recovery started.' }],
+};
+
+type Wrapper = ReturnType<typeof render>['wrapper'];
+const button = (wrapper: Wrapper, label: string) => wrapper.findWhere((node) => node.is(Button) && node.text === label);
+const press = (wrapper: Wrapper, label: string) => (button(wrapper, label) as unknown as { trigger(handler: 'onPress'): void }).trigger('onPress');
+
+describe('InvoiceDetail', () => {
+  it("loads the invoice's case", () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
+    const { wrapper } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    expect(wrapper).toContainComponent(Spinner);
+    expect(backend.sent[0]).toBeUndefined(); // the request goes out once the signature is fetched
+  });
+
+  it('shows why the next retry is when it is, each retry with its decline, and each email with opens and clicks', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    expect(backend.sent[0]).toMatchObject({ path: '/api/recovery/status', query: { invoiceId: 'in_42', account_id: 'acct_1234' } });
+    expect(wrapper).toContainText('$49.00');
+    expect(wrapper).toContainText('first business day after a common payday');
+    expect(wrapper.find(ListItem, { title: 'Retry 1 · Nov 20, 2026, 2:00 PM UTC' })).toHaveProps({ secondaryTitle: 'Declined: insufficient_funds (Your card has insufficient funds.)' });
+    expect(wrapper.find(ListItem, { title: 'Reminder 1 · Nov 18, 2026, 3:00 PM UTC' })).toHaveProps({ secondaryTitle: 'delivered · opened 2×' });
+    expect(wrapper.find(ListItem, { title: 'Payment of 49.00 USD failed: recovery started.' })).not.toBeNull();
+  });
+
+  it('sends "retry now" to the backend, signed, for this case', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/retry': { status: 202, body: { caseId: activeCase.id, retry: 'scheduled' } } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Retry now');
+    await update();
+    const retry = backend.sent.find((request) => request.path === '/api/recovery/retry')!;
+    expect(retry).toMatchObject({ method: 'POST', body: { caseId: activeCase.id, user_id: 'usr_1234', account_id: 'acct_1234', livemode: false } });
+    expect(retry.signature).toMatch(/^t=1,v1=signature-\d+$/);
+    expect(retry.signature).not.toBe(backend.sent[0]!.signature);
+    expect(wrapper).toContainComponent(Banner, { type: 'default' });
+  });
+
+  it('pauses, then offers to resume', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/pause': { body: { ...activeCase, paused: true } } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Pause');
+    await update();
+    expect(button(wrapper, 'Resume')).not.toBeNull();
+    expect(button(wrapper, 'Retry now')).toHaveProps({ disabled: true });
+    expect(wrapper).toContainText('Paused by you');
+  });
+
+  it("shows the backend's reason when a reminder is refused", async () => {
+    const backend = fakeBackend({
+      'GET /api/recovery/status': { body: activeCase },
+      'POST /api/recovery/remind': { status: 429, body: errorBody('The customer got an email recently; the next reminder can go at 2026-11-24T15:00:00.000Z.', 'rate_limit_error') },
+    });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Send reminder');
+    await update();
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', title: 'The customer got an email recently; the next reminder can go at 2026-11-24T15:00:00.000Z.' });
+  });
+
+  it("fetches a fresh card-update link and shows it to copy", async () => {
+    const backend = fakeBackend({
+      'GET /api/recovery/status': { body: activeCase },
+      'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } },
+    });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Copy card-update link');
+    await update();
+    await update();
+    expect(wrapper.find(TextField, { label: 'Card-update link' })).toHaveProps({ value: 'https://recovery.test/update?token=abc', readOnly: true });
+  });
+
+  it('disables every control on a closed case', async () => {
+    const recovered = { ...activeCase, status: 'recovered' as const, outcome: { status: 'recovered', recoveredBy: 'card_update' as const, at: '2026-11-21T10:00:00.000Z' }, nextAction: null };
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: recovered } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    for (const label of ['Retry now', 'Send reminder', 'Pause', 'Copy card-update link', 'Cancel recovery']) expect(button(wrapper, label)).toHaveProps({ disabled: true });
+    expect(wrapper).toContainText('Recovered by: Card update');
+  });
+
+  it('says there is nothing to recover when the invoice has no case', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { status: 404, body: errorBody('No recovery case for invoice in_42.', 'not_found_error') } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    expect(wrapper).toContainText('No recovery for this invoice');
+  });
+
+  it('shows an error it cannot recover from, with a way to try again', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { status: 401, body: errorBody('The Stripe-Signature does not match, or is older than 5 minutes.', 'authentication_error') } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    const banner = wrapper.find(Banner, { type: 'critical' })!;
+    expect(banner).toHaveProps({ description: 'The Stripe-Signature does not match, or is older than 5 minutes.' });
+    expect(componentsIn(banner.prop('actions')).map((component) => component.text)).toContain('Try again');
+  });
+});
