@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const scanUpTo = Number(values['scan-up-to']);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-bench-stats-'));
   const embedded = process.env.MONGODB_URI ? null : await startEmbeddedDatabase({ dataDir });
-  const connection = await connectDatabase(process.env.MONGODB_URI ?? embedded!.uri, { dbName: 'bench_stats' });
+  const connection = await connectDatabase(process.env.MONGODB_URI ?? embedded!.uri, { dbName: 'bench_stats', patientMs: 600_000 });
   const rows: string[] = [];
   try {
     await connection.dropDatabase();

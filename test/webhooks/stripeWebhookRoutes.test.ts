@@ -10,7 +10,7 @@ beforeAll(async () => {
   testApp = await createTestApp(db.connection);
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
 const caseFor = (accountId: string, key: string) => testApp.container.cases.findByKey(accountId, key);

@@ -20,7 +20,7 @@ const recoveryCase = z
     paused: z.boolean(),
     declineBucket: z.string().nullable(),
     nextAction: z.object({ kind: z.string(), at: z.string().nullable(), reason: z.string() }).nullable(),
-    retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.string() })),
+    retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.enum(['pending', 'succeeded', 'declined', 'needs_customer_action']), decline: z.record(z.string(), z.string()).nullable() })),
     emails: z.array(z.object({ kind: z.string(), sentAt: z.string(), status: z.string(), opens: z.number(), clicks: z.number() })),
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string() })),
   })

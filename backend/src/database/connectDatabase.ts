@@ -5,11 +5,13 @@ import mongoose, { type Connection } from 'mongoose';
  * database outage fails fast (webhooks answer 503 and Stripe retries) instead
  * of queueing writes in memory that a crash would lose.
  */
-export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Connection> {
+export async function connectDatabase(uri: string, options: { dbName?: string; patientMs?: number } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     bufferCommands: false,
     autoIndex: true,
     serverSelectionTimeoutMS: 3_000,
+    // Benchmarks time deliberately slow operations; the driver must not give up on the server meanwhile.
+    ...(options.patientMs ? { serverSelectionTimeoutMS: options.patientMs, connectTimeoutMS: options.patientMs } : {}),
     ...(options.dbName ? { dbName: options.dbName } : {}),
   });
   await connection.asPromise();

@@ -1,9 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * Every Stripe event we accepted, stored before we answer 2xx. The unique
- * eventId makes re-deliveries no-ops; the lease lets any instance take over
- * an event whose handler crashed.
+ * Every Stripe event we accepted, stored before we answer 2xx, under its
+ * Stripe id as the document's _id: re-deliveries are no-ops, and every later
+ * lookup of the event is a primary-key lookup on any MongoDB-compatible
+ * server. The lease lets any instance take over an event whose handler
+ * crashed. Settling events also leave a small marker per invoice or payment,
+ * so "was this already paid?" is a key lookup rather than a search.
  */
 
 export type StoredEventStatus = 'pending' | 'handled' | 'ignored' | 'failed';
@@ -31,6 +34,7 @@ export interface StoredStripeEvent {
 
 const eventSchema = new Schema(
   {
+    _id: { type: String, required: true },
     eventId: { type: String, required: true },
     accountId: { type: String, required: true },
     livemode: { type: Boolean, required: true },
@@ -50,9 +54,13 @@ const eventSchema = new Schema(
   },
   { collection: 'stripeEvents', versionKey: false },
 );
-eventSchema.index({ eventId: 1 }, { unique: true });
 eventSchema.index({ status: 1, leaseUntil: 1 });
-eventSchema.index({ accountId: 1, objectId: 1, type: 1 });
+
+const settlementSchema = new Schema(
+  { _id: { type: String, required: true }, accountId: { type: String, required: true }, objectId: { type: String, required: true }, type: { type: String, required: true } },
+  { collection: 'stripeSettlements', versionKey: false },
+);
+const settlementId = (accountId: string, objectId: string) => `${accountId}|${objectId}`;
 
 /** Event types after which an invoice or payment can no longer start a recovery. */
 const SETTLING_TYPES = ['invoice.paid', 'invoice.payment_succeeded', 'invoice.voided', 'invoice.marked_uncollectible', 'payment_intent.succeeded'];
@@ -75,12 +83,23 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
   const events: Model<StoredStripeEvent> =
     (connection.models.StripeEvent as Model<StoredStripeEvent> | undefined) ??
     connection.model<StoredStripeEvent>('StripeEvent', eventSchema);
+  const settlements: Model<{ _id: string; accountId: string; objectId: string; type: string }> =
+    (connection.models.StripeSettlement as Model<{ _id: string; accountId: string; objectId: string; type: string }> | undefined) ??
+    connection.model('StripeSettlement', settlementSchema);
   const withoutId = { _id: 0 };
 
   return {
     async record(event) {
+      // The marker first: if the event's insert then fails, we answer 503, Stripe re-sends, and both end up written.
+      if (event.objectId && SETTLING_TYPES.includes(event.type)) {
+        await settlements.updateOne(
+          { _id: settlementId(event.accountId, event.objectId) },
+          { $setOnInsert: { accountId: event.accountId, objectId: event.objectId, type: event.type } },
+          { upsert: true },
+        );
+      }
       try {
-        await events.create(event);
+        await events.create({ _id: event.eventId, ...event });
         return 'stored';
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return 'duplicate';
@@ -102,21 +121,21 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
     },
     async finish(eventId, owner, status, outcome, at) {
       await events.updateOne(
-        { eventId, leaseOwner: owner, status: 'pending' },
+        { _id: eventId, leaseOwner: owner, status: 'pending' },
         { $set: { status, outcome, handledAt: at, leaseOwner: null, lastError: null } },
       );
     },
     async fail(eventId, owner, error, retryAt, giveUp) {
       await events.updateOne(
-        { eventId, leaseOwner: owner, status: 'pending' },
+        { _id: eventId, leaseOwner: owner, status: 'pending' },
         { $set: { status: giveUp ? 'failed' : 'pending', lastError: error.slice(0, 2000), leaseUntil: retryAt, leaseOwner: null } },
       );
     },
     async hasSettlement(accountId, objectId) {
-      return (await events.exists({ accountId, objectId, type: { $in: SETTLING_TYPES } })) !== null;
+      return (await settlements.exists({ _id: settlementId(accountId, objectId) })) !== null;
     },
     async find(eventId) {
-      return events.findOne({ eventId }, withoutId).lean<StoredStripeEvent>();
+      return events.findOne({ _id: eventId }, withoutId).lean<StoredStripeEvent>();
     },
     async countByStatus() {
       const counts: Record<StoredEventStatus, number> = { pending: 0, handled: 0, ignored: 0, failed: 0 };
