@@ -57,9 +57,9 @@ func run(listen, dataDir string, watchStdin bool, logLevel string) error {
 
 	// FerretDB itself listens on a private loopback port; clients reach it through the relay.
 	db, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Logger:    logger,
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Logger:   logger,
+		Handler:  "sqlite",
 		// WAL with synchronous=normal: a commit no longer waits for fsync, which dominated every write;
 		// the files stay consistent after a crash of this process (only an OS crash may lose the last commits),
 		// which is the right trade for a development and test database.

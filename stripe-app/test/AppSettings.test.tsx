@@ -59,6 +59,41 @@ describe('AppSettings', () => {
     expect(wrapper.find(SettingsView)).toHaveProps({ statusMessage: 'Saved.' });
   });
 
+  it('lets a number be cleared and typed again, and will not save an empty number', async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: settings } });
+    const label = 'Retry for this many days after the first failure';
+    type(wrapper, label, '');
+    expect(field(wrapper, label)).toHaveProps({ value: '', error: 'Enter a whole number.' });
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')).toBeUndefined();
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'Enter a whole number in every number field.' });
+    type(wrapper, label, '1');
+    expect(field(wrapper, label)).toHaveProps({ value: '1', error: undefined });
+  });
+
+  it("saves the Mastercard limits next to Visa's", async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: settings } });
+    type(wrapper, 'Mastercard: declined attempts per card in 24 hours', '6');
+    type(wrapper, 'Mastercard: declined attempts per card in 30 days', '20');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({
+      retryPolicy: { networkLimits: { visaMaxReattemptsPer30Days: 15, mastercardMaxDeclinesPer24h: 6, mastercardMaxDeclinesPer30Days: 20 } },
+    });
+  });
+
+  it("sends a new Postmark token once, and can remove a configured one", async () => {
+    const configured = { ...settings, postmark: { configured: true } };
+    const { wrapper, update, backend } = await openSettings({ 'GET /api/settings': { body: configured }, 'PUT /api/settings': { body: { ...settings, postmark: { configured: false } } } });
+    expect(wrapper).toContainText('Your own Postmark server sends the emails.');
+    wrapper.findAll(Button).find((node) => node.text === 'Stop using my Postmark server')!.trigger('onPress');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({ postmarkServerToken: null });
+    expect(wrapper).toContainText('Emails go out through our Postmark server.');
+  });
+
   it('shows why a change was refused and keeps what was typed', async () => {
     const refusal = 'retryPolicy.maxAttempts: at most 15, the Visa limit on reattempts per card in 30 days';
     const { wrapper, update } = await openSettings({ 'PUT /api/settings': { status: 400, body: errorBody(refusal) } });
@@ -95,9 +130,10 @@ describe('AppSettings', () => {
     expect(field(wrapper, 'Business name')).toHaveProps({ disabled: true });
   });
 
-  it('lets administrators and developers change settings, by role id or (older Dashboards) by name', () => {
+  it('lets owners, administrators and developers change settings, by role id or (older Dashboards) by name', () => {
     expect(canChangeSettings([{ id: 'admin', name: 'Administrator', type: 'builtIn' }])).toBe(true);
     expect(canChangeSettings([{ name: 'Developer', type: 'builtIn' }])).toBe(true);
+    expect(canChangeSettings([{ id: 'owner', name: 'Account owner', type: 'builtIn' }])).toBe(true);
     expect(canChangeSettings([{ id: 'analyst', name: 'Analyst', type: 'builtIn' }])).toBe(false);
     expect(canChangeSettings(undefined)).toBe(false);
   });

@@ -98,6 +98,35 @@ describe('InvoiceDetail', () => {
     await update();
     await update();
     expect(wrapper.find(TextField, { label: 'Card-update link' })).toHaveProps({ value: 'https://recovery.test/update?token=abc', readOnly: true });
+    expect(backend.copied).toEqual(['https://recovery.test/update?token=abc']);
+    expect(backend.sent.find((request) => request.path === '/api/recovery/card-update-link')).toMatchObject({ body: { caseId: activeCase.id, account_id: 'acct_1234' } });
+    expect(wrapper).toContainComponent(Banner, { type: 'default', title: 'Card-update link copied; it works until Nov 30, 2026, 10:00 AM UTC.' });
+  });
+
+  it('still shows the card-update link, without an error, when there is no clipboard', async () => {
+    const backend = fakeBackend(
+      { 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } } },
+      { clipboard: 'missing' },
+    );
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Copy card-update link');
+    await update();
+    await update();
+    expect(wrapper.find(TextField, { label: 'Card-update link' })).toHaveProps({ value: 'https://recovery.test/update?token=abc' });
+    expect(wrapper.find(Banner, { type: 'critical' })).toBeNull();
+    expect(wrapper).toContainComponent(Banner, { type: 'default', title: 'Card-update link ready below; it works until Nov 30, 2026, 10:00 AM UTC.' });
+  });
+
+  it('cancels recovery, then disables every control', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/cancel': { body: { ...activeCase, status: 'canceled', nextAction: null, closedAt: '2026-11-23T09:00:00.000Z' } } });
+    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    press(wrapper, 'Cancel recovery');
+    await update();
+    expect(backend.sent.find((request) => request.path === '/api/recovery/cancel')).toMatchObject({ method: 'POST', body: { caseId: activeCase.id, user_id: 'usr_1234' } });
+    expect(wrapper).toContainText('Canceled');
+    for (const label of ['Retry now', 'Send reminder', 'Pause', 'Copy card-update link', 'Cancel recovery']) expect(button(wrapper, label)).toHaveProps({ disabled: true });
   });
 
   it('disables every control on a closed case', async () => {

@@ -3,6 +3,7 @@ import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type { ReactElement } from 'react';
 import type { BackendDeps } from '../src/api/backendClient';
 import { BackendDepsContext } from '../src/shared/backend';
+import { ClipboardContext } from '../src/shared/clipboard';
 
 /** A request as the backend would receive it. */
 export interface SentRequest {
@@ -18,10 +19,17 @@ type Answer = { status?: number; body: unknown } | (() => { status?: number; bod
 /**
  * A stand-in for the backend: answers "METHOD /path" from a table, records
  * every request with its signature header, and signs with a counter so each
- * call's signature is visibly fresh.
+ * call's signature is visibly fresh. `clipboard: 'missing'` copies nothing
+ * and throws, as the SDK does outside the Dashboard.
  */
-export function fakeBackend(answers: Record<string, Answer>) {
+export function fakeBackend(answers: Record<string, Answer>, options: { clipboard?: 'working' | 'missing' } = {}) {
   const sent: SentRequest[] = [];
+  const copied: string[] = [];
+  const copy = (text: string): Promise<void> => {
+    if (options.clipboard === 'missing') throw new Error('hostEndpoint has not been initialized');
+    copied.push(text);
+    return Promise.resolve();
+  };
   let signatures = 0;
   const deps: BackendDeps = {
     baseUrl: 'https://recovery.test',
@@ -44,7 +52,12 @@ export function fakeBackend(answers: Record<string, Answer>) {
   };
   return {
     sent,
-    withBackend: (view: ReactElement) => <BackendDepsContext.Provider value={deps}>{view}</BackendDepsContext.Provider>,
+    copied,
+    withBackend: (view: ReactElement) => (
+      <BackendDepsContext.Provider value={deps}>
+        <ClipboardContext.Provider value={copy}>{view}</ClipboardContext.Provider>
+      </BackendDepsContext.Provider>
+    ),
   };
 }
 

@@ -6,9 +6,10 @@ import type { ApiKeySummary, DunningStepSetting, EmailPreview, MerchantSettings 
 import { formatWhen } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { LoadFailed, Loading } from '../shared/states';
+import { WholeNumberField } from '../shared/WholeNumberField';
 
 /** Dashboard roles allowed to change how we recover payments; everyone else sees the settings read-only. */
-const ROLES_THAT_CAN_SAVE = new Set(['admin', 'super_admin', 'developer']);
+const ROLES_THAT_CAN_SAVE = new Set(['owner', 'admin', 'super_admin', 'developer']);
 
 export function canChangeSettings(roles: ExtensionContextValue['userContext']['roles']): boolean {
   return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
@@ -30,10 +31,22 @@ const AppSettings = (context: ExtensionContextValue) => {
   return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} locale={context.userContext.locale} />;
 };
 
-type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding'> & { postmarkToken: string };
+/** `removePostmark`: the merchant asked to stop using their own Postmark server; the token itself is never read back. */
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding'> & { postmarkToken: string; removePostmark: boolean };
+
+/** Every number the form edits; a NaN among them is a field the merchant left empty or half-typed. */
+function numbersIn(draft: Draft): number[] {
+  const { windowDays, maxAttempts, networkLimits } = draft.retryPolicy;
+  return [windowDays, maxAttempts, ...Object.values(networkLimits), ...draft.dunning.steps.map((step) => step.dayOffset)];
+}
+
+function postmarkChange(draft: Draft): { postmarkServerToken?: string | null } {
+  if (draft.postmarkToken.trim()) return { postmarkServerToken: draft.postmarkToken.trim() };
+  return draft.removePostmark ? { postmarkServerToken: null } : {};
+}
 
 function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string }) {
-  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, postmarkToken: '' });
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, postmarkToken: '', removePostmark: false });
   const [current, setCurrent] = useState(saved);
   const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
   const [preview, setPreview] = useState<EmailPreview | null>(null);
@@ -42,10 +55,16 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
   const setStep = (index: number, change: Partial<DunningStepSetting>) =>
     setDraft((before) => ({ ...before, dunning: { ...before.dunning, steps: before.dunning.steps.map((step, at) => (at === index ? { ...step, ...change } : step)) } }));
   const setBranding = (change: Partial<Draft['branding']>) => setDraft((before) => ({ ...before, branding: { ...before.branding, ...change } }));
-  const wholeNumber = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
+  const setNetworkLimit = (change: Partial<Draft['retryPolicy']['networkLimits']>) =>
+    setDraft((before) => ({ ...before, retryPolicy: { ...before.retryPolicy, networkLimits: { ...before.retryPolicy.networkLimits, ...change } } }));
 
   async function save() {
     if (!canSave) return;
+    // JSON has no NaN: an unfinished number would reach the backend as null and be refused with a less helpful message.
+    if (numbersIn(draft).some(Number.isNaN)) {
+      setStatus({ type: 'critical', text: 'Enter a whole number in every number field.' });
+      return;
+    }
     setStatus(null);
     try {
       const next = await backend.saveSettings({
@@ -57,10 +76,10 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         },
         dunning: draft.dunning,
         branding: draft.branding,
-        ...(draft.postmarkToken.trim() ? { postmarkServerToken: draft.postmarkToken.trim() } : {}),
+        ...postmarkChange(draft),
       });
       setCurrent(next);
-      setDraft((before) => ({ ...before, postmarkToken: '' }));
+      setDraft((before) => ({ ...before, postmarkToken: '', removePostmark: false }));
       setStatus({ type: 'default', text: 'Saved.' });
     } catch (error) {
       // The form keeps what the merchant typed, so the one wrong value can be fixed.
@@ -83,15 +102,28 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         {status?.type === 'critical' && <Banner type="critical" title="Not saved" description={status.text} />}
 
         <Inline css={{ font: 'heading' }}>Smart retries</Inline>
-        <TextField label="Retry for this many days after the first failure" type="number" value={String(draft.retryPolicy.windowDays)} disabled={!canSave} onChange={(event) => setRetry({ windowDays: wholeNumber(event.target.value) })} />
-        <TextField label="At most this many of our retries per payment" type="number" value={String(draft.retryPolicy.maxAttempts)} disabled={!canSave} onChange={(event) => setRetry({ maxAttempts: wholeNumber(event.target.value) })} />
-        <TextField
+        <WholeNumberField label="Retry for this many days after the first failure" value={draft.retryPolicy.windowDays} disabled={!canSave} onValue={(windowDays) => setRetry({ windowDays })} />
+        <WholeNumberField label="At most this many of our retries per payment" value={draft.retryPolicy.maxAttempts} disabled={!canSave} onValue={(maxAttempts) => setRetry({ maxAttempts })} />
+        <WholeNumberField
           label="Visa: reattempts per card in 30 days"
           description="Stripe documents 15; Visa allows up to 20. Going over brings fines."
-          type="number"
-          value={String(draft.retryPolicy.networkLimits.visaMaxReattemptsPer30Days)}
+          value={draft.retryPolicy.networkLimits.visaMaxReattemptsPer30Days}
           disabled={!canSave}
-          onChange={(event) => setRetry({ networkLimits: { ...draft.retryPolicy.networkLimits, visaMaxReattemptsPer30Days: wholeNumber(event.target.value) } })}
+          onValue={(visaMaxReattemptsPer30Days) => setNetworkLimit({ visaMaxReattemptsPer30Days })}
+        />
+        <WholeNumberField
+          label="Mastercard: declined attempts per card in 24 hours"
+          description="Mastercard counts declines on the same card, not attempts."
+          value={draft.retryPolicy.networkLimits.mastercardMaxDeclinesPer24h}
+          disabled={!canSave}
+          onValue={(mastercardMaxDeclinesPer24h) => setNetworkLimit({ mastercardMaxDeclinesPer24h })}
+        />
+        <WholeNumberField
+          label="Mastercard: declined attempts per card in 30 days"
+          description="The same count of declines on one card, over 30 days."
+          value={draft.retryPolicy.networkLimits.mastercardMaxDeclinesPer30Days}
+          disabled={!canSave}
+          onValue={(mastercardMaxDeclinesPer30Days) => setNetworkLimit({ mastercardMaxDeclinesPer30Days })}
         />
         <Select label="When recovery ends without payment" value={draft.retryPolicy.endAction} disabled={!canSave} onChange={(event) => setRetry({ endAction: event.target.value as Draft['retryPolicy']['endAction'] })}>
           <option value="leave_open">Leave the invoice and subscription as they are</option>
@@ -110,7 +142,7 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         {draft.dunning.steps.map((step, index) => (
           <Box key={index} css={{ stack: 'y', gap: 'small', padding: 'small', borderRadius: 'medium', backgroundColor: 'container' }}>
             <Inline css={{ font: 'subheading' }}>Email {index + 1}</Inline>
-            <TextField label="Days after the failure" type="number" value={String(step.dayOffset)} disabled={!canSave} onChange={(event) => setStep(index, { dayOffset: wholeNumber(event.target.value) })} />
+            <WholeNumberField label="Days after the failure" value={step.dayOffset} disabled={!canSave} onValue={(dayOffset) => setStep(index, { dayOffset })} />
             <Select label="Tone" value={step.tone} disabled={!canSave} onChange={(event) => setStep(index, { tone: event.target.value as DunningStepSetting['tone'] })}>
               {TONES.map((tone) => (
                 <option key={tone.value} value={tone.value}>{tone.label}</option>
@@ -150,6 +182,13 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         <Inline css={{ font: 'heading' }}>Postmark</Inline>
         <Inline>{current.postmark.configured ? 'Your own Postmark server sends the emails.' : 'Emails go out through our Postmark server.'}</Inline>
         <TextField label="Your Postmark server token (optional)" type="password" value={draft.postmarkToken} disabled={!canSave} onChange={(event) => setDraft((before) => ({ ...before, postmarkToken: event.target.value }))} />
+        {current.postmark.configured && canSave && (
+          draft.removePostmark ? (
+            <Inline css={{ color: 'secondary' }}>Your token is removed when you save; emails then go out through our Postmark server.</Inline>
+          ) : (
+            <Button size="small" onPress={() => setDraft((before) => ({ ...before, removePostmark: true }))}>Stop using my Postmark server</Button>
+          )
+        )}
 
         <Divider />
         <ApiKeys initial={keys} backend={backend} canChange={canSave} locale={locale} />

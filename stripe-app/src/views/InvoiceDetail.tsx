@@ -1,11 +1,11 @@
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
-import { clipboardWriteText } from '@stripe/ui-extension-sdk/utils';
 import { Badge, Banner, Box, Button, ContextView, Inline, List, ListItem, TextField } from '@stripe/ui-extension-sdk/ui';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import { BackendError, type BackendClient } from '../api/backendClient';
 import type { CardUpdateLink, CaseControl, CaseDetail } from '../api/contract';
 import { formatMoney, formatWhen, methodLabel, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
+import { ClipboardContext, copyToClipboard } from '../shared/clipboard';
 import { Empty, LoadFailed, Loading } from '../shared/states';
 
 /** One invoice's recovery case: what happened, what happens next and why, and the merchant's controls. */
@@ -43,6 +43,7 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
   const [busy, setBusy] = useState<CaseControl | 'link' | null>(null);
   const [notice, setNotice] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
   const [link, setLink] = useState<CardUpdateLink | null>(null);
+  const copyText = useContext(ClipboardContext);
   const open = found.status === 'active';
 
   async function run(action: CaseControl) {
@@ -66,8 +67,9 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
     try {
       const fresh = await backend.cardUpdateLink(found.id);
       setLink(fresh);
-      await clipboardWriteText(fresh.url).catch(() => undefined);
-      setNotice({ type: 'default', text: `Card-update link copied; it works until ${formatWhen(fresh.expiresAt, locale)}.` });
+      const copied = await copyToClipboard(copyText, fresh.url);
+      // The link shows below either way, so a missing clipboard is no failure.
+      setNotice({ type: 'default', text: `Card-update link ${copied ? 'copied' : 'ready below'}; it works until ${formatWhen(fresh.expiresAt, locale)}.` });
     } catch (error) {
       setNotice({ type: 'critical', text: error instanceof Error ? error.message : String(error) });
     } finally {
