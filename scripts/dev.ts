@@ -1,5 +1,6 @@
 /**
- * `npm start` on embedded defaults: with no Stripe key, a local Stripe sandbox
+ * `npm start` on embedded defaults. With nothing configured it runs the demo
+ * (scripts/demo.ts) and then keeps serving. Otherwise: with no Stripe key, a local Stripe sandbox
  * stands in for Stripe; with no Postmark token, a local receiver keeps every
  * email. Then the backend starts as usual (it does not know the difference:
  * it talks to the stand-ins through STRIPE_API_BASE and POSTMARK_API_BASE).
@@ -9,9 +10,16 @@ import { DEVELOPMENT_WEBHOOK_SECRET } from '../backend/src/config';
 import { startBackend } from '../backend/src/server';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
+import { runDemo } from './demo';
 
 async function main(): Promise<void> {
   const env = process.env;
+  // Nothing configured: show the product at work first (the demo), then keep serving. DEMO=off skips it.
+  const nothingConfigured = !env.MONGODB_URI && !env.STRIPE_SECRET_KEY && !env.POSTMARK_SERVER_TOKEN;
+  if (env.NODE_ENV !== 'production' && nothingConfigured && env.DEMO !== 'off') {
+    await runDemo({ customers: Number(env.DEMO_CUSTOMERS ?? 100), days: 21, seed: 7 });
+    return;
+  }
   const lines: string[] = [];
   if (env.NODE_ENV !== 'production') {
     const port = Number(env.PORT ?? 3000);

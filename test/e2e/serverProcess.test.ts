@@ -135,11 +135,11 @@ describe('the backend process', () => {
     }
   }, 60_000);
 
-  it('runs on embedded defaults as npm start does: a failed renewal at the sandbox brings a dunning email to the receiver', async () => {
+  it('runs on embedded defaults as npm start does with DEMO=off: a failed renewal at the sandbox brings a dunning email to the receiver', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-e2e-'));
     try {
       const port = await freePort();
-      const server = startServer({ PORT: String(port), DATA_DIR: dataDir }, 'scripts/dev.ts');
+      const server = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO: 'off' }, 'scripts/dev.ts');
       running.push(server);
       await waitFor(() => healthy(port), 'npm start on embedded defaults');
       const sandboxUrl = /Stripe sandbox \(instead of Stripe\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())![1]!;

@@ -141,6 +141,7 @@ export function createDunningService(deps: {
       if (result.kind === 'sent') return recordEmailSent(fresh, { messageId: result.messageId, kind: 'dunning', stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject }, now);
       return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null };
     });
+    if (result.kind === 'sent' && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
     logger.info({ accountId: current.accountId, caseId: current.id, step: decision.stepIndex, outcome: result.kind }, 'dunning email');
     if (result.kind === 'sent') {
       const next = await plan(saved, now);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { RecoveryCase } from './recoveryCase';
@@ -71,6 +72,19 @@ caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
 
 type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
 
+/** Per customer, the last dunning email from any of their cases: one small document read by key. */
+interface CustomerContact {
+  _id: string;
+  accountId: string;
+  stripeCustomerId: string;
+  lastDunningEmailAt: Date | null;
+}
+const customerContactSchema = new Schema<CustomerContact>(
+  { _id: { type: String, required: true }, accountId: { type: String, required: true }, stripeCustomerId: { type: String, required: true }, lastDunningEmailAt: { type: Date, default: null } },
+  { collection: 'customerContacts', versionKey: false },
+);
+const contactId = (accountId: string, stripeCustomerId: string) => `${accountId}|${stripeCustomerId}`;
+
 /** Which cases a merchant lists or exports; dates bound when the case opened, `to` excluded. */
 export interface CaseFilter {
   status?: RecoveryCase['status'];
@@ -111,15 +125,20 @@ export interface CaseStore {
   claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
   lastDunningEmailTo(accountId: string, stripeCustomerId: string): Promise<Date | null>;
+  /** Remembers a dunning email to the customer, for the one-a-day rule across their cases. */
+  noteDunningEmailTo(accountId: string, stripeCustomerId: string, at: Date): Promise<void>;
 }
 
 export function createCaseStore(connection: Connection): CaseStore {
   const cases: Model<CaseDocument> =
     (connection.models.RecoveryCase as Model<CaseDocument> | undefined) ?? connection.model<CaseDocument>('RecoveryCase', caseSchema);
 
+  const contacts: Model<CustomerContact> =
+    (connection.models.CustomerContact as Model<CustomerContact> | undefined) ?? connection.model<CustomerContact>('CustomerContact', customerContactSchema);
+
   return {
     async findByKey(accountId, caseKey) {
-      return toCase(await cases.findOne({ accountId, caseKey }).lean());
+      return toCase(await cases.findOne({ _id: new Types.ObjectId(caseIdFor(accountId, caseKey)), accountId, caseKey }).lean());
     },
     async findById(accountId, id) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
@@ -165,7 +184,7 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async insert(newCase) {
       try {
-        const created = await cases.create({ ...newCase, revision: 0 });
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...newCase, revision: 0 });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
@@ -186,21 +205,28 @@ export function createCaseStore(connection: Connection): CaseStore {
       return toCase(claimed);
     },
     async claimEmailDue(now, leaseMs) {
-      const lease = { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } };
-      const dunning = await cases.findOneAndUpdate({ status: 'active', nextEmailAt: { $lte: now }, emailLeaseUntil: { $lte: now }, pausedAt: null }, lease, { new: true }).lean();
-      if (dunning) return toCase(dunning);
-      const confirmation = await cases.findOneAndUpdate({ status: 'recovered', confirmationDueAt: { $lte: now }, emailLeaseUntil: { $lte: now } }, lease, { new: true }).lean();
-      return toCase(confirmation);
+      // One query for both kinds of due email: each claim attempt is a scan on FerretDB, and the email job polls.
+      const claimed = await cases
+        .findOneAndUpdate(
+          {
+            emailLeaseUntil: { $lte: now },
+            $or: [
+              { status: 'active', nextEmailAt: { $lte: now }, pausedAt: null },
+              { status: 'recovered', confirmationDueAt: { $lte: now } },
+            ],
+          },
+          { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
+          { new: true },
+        )
+        .lean();
+      return toCase(claimed);
     },
     async lastDunningEmailTo(accountId, stripeCustomerId) {
-      const found = await cases.find({ accountId, stripeCustomerId }, { emails: 1 }).lean();
-      let latest: Date | null = null;
-      for (const doc of found) {
-        for (const email of (doc.emails ?? []) as Array<{ kind: string; sentAt: Date }>) {
-          if (email.kind === 'dunning' && (!latest || email.sentAt > latest)) latest = email.sentAt;
-        }
-      }
-      return latest;
+      return (await contacts.findById(contactId(accountId, stripeCustomerId)).lean())?.lastDunningEmailAt ?? null;
+    },
+    async noteDunningEmailTo(accountId, stripeCustomerId, at) {
+      // $max: a late write of an older send never moves the date back.
+      await contacts.updateOne({ _id: contactId(accountId, stripeCustomerId) }, { $setOnInsert: { accountId, stripeCustomerId }, $max: { lastDunningEmailAt: at } }, { upsert: true });
     },
     async replaceIfUnchanged(changed) {
       const { id, revision, ...fields } = changed;
@@ -211,6 +237,16 @@ export function createCaseStore(connection: Connection): CaseStore {
       return result.matchedCount === 1;
     },
   };
+}
+
+/**
+ * A case's id follows from its account and key (the first 12 bytes of a
+ * SHA-256, shaped like an ObjectId), so the lookup every webhook makes, "the
+ * case of this invoice", is a primary-key lookup on any MongoDB-compatible
+ * server, and two writers opening the same case collide on _id.
+ */
+export function caseIdFor(accountId: string, caseKey: string): string {
+  return createHash('sha256').update(`${accountId}\u0000${caseKey}`).digest('hex').slice(0, 24);
 }
 
 function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
