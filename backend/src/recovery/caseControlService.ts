@@ -14,6 +14,9 @@ export interface CaseControlService {
   remind(accountId: string, caseId: string): Promise<ControlOutcome>;
 }
 
+// A case that changes under us this many times in a row is being worked hard elsewhere: let the caller retry.
+const MAX_DECISIONS = 8;
+
 export function createCaseControlService(deps: { cases: CaseStore; recovery: RecoveryService; clock: Clock }): CaseControlService {
   async function control(accountId: string, caseId: string, decide: (fresh: RecoveryCase, now: Date) => Promise<ControlDecision> | ControlDecision): Promise<ControlOutcome> {
     const found = await deps.cases.findById(accountId, caseId);
@@ -21,7 +24,7 @@ export function createCaseControlService(deps: { cases: CaseStore; recovery: Rec
     const now = deps.clock.now();
     // mutate() takes a synchronous change; decide on each fresh read first, then save that decision.
     let current = found;
-    for (;;) {
+    for (let attempt = 0; attempt < MAX_DECISIONS; attempt += 1) {
       const decision = await decide(current, now);
       if (!decision.ok) return decision;
       let saved = false;
@@ -33,6 +36,7 @@ export function createCaseControlService(deps: { cases: CaseStore; recovery: Rec
       // Someone wrote in between: decide again on what they left.
       current = latest;
     }
+    throw new Error(`recovery case ${caseId} kept changing under us`);
   }
 
   return {
