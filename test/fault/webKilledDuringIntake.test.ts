@@ -19,7 +19,7 @@ const SECRET = 'whsec_fault_intake';
 const WEB_PROCESSES = 2;
 const SENDERS = 16;
 
-jest.setTimeout(300_000);
+jest.setTimeout(Math.max(300_000, INVOICES * 1_000));
 
 it(`handles each of ${INVOICES * 2} re-sent events exactly once while web processes are killed with SIGKILL`, async () => {
   const dbName = `fault_intake_${process.pid}_${Date.now()}`;
@@ -88,7 +88,7 @@ it(`handles each of ${INVOICES * 2} re-sent events exactly once while web proces
 
     // Events a killed process stored but did not finish are taken over by the worker when their lease runs out.
     const events = connection.collection('stripeEvents');
-    await waitFor(async () => ((await events.countDocuments({ status: 'pending' })) === 0 ? true : undefined), 'every event to be handled', 180_000).catch(async (error: Error) => {
+    await waitFor(async () => ((await events.countDocuments({ status: 'pending' })) === 0 ? true : undefined), 'every event to be handled', Math.max(180_000, INVOICES * 600)).catch(async (error: Error) => {
       throw new Error(`${error.message}: ${await events.countDocuments({ status: 'pending' })} still pending`);
     });
 
