@@ -11,6 +11,7 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, 'a date (YYYY-MM-DD) or an ISO 8601 time')
   .refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date')
   .transform((value) => new Date(value));
+const customerId = z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)');
 const caseStatus = z.enum(['active', 'recovered', 'exhausted', 'canceled', 'churned']);
 
 /** Signed Stripe App calls carry these in the query (GET) or body (POST, PUT); API-key calls do not need them. */
@@ -21,39 +22,29 @@ const appIdentity = {
 };
 
 export const statusQuery = z
-  .object({ ...appIdentity, invoiceId: z.string().regex(/^in_\w+$/, 'an invoice id (in_…)').optional(), customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional() })
+  .object({ ...appIdentity, invoiceId: z.string().regex(/^in_\w+$/, 'an invoice id (in_…)').optional(), customerId: customerId.optional() })
   .refine((query) => Boolean(query.invoiceId) !== Boolean(query.customerId), { message: 'give exactly one of invoiceId or customerId', path: ['invoiceId'] })
   .meta({ id: 'StatusQuery' });
 
 export const caseControlBody = z.object({ ...appIdentity, caseId }).meta({ id: 'CaseControl' });
 
+const pageFields = { limit: z.coerce.number().int().min(1).max(100).default(25), starting_after: z.string().max(200).optional() };
+/** Which cases a list or export covers; `from` and `to` bound when the payment failed. */
+const caseFilterFields = { status: caseStatus.optional(), customerId: customerId.optional(), from: day.optional(), to: day.optional() };
+const toAfterFrom = (query: { from?: Date; to?: Date }) => !query.from || !query.to || query.from < query.to;
+const toBeforeFrom = { message: 'must be after from', path: ['to'] };
+
 export const paymentsQuery = z
-  .object({
-    ...appIdentity,
-    status: caseStatus.optional(),
-    customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional(),
-    from: day.optional(),
-    to: day.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    starting_after: z.string().max(200).optional(),
-  })
-  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'must be after from', path: ['to'] })
+  .object({ ...appIdentity, ...caseFilterFields, ...pageFields })
+  .refine(toAfterFrom, toBeforeFrom)
   .meta({ id: 'PaymentsQuery' });
 
 export const exportQuery = z
-  .object({
-    ...appIdentity,
-    status: caseStatus.optional(),
-    customerId: z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)').optional(),
-    from: day.optional(),
-    to: day.optional(),
-  })
-  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'must be after from', path: ['to'] })
+  .object({ ...appIdentity, ...caseFilterFields })
+  .refine(toAfterFrom, toBeforeFrom)
   .meta({ id: 'ExportQuery' });
 
-export const pageQuery = z
-  .object({ ...appIdentity, limit: z.coerce.number().int().min(1).max(100).default(25), starting_after: z.string().max(200).optional() })
-  .meta({ id: 'PageQuery' });
+export const pageQuery = z.object({ ...appIdentity, ...pageFields }).meta({ id: 'PageQuery' });
 
 export const identityQuery = z.object(appIdentity).meta({ id: 'AppIdentity' });
 

@@ -1,4 +1,5 @@
-import type { RecoveryCase, TimelineEntry } from './recoveryCase';
+import { noteOnTimeline } from './attemptTransitions';
+import type { RecoveryCase } from './recoveryCase';
 
 /**
  * What a merchant can do to one case from the Dashboard or the API, as pure
@@ -14,15 +15,13 @@ export type ControlDecision =
 /** A reminder waits this long after the last email to the same customer: one nudge a day at most. */
 export const REMINDER_COOLDOWN_MS = 24 * 60 * 60 * 1000;
 
-const withEntry = (current: RecoveryCase, entry: TimelineEntry): RecoveryCase => ({ ...current, timeline: [...current.timeline, entry] });
-
 export function pauseCase(current: RecoveryCase, now: Date): ControlDecision {
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
   if (current.pausedAt) return { ok: false, reason: 'already_paused' };
   return {
     ok: true,
     // nextActionAt and nextEmailAt stay as they were: the workers skip paused cases, and resuming re-plans both.
-    case: withEntry({ ...current, pausedAt: now, reminderRequestedAt: null }, { at: now, kind: 'merchant_control', summary: 'The merchant paused recovery: no retries or emails until it is resumed.' }),
+    case: noteOnTimeline({ ...current, pausedAt: now, reminderRequestedAt: null }, { at: now, kind: 'merchant_control', summary: 'The merchant paused recovery: no retries or emails until it is resumed.' }),
   };
 }
 
@@ -32,7 +31,7 @@ export function resumeCase(current: RecoveryCase, now: Date): ControlDecision {
   return {
     ok: true,
     // Plan both again from now: the worker re-decides the retry time, the email job skips steps that fell due during the pause.
-    case: withEntry(
+    case: noteOnTimeline(
       { ...current, pausedAt: null, nextActionAt: now, nextActionTrigger: current.nextActionTrigger ?? 'schedule', nextEmailAt: now },
       { at: now, kind: 'merchant_control', summary: 'The merchant resumed recovery.' },
     ),
@@ -43,7 +42,7 @@ export function cancelByMerchant(current: RecoveryCase, now: Date): ControlDecis
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
   return {
     ok: true,
-    case: withEntry(
+    case: noteOnTimeline(
       {
         ...current,
         status: 'canceled',
@@ -70,7 +69,7 @@ export function requestReminder(current: RecoveryCase, lastEmailToCustomerAt: Da
   if (last && now.getTime() - last.getTime() < REMINDER_COOLDOWN_MS) return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + REMINDER_COOLDOWN_MS) };
   return {
     ok: true,
-    case: withEntry({ ...current, reminderRequestedAt: now, nextEmailAt: now }, { at: now, kind: 'merchant_control', summary: 'The merchant asked for a reminder email now.' }),
+    case: noteOnTimeline({ ...current, reminderRequestedAt: now, nextEmailAt: now }, { at: now, kind: 'merchant_control', summary: 'The merchant asked for a reminder email now.' }),
   };
 }
 

@@ -103,7 +103,6 @@ export interface CaseStore {
   findByKey(accountId: string, caseKey: string): Promise<RecoveryCase | null>;
   findById(accountId: string, id: string): Promise<RecoveryCase | null>;
   listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
-  listByAccount(accountId: string, limit: number): Promise<RecoveryCase[]>;
   listByCustomer(accountId: string, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
   /** Newest first, after `cursor`; asks for one more than `limit` so the caller knows whether there is more. */
   listPage(accountId: string, livemode: boolean, filter: CaseFilter, limit: number, cursor: PageCursor | null): Promise<RecoveryCase[]>;
@@ -151,10 +150,6 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async listByCustomer(accountId, stripeCustomerId, limit) {
       const found = await cases.find({ accountId, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
-      return found.map((doc) => toCase(doc)!);
-    },
-    async listByAccount(accountId, limit) {
-      const found = await cases.find({ accountId }).sort({ openedAt: -1 }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listPage(accountId, livemode, filter, limit, cursor) {

@@ -42,13 +42,17 @@ export interface DashboardStats {
   emails: { sent: number; opened: number; clicked: number };
 }
 
-export interface PaymentRow {
+/** The columns every list of cases shares. */
+export interface CaseRow {
   id: string;
   invoiceId: string | null;
   customerId: string | null;
   customerEmail: string | null; // masked: a***@example.com
   amountMinor: number;
   currency: string;
+}
+
+export interface PaymentRow extends CaseRow {
   status: CaseStatus;
   declineBucket: DeclineBucket | null;
   recoveredBy: RecoveryMethod | null;
@@ -66,24 +70,12 @@ export interface ListPage<T> {
   next_cursor: string | null;
 }
 
-export interface AttentionRow {
-  id: string;
-  invoiceId: string | null;
-  customerId: string | null;
-  customerEmail: string | null;
-  amountMinor: number;
-  currency: string;
+export interface AttentionRow extends CaseRow {
   reason: 'email_undeliverable' | 'needs_new_card' | 'needs_authentication';
   summary: string;
 }
 
-export interface SequenceRow {
-  id: string;
-  invoiceId: string | null;
-  customerId: string | null;
-  customerEmail: string | null;
-  amountMinor: number;
-  currency: string;
+export interface SequenceRow extends CaseRow {
   paused: boolean;
   stepsDone: number;
   stepsTotal: number;

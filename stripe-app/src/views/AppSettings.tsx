@@ -15,6 +15,13 @@ export function canChangeSettings(roles: ExtensionContextValue['userContext']['r
   return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
 }
 
+/** The card-network limits a merchant may tighten (or, for Visa, raise to 20), each with what it protects. */
+const NETWORK_LIMIT_FIELDS: Array<{ limit: keyof MerchantSettings['retryPolicy']['networkLimits']; label: string; description: string }> = [
+  { limit: 'visaMaxReattemptsPer30Days', label: 'Visa: reattempts per card in 30 days', description: 'Stripe documents 15; Visa allows up to 20. Going over brings fines.' },
+  { limit: 'mastercardMaxDeclinesPer24h', label: 'Mastercard: declined attempts per card in 24 hours', description: 'Mastercard counts declines on the same card, not attempts.' },
+  { limit: 'mastercardMaxDeclinesPer30Days', label: 'Mastercard: declined attempts per card in 30 days', description: 'The same count of declines on one card, over 30 days.' },
+];
+
 const TONES: Array<{ value: DunningStepSetting['tone']; label: string }> = [
   { value: 'soft_reminder', label: 'Friendly reminder' },
   { value: 'retry_notice', label: 'We will retry' },
@@ -104,27 +111,9 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         <Inline css={{ font: 'heading' }}>Smart retries</Inline>
         <WholeNumberField label="Retry for this many days after the first failure" value={draft.retryPolicy.windowDays} disabled={!canSave} onValue={(windowDays) => setRetry({ windowDays })} />
         <WholeNumberField label="At most this many of our retries per payment" value={draft.retryPolicy.maxAttempts} disabled={!canSave} onValue={(maxAttempts) => setRetry({ maxAttempts })} />
-        <WholeNumberField
-          label="Visa: reattempts per card in 30 days"
-          description="Stripe documents 15; Visa allows up to 20. Going over brings fines."
-          value={draft.retryPolicy.networkLimits.visaMaxReattemptsPer30Days}
-          disabled={!canSave}
-          onValue={(visaMaxReattemptsPer30Days) => setNetworkLimit({ visaMaxReattemptsPer30Days })}
-        />
-        <WholeNumberField
-          label="Mastercard: declined attempts per card in 24 hours"
-          description="Mastercard counts declines on the same card, not attempts."
-          value={draft.retryPolicy.networkLimits.mastercardMaxDeclinesPer24h}
-          disabled={!canSave}
-          onValue={(mastercardMaxDeclinesPer24h) => setNetworkLimit({ mastercardMaxDeclinesPer24h })}
-        />
-        <WholeNumberField
-          label="Mastercard: declined attempts per card in 30 days"
-          description="The same count of declines on one card, over 30 days."
-          value={draft.retryPolicy.networkLimits.mastercardMaxDeclinesPer30Days}
-          disabled={!canSave}
-          onValue={(mastercardMaxDeclinesPer30Days) => setNetworkLimit({ mastercardMaxDeclinesPer30Days })}
-        />
+        {NETWORK_LIMIT_FIELDS.map(({ limit, label, description }) => (
+          <WholeNumberField key={limit} label={label} description={description} value={draft.retryPolicy.networkLimits[limit]} disabled={!canSave} onValue={(value) => setNetworkLimit({ [limit]: value })} />
+        ))}
         <Select label="When recovery ends without payment" value={draft.retryPolicy.endAction} disabled={!canSave} onChange={(event) => setRetry({ endAction: event.target.value as Draft['retryPolicy']['endAction'] })}>
           <option value="leave_open">Leave the invoice and subscription as they are</option>
           <option value="cancel_subscription">Cancel the subscription</option>
