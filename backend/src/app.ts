@@ -7,6 +7,7 @@ import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
+import { HANDLE_STRIPE_EVENTS_JOB } from './scheduler';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
 
 const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/'];
@@ -43,9 +44,8 @@ export function createApp(deps: Container): Koa {
       webhookSecret: deps.config.stripe.webhookSecret,
       selfHostedAccountId: deps.config.stripe.selfHostedAccountId,
       events: deps.stripeEvents,
-      processor: deps.stripeEventProcessor,
       clock: deps.clock,
-      instanceId: deps.instanceId,
+      onEventStored: () => deps.worker.wake(HANDLE_STRIPE_EVENTS_JOB),
     }),
     createPostmarkWebhookRoutes({
       username: deps.config.postmark.webhookUsername,

@@ -80,7 +80,6 @@ async function shutdown(parts: {
     await closed;
   }
   await container.worker.stop();
-  await container.stripeEventProcessor.drain();
   await container.connection.close();
   if (embedded) await embedded.stop();
   logger.info('stopped cleanly');

@@ -14,7 +14,7 @@ const db = useTestDatabase();
 const APP_SECRET = 'absec_fuzz_secret';
 const RUNS_PER_ENDPOINT = 250;
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const STORED = ['stripeEvents', 'stripeSettlements', 'recoveryCases', 'recoveryRollups', 'apiKeys', 'accounts', 'customerContacts', 'emailSuppressions'];
+const STORED = ['stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'recoveryCases', 'recoveryRollups', 'apiKeys', 'accounts', 'customerContacts', 'emailSuppressions'];
 
 beforeAll(async () => {
   testApp = await createTestApp(db.connection, {

@@ -29,7 +29,7 @@ afterAll(async () => {
   await browser?.close();
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
   world = await createRecoveryWorld(db.connection, { start });
 });
 afterEach(async () => {

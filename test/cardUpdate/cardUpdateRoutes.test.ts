@@ -19,7 +19,7 @@ afterAll(async () => {
   await stripeMock?.stop();
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts', 'rateLimitWindows'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'rateLimitWindows'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
 async function openCase(fields: Record<string, unknown> = {}, type = 'invoice.payment_failed') {

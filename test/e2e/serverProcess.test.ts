@@ -36,7 +36,7 @@ describe('the backend process', () => {
     try {
       const event = stripeEvent('invoice.payment_failed', invoice({ id: 'in_left_over' }), { account: 'acct_e2e' });
       const past = new Date(Date.now() - 60_000);
-      await connection.collection<Record<string, unknown> & { _id: string }>('stripeEvents').insertOne({
+      await connection.collection<Record<string, unknown> & { _id: string }>('stripeEventInbox').insertOne({
         _id: event.id as string,
         eventId: event.id, accountId: 'acct_e2e', livemode: false, isAppInstall: true, type: event.type, objectId: 'in_left_over',
         eventCreatedAt: past, payload: JSON.stringify(event), status: 'pending', attempts: 1, leaseOwner: 'crashed', leaseUntil: past,

@@ -15,7 +15,7 @@ const start = new Date('2026-04-16T14:00:00Z'); // Thursday, 10:00 in New York
 let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
   world = await createRecoveryWorld(db.connection, { start });
 });
 afterEach(async () => {

@@ -10,7 +10,7 @@ const start = new Date('2026-05-04T14:00:00Z');
 let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
   world = await createRecoveryWorld(db.connection, { start });
   await world.container.accounts.ensure(SELF_HOSTED_ACCOUNT, false, 'self_hosted', start);
 });

@@ -13,7 +13,7 @@ beforeAll(async () => {
   testApp = await createTestApp(db.connection);
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
 async function caseWithEmail() {

@@ -14,7 +14,7 @@ afterAll(async () => {
   await stripeMock?.stop();
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
 /** An event stored by an instance that crashed before handling it: still pending, lease run out. */

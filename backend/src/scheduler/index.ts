@@ -1,2 +1,2 @@
-export { listRecurringJobs, type RecurringJob } from './recurringJobs';
+export { HANDLE_STRIPE_EVENTS_JOB, listRecurringJobs, type RecurringJob } from './recurringJobs';
 export { createWorker, type Worker } from './worker';

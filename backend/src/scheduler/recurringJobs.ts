@@ -14,6 +14,7 @@ export interface RecurringJob {
 }
 
 export const STRIPE_EVENT_BATCH = 100;
+export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
 
 /** Every recurring job, listed once. */
@@ -38,9 +39,11 @@ export function listRecurringJobs(deps: {
       run: () => repeatWhileBusy(() => deps.dunning.runNextDue(), RECOVERY_ACTION_BATCH),
     },
     {
-      // Events whose handler crashed or failed (database down, Stripe unreachable) are retried here.
-      name: 'retry-pending-stripe-events',
-      idleDelayMs: 1_000,
+      // Every stored Stripe event is handled here, including retries of ones whose handling failed
+      // (database down, Stripe unreachable) and leftovers of a crashed worker. A short pause: intake
+      // in another process cannot wake this loop, and a new event should not wait long.
+      name: HANDLE_STRIPE_EVENTS_JOB,
+      idleDelayMs: 250,
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
     },
     {

@@ -16,12 +16,15 @@ import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 /** How long one instance may hold an event before another may take it over. */
 export const EVENT_LEASE_MS = 30_000;
 
+/**
+ * Handles stored events outside the request that delivered them: intake only
+ * stores and answers, so a burst of webhooks never waits on the work each
+ * event causes, and an event whose handling fails is simply tried again.
+ */
 export interface StripeEventProcessor {
-  /** Handles an event this instance just stored and leased, without blocking the response. */
-  handleInBackground(event: StoredStripeEvent): void;
-  /** Claims and handles due pending events (crash leftovers, retries); returns how many it took. */
+  /** Claims and handles due events (new ones, crash leftovers, retries); returns how many it took. */
   sweep(maxEvents: number): Promise<number>;
-  /** Resolves when every event handled in the background has finished. */
+  /** Handles every event that is due now, for callers that need the result at once (tests, the demo). */
   drain(): Promise<void>;
 }
 
@@ -37,7 +40,6 @@ export function createStripeEventProcessor(deps: {
   instanceId: string;
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookup, logger, clock, instanceId } = deps;
-  const inFlight = new Set<Promise<void>>();
 
   async function decide(stored: StoredStripeEvent): Promise<Outcome> {
     const event = JSON.parse(stored.payload) as StripeEventEnvelope;
@@ -91,8 +93,13 @@ export function createStripeEventProcessor(deps: {
   async function handle(stored: StoredStripeEvent): Promise<void> {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
+      if (await events.isRecorded(stored.eventId)) {
+        await events.discard(stored.eventId, instanceId);
+        logger.info({ ...log, outcome: 'duplicate' }, 'stripe event re-delivered after it was handled');
+        return;
+      }
       const outcome = await decide(stored);
-      await events.finish(stored.eventId, instanceId, outcome.status, outcome.summary, clock.now());
+      await events.finish(stored, instanceId, outcome.status, outcome.summary, clock.now());
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
     } catch (error) {
       const attempts = Math.max(1, stored.attempts);
@@ -100,30 +107,28 @@ export function createStripeEventProcessor(deps: {
       const message = error instanceof Error ? error.message : String(error);
       logger.warn({ ...log, outcome: giveUp ? 'failed' : 'retry_later', attempts, err: message }, 'stripe event handling failed');
       try {
-        await events.fail(stored.eventId, instanceId, message, nextEventAttemptAt(attempts, clock.now()), giveUp);
+        await events.fail(stored, instanceId, message, nextEventAttemptAt(attempts, clock.now()), giveUp);
       } catch {
         // The database is down too; the lease runs out and the sweep tries again.
       }
     }
   }
 
+  async function sweep(maxEvents: number): Promise<number> {
+    let taken = 0;
+    while (taken < maxEvents) {
+      const claimed = await events.claimDue(instanceId, clock.now(), EVENT_LEASE_MS);
+      if (!claimed) break;
+      taken += 1;
+      await handle(claimed);
+    }
+    return taken;
+  }
+
   return {
-    handleInBackground(stored) {
-      const running = handle(stored).finally(() => inFlight.delete(running));
-      inFlight.add(running);
-    },
-    async sweep(maxEvents) {
-      let taken = 0;
-      while (taken < maxEvents) {
-        const claimed = await events.claimDue(instanceId, clock.now(), EVENT_LEASE_MS);
-        if (!claimed) break;
-        taken += 1;
-        await handle(claimed);
-      }
-      return taken;
-    },
+    sweep,
     async drain() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while ((await sweep(100)) === 100);
     },
   };
 }

@@ -2,11 +2,16 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * Every Stripe event we accepted, stored before we answer 2xx, under its
- * Stripe id as the document's _id: re-deliveries are no-ops, and every later
- * lookup of the event is a primary-key lookup on any MongoDB-compatible
- * server. The lease lets any instance take over an event whose handler
- * crashed. Settling events also leave a small marker per invoice or payment,
- * so "was this already paid?" is a key lookup rather than a search.
+ * Stripe id as the document's _id, so re-deliveries are no-ops and every
+ * lookup of an event is a primary-key lookup on any MongoDB-compatible server.
+ *
+ * Intake writes one document: the event goes into a small inbox, which holds
+ * only events still to be handled. A worker claims inbox entries (a lease, so
+ * another instance takes over from a crashed one), handles them, then moves
+ * each into the permanent record. Keeping the two apart keeps the claim cheap
+ * however many events were ever received: it never has to look past handled
+ * ones. Settling events also leave a small marker per invoice or payment, so
+ * "was this already paid?" is a key lookup rather than a search.
  */
 
 export type StoredEventStatus = 'pending' | 'handled' | 'ignored' | 'failed';
@@ -32,29 +37,28 @@ export interface StoredStripeEvent {
   handledAt: Date | null;
 }
 
-const eventSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    eventId: { type: String, required: true },
-    accountId: { type: String, required: true },
-    livemode: { type: Boolean, required: true },
-    isAppInstall: { type: Boolean, required: true },
-    type: { type: String, required: true },
-    objectId: { type: String, default: null },
-    eventCreatedAt: { type: Date, required: true },
-    payload: { type: String, required: true },
-    status: { type: String, required: true, enum: ['pending', 'handled', 'ignored', 'failed'] },
-    attempts: { type: Number, default: 0 },
-    leaseOwner: { type: String, default: null },
-    leaseUntil: { type: Date, required: true },
-    outcome: { type: String, default: null },
-    lastError: { type: String, default: null },
-    receivedAt: { type: Date, required: true },
-    handledAt: { type: Date, default: null },
-  },
-  { collection: 'stripeEvents', versionKey: false },
-);
-eventSchema.index({ status: 1, leaseUntil: 1 });
+const eventFields = {
+  _id: { type: String, required: true },
+  eventId: { type: String, required: true },
+  accountId: { type: String, required: true },
+  livemode: { type: Boolean, required: true },
+  isAppInstall: { type: Boolean, required: true },
+  type: { type: String, required: true },
+  objectId: { type: String, default: null },
+  eventCreatedAt: { type: Date, required: true },
+  payload: { type: String, required: true },
+  status: { type: String, required: true, enum: ['pending', 'handled', 'ignored', 'failed'] },
+  attempts: { type: Number, default: 0 },
+  leaseOwner: { type: String, default: null },
+  leaseUntil: { type: Date, required: true },
+  outcome: { type: String, default: null },
+  lastError: { type: String, default: null },
+  receivedAt: { type: Date, required: true },
+  handledAt: { type: Date, default: null },
+};
+const recordSchema = new Schema(eventFields, { collection: 'stripeEvents', versionKey: false });
+const inboxSchema = new Schema(eventFields, { collection: 'stripeEventInbox', versionKey: false });
+inboxSchema.index({ leaseUntil: 1 });
 
 const settlementSchema = new Schema(
   { _id: { type: String, required: true }, accountId: { type: String, required: true }, objectId: { type: String, required: true }, type: { type: String, required: true } },
@@ -66,27 +70,59 @@ const settlementId = (accountId: string, objectId: string) => `${accountId}|${ob
 const SETTLING_TYPES = ['invoice.paid', 'invoice.payment_succeeded', 'invoice.voided', 'invoice.marked_uncollectible', 'payment_intent.succeeded'];
 
 export interface StripeEventStore {
-  /** Stores a new event; 'duplicate' when its id was stored before. */
+  /**
+   * Stores a new event: pending ones into the inbox, others straight into the record.
+   * 'duplicate' when its id is already waiting or was recorded as not used; a
+   * re-delivery of an event handled earlier is caught when it is claimed.
+   */
   record(event: StoredStripeEvent): Promise<'stored' | 'duplicate'>;
-  /** Takes the oldest pending event whose lease has run out, leasing it to owner. */
+  /** Takes a pending event whose lease has run out (in no particular order), leasing it to owner. */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<StoredStripeEvent | null>;
-  finish(eventId: string, owner: string, status: 'handled' | 'ignored', outcome: string, at: Date): Promise<void>;
-  /** Records a failed attempt; the event is tried again after retryAt, or given up when giveUp. */
-  fail(eventId: string, owner: string, error: string, retryAt: Date, giveUp: boolean): Promise<void>;
+  /** True when the event already has its final record (handled, ignored or failed). */
+  isRecorded(eventId: string): Promise<boolean>;
+  /** Removes a re-delivered copy of an event that was recorded before. */
+  discard(eventId: string, owner: string): Promise<void>;
+  /** Records the event's outcome and takes it out of the inbox. */
+  finish(event: StoredStripeEvent, owner: string, status: 'handled' | 'ignored', outcome: string, at: Date): Promise<void>;
+  /** Records a failed attempt; the event is tried again after retryAt, or recorded as failed when giveUp. */
+  fail(event: StoredStripeEvent, owner: string, error: string, retryAt: Date, giveUp: boolean): Promise<void>;
   /** True when an event already said this invoice or payment was paid, voided or written off. */
   hasSettlement(accountId: string, objectId: string): Promise<boolean>;
   find(eventId: string): Promise<StoredStripeEvent | null>;
   countByStatus(): Promise<Record<StoredEventStatus, number>>;
 }
 
+type EventDocument = StoredStripeEvent & { _id: string };
+
+function modelOf(connection: Connection, name: string, schema: Schema): Model<EventDocument> {
+  return (connection.models[name] as Model<EventDocument> | undefined) ?? connection.model<EventDocument>(name, schema);
+}
+
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
 export function createStripeEventStore(connection: Connection): StripeEventStore {
-  const events: Model<StoredStripeEvent> =
-    (connection.models.StripeEvent as Model<StoredStripeEvent> | undefined) ??
-    connection.model<StoredStripeEvent>('StripeEvent', eventSchema);
+  const records = modelOf(connection, 'StripeEvent', recordSchema);
+  const inbox = modelOf(connection, 'StripeEventInbox', inboxSchema);
   const settlements: Model<{ _id: string; accountId: string; objectId: string; type: string }> =
     (connection.models.StripeSettlement as Model<{ _id: string; accountId: string; objectId: string; type: string }> | undefined) ??
     connection.model('StripeSettlement', settlementSchema);
   const withoutId = { _id: 0 };
+
+  async function insertOnce(model: Model<EventDocument>, event: StoredStripeEvent): Promise<'stored' | 'duplicate'> {
+    try {
+      await model.create({ ...event, _id: event.eventId });
+      return 'stored';
+    } catch (error) {
+      if (isDuplicateKey(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  /** Writes the final record, then takes the event out of the inbox; a crash in between leaves a copy the next claim discards. */
+  async function moveToRecord(event: StoredStripeEvent, owner: string, final: Partial<StoredStripeEvent>): Promise<void> {
+    await insertOnce(records, { ...event, ...final, leaseOwner: null });
+    await inbox.deleteOne({ _id: event.eventId, leaseOwner: owner });
+  }
 
   return {
     async record(event) {
@@ -98,49 +134,54 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
           { upsert: true },
         );
       }
-      try {
-        await events.create({ _id: event.eventId, ...event });
-        return 'stored';
-      } catch (error) {
-        if ((error as { code?: number }).code === 11000) return 'duplicate';
-        throw error;
-      }
+      return insertOnce(event.status === 'pending' ? inbox : records, event);
     },
     async claimDue(owner, now, leaseMs) {
-      // No projection here: FerretDB's findAndModify does not take one.
-      const claimed = await events
+      // No sort: the inbox holds only waiting events, so taking any due one is fair and
+      // never makes the server order the whole collection. No projection either:
+      // FerretDB's findAndModify does not take one.
+      const claimed = await inbox
         .findOneAndUpdate(
-          { status: 'pending', leaseUntil: { $lte: now } },
+          { leaseUntil: { $lte: now } },
           { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-          { sort: { leaseUntil: 1 }, new: true },
+          { new: true },
         )
-        .lean<StoredStripeEvent & { _id?: unknown }>();
+        .lean<EventDocument>();
       if (!claimed) return null;
       const { _id, ...event } = claimed;
       return event;
     },
-    async finish(eventId, owner, status, outcome, at) {
-      await events.updateOne(
-        { _id: eventId, leaseOwner: owner, status: 'pending' },
-        { $set: { status, outcome, handledAt: at, leaseOwner: null, lastError: null } },
-      );
+    async isRecorded(eventId) {
+      return (await records.exists({ _id: eventId })) !== null;
     },
-    async fail(eventId, owner, error, retryAt, giveUp) {
-      await events.updateOne(
-        { _id: eventId, leaseOwner: owner, status: 'pending' },
-        { $set: { status: giveUp ? 'failed' : 'pending', lastError: error.slice(0, 2000), leaseUntil: retryAt, leaseOwner: null } },
-      );
+    async discard(eventId, owner) {
+      await inbox.deleteOne({ _id: eventId, leaseOwner: owner });
+    },
+    async finish(event, owner, status, outcome, at) {
+      await moveToRecord(event, owner, { status, outcome, handledAt: at, lastError: null });
+    },
+    async fail(event, owner, error, retryAt, giveUp) {
+      const lastError = error.slice(0, 2000);
+      if (giveUp) {
+        await moveToRecord(event, owner, { status: 'failed', lastError });
+        return;
+      }
+      await inbox.updateOne({ _id: event.eventId, leaseOwner: owner }, { $set: { lastError, leaseUntil: retryAt, leaseOwner: null } });
     },
     async hasSettlement(accountId, objectId) {
       return (await settlements.exists({ _id: settlementId(accountId, objectId) })) !== null;
     },
     async find(eventId) {
-      return events.findOne({ _id: eventId }, withoutId).lean<StoredStripeEvent>();
+      return (
+        (await records.findOne({ _id: eventId }, withoutId).lean<StoredStripeEvent>()) ??
+        inbox.findOne({ _id: eventId }, withoutId).lean<StoredStripeEvent>()
+      );
     },
     async countByStatus() {
       const counts: Record<StoredEventStatus, number> = { pending: 0, handled: 0, ignored: 0, failed: 0 };
-      const rows = await events.aggregate<{ _id: StoredEventStatus; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]);
+      const rows = await records.aggregate<{ _id: StoredEventStatus; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]);
       for (const row of rows) counts[row._id] = row.count;
+      counts.pending += await inbox.countDocuments();
       return counts;
     },
   };

@@ -3,23 +3,22 @@ import getRawBody from 'raw-body';
 import { objectIdOf, verifyStripeEvent, isHandledEventType } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { EVENT_LEASE_MS, type StripeEventProcessor } from './stripeEventProcessor';
 import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 /**
  * POST /api/webhooks/stripe: verify the signature over the raw bytes, store the
- * event under its unique id, answer 200, then handle it. Nothing unstored ever
- * gets a 2xx, so Stripe keeps re-sending until we have it.
+ * event under its unique id and answer 200; a worker handles it from there.
+ * Nothing unstored ever gets a 2xx, so Stripe keeps re-sending until we have it.
  */
 export function createStripeWebhookRoutes(deps: {
   webhookSecret: string;
   selfHostedAccountId: string;
   events: StripeEventStore;
-  processor: StripeEventProcessor;
   clock: Clock;
-  instanceId: string;
+  /** Tells a worker in this process that an event is waiting (a separate worker finds it on its next poll). */
+  onEventStored: () => void;
 }): Router {
   const router = new Router();
 
@@ -42,10 +41,10 @@ export function createStripeWebhookRoutes(deps: {
       eventCreatedAt: new Date(event.created * 1000),
       payload: rawBody.toString('utf8'),
       status: handled ? 'pending' : 'ignored',
-      attempts: handled ? 1 : 0,
-      // Leased to us from the start, so a sweeping worker leaves it alone while we handle it.
-      leaseOwner: handled ? deps.instanceId : null,
-      leaseUntil: new Date(now.getTime() + EVENT_LEASE_MS),
+      attempts: 0,
+      leaseOwner: null,
+      // Due at once.
+      leaseUntil: now,
       outcome: handled ? null : `event type ${event.type} is not used`,
       lastError: null,
       receivedAt: now,
@@ -56,7 +55,7 @@ export function createStripeWebhookRoutes(deps: {
       ctx.body = { received: true, duplicate: true };
       return;
     }
-    if (handled) deps.processor.handleInBackground(stored);
+    if (handled) deps.onEventStored();
     ctx.body = { received: true };
   });
 
