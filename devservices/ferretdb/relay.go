@@ -18,17 +18,17 @@ import (
 // checks and counters rely on that.
 //
 // The relay restores it: clients connect to the relay, and it passes one
-// complete operation at a time (request, then its response) to FerretDB,
-// across all connections. FerretDB answers every request exactly once (it
-// has no exhaust cursors, streaming hello or compression), so framing by
-// the wire protocol's length header is enough.
+// complete write at a time (request, then its response) to FerretDB, across
+// all connections; reads go straight through (readonly.go). FerretDB answers
+// every request exactly once (it has no exhaust cursors, streaming hello or
+// compression), so framing by the wire protocol's length header is enough.
 
 const maxMessageBytes = 48 * 1024 * 1024
 
 type relay struct {
 	backend string
 	logger  *slog.Logger
-	mu      sync.Mutex // one operation at a time, across every client connection
+	mu      sync.Mutex // one write at a time, across every client connection
 }
 
 func (r *relay) serve(listener net.Listener) {
@@ -71,14 +71,9 @@ func (r *relay) handle(client net.Conn) {
 }
 
 func (r *relay) roundTrip(server net.Conn, request []byte) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	replacement, reply := r.pushdown(server, request)
-	if reply != nil {
-		return reply, nil
-	}
-	if replacement != nil {
-		request = replacement
+	if !isReadOnly(request) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
 	}
 	if _, err := server.Write(request); err != nil {
 		return nil, err

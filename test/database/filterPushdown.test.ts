@@ -1,0 +1,63 @@
+import { Types } from 'mongoose';
+import { useTestDatabase } from '../support/testDatabase';
+
+/**
+ * The dev database checks simple filter conditions inside SQLite instead of
+ * decoding every document (devservices/ferretdb/patches). That shortcut may
+ * only ever select too much, never too little: these filters must find
+ * exactly the documents MongoDB finds, including its less obvious rules
+ * (a scalar condition matches inside arrays, null matches a missing field,
+ * a date range never matches a number).
+ */
+const db = useTestDatabase();
+
+const early = new Date('2026-05-01T00:00:00Z');
+const middle = new Date('2026-06-01T00:00:00Z');
+const late = new Date('2026-07-01T00:00:00Z');
+const someId = new Types.ObjectId('64b7f0c2a1b2c3d4e5f60718');
+
+const documents = [
+  { _id: 'plain', status: 'active', dueAt: middle, count: 1, paused: false, ownerId: someId },
+  { _id: 'in-array', status: ['active', 'other'], dueAt: [early, late] },
+  { _id: 'null', status: null, dueAt: null },
+  { _id: 'missing' },
+  { _id: 'closed', status: 'closed', dueAt: late, count: 2.0, paused: true },
+  { _id: 'number-not-date', status: 'active', dueAt: middle.getTime(), count: 1.0 },
+  { _id: 'nested', status: { state: 'active' }, dueAt: { at: early } },
+];
+
+beforeAll(async () => {
+  await db.connection.collection('pushdown').insertMany(documents as never[]);
+});
+
+const idsFound = async (filter: Record<string, unknown>) =>
+  (await db.connection.collection('pushdown').find(filter, { projection: { _id: 1 } }).toArray()).map((found) => String(found._id)).sort();
+
+it.each([
+  ['a string, also inside arrays', { status: 'active' }, ['in-array', 'number-not-date', 'plain']],
+  ['$eq like plain equality', { status: { $eq: 'closed' } }, ['closed']],
+  ['null, which also matches a missing field', { status: null }, ['missing', 'null']],
+  ['a date range, never a number with the same value', { dueAt: { $lte: middle } }, ['in-array', 'plain']],
+  // MongoDB lets each bound be met by a different element of an array.
+  ['a date range on both sides', { dueAt: { $gt: early, $lt: late } }, ['in-array', 'plain']],
+  ['an exact date', { dueAt: middle }, ['plain']],
+  ['a number, whatever its stored type', { count: 1 }, ['number-not-date', 'plain']],
+  ['a boolean', { paused: false }, ['plain']],
+  ['an ObjectId', { ownerId: someId }, ['plain']],
+  ['an _id together with another condition', { _id: 'plain', status: 'active' }, ['plain']],
+  ['an _id whose other condition fails', { _id: 'plain', status: 'closed' }, []],
+  ['$or of conditions', { $or: [{ status: 'closed' }, { dueAt: { $lte: early } }] }, ['closed', 'in-array']],
+  ['$or with a branch it cannot check itself', { $or: [{ status: 'closed' }, { 'dueAt.at': early }] }, ['closed', 'nested']],
+  ['$and of conditions', { $and: [{ status: 'active' }, { count: 1 }] }, ['number-not-date', 'plain']],
+  ['conditions next to operators it leaves to the server', { status: 'active', count: { $in: [1] }, paused: { $ne: true } }, ['number-not-date', 'plain']],
+])('finds what MongoDB finds for %s', async (_name, filter, expected) => {
+  expect(await idsFound(filter)).toEqual(expected);
+});
+
+it('applies the same rules to updates and counts', async () => {
+  const collection = db.connection.collection('pushdown');
+  expect(await collection.countDocuments({ status: 'active', dueAt: { $lte: late } })).toBe(2);
+  const updated = await collection.updateMany({ dueAt: { $lte: middle } }, { $set: { touched: true } });
+  expect(updated.modifiedCount).toBe(2);
+  expect(await idsFound({ touched: true })).toEqual(['in-array', 'plain']);
+});
