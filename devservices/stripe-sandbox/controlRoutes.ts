@@ -1,14 +1,8 @@
 import Router from '@koa/router';
 import type { SandboxBilling } from './sandboxBilling';
+import { armFaults, FAULT_MODES, type FaultMode, type Faults } from './sandboxFaults';
 import type { CardBehaviour, Json, SandboxState } from './sandboxState';
 import type { WebhookSender } from './webhookSender';
-
-export type FaultMode = 'error_500' | 'timeout' | 'rate_limit';
-export interface Faults {
-  mode: FaultMode | null;
-  remaining: number;
-  until: number;
-}
 
 /**
  * /_sandbox: scripting for tests and the demo (no auth; loopback only).
@@ -61,11 +55,15 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
 
   router.post('/faults', (ctx) => {
     const params = input(ctx);
-    faults.mode = params.mode as FaultMode;
-    faults.remaining = typeof params.count === 'number' ? params.count : Number.POSITIVE_INFINITY;
-    faults.until = typeof params.durationMs === 'number' ? Date.now() + params.durationMs : Number.POSITIVE_INFINITY;
+    if (!FAULT_MODES.includes(params.mode as FaultMode)) {
+      ctx.status = 400;
+      ctx.body = { error: { message: `mode must be one of ${FAULT_MODES.join(', ')}` } };
+      return;
+    }
+    armFaults(faults, params);
     ctx.status = 204;
   });
+  router.get('/faults', (ctx) => void (ctx.body = { mode: faults.mode, remaining: faults.remaining, method: faults.method, holdMs: faults.holdMs, applied: faults.applied }));
   router.delete('/faults', (ctx) => {
     faults.mode = null;
     ctx.status = 204;
@@ -73,6 +71,14 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
 
   router.get('/charges', (ctx) => void (ctx.body = state.charges));
   router.get('/deliveries', (ctx) => void (ctx.body = events.deliveries));
+  router.post('/deliveries/hold', (ctx) => {
+    events.hold();
+    ctx.status = 204;
+  });
+  router.post('/deliveries/release', (ctx) => {
+    events.release();
+    ctx.status = 204;
+  });
   router.post('/deliveries/idle', async (ctx) => {
     await events.idle();
     ctx.status = 204;

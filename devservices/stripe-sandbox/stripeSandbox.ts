@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import qs from 'qs';
 import getRawBody from 'raw-body';
-import { controlRoutes, type Faults } from './controlRoutes';
+import { controlRoutes } from './controlRoutes';
 import { portalRoutes } from './portalRoutes';
 import { SandboxBilling } from './sandboxBilling';
+import { faultMiddleware, type Faults } from './sandboxFaults';
 import { SandboxState } from './sandboxState';
 import { stripeApiRoutes } from './stripeApiRoutes';
 import { SandboxError } from './stripeErrors';
@@ -31,7 +32,7 @@ export async function startStripeSandbox(options: { port?: number; webhook?: { u
   const state = new SandboxState(options.now ?? (() => new Date()));
   const events = new WebhookSender(state, options.webhook ?? null);
   const billing = new SandboxBilling(state, events);
-  const faults: Faults = { mode: null, remaining: 0, until: 0 };
+  const faults: Faults = { mode: null, remaining: 0, until: 0, method: null, holdMs: 0, applied: 0 };
   let baseUrl = '';
 
   const app = new Koa();
@@ -52,20 +53,14 @@ export async function startStripeSandbox(options: { port?: number; webhook?: { u
     await next();
   });
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith('/v1/')) return next();
-    if (!/^Bearer (sk|rk)_test_\w+/.test(ctx.get('authorization'))) {
+    if (ctx.path.startsWith('/v1/') && !/^Bearer (sk|rk)_test_\w+/.test(ctx.get('authorization'))) {
       throw new SandboxError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided.' });
     }
-    if (faults.mode && faults.remaining > 0 && Date.now() < faults.until) {
-      faults.remaining -= 1;
-      if (faults.mode === 'timeout') {
-        await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
-        ctx.req.socket.destroy();
-        return;
-      }
-      if (faults.mode === 'rate_limit') throw new SandboxError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests (sandbox fault).' });
-      throw new SandboxError(500, { type: 'api_error', message: 'Something went wrong on Stripe (sandbox fault).' });
-    }
+    await next();
+  });
+  app.use(faultMiddleware(faults));
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/v1/')) return next();
     ctx.state.account = ctx.get('stripe-account') || 'platform';
     ctx.state.idempotencyKey = ctx.get('idempotency-key') || null;
     if (ctx.method !== 'POST' || !ctx.state.idempotencyKey) return next();

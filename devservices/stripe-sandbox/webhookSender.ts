@@ -20,6 +20,7 @@ export class WebhookSender {
   readonly deliveries: Delivery[] = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
+  private held: Array<() => void> | null = null;
 
   constructor(
     private readonly state: SandboxState,
@@ -44,7 +45,19 @@ export class WebhookSender {
     return event;
   }
 
-  /** Resolves when every queued delivery has finished (tests wait on it). */
+  /** Holds deliveries back until release(), as when Stripe's events lag behind its API. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what was held back, in order. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const send of held) send();
+  }
+
+  /** Resolves when every queued delivery has finished (tests wait on it); held deliveries are not queued yet. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
@@ -58,6 +71,10 @@ export class WebhookSender {
   }
 
   private enqueue(event: Json, endpoint: { url: string; secret: string }): void {
+    if (this.held) {
+      this.held.push(() => this.enqueue(event, endpoint));
+      return;
+    }
     const delivery: Delivery = { eventId: event.id as string, type: event.type as string, url: endpoint.url, status: null, attempts: 0 };
     this.deliveries.push(delivery);
     const run = this.queue.then(() => this.deliver(event, endpoint, delivery));
