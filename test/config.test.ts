@@ -19,10 +19,11 @@ describe('loadConfig', () => {
       STRIPE_APP_SECRET: 'absec_abc',
       STRIPE_API_BASE: 'http://127.0.0.1:12111',
       STRIPE_ACCOUNT_ID: 'acct_123',
+      STRIPE_TIMEOUT_SECONDS: '5',
       ROLE: 'worker',
     });
     expect(config).toMatchObject({ port: 8080, publicUrl: 'https://recover.example.com', mongodbUri: 'mongodb://db.internal:27017/recovery', role: 'worker' });
-    expect(config.stripe).toEqual({ secretKey: 'sk_test_123', webhookSecret: 'whsec_abc', appSecret: 'absec_abc', apiBase: 'http://127.0.0.1:12111', selfHostedAccountId: 'acct_123' });
+    expect(config.stripe).toEqual({ secretKey: 'sk_test_123', webhookSecret: 'whsec_abc', appSecret: 'absec_abc', apiBase: 'http://127.0.0.1:12111', timeoutMs: 5000, selfHostedAccountId: 'acct_123' });
   });
 
   it('treats empty values as unset', () => {

@@ -40,7 +40,9 @@ const settingsSchema = z.object({
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MERCHANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Longer than the slowest step: up to three Stripe calls, each up to three tries of STRIPE_TIMEOUT_SECONDS.
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  STRIPE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
   SECRETS_ENCRYPTION_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   POSTMARK_SERVER_TOKEN: optionalText,
   POSTMARK_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -94,6 +96,8 @@ export interface Config {
     readonly webhookSecret: string;
     readonly appSecret: string | undefined;
     readonly apiBase: string | undefined;
+    /** Per request; the SDK tries each request up to three times. */
+    readonly timeoutMs: number;
     readonly selfHostedAccountId: string;
   };
 }
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: settings.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_WEBHOOK_SECRET,
       appSecret: settings.STRIPE_APP_SECRET,
       apiBase: settings.STRIPE_API_BASE,
+      timeoutMs: settings.STRIPE_TIMEOUT_SECONDS * 1000,
       selfHostedAccountId: settings.STRIPE_ACCOUNT_ID,
     }),
   });

@@ -68,7 +68,7 @@ export function createContainer(options: {
   // A crash between a case save and its rollup write loses that one change from the stats (not from the case).
   const recovery = createRecoveryService({ cases, cardAttempts, logger, onCaseChanged: (before, after) => rollups.recordChange(before, after) });
   const caseControls = createCaseControlService({ cases, recovery, clock });
-  const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase }) : null;
+  const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase, timeoutMs: config.stripe.timeoutMs }) : null;
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,

@@ -20,6 +20,7 @@ export interface DunningService {
 
 const EMAIL_LEASE_MS = 60_000;
 const RETRY_SEND_AFTER_MS = 5 * 60_000;
+const RETRY_REFUSED_SEND_AFTER_MS = 60 * 60_000;
 
 export function createDunningService(deps: {
   cases: CaseStore;
@@ -160,13 +161,13 @@ export function createDunningService(deps: {
         if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
         else await sendDunning(claimed, account, policy, now);
       } catch (error) {
-        // Postmark down or rate limiting: nothing was sent; try again in a few minutes.
+        // Nothing was sent. Postmark down or rate limiting passes within minutes; Postmark refusing the
+        // message (say an unconfirmed sender signature) needs the merchant, so ask again hourly, not every few minutes.
         const retryable = !(error instanceof UpstreamError) || error.retryable;
-        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, err: error instanceof Error ? error.message : String(error) }, 'email not sent; will try again');
+        const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
+        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not sent; will try again');
         const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
-        await release(latest, (fresh) =>
-          fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: new Date(now.getTime() + RETRY_SEND_AFTER_MS) } : { ...fresh, nextEmailAt: new Date(now.getTime() + RETRY_SEND_AFTER_MS) },
-        );
+        await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
       }
       return true;
     },

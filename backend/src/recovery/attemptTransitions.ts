@@ -23,6 +23,29 @@ export function attemptIdempotencyKey(caseId: string, attemptNumber: number): st
   return `recovery-${caseId}-attempt-${attemptNumber}`;
 }
 
+/** First wait after a step failed for a passing reason (Stripe down, rate limited); it doubles up to an hour. */
+export const STEP_RETRY_FIRST_DELAY_MS = 60_000;
+export const STEP_RETRY_MAX_DELAY_MS = 60 * 60 * 1000;
+/** Stripe refusing the request itself (a 4xx) will not change within minutes; try once a day and say so. */
+export const STEP_REFUSED_DELAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A step that could not run: the case stays active and tries again later,
+ * never lost. `failures` counts the failed steps in a row, this one included.
+ * A case closed meanwhile (say its invoice was paid) is left as it is.
+ */
+export function putOffAfterFailedStep(current: RecoveryCase, failure: { failures: number; refusedByStripe: boolean; message: string }, now: Date): RecoveryCase {
+  if (current.status !== 'active') return current;
+  if (failure.refusedByStripe) {
+    return noteOnTimeline(
+      { ...current, actionFailures: failure.failures, nextActionAt: new Date(now.getTime() + STEP_REFUSED_DELAY_MS) },
+      { at: now, kind: 'retry_refused', summary: `Stripe refused our request (${failure.message}); we will try again in a day.` },
+    );
+  }
+  const delayMs = Math.min(STEP_RETRY_FIRST_DELAY_MS * 2 ** (failure.failures - 1), STEP_RETRY_MAX_DELAY_MS);
+  return { ...current, actionFailures: failure.failures, nextActionAt: new Date(now.getTime() + delayMs) };
+}
+
 /** The attempt still waiting for Stripe's answer (a worker died mid-call), if any. */
 export function pendingAttempt(current: RecoveryCase): OurAttempt | null {
   const last = current.ourAttempts.at(-1);

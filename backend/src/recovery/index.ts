@@ -12,6 +12,7 @@ export {
   finishAttempt,
   noteOnTimeline,
   pendingAttempt,
+  putOffAfterFailedStep,
   refuseRetry,
   requestRetryAfterCardUpdate,
   type AttemptResult,

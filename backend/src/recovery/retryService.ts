@@ -5,7 +5,7 @@ import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type RetryDecision, type RetryPolicy } from '../retryPolicy';
-import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, type AttemptResult } from './attemptTransitions';
 import type { CaseFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact } from './caseTransitions';
@@ -214,12 +214,15 @@ export function createRetryService(deps: {
       try {
         await step(claimed, billing, ref, deps.policyFor(account));
       } catch (error) {
-        const failures = claimed.actionFailures + 1;
-        const delayMs = Math.min(60_000 * 2 ** (failures - 1), 60 * 60 * 1000);
-        const retryable = !(error instanceof UpstreamError) || error.retryable;
-        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, failures, retryable, err: error instanceof Error ? error.message : String(error) }, 'recovery action failed; will try again');
+        const failure = {
+          failures: claimed.actionFailures + 1,
+          refusedByStripe: error instanceof UpstreamError && !error.retryable,
+          message: error instanceof Error ? error.message : String(error),
+        };
+        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, ...failure }, 'recovery action failed; will try again');
         const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
-        await release(latest, (fresh) => ({ ...fresh, actionFailures: failures, nextActionAt: new Date(now.getTime() + delayMs) }));
+        // release() zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
+        await release(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
         return true;
       }
       return true;
