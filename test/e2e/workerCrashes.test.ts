@@ -11,9 +11,8 @@ import { useTestDatabase } from '../support/testDatabase';
  */
 const db = useTestDatabase();
 let sandbox: StripeSandbox;
-// 1,000 is the goal; on the dev database (FerretDB 1.24 scans a collection for any filter
-// other than a bare _id) 1,000 takes far longer than CI allows. See the README's notes.
-const CASES = Number(process.env.CRASH_TEST_CASES ?? 120);
+// CRASH_TEST_CASES changes the size (about 85 s for 1,000 on the dev database).
+const CASES = Number(process.env.CRASH_TEST_CASES ?? 1000);
 const ACCOUNT = 'acct_crash_test';
 
 beforeAll(async () => {
@@ -59,4 +58,4 @@ it('gives every due case its retry exactly once while workers keep being killed'
   const paidInvoices = ours.filter((charge) => charge.outcome === 'succeeded').map((charge) => charge.invoice);
   expect(paidInvoices).toHaveLength(CASES);
   expect(new Set(paidInvoices)).toEqual(new Set(invoiceIds));
-}, 240_000);
+}, 600_000);
