@@ -40,6 +40,18 @@ function leftOverEvent(event: Record<string, unknown>, now: Date): StoredStripeE
 }
 
 describe('events stored but not handled', () => {
+  it('left pending in the record by a version before the inbox are taken over and handled once', async () => {
+    const { container } = await createTestApp(db.connection);
+    const event = stripeEvent('invoice.payment_failed', invoice({ id: 'in_older_version' }));
+    const { eventId, ...stored } = leftOverEvent(event, new Date());
+    await db.connection.collection<Record<string, unknown> & { _id: string }>('stripeEvents').insertOne({ _id: eventId, eventId, ...stored });
+
+    expect(await container.stripeEventProcessor.sweep(10)).toBe(1);
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_older_version')).toMatchObject({ status: 'active', failureCount: 1 });
+    expect(await db.connection.collection('stripeEvents').find({}).toArray()).toEqual([expect.objectContaining({ _id: eventId, status: 'handled' })]);
+    expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
+  });
+
   it('are handled by the next sweep after a crash between store and handle', async () => {
     const { container } = await createTestApp(db.connection);
     const events = createStripeEventStore(db.connection);

@@ -114,7 +114,15 @@ export function createStripeEventProcessor(deps: {
     }
   }
 
+  let olderVersionChecked = false;
+
   async function sweep(maxEvents: number): Promise<number> {
+    if (!olderVersionChecked) {
+      // Versions before the inbox kept waiting events in the record itself; take them over once.
+      const adopted = await events.adoptPendingRecords();
+      if (adopted > 0) logger.info({ adopted }, 'stripe events left pending by an earlier version moved to the inbox');
+      olderVersionChecked = true;
+    }
     let taken = 0;
     while (taken < maxEvents) {
       const claimed = await events.claimDue(instanceId, clock.now(), EVENT_LEASE_MS);
