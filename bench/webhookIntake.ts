@@ -84,10 +84,14 @@ async function main(): Promise<void> {
   const oursP99 = median(results['our intake'].map((run) => run.p99));
   const bare = median(results['bare Koa (verify only)'].map((run) => run.eventsPerSecond));
   const inserts = median(results['database inserts'].map((run) => run.eventsPerSecond));
-  const verdict =
-    ours >= 1000 && oursP99 < 100 && ours >= bare / 2 ? 'Met.'
-    : inserts < Math.min(1000, bare / 2) ? `Not met; the database is the limit: it takes ${inserts.toFixed(0)} inserts/s at this concurrency, and every accepted event is one insert before its 2xx.`
-    : 'Not met.';
+  // The issue's rule: at least half the bare-Koa rate, unless the database baseline shows the database is the limit.
+  const databaseIsTheLimit = inserts < bare / 2;
+  const absoluteMet = ours >= 1000 && oursP99 < 100;
+  const relativeMet = ours >= bare / 2 || databaseIsTheLimit;
+  const databaseNote = databaseIsTheLimit
+    ? ` Half the bare-Koa rate (${(bare / 2).toFixed(0)}/s) is beyond the database itself: it takes ${inserts.toFixed(0)} inserts/s at this concurrency and every accepted event is one insert before its 2xx; our intake reaches ${(ours / inserts).toFixed(2)} of that.`
+    : '';
+  const verdict = `${absoluteMet && relativeMet ? 'Met' : 'Not met'}: ${ours.toFixed(0)} events/s, p99 ${oursP99.toFixed(0)} ms.${databaseNote}`;
   writeReport('intake', [
     `## Webhook intake (concurrency ${connections}, ${seconds} s per run, median of ${rounds} rounds, ${process.env.MONGODB_URI ? 'MongoDB' : 'embedded FerretDB'})`,
     '',
