@@ -308,7 +308,7 @@ async function listen(server: http.Server, preferred: number): Promise<number> {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { customers: { type: 'string', default: '100' }, days: { type: 'string', default: '21' }, seed: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({ options: { customers: { type: 'string', default: '300' }, days: { type: 'string', default: '21' }, seed: { type: 'string', default: '7' } } });
   runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed) }).catch((error: unknown) => {
     process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   // Nothing configured: show the product at work first (the demo), then keep serving. DEMO=off skips it.
   const nothingConfigured = !env.MONGODB_URI && !env.STRIPE_SECRET_KEY && !env.POSTMARK_SERVER_TOKEN;
   if (env.NODE_ENV !== 'production' && nothingConfigured && env.DEMO !== 'off') {
-    await runDemo({ customers: Number(env.DEMO_CUSTOMERS ?? 100), days: 21, seed: 7 });
+    await runDemo({ customers: Number(env.DEMO_CUSTOMERS ?? 300), days: 21, seed: 7 });
     return;
   }
   const lines: string[] = [];
