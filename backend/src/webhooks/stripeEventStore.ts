@@ -57,6 +57,8 @@ const eventFields = {
   handledAt: { type: Date, default: null },
 };
 const recordSchema = new Schema(eventFields, { collection: 'stripeEvents', versionKey: false });
+// The index earlier versions claimed with; kept so finding what they left pending never scans the record.
+recordSchema.index({ status: 1, leaseUntil: 1 });
 const inboxSchema = new Schema(eventFields, { collection: 'stripeEventInbox', versionKey: false });
 inboxSchema.index({ leaseUntil: 1 });
 
