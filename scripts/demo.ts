@@ -58,6 +58,9 @@ export interface DemoOptions {
   seed: number;
 }
 
+/** What `npm start` and `npm run demo` use unless told otherwise. */
+export const DEMO_DEFAULTS = { customers: 300, days: 21, seed: 7 } as const;
+
 /** Runs the demo, prints its summary, then serves (web and worker) until SIGINT or SIGTERM. */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { customers: customerCount, days } = options;
@@ -308,7 +311,7 @@ async function listen(server: http.Server, preferred: number): Promise<number> {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { customers: { type: 'string', default: '300' }, days: { type: 'string', default: '21' }, seed: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({ options: { customers: { type: 'string', default: String(DEMO_DEFAULTS.customers) }, days: { type: 'string', default: String(DEMO_DEFAULTS.days) }, seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) } } });
   runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed) }).catch((error: unknown) => {
     process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

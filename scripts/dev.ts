@@ -10,14 +10,14 @@ import { DEVELOPMENT_WEBHOOK_SECRET } from '../backend/src/config';
 import { startBackend } from '../backend/src/server';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
-import { runDemo } from './demo';
+import { DEMO_DEFAULTS, runDemo } from './demo';
 
 async function main(): Promise<void> {
   const env = process.env;
   // Nothing configured: show the product at work first (the demo), then keep serving. DEMO=off skips it.
   const nothingConfigured = !env.MONGODB_URI && !env.STRIPE_SECRET_KEY && !env.POSTMARK_SERVER_TOKEN;
   if (env.NODE_ENV !== 'production' && nothingConfigured && env.DEMO !== 'off') {
-    await runDemo({ customers: Number(env.DEMO_CUSTOMERS ?? 300), days: 21, seed: 7 });
+    await runDemo({ ...DEMO_DEFAULTS, customers: Number(env.DEMO_CUSTOMERS ?? DEMO_DEFAULTS.customers) });
     return;
   }
   const lines: string[] = [];

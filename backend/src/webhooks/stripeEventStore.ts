@@ -98,6 +98,8 @@ export interface StripeEventStore {
 
 type EventDocument = StoredStripeEvent & { _id: string };
 
+type SettlementDocument = { _id: string; accountId: string; objectId: string; type: string };
+
 function modelOf(connection: Connection, name: string, schema: Schema): Model<EventDocument> {
   return (connection.models[name] as Model<EventDocument> | undefined) ?? connection.model<EventDocument>(name, schema);
 }
@@ -107,9 +109,8 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
 export function createStripeEventStore(connection: Connection): StripeEventStore {
   const records = modelOf(connection, 'StripeEvent', recordSchema);
   const inbox = modelOf(connection, 'StripeEventInbox', inboxSchema);
-  const settlements: Model<{ _id: string; accountId: string; objectId: string; type: string }> =
-    (connection.models.StripeSettlement as Model<{ _id: string; accountId: string; objectId: string; type: string }> | undefined) ??
-    connection.model('StripeSettlement', settlementSchema);
+  const settlements: Model<SettlementDocument> =
+    (connection.models.StripeSettlement as Model<SettlementDocument> | undefined) ?? connection.model('StripeSettlement', settlementSchema);
   const withoutId = { _id: 0 };
 
   async function insertOnce(model: Model<EventDocument>, event: StoredStripeEvent): Promise<'stored' | 'duplicate'> {
@@ -136,7 +137,7 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       if (event.objectId && SETTLING_TYPES.includes(event.type)) {
         // An insert that may find the marker there already: one write, where an upsert reads first.
         await connection
-          .collection<{ _id: string; accountId: string; objectId: string; type: string }>(settlements.collection.collectionName)
+          .collection<SettlementDocument>(settlements.collection.collectionName)
           .insertOne({ _id: settlementId(event.accountId, event.objectId), accountId: event.accountId, objectId: event.objectId, type: event.type })
           .catch((error: unknown) => {
             if (!isDuplicateKey(error)) throw error;
