@@ -1,8 +1,7 @@
-import { render } from '@stripe/ui-extension-sdk/testing';
 import { Banner, Button, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { MerchantSettings } from '../src/api/contract';
 import AppSettings, { canChangeSettings } from '../src/views/AppSettings';
-import { errorBody, fakeBackend, viewProps } from './fakeBackend';
+import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const settings: MerchantSettings = {
   object: 'settings',
@@ -24,13 +23,13 @@ const settings: MerchantSettings = {
 };
 const keys = { object: 'list', data: [{ id: 'key_1', name: 'Zapier', scope: 'read', prefix: 'rk_recovery_ab12', createdAt: '2026-11-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null }] };
 const admin = [{ id: 'admin', name: 'Administrator', type: 'builtIn' as const }];
-type Wrapper = ReturnType<typeof render>['wrapper'];
+type Wrapper = ReturnType<typeof renderView>['wrapper'];
 const field = (wrapper: Wrapper, label: string) => wrapper.find(TextField, { label })!;
 const type = (wrapper: Wrapper, label: string, value: string) => field(wrapper, label).trigger('onChange', { target: { value } } as never);
 
 async function openSettings(answers: Parameters<typeof fakeBackend>[0], roles = admin) {
   const backend = fakeBackend({ 'GET /api/settings': { body: settings }, 'GET /api/api-keys': { body: keys }, ...answers });
-  const view = render(backend.withBackend(<AppSettings {...viewProps({ roles })} />));
+  const view = renderView(backend.withBackend(<AppSettings {...viewProps({ roles })} />));
   expect(view.wrapper).toContainComponent(Spinner);
   await view.update();
   return { ...view, backend };

@@ -1,7 +1,6 @@
-import { render } from '@stripe/ui-extension-sdk/testing';
 import { Banner, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
 import CustomerDetail from '../src/views/CustomerDetail';
-import { errorBody, fakeBackend, viewProps } from './fakeBackend';
+import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const caseOf = (id: string, status: string, invoiceId: string) => ({
   id, object: 'recovery_case', status, paused: false, invoiceId, customerId: 'cus_7', customerEmail: 'b***@example.com', amountMinor: 1500, currency: 'eur',
@@ -13,7 +12,7 @@ const caseOf = (id: string, status: string, invoiceId: string) => ({
 describe('CustomerDetail', () => {
   it("lists the customer's cases with their state", async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: { object: 'list', data: [caseOf('c1', 'active', 'in_2'), caseOf('c2', 'recovered', 'in_1')] } } });
-    const { wrapper, update } = render(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
     expect(wrapper).toContainComponent(Spinner);
     await update();
     expect(backend.sent[0]).toMatchObject({ query: { customerId: 'cus_7' } });
@@ -23,14 +22,14 @@ describe('CustomerDetail', () => {
 
   it('says when none of the payments needed recovery', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: { object: 'list', data: [] } } });
-    const { wrapper, update } = render(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
     await update();
     expect(wrapper).toContainText("None of this customer's payments has needed recovery.");
   });
 
   it('shows a failure to load', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { status: 500, body: errorBody('Something went wrong on our side.', 'api_error') } });
-    const { wrapper, update } = render(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
     await update();
     expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'Something went wrong on our side.' });
   });

@@ -1,8 +1,7 @@
-import { render } from '@stripe/ui-extension-sdk/testing';
 import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
 import type { DashboardStats } from '../src/api/contract';
 import HomeOverview from '../src/views/HomeOverview';
-import { componentsIn, errorBody, fakeBackend, viewProps } from './fakeBackend';
+import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const stats: DashboardStats = {
   object: 'recovery_stats',
@@ -32,13 +31,13 @@ const attention = {
 describe('HomeOverview', () => {
   it('shows a spinner while the stats load', () => {
     const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
-    const { wrapper } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { wrapper } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
     expect(wrapper).toContainComponent(Spinner);
   });
 
   it("shows this month's recovered amount per currency, the rate, active sequences, MRR saved, the trend and what needs attention", async () => {
     const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
-    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { wrapper, update } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
     await update();
     expect(wrapper).toContainText('€45.00 · $1,234.00');
     expect(wrapper.find(ListItem, { title: 'Recovery rate' })).toHaveProps({ value: '60%' });
@@ -51,7 +50,7 @@ describe('HomeOverview', () => {
 
   it('signs every call and names the Dashboard user and account', async () => {
     const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
-    const { update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { update } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
     await update();
     expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/attention', '/api/dashboard/stats']);
     for (const request of backend.sent) {
@@ -63,7 +62,7 @@ describe('HomeOverview', () => {
   it('says so when there is nothing to recover yet', async () => {
     const empty = { ...stats, failedThisMonth: 0, recoveredTotal: 0, activeSequences: 0, currencies: [] };
     const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: empty }, 'GET /api/dashboard/attention': { body: { ...attention, data: [] } } });
-    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { wrapper, update } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
     await update();
     expect(wrapper).toContainText('No failed payments yet');
   });
@@ -74,7 +73,7 @@ describe('HomeOverview', () => {
       'GET /api/dashboard/stats': () => (healthy ? { body: stats } : { status: 503, body: errorBody('The database is unavailable.', 'api_error') }),
       'GET /api/dashboard/attention': { body: attention },
     });
-    const { wrapper, update } = render(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { wrapper, update } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
     await update();
     expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'The database is unavailable.' });
     healthy = true;

@@ -1,8 +1,7 @@
-import { render } from '@stripe/ui-extension-sdk/testing';
 import { Banner, Button, ListItem, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { CaseDetail } from '../src/api/contract';
 import InvoiceDetail from '../src/views/InvoiceDetail';
-import { componentsIn, errorBody, fakeBackend, viewProps } from './fakeBackend';
+import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const activeCase: CaseDetail = {
   id: '65f0c0ffee0000000000abcd',
@@ -27,21 +26,21 @@ const activeCase: CaseDetail = {
   timeline: [{ at: '2026-11-18T14:00:00.000Z', kind: 'case_opened', summary: 'Payment of 49.00 USD failed: recovery started.' }],
 };
 
-type Wrapper = ReturnType<typeof render>['wrapper'];
+type Wrapper = ReturnType<typeof renderView>['wrapper'];
 const button = (wrapper: Wrapper, label: string) => wrapper.findWhere((node) => node.is(Button) && node.text === label);
 const press = (wrapper: Wrapper, label: string) => (button(wrapper, label) as unknown as { trigger(handler: 'onPress'): void }).trigger('onPress');
 
 describe('InvoiceDetail', () => {
   it("loads the invoice's case", () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
-    const { wrapper } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     expect(wrapper).toContainComponent(Spinner);
     expect(backend.sent[0]).toBeUndefined(); // the request goes out once the signature is fetched
   });
 
   it('shows why the next retry is when it is, each retry with its decline, and each email with opens and clicks', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     expect(backend.sent[0]).toMatchObject({ path: '/api/recovery/status', query: { invoiceId: 'in_42', account_id: 'acct_1234' } });
     expect(wrapper).toContainText('$49.00');
@@ -53,7 +52,7 @@ describe('InvoiceDetail', () => {
 
   it('sends "retry now" to the backend, signed, for this case', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/retry': { status: 202, body: { caseId: activeCase.id, retry: 'scheduled' } } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Retry now');
     await update();
@@ -66,7 +65,7 @@ describe('InvoiceDetail', () => {
 
   it('pauses, then offers to resume', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/pause': { body: { ...activeCase, paused: true } } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Pause');
     await update();
@@ -80,7 +79,7 @@ describe('InvoiceDetail', () => {
       'GET /api/recovery/status': { body: activeCase },
       'POST /api/recovery/remind': { status: 429, body: errorBody('The customer got an email recently; the next reminder can go at 2026-11-24T15:00:00.000Z.', 'rate_limit_error') },
     });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Send reminder');
     await update();
@@ -92,7 +91,7 @@ describe('InvoiceDetail', () => {
       'GET /api/recovery/status': { body: activeCase },
       'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } },
     });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Copy card-update link');
     await update();
@@ -108,7 +107,7 @@ describe('InvoiceDetail', () => {
       { 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } } },
       { clipboard: 'missing' },
     );
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Copy card-update link');
     await update();
@@ -120,7 +119,7 @@ describe('InvoiceDetail', () => {
 
   it('cancels recovery, then disables every control', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/cancel': { body: { ...activeCase, status: 'canceled', nextAction: null, closedAt: '2026-11-23T09:00:00.000Z' } } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Cancel recovery');
     await update();
@@ -132,7 +131,7 @@ describe('InvoiceDetail', () => {
   it('disables every control on a closed case', async () => {
     const recovered = { ...activeCase, status: 'recovered' as const, outcome: { status: 'recovered', recoveredBy: 'card_update' as const, at: '2026-11-21T10:00:00.000Z' }, nextAction: null };
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: recovered } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     for (const label of ['Retry now', 'Send reminder', 'Pause', 'Copy card-update link', 'Cancel recovery']) expect(button(wrapper, label)).toHaveProps({ disabled: true });
     expect(wrapper).toContainText('Recovered by: Card update');
@@ -140,14 +139,14 @@ describe('InvoiceDetail', () => {
 
   it('says there is nothing to recover when the invoice has no case', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { status: 404, body: errorBody('No recovery case for invoice in_42.', 'not_found_error') } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     expect(wrapper).toContainText('No recovery for this invoice');
   });
 
   it('shows an error it cannot recover from, with a way to try again', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { status: 401, body: errorBody('The Stripe-Signature does not match, or is older than 5 minutes.', 'authentication_error') } });
-    const { wrapper, update } = render(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     const banner = wrapper.find(Banner, { type: 'critical' })!;
     expect(banner).toHaveProps({ description: 'The Stripe-Signature does not match, or is older than 5 minutes.' });

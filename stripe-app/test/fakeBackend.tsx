@@ -1,9 +1,30 @@
-import { getMockContextProps } from '@stripe/ui-extension-sdk/testing';
+import { getMockContextProps, render } from '@stripe/ui-extension-sdk/testing';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type { ReactElement } from 'react';
 import type { BackendDeps } from '../src/api/backendClient';
 import { BackendDepsContext } from '../src/shared/backend';
 import { ClipboardContext } from '../src/shared/clipboard';
+
+const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The SDK's render, with an update() that also lets React run what it has
+ * scheduled. In Node, React runs effects and renders from setImmediate, while
+ * the SDK's update() waits for one timer only, which a busy machine may fire
+ * first, before the view has even sent its request.
+ */
+export function renderView(element: ReactElement): ReturnType<typeof render> {
+  const view = render(element);
+  return {
+    wrapper: view.wrapper,
+    update: async () => {
+      await nextImmediate();
+      await view.update();
+      await nextImmediate();
+      view.wrapper.act(() => null);
+    },
+  };
+}
 
 /** A request as the backend would receive it. */
 export interface SentRequest {
@@ -22,6 +43,16 @@ type Answer = { status?: number; body: unknown } | (() => { status?: number; bod
  * call's signature is visibly fresh. `clipboard: 'missing'` copies nothing
  * and throws, as the SDK does outside the Dashboard.
  */
+/**
+ * What the client reads of a response (ok, status, json), settled within the
+ * same turn: a real Response reads its body as a stream, which may finish after
+ * the test's update() on a busy machine and leave the view still loading.
+ */
+function jsonAnswer(status: number, body: unknown): Response {
+  const copy = JSON.parse(JSON.stringify(body)) as unknown;
+  return { ok: status >= 200 && status < 300, status, json: () => Promise.resolve(copy) } as Response;
+}
+
 export function fakeBackend(answers: Record<string, Answer>, options: { clipboard?: 'working' | 'missing' } = {}) {
   const sent: SentRequest[] = [];
   const copied: string[] = [];
@@ -46,8 +77,7 @@ export function fakeBackend(answers: Record<string, Answer>, options: { clipboar
       });
       const found = answers[`${init?.method ?? 'GET'} ${url.pathname}`];
       const answer = typeof found === 'function' ? found() : found;
-      if (!answer) return new Response(JSON.stringify({ error: { type: 'not_found_error', message: 'No such route in the fake.' } }), { status: 404 });
-      return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
+      return answer ? jsonAnswer(answer.status ?? 200, answer.body) : jsonAnswer(404, { error: { type: 'not_found_error', message: 'No such route in the fake.' } });
     }) as typeof fetch,
   };
   return {
