@@ -35,7 +35,7 @@ export class SandboxBilling {
       shipping: null,
       invoice_settings: { default_payment_method: null },
       metadata: params.metadata ?? {},
-      livemode: false,
+      livemode: this.state.livemode,
     };
     this.state.account(account).customers.set(customer.id as string, customer);
     return customer;
@@ -69,7 +69,7 @@ export class SandboxBilling {
       type: 'card',
       created: this.state.nowSeconds(),
       customer: null,
-      livemode: false,
+      livemode: this.state.livemode,
       card: { brand: options.brand, last4: options.last4 ?? '4242', exp_month: 12, exp_year: 2030, fingerprint: options.fingerprint ?? newId('fp').slice(3, 19) },
       billing_details: {},
       metadata: {},
@@ -108,7 +108,7 @@ export class SandboxBilling {
       currency: params.currency,
       items: { object: 'list', data: [{ id: newId('si'), price: { unit_amount: params.amount, currency: params.currency } }] },
       metadata: {},
-      livemode: false,
+      livemode: this.state.livemode,
     };
     this.state.account(account).subscriptions.set(subscription.id as string, subscription);
     return subscription;
@@ -165,7 +165,7 @@ export class SandboxBilling {
       hosted_invoice_url: `https://invoice.stripe.test/i/${account}/${newId('inv')}`,
       parent: { type: 'subscription_details', subscription_details: { subscription: subscriptionId, metadata: {} } },
       status_transitions: { paid_at: null, finalized_at: this.state.nowSeconds() },
-      livemode: false,
+      livemode: this.state.livemode,
     };
     this.state.account(account).invoices.set(invoice.id as string, invoice);
     this.events.emit(account, 'invoice.finalized', invoice);
@@ -243,10 +243,10 @@ export class SandboxBilling {
       status: 'requires_payment_method',
       payment_method: pm.id,
       last_payment_error: null,
-      livemode: false,
+      livemode: this.state.livemode,
     };
     data.paymentIntents.set(intent.id as string, intent);
-    const payment: Json = { id: newId('inpay'), object: 'invoice_payment', invoice: invoice.id, is_default: true, status: 'open', amount_requested: invoice.amount_due, currency: invoice.currency, payment: { type: 'payment_intent', payment_intent: intent.id }, created: this.state.nowSeconds(), livemode: false };
+    const payment: Json = { id: newId('inpay'), object: 'invoice_payment', invoice: invoice.id, is_default: true, status: 'open', amount_requested: invoice.amount_due, currency: invoice.currency, payment: { type: 'payment_intent', payment_intent: intent.id }, created: this.state.nowSeconds(), livemode: this.state.livemode };
     data.invoicePayments.set(payment.id as string, payment);
     return intent;
   }

@@ -55,7 +55,11 @@ export class SandboxState {
   readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   clockOffsetMs = 0;
 
-  constructor(private readonly realNow: () => Date) {}
+  /** Live or test mode, as the key's prefix says at Stripe: every object and event carries it. */
+  constructor(
+    private readonly realNow: () => Date,
+    readonly livemode = false,
+  ) {}
 
   now(): Date {
     return new Date(this.realNow().getTime() + this.clockOffsetMs);

@@ -71,7 +71,7 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
     if (typeof params.customer !== 'string') throw invalid('Missing required param: customer.', 'customer');
     billing.customer(account(ctx), params.customer);
     const id = newId('bps');
-    const session: Json = { id, object: 'billing_portal.session', customer: params.customer, return_url: params.return_url ?? null, flow: params.flow_data ?? null, url: `${baseUrl()}/portal/${account(ctx)}/${id}`, created: state.nowSeconds(), livemode: false };
+    const session: Json = { id, object: 'billing_portal.session', customer: params.customer, return_url: params.return_url ?? null, flow: params.flow_data ?? null, url: `${baseUrl()}/portal/${account(ctx)}/${id}`, created: state.nowSeconds(), livemode: state.livemode };
     data(ctx).portalSessions.set(id, session);
     ctx.body = session;
   });
@@ -80,7 +80,7 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
   router.post('/webhook_endpoints', (ctx) => {
     const params = body(ctx);
     if (typeof params.url !== 'string' || !Array.isArray(params.enabled_events)) throw invalid('url and enabled_events are required.', 'url');
-    const endpoint: Json = { id: newId('we'), object: 'webhook_endpoint', url: params.url, enabled_events: params.enabled_events, api_version: params.api_version ?? null, application: null, status: 'enabled', secret: `whsec_${newId('s').slice(2)}`, created: state.nowSeconds(), livemode: false, description: params.description ?? null };
+    const endpoint: Json = { id: newId('we'), object: 'webhook_endpoint', url: params.url, enabled_events: params.enabled_events, api_version: params.api_version ?? null, application: null, status: 'enabled', secret: `whsec_${newId('s').slice(2)}`, created: state.nowSeconds(), livemode: state.livemode, description: params.description ?? null };
     state.webhookEndpoints.set(endpoint.id as string, endpoint);
     ctx.body = endpoint;
   });

@@ -28,8 +28,12 @@ export interface StripeSandbox {
  * honour Idempotency-Key, cards decline as scripted, and every change is sent
  * as a signed webhook. See README.md in this folder for the control API.
  */
-export async function startStripeSandbox(options: { port?: number; webhook?: { url: string; secret: string }; now?: () => Date } = {}): Promise<StripeSandbox> {
-  const state = new SandboxState(options.now ?? (() => new Date()));
+export async function startStripeSandbox(
+  options: { port?: number; webhook?: { url: string; secret: string }; now?: () => Date; livemode?: boolean } = {},
+): Promise<StripeSandbox> {
+  const state = new SandboxState(options.now ?? (() => new Date()), options.livemode ?? false);
+  // A live-mode sandbox answers live keys only, a test-mode one test keys only, as Stripe's two modes do.
+  const keyPattern = state.livemode ? /^Bearer (sk|rk)_live_\w+/ : /^Bearer (sk|rk)_test_\w+/;
   const events = new WebhookSender(state, options.webhook ?? null);
   const billing = new SandboxBilling(state, events);
   const faults: Faults = { mode: null, remaining: 0, until: 0, method: null, holdMs: 0, applied: 0 };
@@ -53,7 +57,7 @@ export async function startStripeSandbox(options: { port?: number; webhook?: { u
     await next();
   });
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/v1/') && !/^Bearer (sk|rk)_test_\w+/.test(ctx.get('authorization'))) {
+    if (ctx.path.startsWith('/v1/') && !keyPattern.test(ctx.get('authorization'))) {
       throw new SandboxError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided.' });
     }
     await next();

@@ -33,7 +33,7 @@ export class WebhookSender {
       object: 'event',
       api_version: SANDBOX_API_VERSION,
       created: this.state.nowSeconds(),
-      livemode: false,
+      livemode: this.state.livemode,
       pending_webhooks: 1,
       type,
       ...(account !== 'platform' ? { account } : {}),

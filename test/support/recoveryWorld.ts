@@ -26,18 +26,20 @@ export class ManualClock {
  * sends signed webhooks to the backend's real HTTP endpoint, the backend calls
  * the sandbox through the official SDK, and the worker's steps run when told.
  */
-export async function createRecoveryWorld(connection: Connection, options: { start: Date; env?: Record<string, string>; retryPolicy?: RetryPolicy }) {
+export async function createRecoveryWorld(connection: Connection, options: { start: Date; env?: Record<string, string>; retryPolicy?: RetryPolicy; livemode?: boolean }) {
+  // Test mode unless asked: a live-mode world is a real merchant's live account (live key, live events).
+  const livemode = options.livemode ?? false;
   const clock = new ManualClock(options.start);
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const backendUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sandbox: StripeSandbox = await startStripeSandbox({ webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET }, now: () => clock.now() });
+  const sandbox: StripeSandbox = await startStripeSandbox({ webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET }, now: () => clock.now(), livemode });
   const postmark = await startPostmarkReceiver({ now: () => clock.now() });
   const backend = await createTestApp(connection, {
     clock,
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-    env: { STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, POSTMARK_SERVER_TOKEN: 'server-token-test', POSTMARK_API_BASE: postmark.url, ...options.env },
+    env: { STRIPE_SECRET_KEY: livemode ? 'sk_live_world' : 'sk_test_world', STRIPE_API_BASE: sandbox.url, PUBLIC_URL: backendUrl, POSTMARK_SERVER_TOKEN: 'server-token-test', POSTMARK_API_BASE: postmark.url, ...options.env },
   });
   handler = backend.app.callback();
   const { container } = backend;
