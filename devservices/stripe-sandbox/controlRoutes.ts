@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { SandboxBilling } from './sandboxBilling';
-import { armFaults, FAULT_MODES, type FaultMode, type Faults } from './sandboxFaults';
+import { armFaults, FAULT_MODES, type FaultMode, type Faults, type HeldRequests } from './sandboxFaults';
 import type { CardBehaviour, Json, SandboxState } from './sandboxState';
 import type { WebhookSender } from './webhookSender';
 
@@ -8,7 +8,7 @@ import type { WebhookSender } from './webhookSender';
  * /_sandbox: scripting for tests and the demo (no auth; loopback only).
  * Cards that decline as told, renewals, the clock, faults, and inspection.
  */
-export function controlRoutes(state: SandboxState, billing: SandboxBilling, events: WebhookSender, faults: Faults): Router {
+export function controlRoutes(state: SandboxState, billing: SandboxBilling, events: WebhookSender, faults: Faults, held?: HeldRequests): Router {
   const router = new Router({ prefix: '/_sandbox' });
   const input = (ctx: { request: { body?: unknown } }) => (ctx.request.body ?? {}) as Json;
   const accountOf = (params: Json) => (typeof params.account === 'string' ? params.account : 'platform');
@@ -63,13 +63,19 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
     armFaults(faults, params);
     ctx.status = 204;
   });
-  router.get('/faults', (ctx) => void (ctx.body = { mode: faults.mode, remaining: faults.remaining, method: faults.method, holdMs: faults.holdMs, applied: faults.applied }));
+  router.get('/faults', (ctx) => void (ctx.body = { mode: faults.mode, remaining: faults.remaining, method: faults.method, holdMs: faults.holdMs, applied: faults.applied, path: faults.path ?? null }));
   router.delete('/faults', (ctx) => {
     faults.mode = null;
     ctx.status = 204;
   });
 
   router.get('/charges', (ctx) => void (ctx.body = state.charges));
+  router.get('/requests', (ctx) => void (ctx.body = state.requests));
+  router.get('/held', (ctx) => void (ctx.body = held?.list() ?? []));
+  router.post('/held/release', (ctx) => {
+    const seq = input(ctx).seq;
+    ctx.body = { released: held?.release(typeof seq === 'number' ? seq : undefined) ?? 0 };
+  });
   router.get('/deliveries', (ctx) => void (ctx.body = events.deliveries));
   router.post('/deliveries/hold', (ctx) => {
     events.hold();

@@ -36,6 +36,25 @@ export interface ChargeRecord {
   at: string;
 }
 
+/** One /v1 request as the sandbox saw it, in order of arrival (see README: the request log). */
+export interface RequestRecord {
+  /** Position in the log, from 1. */
+  seq: number;
+  method: string;
+  path: string;
+  /** The Stripe-Account header, or "platform". */
+  account: string;
+  idempotencyKey: string | null;
+  /** True when the answer came from the idempotency cache (Stripe's `Idempotent-Replayed: true`). */
+  replayed: boolean;
+  /** The HTTP status answered; null while the request is still in flight, or when the connection was dropped before an answer. */
+  status: number | null;
+  /** Sandbox clock at arrival. */
+  at: string;
+  /** True when a `hold` fault held the request until a test released it. */
+  held: boolean;
+}
+
 export interface AccountData {
   customers: Map<string, Json>;
   paymentMethods: Map<string, Json>;
@@ -53,6 +72,8 @@ export class SandboxState {
   readonly charges: ChargeRecord[] = [];
   readonly webhookEndpoints = new Map<string, Json>();
   readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  /** Every /v1 request, oldest first. */
+  readonly requests: RequestRecord[] = [];
   clockOffsetMs = 0;
 
   /** Live or test mode, as the key's prefix says at Stripe: every object and event carries it. */
@@ -85,6 +106,7 @@ export class SandboxState {
     this.charges.length = 0;
     this.webhookEndpoints.clear();
     this.idempotency.clear();
+    this.requests.length = 0;
     this.clockOffsetMs = 0;
   }
 }

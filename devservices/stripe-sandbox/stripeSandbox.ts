@@ -7,8 +7,8 @@ import getRawBody from 'raw-body';
 import { controlRoutes } from './controlRoutes';
 import { portalRoutes } from './portalRoutes';
 import { SandboxBilling } from './sandboxBilling';
-import { faultMiddleware, type Faults } from './sandboxFaults';
-import { SandboxState } from './sandboxState';
+import { faultMiddleware, HeldRequests, type Faults } from './sandboxFaults';
+import { SandboxState, type RequestRecord } from './sandboxState';
 import { stripeApiRoutes } from './stripeApiRoutes';
 import { SandboxError } from './stripeErrors';
 import { WebhookSender } from './webhookSender';
@@ -19,6 +19,8 @@ export interface StripeSandbox {
   state: SandboxState;
   billing: SandboxBilling;
   events: WebhookSender;
+  /** Requests a `hold` fault keeps in flight until the test releases them. */
+  held: HeldRequests;
   stop(): Promise<void>;
 }
 
@@ -37,9 +39,33 @@ export async function startStripeSandbox(
   const events = new WebhookSender(state, options.webhook ?? null);
   const billing = new SandboxBilling(state, events);
   const faults: Faults = { mode: null, remaining: 0, until: 0, method: null, holdMs: 0, applied: 0 };
+  const held = new HeldRequests();
   let baseUrl = '';
 
   const app = new Koa();
+  // The request log: every /v1 request in order of arrival, completed with what was answered.
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/v1/')) return next();
+    const record: RequestRecord = {
+      seq: state.requests.length + 1,
+      method: ctx.method,
+      path: ctx.path,
+      account: ctx.get('stripe-account') || 'platform',
+      idempotencyKey: ctx.get('idempotency-key') || null,
+      replayed: false,
+      status: null,
+      at: state.now().toISOString(),
+      held: false,
+    };
+    state.requests.push(record);
+    ctx.state.requestRecord = record;
+    try {
+      await next();
+    } finally {
+      record.replayed = ctx.response.get('Idempotent-Replayed') === 'true';
+      record.status = ctx.req.socket.destroyed && !ctx.headerSent && ctx.body === undefined ? null : ctx.status;
+    }
+  });
   app.use(async (ctx, next) => {
     try {
       await next();
@@ -62,7 +88,7 @@ export async function startStripeSandbox(
     }
     await next();
   });
-  app.use(faultMiddleware(faults));
+  app.use(faultMiddleware(faults, held));
   app.use(async (ctx, next) => {
     if (!ctx.path.startsWith('/v1/')) return next();
     ctx.state.account = ctx.get('stripe-account') || 'platform';
@@ -89,7 +115,7 @@ export async function startStripeSandbox(
       throw error;
     }
   });
-  for (const router of [stripeApiRoutes(state, billing, () => baseUrl), controlRoutes(state, billing, events, faults), portalRoutes(state, billing)]) {
+  for (const router of [stripeApiRoutes(state, billing, () => baseUrl), controlRoutes(state, billing, events, faults, held), portalRoutes(state, billing)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
 
@@ -104,7 +130,9 @@ export async function startStripeSandbox(
     state,
     billing,
     events,
+    held,
     stop: async () => {
+      held.drop();
       await events.idle();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
