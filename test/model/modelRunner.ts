@@ -1,0 +1,283 @@
+import type { Connection } from 'mongoose';
+import type { ChargeRecord, Json, RequestRecord, ScriptedDecline } from '../../devservices/stripe-sandbox/sandboxState';
+import { SandboxError } from '../../devservices/stripe-sandbox/stripeErrors';
+import { createCaseStore, type RecoveryCase } from '../../backend/src/recovery';
+import { createRecoveryWorld } from '../support/recoveryWorld';
+import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import type { CustomerSpec, History, Step } from './modelHistory';
+import { emailSeen, type EmailSeen } from './modelObservations';
+
+/**
+ * Plays a History against the real backend and the Stripe sandbox (one world
+ * per mode, reused: the database, sandbox and mail catcher are emptied before
+ * each history) and records what the invariants need: the sandbox's request
+ * and charge logs, the cards, where in the request log each invoice was paid
+ * or recovery had to stop, and each email with the case's plan when it was sent.
+ */
+
+export type World = Awaited<ReturnType<typeof createRecoveryWorld>>;
+const ACCOUNT = 'platform';
+const HOUR = 3_600_000;
+
+export interface CardSeen {
+  brand: string;
+  decline: ScriptedDecline | null;
+  initiatedBy: 'merchant' | 'customer';
+}
+
+/** A span of the request log in which no new pay request for the invoice may appear (untilSeq null: to the end). */
+export interface StopSpan {
+  invoiceId: string;
+  fromSeq: number;
+  untilSeq: number | null;
+  why: string;
+}
+
+export interface Observation {
+  livemode: boolean;
+  requests: RequestRecord[];
+  charges: ChargeRecord[];
+  cards: Map<string, CardSeen>;
+  paidAtSeq: Map<string, number>;
+  stops: StopSpan[];
+  emails: EmailSeen[];
+  customerAddresses: Set<string>;
+}
+
+interface CustomerState {
+  spec: CustomerSpec;
+  customerId: string;
+  subscriptionId: string;
+  paymentMethodId: string;
+  fingerprint: string;
+  email: string;
+  invoices: string[];
+}
+
+export async function runHistory(world: World, connection: Connection, history: History, apiKey: string): Promise<Observation> {
+  const { sandbox, container, clock } = world;
+  const cases = createCaseStore(connection);
+  const seen: Observation = { livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set() };
+  const seq = () => sandbox.state.requests.length;
+  const closedSeen = new Set<string>();
+  const paused = new Map<string, StopSpan>();
+  let emailsRead = 0;
+
+  const customers = history.customers.map((spec, index) => addCustomer(spec, index));
+  const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
+    const invoiceId = customer.invoices.at(-1);
+    return invoiceId ? cases.findByKey(SELF_HOSTED_ACCOUNT, `invoice:${invoiceId}`) : null;
+  };
+
+  function behaviourOf(spec: CustomerSpec, works: boolean) {
+    return works ? { declines: [], then: 'succeed' as const } : { declines: [declineOf(spec)], then: 'repeat_last' as const };
+  }
+
+  function addCustomer(spec: CustomerSpec, index: number): CustomerState {
+    const email = `model-customer-${index}@example.com`;
+    seen.customerAddresses.add(email);
+    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: 'Alice Martin', address: { country: spec.country } });
+    const decline = declineOf(spec);
+    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: spec.brand, behaviour: { declines: [decline], then: spec.keepsDeclining ? 'repeat_last' : 'succeed' } });
+    seen.cards.set(pm.id as string, { brand: spec.brand, decline, initiatedBy: 'merchant' });
+    sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
+    sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
+    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 4900, currency: 'usd' });
+    const fingerprint = (pm.card as { fingerprint: string }).fingerprint;
+    return { spec, customerId: customer.id as string, subscriptionId: subscription.id as string, paymentMethodId: pm.id as string, fingerprint, email, invoices: [] };
+  }
+
+  /** Stripe-side payments (not through our pay requests) mark the invoice paid at this point of the log. */
+  function notePaid(invoiceId: string): void {
+    if (sandbox.billing.invoice(ACCOUNT, invoiceId).status === 'paid' && !seen.paidAtSeq.has(invoiceId)) seen.paidAtSeq.set(invoiceId, seq());
+  }
+  function stripeSide(pay: () => unknown, invoiceId: string): void {
+    try {
+      pay();
+    } catch (error) {
+      if (!(error instanceof SandboxError)) throw error;
+    }
+    notePaid(invoiceId);
+  }
+  const openInvoice = (customer: CustomerState) => {
+    const id = customer.invoices.at(-1);
+    return id && sandbox.billing.invoice(ACCOUNT, id).status === 'open' ? id : null;
+  };
+
+  async function observe(): Promise<void> {
+    for (const found of await connection.collection('recoveryCases').find({ status: { $ne: 'active' } }).toArray()) {
+      const invoiceId = (found.target as { invoiceId?: string } | undefined)?.invoiceId;
+      if (!invoiceId || closedSeen.has(String(found._id))) continue;
+      closedSeen.add(String(found._id));
+      seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${String(found._id)} closed (${String(found.status)})` });
+    }
+    for (const email of world.postmark.state.emails.slice(emailsRead)) {
+      emailsRead += 1;
+      const caseId = email.metadata.caseId;
+      const atSend = caseId ? await cases.findById(email.metadata.accountId ?? SELF_HOSTED_ACCOUNT, caseId) : null;
+      seen.emails.push(emailSeen(email, atSend));
+    }
+  }
+
+  /** Every due retry and email, as the worker's jobs would run them, looking after each one. */
+  async function runDue(): Promise<void> {
+    await world.settle();
+    for (let round = 0; round < 200; round += 1) {
+      const retried = await container.retries.runNextDue();
+      if (retried) await world.settle();
+      await observe();
+      const emailed = await container.dunning.runNextDue();
+      await observe();
+      if (!retried && !emailed) return;
+    }
+  }
+
+  async function timePasses(hours: number): Promise<void> {
+    const until = new Date(clock.now().getTime() + hours * HOUR);
+    await runDue();
+    for (let step = 0; step < 50; step += 1) {
+      const active = await connection.collection('recoveryCases').find({ status: 'active' }).toArray();
+      const now = clock.now();
+      const times = active
+        .flatMap((found) => [found.nextActionAt, found.nextEmailAt, found.leaseUntil])
+        .filter((at): at is Date => at instanceof Date && at > now && at <= until)
+        .sort((a, b) => a.getTime() - b.getTime());
+      if (times.length === 0) break;
+      clock.set(times[0]!);
+      await runDue();
+    }
+    clock.set(until);
+    await runDue();
+  }
+
+  async function merchant(customer: CustomerState, action: 'retry' | 'pause' | 'resume' | 'cancel'): Promise<void> {
+    const found = await caseOf(customer);
+    if (!found) return;
+    const response = await fetch(`${world.backend.container.config.publicUrl}/api/recovery/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ caseId: found.id }),
+    });
+    await response.arrayBuffer();
+    if (response.status >= 300) return;
+    const invoiceId = customer.invoices.at(-1)!;
+    if (action === 'pause') {
+      const span: StopSpan = { invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} paused by the merchant` };
+      paused.set(invoiceId, span);
+      seen.stops.push(span);
+    }
+    if (action === 'resume') {
+      const span = paused.get(invoiceId);
+      if (span) span.untilSeq = seq();
+      paused.delete(invoiceId);
+    }
+    if (action === 'cancel') seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
+  }
+
+  async function play(step: Step): Promise<void> {
+    const customer = 'customer' in step ? customers[step.customer]! : null;
+    switch (step.kind) {
+      case 'renewal_fails': {
+        if (sandbox.billing.subscription(ACCOUNT, customer!.subscriptionId).status === 'canceled') return;
+        const invoice = sandbox.billing.renew(ACCOUNT, customer!.subscriptionId, { nextAttemptInHours: customer!.spec.stripeRetryHours });
+        customer!.invoices.push(invoice.id as string);
+        notePaid(invoice.id as string);
+        return runDue();
+      }
+      case 'time_passes':
+        return timePasses(step.hours);
+      case 'stripe_retries': {
+        const invoiceId = openInvoice(customer!);
+        if (!invoiceId) return;
+        stripeSide(() => sandbox.billing.payInvoice(ACCOUNT, invoiceId, { off_session: true }, null, { automatic: true, nextAttemptInHours: customer!.spec.stripeRetryHours }), invoiceId);
+        return runDue();
+      }
+      case 'customer_pays_hosted_page': {
+        const invoiceId = openInvoice(customer!);
+        if (!invoiceId) return;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+        seen.cards.set(pm.id as string, { brand: 'visa', decline: null, initiatedBy: 'customer' });
+        stripeSide(() => sandbox.billing.payInvoice(ACCOUNT, invoiceId, { payment_method: pm.id }, null), invoiceId);
+        return runDue();
+      }
+      case 'paid_out_of_band': {
+        const invoiceId = openInvoice(customer!);
+        if (!invoiceId) return;
+        const invoice = sandbox.billing.invoice(ACCOUNT, invoiceId);
+        Object.assign(invoice, { status: 'paid', paid_out_of_band: true, amount_paid: invoice.amount_due, amount_remaining: 0, next_payment_attempt: null });
+        (invoice.status_transitions as Json).paid_at = sandbox.state.nowSeconds();
+        sandbox.events.emit(ACCOUNT, 'invoice.paid', invoice);
+        notePaid(invoiceId);
+        return runDue();
+      }
+      case 'new_card': {
+        const spec = customer!.spec;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, {
+          brand: spec.brand,
+          ...(step.sameFingerprint ? { fingerprint: customer!.fingerprint } : {}),
+          // The same card (same fingerprint) answers as it did; a new one as the step says.
+          behaviour: behaviourOf(spec, step.sameFingerprint ? !spec.keepsDeclining : step.works),
+        });
+        const works = step.sameFingerprint ? !spec.keepsDeclining : step.works;
+        seen.cards.set(pm.id as string, { brand: spec.brand, decline: works ? null : declineOf(spec), initiatedBy: 'merchant' });
+        sandbox.billing.attach(ACCOUNT, pm.id as string, customer!.customerId, null);
+        sandbox.billing.updateCustomer(ACCOUNT, customer!.customerId, { invoice_settings: { default_payment_method: pm.id } }, null);
+        customer!.paymentMethodId = pm.id as string;
+        if (!step.sameFingerprint) customer!.fingerprint = (pm.card as { fingerprint: string }).fingerprint;
+        return runDue();
+      }
+      case 'returns_from_card_update': {
+        const found = await caseOf(customer!);
+        const link = found && found.status === 'active' ? await container.cardUpdate.linkFor(found) : null;
+        if (!link) return;
+        const done = new URL(link.url);
+        done.pathname = '/update/done';
+        await (await fetch(done)).arrayBuffer();
+        return runDue();
+      }
+      case 'merchant':
+        await merchant(customer!, step.action);
+        return runDue();
+      case 'subscription_canceled': {
+        sandbox.billing.cancelSubscription(ACCOUNT, customer!.subscriptionId, null);
+        for (const invoiceId of customer!.invoices) seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `subscription ${customer!.subscriptionId} canceled` });
+        return runDue();
+      }
+      case 'worker_killed':
+        // A worker claims the most overdue case and dies before giving the lease back.
+        await cases.claimDue('killed-worker', clock.now(), container.config.workerLeaseMs);
+        return;
+      case 'stripe_fault': {
+        const response = await fetch(`${sandbox.url}/_sandbox/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: step.mode, count: step.count, holdMs: 0 }),
+        });
+        await response.arrayBuffer();
+        return;
+      }
+    }
+  }
+
+  for (const step of history.steps) await play(step);
+  await world.settle();
+  await observe();
+  seen.requests = sandbox.state.requests.map((entry) => ({ ...entry }));
+  seen.charges = [...sandbox.state.charges];
+  return seen;
+}
+
+function declineOf(spec: CustomerSpec): ScriptedDecline {
+  return { code: 'card_declined', decline_code: spec.declineCode, ...(spec.networkAdvice && spec.brand === 'mastercard' ? { network_advice_code: spec.networkAdvice } : {}) };
+}
+
+/** Empties the database, the sandbox and the mail catcher, and moves the clock a day on, for the next history. */
+export async function resetWorld(world: World, connection: Connection): Promise<void> {
+  await world.settle();
+  await fetch(`${world.sandbox.url}/_sandbox/faults`, { method: 'DELETE' }).then((response) => response.arrayBuffer());
+  world.sandbox.held.drop();
+  world.sandbox.state.reset();
+  world.postmark.state.reset();
+  for (const collection of await connection.db!.collections()) await collection.deleteMany({});
+  world.clock.advance(24 * HOUR);
+}
