@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { checkNetworkLimits, classifyDecline, DEFAULT_RETRY_POLICY, planNextRetry, type CardAttempt, type RetryPolicy } from '../../backend/src/retryPolicy';
+import { checkNetworkLimits, classifyDecline, DEFAULT_RETRY_POLICY, describeLocalDate, isValidTimeZone, localParts, planNextRetry, timeZoneForCountry, type CardAttempt, type RetryPolicy } from '../../backend/src/retryPolicy';
+import { MORNING_HOURS } from '../../backend/src/retryPolicy/recoveryPlan';
 
 /**
  * Whatever the history, decline and policy, following the plan never breaks a
@@ -8,6 +9,9 @@ import { checkNetworkLimits, classifyDecline, DEFAULT_RETRY_POLICY, planNextRetr
  * same codes), plan again, until the plan stops retrying.
  */
 const HOUR = 3_600_000;
+// PLAN_SEED explores beyond CI's fixed seed; PLAN_RUNS runs longer.
+const SEED = Number(process.env.PLAN_SEED ?? 20261123);
+const RUNS = Number(process.env.PLAN_RUNS ?? 300);
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -28,60 +32,117 @@ const scenario = fc.record({
   declineCode: fc.constantFrom(...declineCodes),
   networkAdviceCode: fc.constantFrom(...networkAdvice),
   stripeRetryOffsetMs: fc.option(fc.integer({ min: 0, max: 30 * DAY }), { nil: null }),
-  country: fc.constantFrom('US', 'GB', 'JP', 'AU', null),
+  country: fc.constantFrom('US', 'GB', 'JP', 'AU', 'IN', 'NZ', null),
+  // A zone Stripe gave us for the customer, including half- and quarter-hour offsets and a name no zone has.
+  timeZone: fc.constantFrom(null, null, 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Auckland', 'Australia/Adelaide', 'Not/AZone'),
+  merchantTimeZone: fc.constantFrom('UTC', 'Europe/Paris', 'America/Chicago'),
+  newCard: fc.boolean(),
+  needsCustomerAction: fc.boolean(),
+  openedMinute: fc.integer({ min: 0, max: 24 * 60 - 1 }),
   windowDays: fc.integer({ min: 1, max: 40 }),
   maxAttempts: fc.integer({ min: 0, max: 15 }),
   visaLimit: fc.integer({ min: 0, max: 20 }),
   clearanceHours: fc.integer({ min: 0, max: 12 }),
 });
 
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+type Planned = { at: Date; now: Date; policy: RetryPolicy; newCard: boolean };
+
+/**
+ * Follows the plan from the case's opening until it stops retrying, declined
+ * each time with the same codes, checking the network rules at each step, and
+ * hands every planned retry to `also`. A new card (when the scenario has one)
+ * counts for the first plan only: after its decline it is the declined card.
+ */
+function followPlan(s: Scenario, also: (planned: Planned) => void): void {
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    windowDays: s.windowDays,
+    maxAttempts: Math.min(s.maxAttempts, s.visaLimit),
+    stripeRetryClearanceHours: s.clearanceHours,
+    merchantTimeZone: s.merchantTimeZone,
+    networkLimits: { ...DEFAULT_RETRY_POLICY.networkLimits, visaMaxReattemptsPer30Days: s.visaLimit },
+  };
+  const openedAt = new Date(T0 + 40 * DAY + s.openedMinute * 60_000);
+  const history: CardAttempt[] = s.history.map((a) => ({ ...a, at: new Date(T0 + a.offsetMs) }));
+  const decline = { code: 'card_declined', declineCode: s.declineCode, ...(s.networkAdviceCode ? { networkAdviceCode: s.networkAdviceCode } : {}) };
+  history.push({ at: openedAt, outcome: 'declined', initiatedBy: 'merchant', declineCode: s.declineCode, networkAdviceCode: s.networkAdviceCode });
+  const stripeAt = s.stripeRetryOffsetMs === null ? null : new Date(openedAt.getTime() + s.stripeRetryOffsetMs);
+
+  let now = openedAt;
+  let ours = 0;
+  for (let step = 0; step < 30; step += 1) {
+    const decision = planNextRetry(
+      {
+        openedAt,
+        classification: classifyDecline(decline, { needsCustomerAction: s.needsCustomerAction }),
+        ourAttemptCount: ours,
+        lastAttemptAt: history.at(-1)!.at,
+        nextStripeRetryAt: stripeAt,
+        paymentMethodChangedSinceLastFailure: s.newCard && ours === 0,
+        customerCountry: s.country,
+        customerTimeZone: s.timeZone,
+        cardBrand: s.brand,
+        cardHistory: history,
+      },
+      policy,
+      now,
+    );
+    if (decision.kind !== 'retry') return;
+    // The attempt the plan asks for must be allowed by every rule, on the full history so far.
+    expect(checkNetworkLimits(history, s.brand, decision.at, policy.networkLimits)).toEqual({ allowed: true });
+    expect(decision.at.getTime()).toBeGreaterThanOrEqual(now.getTime());
+    expect(decision.at.getTime()).toBeLessThan(openedAt.getTime() + policy.windowDays * DAY);
+    if (stripeAt) expect(Math.abs(decision.at.getTime() - stripeAt.getTime())).toBeGreaterThanOrEqual(policy.stripeRetryClearanceHours * HOUR);
+    expect(ours).toBeLessThan(policy.maxAttempts);
+    also({ at: decision.at, now, policy, newCard: s.newCard && ours === 0 });
+    history.push({ at: decision.at, outcome: 'declined', initiatedBy: 'merchant', declineCode: s.declineCode, networkAdviceCode: s.networkAdviceCode });
+    ours += 1;
+    now = decision.at;
+  }
+}
+
 it('never plans a retry that breaks a network limit, crowds Stripe’s retry or leaves the window', () => {
   fc.assert(
-    fc.property(scenario, (s) => {
-      const policy: RetryPolicy = {
-        ...DEFAULT_RETRY_POLICY,
-        windowDays: s.windowDays,
-        maxAttempts: Math.min(s.maxAttempts, s.visaLimit),
-        stripeRetryClearanceHours: s.clearanceHours,
-        networkLimits: { ...DEFAULT_RETRY_POLICY.networkLimits, visaMaxReattemptsPer30Days: s.visaLimit },
-      };
-      const openedAt = new Date(T0 + 40 * DAY);
-      const history: CardAttempt[] = s.history.map((a) => ({ ...a, at: new Date(T0 + a.offsetMs) }));
-      const decline = { code: 'card_declined', declineCode: s.declineCode, ...(s.networkAdviceCode ? { networkAdviceCode: s.networkAdviceCode } : {}) };
-      history.push({ at: openedAt, outcome: 'declined', initiatedBy: 'merchant', declineCode: s.declineCode, networkAdviceCode: s.networkAdviceCode });
-      const stripeAt = s.stripeRetryOffsetMs === null ? null : new Date(openedAt.getTime() + s.stripeRetryOffsetMs);
+    fc.property(scenario, (s) => followPlan(s, () => undefined)),
+    { numRuns: RUNS, seed: SEED },
+  );
+});
 
-      let now = openedAt;
-      let ours = 0;
-      for (let step = 0; step < 30; step += 1) {
-        const decision = planNextRetry(
-          {
-            openedAt,
-            classification: classifyDecline(decline, { needsCustomerAction: false }),
-            ourAttemptCount: ours,
-            lastAttemptAt: history.at(-1)!.at,
-            nextStripeRetryAt: stripeAt,
-            paymentMethodChangedSinceLastFailure: false,
-            customerCountry: s.country,
-            customerTimeZone: null,
-            cardBrand: s.brand,
-            cardHistory: history,
-          },
-          policy,
-          now,
-        );
-        if (decision.kind !== 'retry') return;
-        // The attempt the plan asks for must be allowed by every rule, on the full history so far.
-        expect(checkNetworkLimits(history, s.brand, decision.at, policy.networkLimits)).toEqual({ allowed: true });
-        expect(decision.at.getTime()).toBeGreaterThanOrEqual(now.getTime());
-        expect(decision.at.getTime()).toBeLessThan(openedAt.getTime() + policy.windowDays * DAY);
-        if (stripeAt) expect(Math.abs(decision.at.getTime() - stripeAt.getTime())).toBeGreaterThanOrEqual(policy.stripeRetryClearanceHours * HOUR);
-        expect(ours).toBeLessThan(policy.maxAttempts);
-        history.push({ at: decision.at, outcome: 'declined', initiatedBy: 'merchant', declineCode: s.declineCode, networkAdviceCode: s.networkAdviceCode });
-        ours += 1;
-        now = decision.at;
-      }
-    }),
-    { numRuns: 300, seed: 20261123 },
+/** The zone the plan works in (recoveryPlan.ts): a valid customer zone, else the country's, else the merchant's. */
+function planZone(s: Scenario): string {
+  return s.timeZone !== null && isValidTimeZone(s.timeZone) ? s.timeZone : timeZoneForCountry(s.country, s.merchantTimeZone);
+}
+
+it('plans every retry in the customer’s morning, except the immediate retry of a new card', () => {
+  fc.assert(
+    fc.property(scenario, (s) =>
+      followPlan(s, ({ at, policy, newCard }) => {
+        if (newCard) return;
+        const { hour, minute } = localParts(at, planZone(s));
+        const inMorning = hour >= policy.retryHourLocal && hour < policy.retryHourLocal + MORNING_HOURS;
+        expect(inMorning ? 'in the morning' : `${at.toISOString()} is ${hour}:${String(minute).padStart(2, '0')} in ${planZone(s)}`).toBe('in the morning');
+      }),
+    ),
+    { numRuns: RUNS, seed: SEED },
+  );
+});
+
+/** The zone and date the dunning email names (dunningService.ts): the case's zone, else the country's, else the operator's UTC. */
+function emailDate(s: Scenario, at: Date): string {
+  return describeLocalDate(at, s.timeZone ?? timeZoneForCountry(s.country, 'UTC'));
+}
+
+it('names in the email the local date of the next planned charge', () => {
+  fc.assert(
+    fc.property(scenario, (s) =>
+      followPlan(s, ({ at, now }) => {
+        if (at <= now) return; // a retry due now is promised without a date ("soon")
+        const local = localParts(at, planZone(s));
+        const expected = describeLocalDate(new Date(Date.UTC(local.year, local.month - 1, local.day, 12)), 'UTC');
+        expect(emailDate(s, at)).toBe(expected);
+      }),
+    ),
+    { numRuns: RUNS, seed: SEED },
   );
 });
