@@ -1,4 +1,4 @@
-import { describeLocalTime, localParts, nextLocalHour, nextPaydayMorning, paydaysOf, timeZoneForCountry, withinLocalHours, zonedTime, DEFAULT_PAYDAY_CALENDAR } from '../../backend/src/retryPolicy';
+import { customerTimeZoneFor, describeLocalDate, describeLocalTime, localParts, nextLocalHour, nextPaydayMorning, paydaysOf, timeZoneForCountry, withinLocalHours, zonedTime, DEFAULT_PAYDAY_CALENDAR } from '../../backend/src/retryPolicy';
 
 describe('time in the customer’s zone', () => {
   it.each([
@@ -33,6 +33,24 @@ describe('time in the customer’s zone', () => {
     expect(timeZoneForCountry('us', 'UTC')).toBe('America/New_York');
     expect(timeZoneForCountry('ZZ', 'Europe/Paris')).toBe('Europe/Paris');
     expect(timeZoneForCountry(null, 'UTC')).toBe('UTC');
+  });
+});
+
+describe('the zone a case is planned and emailed in', () => {
+  it.each([
+    ['the customer’s own zone when it is valid', 'Asia/Kathmandu', 'US', 'Europe/Paris', 'Asia/Kathmandu'],
+    ['the country’s zone when the customer’s is not a zone', 'Not/AZone', 'US', 'Europe/Paris', 'America/New_York'],
+    ['the country’s zone when the customer has none', null, 'gb', 'Europe/Paris', 'Europe/London'],
+    ['the merchant’s zone when neither says', 'Not/AZone', null, 'Europe/Paris', 'Europe/Paris'],
+    ['the merchant’s zone for a country we do not know', null, 'ZZ', 'America/Chicago', 'America/Chicago'],
+    ['UTC when the merchant’s zone is not a zone either', 'Not/AZone', null, 'Mars/Olympus', 'UTC'],
+  ])('takes %s', (_name, customerTimeZone, customerCountry, merchantTimeZone, expected) => {
+    expect(customerTimeZoneFor({ customerTimeZone, customerCountry }, merchantTimeZone)).toBe(expected);
+  });
+
+  it('names a date in UTC rather than throwing when given a name that is not a zone', () => {
+    expect(describeLocalDate(new Date('2026-05-01T23:30:00Z'), 'Not/AZone')).toBe('Friday 1 May');
+    expect(describeLocalTime(new Date('2026-05-01T23:30:00Z'), 'Not/AZone')).toBe('Friday 1 May at 23:30');
   });
 });
 

@@ -61,10 +61,11 @@ describe('planNextRetry', () => {
     expect(planNextRetry({ ...ambiguous, ourAttemptCount: 3 }, DEFAULT_RETRY_POLICY, openedAt)).toMatchObject({ kind: 'wait_for_new_payment_method' });
   });
 
-  it("keeps clear of Stripe's own scheduled retry", () => {
+  it("keeps clear of Stripe's own scheduled retry, on the next payday morning", () => {
+    // Stripe retries at 10:00 New York on payday; 4 hours later is 14:00, past the morning, so the next payday (Friday 1 May).
     const stripeAt = new Date('2026-04-30T14:00:00Z');
     const decision = planNextRetry(input({ nextStripeRetryAt: stripeAt }), DEFAULT_RETRY_POLICY, openedAt);
-    expect(decision).toMatchObject({ kind: 'retry', at: new Date(stripeAt.getTime() + 4 * HOUR) });
+    expect(decision).toMatchObject({ kind: 'retry', at: new Date('2026-05-01T13:00:00Z') });
   });
 
   it('honours a Mastercard wait before anything else', () => {
@@ -81,6 +82,87 @@ describe('planNextRetry', () => {
     });
     // The next payday (30 April) is past a 10-day window.
     expect(planNextRetry(input(), { ...DEFAULT_RETRY_POLICY, windowDays: 10 }, openedAt)).toMatchObject({ kind: 'exhausted' });
+  });
+});
+
+describe('planNextRetry in the customer’s morning', () => {
+  const mastercardWait = (declineCode: string, networkAdviceCode: string) => classifyDecline({ code: 'card_declined', declineCode, networkAdviceCode }, { needsCustomerAction: false });
+  // Sixteen Visa attempts in 30 days, the oldest on Friday 20 March at 13:30 New York: the 30-day limit lifts on Sunday 19 April at 13:30.
+  const sixteenVisaAttempts = [
+    { at: new Date('2026-03-20T17:30:00Z'), outcome: 'declined' as const, initiatedBy: 'merchant' as const },
+    ...Array.from({ length: 14 }, (_, day) => ({ at: new Date(Date.UTC(2026, 2, 25 + day, 13)), outcome: 'declined' as const, initiatedBy: 'merchant' as const })),
+    { at: openedAt, outcome: 'declined' as const, initiatedBy: 'merchant' as const },
+  ];
+
+  it.each([
+    [
+      'a network wait that ends in the evening moves to the next morning',
+      // Opened Monday 9 February at 19:00 New York; advice 27 waits four days, to Friday 19:00; the next morning is Saturday 09:00.
+      input({ openedAt: new Date('2026-02-10T00:00:00Z'), lastAttemptAt: new Date('2026-02-10T00:00:00Z'), classification: mastercardWait('try_again_later', '27'), cardHistory: [] }),
+      { ...DEFAULT_RETRY_POLICY, windowDays: 5, maxAttempts: 1 },
+      new Date('2026-02-10T00:00:00Z'),
+      '2026-02-14T14:00:00.000Z',
+    ],
+    [
+      'a Visa 30-day limit that lifts in the afternoon moves to the next morning',
+      // 24 hours after Thursday's failure is Friday 08:00, so 09:00; Visa allows it only from Sunday 13:30; then Monday 09:00.
+      input({ classification: classify('processing_error'), cardHistory: sixteenVisaAttempts }),
+      DEFAULT_RETRY_POLICY,
+      openedAt,
+      '2026-04-20T13:00:00.000Z',
+    ],
+    [
+      'a network wait that pushes insufficient funds off a payday moves to the next payday morning',
+      // Failed Wednesday 29 April at 10:00 New York; advice 26 waits two days, to Friday 1 May 10:00 (a payday morning).
+      input({ openedAt: new Date('2026-04-29T14:00:00Z'), lastAttemptAt: new Date('2026-04-29T14:00:00Z'), classification: mastercardWait('insufficient_funds', '26'), cardBrand: 'mastercard', cardHistory: [] }),
+      DEFAULT_RETRY_POLICY,
+      new Date('2026-04-29T14:00:00Z'),
+      '2026-05-01T14:00:00.000Z',
+    ],
+    [
+      'a network wait that pushes insufficient funds past the payday morning waits for the next payday',
+      // Advice 28 waits six days, to Tuesday 5 May 10:00: not a payday; the next is Friday 15 May 09:00.
+      input({ openedAt: new Date('2026-04-29T14:00:00Z'), lastAttemptAt: new Date('2026-04-29T14:00:00Z'), classification: mastercardWait('insufficient_funds', '28'), cardBrand: 'mastercard', cardHistory: [] }),
+      DEFAULT_RETRY_POLICY,
+      new Date('2026-04-29T14:00:00Z'),
+      '2026-05-15T13:00:00.000Z',
+    ],
+  ])('%s', (_name, planInput, policy, now, expectedAt) => {
+    const decision = planNextRetry(planInput, policy, now);
+    expect(decision.kind === 'retry' ? decision.at.toISOString() : decision).toBe(expectedAt);
+  });
+
+  it('ends the case when no morning inside the window is allowed, and says so', () => {
+    // A customer's try on Tuesday 10 February at 21:00 New York; advice 27 waits to Saturday 21:00; the window ends on Sunday at 09:00.
+    const decision = planNextRetry(
+      input({ openedAt: new Date('2026-02-10T14:00:00Z'), lastAttemptAt: new Date('2026-02-11T02:00:00Z'), classification: mastercardWait('try_again_later', '27'), cardHistory: [] }),
+      { ...DEFAULT_RETRY_POLICY, windowDays: 5 },
+      new Date('2026-02-11T02:00:00Z'),
+    );
+    expect(decision).toEqual({ kind: 'exhausted', reason: 'no morning (09:00–12:00 customer time) when the card may be charged falls inside the 5-day recovery window', endAction: 'leave_open' });
+  });
+
+  it('retries a new card at once, even at night', () => {
+    const night = new Date('2026-04-18T03:00:00Z'); // 23:00 in New York
+    expect(planNextRetry(input({ classification: classify('do_not_honor'), paymentMethodChangedSinceLastFailure: true, cardHistory: [] }), DEFAULT_RETRY_POLICY, night)).toMatchObject({ kind: 'retry', at: night });
+  });
+
+  it('retries a new card in the next morning when Stripe’s own retry is due within the clearance', () => {
+    const night = new Date('2026-04-18T03:00:00Z'); // 23:00 in New York; Stripe retries at 00:00, clear from 04:00, so Saturday 09:00
+    const decision = planNextRetry(
+      input({ classification: classify('do_not_honor'), paymentMethodChangedSinceLastFailure: true, cardHistory: [], nextStripeRetryAt: new Date('2026-04-18T04:00:00Z') }),
+      DEFAULT_RETRY_POLICY,
+      night,
+    );
+    expect(decision).toMatchObject({ kind: 'retry', at: new Date('2026-04-18T13:00:00Z') });
+  });
+
+  it.each([
+    ['an invalid customer zone falls back to the country’s', { customerTimeZone: 'Not/AZone', customerCountry: 'US' }, DEFAULT_RETRY_POLICY, 'America/New_York'],
+    ['an invalid customer and merchant zone fall back to UTC', { customerTimeZone: 'Not/AZone', customerCountry: null }, { ...DEFAULT_RETRY_POLICY, merchantTimeZone: 'Mars/Olympus' }, 'UTC'],
+  ])('plans in a valid zone: %s', (_name, customer, policy, zone) => {
+    const decision = planNextRetry(input(customer), policy, openedAt);
+    expect(decision).toMatchObject({ kind: 'retry', reason: expect.stringContaining(`customer time (${zone})`) });
   });
 });
 
