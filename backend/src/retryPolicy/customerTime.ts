@@ -17,13 +17,33 @@ export function timeZoneForCountry(country: string | null, fallback: string): st
   return ZONE_BY_COUNTRY[country.toUpperCase()] ?? fallback;
 }
 
+/**
+ * The one time zone a case is planned and emailed in, so that the date an email
+ * promises is the local date of the retry. In order: the customer's own zone
+ * (from Stripe), else their country's main zone, else the merchant's zone,
+ * else UTC; a name that is not an IANA zone is skipped.
+ * Example: { customerTimeZone: 'Not/AZone', customerCountry: 'US' } with the
+ * merchant in Europe/Paris → America/New_York; with no country → Europe/Paris.
+ */
+export function customerTimeZoneFor(customer: { customerTimeZone: string | null; customerCountry: string | null }, merchantTimeZone: string): string {
+  if (customer.customerTimeZone && isValidTimeZone(customer.customerTimeZone)) return customer.customerTimeZone;
+  return timeZoneForCountry(customer.customerCountry, isValidTimeZone(merchantTimeZone) ? merchantTimeZone : 'UTC');
+}
+
+const zoneValidity = new Map<string, boolean>();
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Names come from Stripe and merchants: remember a bounded number of answers.
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
   }
+  return valid;
 }
 
 export interface LocalParts {
@@ -87,14 +107,15 @@ export function withinLocalHours(at: Date, zone: string, startHour: number, endH
   return nextLocalHour(at, zone, startHour);
 }
 
-/** "Friday 1 May at 09:00": how reasons and emails name a time for the customer. */
+/** "Friday 1 May at 09:00": how reasons and emails name a time for the customer (in UTC if `zone` is not a zone). */
 export function describeLocalTime(at: Date, zone: string): string {
-  const date = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  return `${date} at ${time}`;
+  const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: shownZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return `${describeLocalDate(at, shownZone)} at ${time}`;
 }
 
-/** "Friday 1 May": the date alone, for emails. */
+/** "Friday 1 May": the date alone, for emails. A name that is not a zone gives the UTC date: an email step must never fail on it. */
 export function describeLocalDate(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
+  const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
+  return new Intl.DateTimeFormat('en-GB', { timeZone: shownZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
 }

@@ -1,7 +1,7 @@
-import { describeLocalTime, isValidTimeZone, timeZoneForCountry, withinLocalHours } from './customerTime';
+import { customerTimeZoneFor, describeLocalTime, isValidTimeZone, localParts, withinLocalHours } from './customerTime';
 import type { DeclineClassification } from './declineRules';
 import { DEFAULT_NETWORK_LIMITS, earliestAllowedAt, validateNetworkLimits, type CardAttempt, type NetworkLimits } from './networkLimits';
-import { nextPaydayMorning, paydayCalendarFor, type PaydayCalendar } from './paydays';
+import { nextPaydayMorning, paydayCalendarFor, paydaysOf, type PaydayCalendar } from './paydays';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -70,69 +70,88 @@ export type RetryDecision =
  * 4. soft declines → growing gaps (policy.gapsHours), in the customer's morning
  *    (retryHourLocal to 3 hours later; a later time waits for the next morning);
  * 5. ambiguous declines → at most 3 of our attempts with long gaps, then wait;
- * every time is moved past network limits and clear of Stripe's own retry, and
- * a time past the window (or past maxAttempts) exhausts the case.
+ * every time is first moved past network limits (and a Mastercard advice wait)
+ * and clear of Stripe's own retry, then to the next customer's morning (a payday
+ * morning for insufficient funds) where all of those still hold. Only a new
+ * card's immediate retry may fall outside the morning. No such morning inside
+ * the window (or no attempt left under maxAttempts) exhausts the case.
  * Example: insufficient funds on Thu 16 Apr (New York) → "Retrying on Thursday
  * 30 April at 09:00 customer time (America/New_York): insufficient funds, on a common payday."
  */
 export function planNextRetry(input: RetryPlanInput, policy: RetryPolicy, now: Date): RetryDecision {
   const windowEndsAt = new Date(input.openedAt.getTime() + policy.windowDays * DAY_MS);
-  const zone = customerZone(input, policy);
+  const zone = customerTimeZoneFor(input, policy.merchantTimeZone);
   const exhausted = (why: string): RetryDecision => ({ kind: 'exhausted', reason: why, endAction: policy.endAction });
 
   if (input.ourAttemptCount >= policy.maxAttempts) return exhausted(`all ${policy.maxAttempts} retries were used without payment`);
   if (now >= windowEndsAt) return exhausted(`the ${policy.windowDays}-day recovery window ended without payment`);
 
   let candidate: Date;
+  // Moves a time forward to the next slot in which the customer should be charged.
+  let fit: (at: Date) => Date = (at) => morningOf(at, zone, policy);
+  let slot = 'morning';
   let why: string;
   const { classification } = input;
   if (input.paymentMethodChangedSinceLastFailure) {
     candidate = now;
+    // The customer is here now; only a retry that something pushed back waits for their morning.
+    fit = (at) => (at.getTime() === now.getTime() ? at : morningOf(at, zone, policy));
     why = 'the customer has a new payment method';
   } else if (classification.bucket === 'never_retry' || classification.bucket === 'customer_must_act' || classification.bucket === 'blocked_by_stripe') {
     return { kind: 'wait_for_new_payment_method', reason: `Waiting for a new payment method: ${classification.explanation}.`, recheckAt: windowEndsAt };
   } else if (classification.isInsufficientFunds) {
-    const after = later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now);
-    // A payday morning already under way (a retry delayed by an outage) still counts.
-    const payday = nextPaydayMorning(new Date(after.getTime() - MORNING_HOURS * HOUR_MS), zone, paydayCalendarFor(input.customerCountry, policy.paydayCalendars), policy.retryHourLocal);
-    candidate = payday < after ? after : payday;
+    candidate = later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now);
+    const calendar = paydayCalendarFor(input.customerCountry, policy.paydayCalendars);
+    fit = (at) => paydayMorningOf(at, zone, calendar, policy);
+    slot = 'payday morning';
     why = 'insufficient funds, on a common payday';
   } else if (classification.bucket === 'ambiguous') {
     if (input.ourAttemptCount >= AMBIGUOUS_MAX_ATTEMPTS) {
       return { kind: 'wait_for_new_payment_method', reason: `Waiting for the customer: ${AMBIGUOUS_MAX_ATTEMPTS} careful retries of an unexplained decline failed.`, recheckAt: windowEndsAt };
     }
-    candidate = morningOf(afterGap(input, AMBIGUOUS_GAPS_HOURS, now), zone, policy);
+    candidate = afterGap(input, AMBIGUOUS_GAPS_HOURS, now);
     why = `the issuer gave no reason (${classification.code ?? 'no code'}), a careful retry`;
   } else {
-    candidate = morningOf(afterGap(input, policy.gapsHours, now), zone, policy);
+    candidate = afterGap(input, policy.gapsHours, now);
     why = `a temporary decline (${classification.code ?? 'no code'})`;
   }
 
   if (classification.mastercardMinWaitMs !== null && input.lastAttemptAt && !input.paymentMethodChangedSinceLastFailure) {
     candidate = later(candidate, new Date(input.lastAttemptAt.getTime() + classification.mastercardMinWaitMs));
   }
-  const settled = settle(candidate, input, policy);
-  if (settled === null) return { kind: 'wait_for_new_payment_method', reason: 'Waiting for a new payment method: card network rules forbid retrying this card.', recheckAt: windowEndsAt };
-  if (settled >= windowEndsAt) return exhausted(`the next allowed retry would fall after the ${policy.windowDays}-day recovery window`);
+  const settled = settle(candidate, fit, input, policy, windowEndsAt);
+  if (settled === 'forbidden') return { kind: 'wait_for_new_payment_method', reason: 'Waiting for a new payment method: card network rules forbid retrying this card.', recheckAt: windowEndsAt };
+  if (settled === 'after_window') return exhausted(`the next allowed retry would fall after the ${policy.windowDays}-day recovery window`);
+  if (settled === 'no_slot_in_window') {
+    return exhausted(`no ${slot} (${morningHours(policy)} customer time) when the card may be charged falls inside the ${policy.windowDays}-day recovery window`);
+  }
   const when = settled.getTime() - now.getTime() < 60_000 ? 'now' : `on ${describeLocalTime(settled, zone)} customer time (${zone})`;
   return { kind: 'retry', at: settled, reason: `Retrying ${when}: ${why}.` };
 }
 
-/** Pushes a time past network limits and out of the clearance around Stripe's own retry, until both hold. */
-function settle(candidate: Date, input: RetryPlanInput, policy: RetryPolicy): Date | null {
+/**
+ * The first time at or after `from` that keeps every rule: the card-network
+ * limits, the clearance around Stripe's own retry, and `fit` (the customer's
+ * morning or payday morning). Each rule only moves the time later, so applying
+ * them in turn until none moves it finds that time.
+ */
+function settle(from: Date, fit: (at: Date) => Date, input: RetryPlanInput, policy: RetryPolicy, windowEndsAt: Date): Date | 'forbidden' | 'after_window' | 'no_slot_in_window' {
   const clearanceMs = policy.stripeRetryClearanceHours * HOUR_MS;
-  let at: Date | null = candidate;
-  for (let round = 0; round < 10 && at; round += 1) {
-    at = earliestAllowedAt(input.cardHistory, input.cardBrand, at, policy.networkLimits);
-    if (!at) return null;
-    const stripeAt = input.nextStripeRetryAt;
-    if (stripeAt && Math.abs(at.getTime() - stripeAt.getTime()) < clearanceMs) {
-      at = new Date(stripeAt.getTime() + clearanceMs);
-      continue;
-    }
-    return at;
+  const stripeAt = input.nextStripeRetryAt;
+  if (from >= windowEndsAt) return 'after_window';
+  let at = from;
+  // Each round that moves the time passes a morning or a network limit: a 60-day window settles in far fewer rounds.
+  for (let round = 0; round < 500 && at < windowEndsAt; round += 1) {
+    const allowed = earliestAllowedAt(input.cardHistory, input.cardBrand, at, policy.networkLimits);
+    if (!allowed) return 'forbidden';
+    if (allowed >= windowEndsAt) return 'after_window';
+    const clear = stripeAt && Math.abs(allowed.getTime() - stripeAt.getTime()) < clearanceMs ? new Date(stripeAt.getTime() + clearanceMs) : allowed;
+    if (clear >= windowEndsAt) return 'after_window';
+    const fitted = fit(clear);
+    if (fitted.getTime() === at.getTime()) return at;
+    at = fitted;
   }
-  return at;
+  return 'no_slot_in_window';
 }
 
 function afterGap(input: RetryPlanInput, gapsHours: number[], now: Date): Date {
@@ -142,12 +161,25 @@ function afterGap(input: RetryPlanInput, gapsHours: number[], now: Date): Date {
 
 /** The time itself when it falls in the customer's morning, else the next morning's start. */
 function morningOf(at: Date, zone: string, policy: RetryPolicy): Date {
-  return withinLocalHours(at, zone, policy.retryHourLocal, Math.min(24, policy.retryHourLocal + MORNING_HOURS));
+  return withinLocalHours(at, zone, policy.retryHourLocal, morningEndHour(policy));
 }
 
-function customerZone(input: RetryPlanInput, policy: RetryPolicy): string {
-  if (input.customerTimeZone && isValidTimeZone(input.customerTimeZone)) return input.customerTimeZone;
-  return timeZoneForCountry(input.customerCountry, policy.merchantTimeZone);
+/** The time itself when it falls in a payday's morning (a retry delayed by an outage still counts), else the next payday morning. */
+function paydayMorningOf(at: Date, zone: string, calendar: PaydayCalendar, policy: RetryPolicy): Date {
+  const local = localParts(at, zone);
+  const isMorning = local.hour >= policy.retryHourLocal && local.hour < morningEndHour(policy);
+  if (isMorning && paydaysOf(local.year, local.month, calendar).includes(local.day)) return at;
+  return nextPaydayMorning(at, zone, calendar, policy.retryHourLocal);
+}
+
+function morningEndHour(policy: RetryPolicy): number {
+  return Math.min(24, policy.retryHourLocal + MORNING_HOURS);
+}
+
+/** "09:00–12:00": the customer's morning, as reasons name it. */
+function morningHours(policy: RetryPolicy): string {
+  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return `${hour(policy.retryHourLocal)}–${hour(morningEndHour(policy))}`;
 }
 
 function later(a: Date, b: Date): Date {
