@@ -82,6 +82,27 @@ describe('one-time payments', () => {
     expect(summaries(closed)).toEqual(expect.arrayContaining([expect.stringContaining('same customer, amount and currency within 7 days')]));
   });
 
+  it('finds at Stripe the order paid another way when its payment_intent.succeeded has not arrived yet', async () => {
+    const { customerId, cardId } = checkoutCustomer();
+    const failed = checkout({ amount: 2500, customer: customerId, payment_method: cardId, setup_future_usage: 'off_session', metadata: { order_id: 'ord_42' } });
+    await world.settle();
+    await world.runDue();
+    world.clock.advance(60 * 60 * 1000);
+    // The customer saves a card (which makes the worker want to retry now) and pays the order with it; that payment's events lag.
+    const card = world.sandbox.billing.createPaymentMethod('platform', { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+    world.sandbox.billing.attach('platform', card.id as string, customerId, null);
+    world.sandbox.billing.paymentIntents.recordSetup('platform', customerId, card, 'off_session');
+    await world.settle();
+    world.sandbox.events.hold();
+    const paid = checkout({ amount: 2500, customer: customerId, payment_method: card.id, metadata: { order_id: 'ord_42' } });
+    await world.runDue();
+
+    expect(paidCharges([failed.id as string, paid.id as string])).toHaveLength(1);
+    const closed = await theCase();
+    expect(closed).toMatchObject({ status: 'recovered', outcome: { recoveredBy: 'customer_payment' }, ourAttempts: [] });
+    expect(summaries(closed)).toEqual(expect.arrayContaining([expect.stringContaining(`paid with another payment, ${String(paid.id)}, same order ord_42`)]));
+  });
+
   it('re-reads the payment intent before confirming: one Stripe already shows as paid is closed, never confirmed', async () => {
     const { customerId, cardId } = checkoutCustomer();
     const failed = checkout({ amount: 2500, customer: customerId, payment_method: cardId, setup_future_usage: 'off_session' });
@@ -110,6 +131,22 @@ describe('one-time payments', () => {
     const waiting = await theCase();
     expect(waiting).toMatchObject({ status: 'active', ourAttempts: [], plannedAction: { kind: 'wait_for_new_payment_method', at: null } });
     expect((waiting.plannedAction as { reason: string }).reason).toMatch(/not set up for charges without the customer/);
+  });
+
+  it('charges a waiting payment once the customer saves a card for off-session use on the card-update page', async () => {
+    const { customerId, cardId } = checkoutCustomer();
+    const failed = checkout({ amount: 2500, customer: customerId, payment_method: cardId });
+    await world.settle();
+    await world.runDue();
+    world.clock.advance(60 * 60 * 1000);
+    // What the sandbox's Billing Portal does when the customer saves a card (a SetupIntent with usage off_session).
+    const card = world.sandbox.billing.createPaymentMethod('platform', { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+    world.sandbox.billing.attach('platform', card.id as string, customerId, null);
+    world.sandbox.billing.paymentIntents.recordSetup('platform', customerId, card, 'off_session');
+    await world.runUntil(new Date(start.getTime() + 5 * DAY));
+
+    expect(world.ourCharges().map((charge) => [charge.paymentIntent, charge.paymentMethod, charge.outcome])).toEqual([[failed.id, card.id, 'succeeded']]);
+    expect(await theCase()).toMatchObject({ status: 'recovered', outcome: { recoveredBy: 'card_update' } });
   });
 
   it('retries by schedule a payment the customer set up for off-session use', async () => {
