@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { SandboxBilling } from './sandboxBilling';
 import { armFaults, FAULT_MODES, type FaultMode, type Faults, type HeldRequests } from './sandboxFaults';
 import type { CardBehaviour, Json, SandboxState } from './sandboxState';
+import { SandboxError } from './stripeErrors';
 import type { WebhookSender } from './webhookSender';
 
 /**
@@ -43,6 +44,20 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
   router.post('/subscriptions/:id/renew', (ctx) => {
     const params = input(ctx);
     ctx.body = billing.renew(accountOf(params), ctx.params.id!, { nextAttemptInHours: params.nextAttemptInHours === undefined ? 72 : (params.nextAttemptInHours as number | null) });
+  });
+
+  router.post('/payment_intents', (ctx) => {
+    // A customer's one-time checkout: like POST /v1/payment_intents, but a decline answers the failed intent instead of a 402.
+    const params = input(ctx);
+    const account = accountOf(params);
+    const { account: _account, ...create } = params;
+    try {
+      ctx.body = billing.paymentIntents.create(account, create, null);
+    } catch (error) {
+      const intent = error instanceof SandboxError ? (error.body.payment_intent as Json | undefined) : undefined;
+      if (!intent) throw error;
+      ctx.body = intent;
+    }
   });
 
   router.get('/clock', (ctx) => void (ctx.body = { now: state.now().toISOString() }));

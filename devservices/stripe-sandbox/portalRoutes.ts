@@ -35,6 +35,8 @@ export function portalRoutes(state: SandboxState, billing: SandboxBilling): Rout
     const brand = String((ctx.request.body as Json | undefined)?.card ?? 'visa') === 'mastercard' ? 'mastercard' : 'visa';
     const pm = billing.createPaymentMethod(account, { brand, last4: brand === 'visa' ? '4242' : '4444', behaviour: { declines: [], then: 'succeed' } });
     billing.attach(account, pm.id as string, String(session.customer), null);
+    // The portal saves the card with a SetupIntent for off-session use, as Stripe's does.
+    billing.paymentIntents.recordSetup(account, String(session.customer), pm, 'off_session');
     billing.updateCustomer(account, String(session.customer), { invoice_settings: { default_payment_method: pm.id } }, null);
     ctx.status = 303;
     ctx.redirect(String(session.return_url ?? '/'));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SandboxPaymentIntents } from './sandboxPaymentIntents';
 import { newId, type CardBehaviour, type Json, type SandboxState, type ScriptedDecline } from './sandboxState';
 import { invalid, missing, SandboxError } from './stripeErrors';
 import type { WebhookSender } from './webhookSender';
@@ -13,10 +14,15 @@ const TEST_TOKENS: Record<string, { brand: string; last4: string; behaviour: Car
 
 /** The billing objects and what happens when they are charged. */
 export class SandboxBilling {
+  /** One-time payments and saved cards (payment and setup intents). */
+  readonly paymentIntents: SandboxPaymentIntents;
+
   constructor(
     private readonly state: SandboxState,
     private readonly events: WebhookSender,
-  ) {}
+  ) {
+    this.paymentIntents = new SandboxPaymentIntents(state, this, events);
+  }
 
   customer(account: string, id: string): Json {
     const found = this.state.account(account).customers.get(id);

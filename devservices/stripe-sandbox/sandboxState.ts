@@ -61,6 +61,7 @@ export interface AccountData {
   subscriptions: Map<string, Json>;
   invoices: Map<string, Json>;
   paymentIntents: Map<string, Json>;
+  setupIntents: Map<string, Json>;
   invoicePayments: Map<string, Json>;
   portalSessions: Map<string, Json>;
   events: Json[];
@@ -94,7 +95,7 @@ export class SandboxState {
   account(accountId: string): AccountData {
     let data = this.accounts.get(accountId);
     if (!data) {
-      data = { customers: new Map(), paymentMethods: new Map(), subscriptions: new Map(), invoices: new Map(), paymentIntents: new Map(), invoicePayments: new Map(), portalSessions: new Map(), events: [] };
+      data = { customers: new Map(), paymentMethods: new Map(), subscriptions: new Map(), invoices: new Map(), paymentIntents: new Map(), setupIntents: new Map(), invoicePayments: new Map(), portalSessions: new Map(), events: [] };
       this.accounts.set(accountId, data);
     }
     return data;

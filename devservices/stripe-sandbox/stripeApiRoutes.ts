@@ -43,18 +43,16 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
     ctx.body = invoice;
   });
 
-  router.get('/payment_intents/:id', (ctx) => {
-    const intent = data(ctx).paymentIntents.get(ctx.params.id!);
-    if (!intent) throw missing('payment_intent', ctx.params.id!);
-    ctx.body = intent;
+  router.post('/payment_intents', (ctx) => void (ctx.body = billing.paymentIntents.create(account(ctx), body(ctx), key(ctx))));
+  router.get('/payment_intents', (ctx) => {
+    const query = ctx.state.params as Json;
+    ctx.body = list(billing.paymentIntents.list(account(ctx), query), '/v1/payment_intents', Number(query.limit ?? 10));
   });
-  router.post('/payment_intents/:id/confirm', (ctx) => {
-    const intent = data(ctx).paymentIntents.get(ctx.params.id!);
-    if (!intent) throw missing('payment_intent', ctx.params.id!);
-    const pm = billing.paymentMethod(account(ctx), String(body(ctx).payment_method ?? intent.payment_method));
-    const outcome = billing.charge(account(ctx), pm, null, intent.id as string, key(ctx));
-    intent.status = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'requires_action' ? 'requires_action' : 'requires_payment_method';
-    ctx.body = intent;
+  router.get('/payment_intents/:id', (ctx) => void (ctx.body = billing.paymentIntents.retrieve(account(ctx), ctx.params.id!)));
+  router.post('/payment_intents/:id/confirm', (ctx) => void (ctx.body = billing.paymentIntents.confirm(account(ctx), ctx.params.id!, body(ctx), key(ctx))));
+  router.get('/setup_intents', (ctx) => {
+    const query = ctx.state.params as Json;
+    ctx.body = list(billing.paymentIntents.listSetups(account(ctx), query), '/v1/setup_intents', Number(query.limit ?? 10));
   });
 
   router.get('/invoice_payments', (ctx) => {

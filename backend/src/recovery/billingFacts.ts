@@ -1,3 +1,4 @@
+import type { CompletedPayment, OrderDetails } from './oneTimePayments';
 import type { CardDetails, CaseTarget, DeclineDetails } from './recoveryCase';
 
 /**
@@ -34,6 +35,8 @@ export interface PaymentFailedFact extends FactBase {
    * event id. Null for invoice events, which repeat a payment's failure.
    */
   attemptKey: string | null;
+  /** A one-time payment's order fields; absent for invoices. */
+  order?: OrderDetails | null;
 }
 
 export interface PaymentSucceededFact extends FactBase {
@@ -42,6 +45,11 @@ export interface PaymentSucceededFact extends FactBase {
   /** The merchant recorded the payment outside Stripe. */
   paidOutOfBand: boolean;
   stripeAttemptCount: number | null;
+  /**
+   * A payment intent that is not an invoice's: who paid what for which order,
+   * so a one-time case the customer paid another way can be closed.
+   */
+  payment?: CompletedPayment | null;
 }
 
 export interface InvoiceClosedFact extends FactBase {

@@ -20,6 +20,7 @@ const caseSchema = new Schema(
     customerEmail: { type: String, default: null },
     customerName: { type: String, default: null },
     subscriptionId: { type: String, default: null },
+    order: { type: Schema.Types.Mixed, default: null },
     amountMinor: { type: Number, required: true },
     currency: { type: String, required: true },
     status: { type: String, required: true, enum: ['active', 'recovered', 'exhausted', 'canceled', 'churned'] },
@@ -104,6 +105,8 @@ export interface CaseStore {
   findById(accountId: string, id: string): Promise<RecoveryCase | null>;
   listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
   listByCustomer(accountId: string, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
+  /** The customer's active one-time payment cases in one mode (at most 100, oldest first): what a new payment of theirs may settle. */
+  listActiveOneTimeOfCustomer(accountId: string, livemode: boolean, stripeCustomerId: string): Promise<RecoveryCase[]>;
   /** Newest first, after `cursor`; asks for one more than `limit` so the caller knows whether there is more. */
   listPage(accountId: string, livemode: boolean, filter: CaseFilter, limit: number, cursor: PageCursor | null): Promise<RecoveryCase[]>;
   /** Every matching case, newest first, read in batches: for exports of any size. */
@@ -150,6 +153,10 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async listByCustomer(accountId, stripeCustomerId, limit) {
       const found = await cases.find({ accountId, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async listActiveOneTimeOfCustomer(accountId, livemode, stripeCustomerId) {
+      const found = await cases.find({ accountId, livemode, status: 'active', stripeCustomerId, 'target.kind': 'one_time_payment' }).sort({ openedAt: 1 }).limit(100).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listPage(accountId, livemode, filter, limit, cursor) {

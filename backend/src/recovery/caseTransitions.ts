@@ -137,6 +137,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     customerEmail: fact.customerEmail,
     customerName: fact.customerName,
     subscriptionId: fact.subscriptionId,
+    order: fact.order ?? null,
     amountMinor: fact.amountMinor,
     currency: fact.currency,
     status: 'active',

@@ -4,6 +4,18 @@ export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, 
 export { createCaseStore, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
 export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
+export {
+  matchPayment,
+  orderReferenceOf,
+  pickCaseForPayment,
+  findPaymentForCase,
+  describeMatch,
+  SAME_ORDER_WINDOW_MS,
+  ORDER_METADATA_KEYS,
+  type OrderDetails,
+  type CompletedPayment,
+  type PaymentMatch,
+} from './oneTimePayments';
 export * from './recoveryCase';
 export {
   applyPlan,

@@ -1,4 +1,5 @@
 import type { DeclineBucket } from '../retryPolicy/declineRules';
+import type { OrderDetails } from './oneTimePayments';
 
 /** A recovery case: one failed invoice (or one-time payment) we are trying to win back. */
 
@@ -14,7 +15,8 @@ export type StopReason =
   | 'subscription_canceled'
   | 'app_uninstalled'
   | 'merchant_canceled'
-  | 'plan_ended';
+  | 'plan_ended'
+  | 'payment_canceled';
 
 export type CaseOutcome =
   | { status: 'recovered'; recoveredBy: RecoveredBy; at: Date }
@@ -81,6 +83,7 @@ export type TimelineKind =
   | 'payment_succeeded'
   | 'invoice_voided'
   | 'marked_uncollectible'
+  | 'payment_canceled'
   | 'subscription_changed'
   | 'subscription_canceled'
   | 'payment_method_changed'
@@ -115,6 +118,8 @@ export interface RecoveryCase {
   customerEmail: string | null;
   customerName: string | null;
   subscriptionId: string | null;
+  /** A one-time payment's order fields (metadata, description), to recognise the customer paying it another way. */
+  order?: OrderDetails | null;
   amountMinor: number;
   currency: string;
   status: CaseStatus;

@@ -3,6 +3,7 @@ import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact, decideGroupFact, type CaseDecision, type Tenant } from './caseTransitions';
+import { closeAsPaidElsewhere, matchPayment, pickCaseForPayment, type CompletedPayment } from './oneTimePayments';
 import { caseKeyOf, type RecoveryCase } from './recoveryCase';
 
 /** What applying a fact did, for the event log and the structured logs. */
@@ -78,6 +79,23 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
     throw new Error('recovery case kept changing under us; the event will be retried');
   }
 
+  /** A one-time payment with no case of its own may pay the order of another one-time case of the customer. */
+  async function closePaidElsewhere(tenant: Tenant, payment: CompletedPayment, eventId: string): Promise<{ caseId: string; summary: string } | null> {
+    if (!payment.stripeCustomerId) return null;
+    const picked = pickCaseForPayment(await cases.listActiveOneTimeOfCustomer(tenant.accountId, tenant.livemode, payment.stripeCustomerId), payment);
+    if (!picked) return null;
+    const result = await applyToOne(
+      tenant,
+      () => cases.findById(tenant.accountId, picked.case.id),
+      (current) => {
+        const match = current ? matchPayment(current, payment) : null;
+        const closed = current && match ? closeAsPaidElsewhere(current, payment, match, eventId, payment.paidAt) : null;
+        return closed ? { kind: 'update', case: closed } : { kind: 'ignore', reason: 'the matching case changed' };
+      },
+    );
+    return result.caseId && !result.summary.startsWith('ignored') ? { caseId: result.caseId, summary: `${result.summary} (${picked.match.rule.replaceAll('_', ' ')})` } : null;
+  }
+
   return {
     async applyCaseFact(tenant, fact, alreadySettled) {
       if (fact.kind === 'payment_failed') await recordCardAttempt(tenant, fact);
@@ -87,6 +105,10 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
         () => cases.findByKey(tenant.accountId, caseKey),
         (current) => decideCaseFact(current, fact, tenant, alreadySettled),
       );
+      if (!result.caseId && fact.kind === 'payment_succeeded' && fact.payment) {
+        const settled = await closePaidElsewhere(tenant, fact.payment, fact.eventId);
+        if (settled) return { caseIds: [settled.caseId], summary: settled.summary };
+      }
       return { caseIds: result.caseId ? [result.caseId] : [], summary: result.summary };
     },
 

@@ -9,6 +9,9 @@ import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt,
 import type { CaseFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact } from './caseTransitions';
+import { checkBeforeConfirm } from './oneTimeCheck';
+import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
+import { closeAsPaidElsewhere } from './oneTimePayments';
 import type { OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
@@ -155,6 +158,7 @@ export function createRetryService(deps: {
   async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy): Promise<void> {
     const now = clock.now();
     let current = claimed;
+    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(current, current.target.paymentIntentId, account, gateway, policy, now))) return;
     const leftOver = pendingAttempt(current);
     // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
     if (leftOver) current = await charge(current, leftOver, account, gateway, now);
@@ -182,6 +186,46 @@ export function createRetryService(deps: {
       return;
     }
     await conclude(current, await plan(current, policy, now), account, gateway, policy, now);
+  }
+
+  /**
+   * A one-time payment is confirmed only while Stripe says it is unpaid, no other payment paid the
+   * order, and the customer consented to off-session charges. True when the step ends here.
+   */
+  async function holdOneTimePayment(current: RecoveryCase, paymentIntentId: string, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy, now: Date): Promise<boolean> {
+    const decision = await checkBeforeConfirm(current, paymentIntentId, account, gateway);
+    switch (decision.kind) {
+      case 'confirm':
+        return false;
+      case 'wait_for_customer':
+        // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
+        if (pendingAttempt(current)) return false;
+        await conclude(current, waitForCustomer(await plan(current, policy, now), decision.reason, now), account, gateway, policy, now);
+        return true;
+      case 'in_flight': {
+        const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
+        const noted = current.timeline.at(-1)?.summary === decision.reason;
+        await release(current, (fresh) => {
+          const later = { ...fresh, nextActionAt: recheckAt, nextActionTrigger: 'schedule' as const };
+          return noted ? later : noteOnTimeline(later, { at: now, kind: 'retry_refused', summary: decision.reason });
+        });
+        return true;
+      }
+      case 'paid': {
+        const fact: CaseFact = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target, kind: 'payment_succeeded', paidOutOfBand: false, stripeAttemptCount: null };
+        await release(current, (fresh) => {
+          const closed = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
+          return closed.kind === 'update' ? closed.case : fresh;
+        });
+        return true;
+      }
+      case 'paid_elsewhere':
+        await release(current, (fresh) => closeAsPaidElsewhere(fresh, decision.payment, decision.match, `check:${fresh.id}:${decision.payment.paymentIntentId}`, now) ?? fresh);
+        return true;
+      case 'canceled':
+        await release(current, (fresh) => stopAsCanceled(fresh, decision.reason, now));
+        return true;
+    }
   }
 
   /** Applies the plan's decision and gives the lease back; an exhausted case gets the merchant's end action first. */

@@ -71,6 +71,11 @@ export function createStripeEventProcessor(deps: {
         link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, paymentIntentId) };
       }
     }
+    if (event.type === 'payment_intent.succeeded' && event.data.object.customer && paymentLookup) {
+      // Only a customer's one-time payment may settle another one-time case of theirs; never an invoice's payment.
+      link = invoiceLinkInPayload(event.data.object);
+      if (!link.known) link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, String(event.data.object.id)) };
+    }
     const facts = translateStripeEvent(event, link);
     if (facts.length === 0) return { status: 'ignored', summary: 'nothing in this event concerns recovery' };
     return { status: 'handled', summary: await applyFacts(tenant, facts) };

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { UpstreamError } from '../../errors';
-import type { CardDetails, DeclineDetails } from '../../recovery';
+import type { CardDetails, DeclineDetails, OrderDetails } from '../../recovery';
 
 /** Whose Stripe account a call acts on: an App install (Stripe-Account header) or the self-hosted key's own. */
 export interface AccountRef {
@@ -23,6 +23,19 @@ export interface CustomerSnapshot {
   defaultPaymentMethodId: string | null;
 }
 
+/** A payment intent as Stripe holds it now, in our words. */
+export interface PaymentIntentSnapshot {
+  id: string;
+  status: (typeof PAYMENT_INTENT_STATUSES)[number];
+  amountMinor: number;
+  currency: string;
+  customerId: string | null;
+  order: OrderDetails;
+  createdAt: Date;
+  /** How the customer agreed to be charged later without being present: set up for off-session use, or a mandate. */
+  offSessionConsent: 'setup_future_usage' | 'mandate' | null;
+}
+
 export type PayOutcome =
   | { kind: 'paid' }
   | { kind: 'declined'; decline: DeclineDetails | null; card: CardDetails | null }
@@ -35,6 +48,12 @@ export interface BillingGateway {
   payInvoice(account: AccountRef, invoiceId: string, options: { paymentMethodId: string | null; idempotencyKey: string }): Promise<PayOutcome>;
   /** Retries a one-time payment (no invoice) by confirming its payment intent off-session. */
   confirmPayment(account: AccountRef, paymentIntentId: string, options: { paymentMethodId: string | null; idempotencyKey: string }): Promise<PayOutcome>;
+  /** A one-time payment's intent as Stripe holds it now (read right before confirming it); null when Stripe has none. */
+  fetchPaymentIntent(account: AccountRef, paymentIntentId: string): Promise<PaymentIntentSnapshot | null>;
+  /** The customer's payment intents created since `createdSince`, newest first (the first 100). */
+  listCustomerPaymentIntents(account: AccountRef, customerId: string, createdSince: Date): Promise<PaymentIntentSnapshot[]>;
+  /** Whether the card was saved for charges without the customer (a succeeded SetupIntent with usage off_session, as the Billing Portal makes). */
+  isSavedForOffSession(account: AccountRef, customerId: string, paymentMethodId: string): Promise<boolean>;
   /** Makes the card the one Stripe charges next: the customer's default, and the subscription's own default when it has one. */
   useForFuturePayments(
     account: AccountRef,
@@ -105,6 +124,29 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
       }
     },
 
+    async fetchPaymentIntent(account, paymentIntentId) {
+      const intent = await orNull(() => stripe.paymentIntents.retrieve(paymentIntentId, {}, as(account)));
+      return intent ? paymentIntentSnapshot(intent) : null;
+    },
+
+    async listCustomerPaymentIntents(account, customerId, createdSince) {
+      try {
+        const page = await stripe.paymentIntents.list({ customer: customerId, created: { gte: Math.floor(createdSince.getTime() / 1000) }, limit: 100 }, as(account));
+        return page.data.map(paymentIntentSnapshot);
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async isSavedForOffSession(account, customerId, paymentMethodId) {
+      try {
+        const page = await stripe.setupIntents.list({ customer: customerId, payment_method: paymentMethodId, limit: 100 }, as(account));
+        return page.data.some((setup) => setup.status === 'succeeded' && setup.usage === 'off_session');
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
     async useForFuturePayments(account, target) {
       const places: Array<'customer' | 'subscription'> = [];
       try {
@@ -159,6 +201,27 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
         throw translateError(error);
       }
     },
+  };
+}
+
+const PAYMENT_INTENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'canceled', 'succeeded'] as const;
+
+function paymentIntentSnapshot(intent: Stripe.PaymentIntent): PaymentIntentSnapshot {
+  const methodOptions = Object.values(intent.payment_method_options ?? {}) as Array<{ setup_future_usage?: string | null; mandate_options?: unknown } | null | undefined>;
+  const setUpForLater = intent.setup_future_usage === 'off_session' || methodOptions.some((options) => options?.setup_future_usage === 'off_session');
+  const hasMandate = methodOptions.some((options) => options?.mandate_options !== undefined && options.mandate_options !== null);
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(intent.metadata ?? {})) if (typeof value === 'string') metadata[key] = value;
+  return {
+    id: intent.id,
+    // A status newer than this code is treated as in flight: nothing is confirmed on it.
+    status: (PAYMENT_INTENT_STATUSES as readonly string[]).includes(intent.status) ? (intent.status as PaymentIntentSnapshot['status']) : 'processing',
+    amountMinor: intent.amount,
+    currency: intent.currency,
+    customerId: idOf(intent.customer),
+    order: { metadata, description: intent.description ?? null },
+    createdAt: new Date(intent.created * 1000),
+    offSessionConsent: setUpForLater ? 'setup_future_usage' : hasMandate ? 'mandate' : null,
   };
 }
 

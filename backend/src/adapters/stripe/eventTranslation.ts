@@ -1,4 +1,4 @@
-import type { BillingFact, CardDetails, CaseTarget, DeclineDetails } from '../../recovery';
+import type { BillingFact, CardDetails, CaseTarget, DeclineDetails, OrderDetails } from '../../recovery';
 import type { StripeEventEnvelope } from './webhookSignature';
 
 /**
@@ -53,7 +53,7 @@ export function objectIdOf(event: StripeEventEnvelope): string | null {
   return idOf(event.data.object);
 }
 
-/** Translates one event. For payment_intent.payment_failed, pass the resolved invoice link. */
+/** Translates one event. For payment_intent.payment_failed and .succeeded, pass the resolved invoice link. */
 export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: InvoiceLink): BillingFact[] {
   const object = event.data.object;
   const previous = event.data.previous_attributes ?? {};
@@ -107,12 +107,8 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
     }
     case 'payment_intent.payment_failed':
       return translatePaymentIntentFailure(object, base, invoiceLink ?? invoiceLinkInPayload(object), event.request?.idempotency_key ?? `event:${event.id}`);
-    case 'payment_intent.succeeded': {
-      // Invoice payments close through the invoice events; this closes one-time payment cases.
-      const paymentIntentId = idOf(object);
-      if (!paymentIntentId) return [];
-      return [{ ...base, kind: 'payment_succeeded', target: { kind: 'one_time_payment', paymentIntentId }, paidOutOfBand: false, stripeAttemptCount: null }];
-    }
+    case 'payment_intent.succeeded':
+      return translatePaymentIntentSuccess(object, base, invoiceLink ?? invoiceLinkInPayload(object));
     case 'customer.subscription.deleted': {
       const subscriptionId = idOf(object);
       return subscriptionId ? [{ ...base, kind: 'subscription_canceled', subscriptionId }] : [];
@@ -173,8 +169,32 @@ function translatePaymentIntentFailure(object: Json, base: { eventId: string; oc
       nextStripeRetryAt: null,
       hostedInvoiceUrl: null,
       attemptKey,
+      order: link.invoiceId ? null : orderOf(object),
     },
   ];
+}
+
+/**
+ * Closes the payment intent's own one-time case; when it is known not to pay
+ * an invoice, also says who paid what for which order, so a one-time case the
+ * customer paid with this new payment intent closes too.
+ */
+function translatePaymentIntentSuccess(object: Json, base: { eventId: string; occurredAt: Date }, link: InvoiceLink): BillingFact[] {
+  const paymentIntentId = idOf(object);
+  if (!paymentIntentId) return [];
+  const isOneTime = link.known && link.invoiceId === null;
+  const payment = isOneTime
+    ? { paymentIntentId, stripeCustomerId: idOf(object.customer), amountMinor: integer(object.amount_received) || (integer(object.amount) ?? 0), currency: text(object.currency) ?? 'usd', order: orderOf(object), paidAt: base.occurredAt }
+    : null;
+  return [{ ...base, kind: 'payment_succeeded', target: { kind: 'one_time_payment', paymentIntentId }, paidOutOfBand: false, stripeAttemptCount: null, payment }];
+}
+
+/** The order fields a checkout writes on a payment intent: string metadata and the description. */
+function orderOf(object: Json): OrderDetails {
+  const metadata: Record<string, string> = {};
+  const raw = object.metadata && typeof object.metadata === 'object' ? (object.metadata as Json) : {};
+  for (const [key, value] of Object.entries(raw)) if (typeof value === 'string') metadata[key] = value;
+  return { metadata, description: text(object.description) };
 }
 
 function translateSubscriptionUpdate(object: Json, previous: Json, base: { eventId: string; occurredAt: Date }): BillingFact[] {

@@ -10,6 +10,6 @@ export {
   type InvoiceLink,
 } from './eventTranslation';
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
-export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome } from './billingGateway';
+export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome, type PaymentIntentSnapshot } from './billingGateway';
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
 export { verifyAppSignature } from './appSignature';
