@@ -29,8 +29,10 @@ describe('an email Postmark accepted but whose answer was lost', () => {
     await world.runDue();
     expect(world.postmark.state.emails).toHaveLength(1);
 
-    // As a worker that died right after Postmark accepted leaves the case: its claim runs out, the step is due again.
-    await db.connection.collection('recoveryCases').updateOne({}, { $set: { nextEmailAt: start, emailLeaseUntil: new Date(start.getTime() + MINUTE) } });
+    // As a worker that died right after Postmark accepted leaves the case: the step still due, claimed until the lease runs out
+    // (the world's clock moves to the next due time, so the due time is the lease's end).
+    const leaseEnd = new Date(start.getTime() + MINUTE);
+    await db.connection.collection('recoveryCases').updateOne({}, { $set: { nextEmailAt: leaseEnd, emailLeaseUntil: leaseEnd } });
     await world.runUntil(new Date(start.getTime() + 2 * 86_400_000));
 
     const step1 = world.postmark.state.emails.filter((email) => email.tag === 'dunning-step-1');
