@@ -14,6 +14,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,6 @@ import { DemoClock } from './demoClock';
 const ACCOUNT = 'acct_demo_merchant';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const WEBHOOK_SECRET = 'whsec_demo_only';
 /**
  * The clock moves at least this far per step. Each step costs a few scans of the
  * cases on the embedded database, so the demo batches what falls due within two
@@ -79,16 +79,20 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const server = http.createServer((req, res) => handler(req, res));
   const port = await listen(server, Number(process.env.PORT ?? 3000));
   const backendUrl = `http://127.0.0.1:${port}`;
-  const sandbox = await startStripeSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0), webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: WEBHOOK_SECRET }, now: () => clock.now() });
+  // The demo merchant is live (test mode would record emails, not send them), against the local stand-ins only,
+  // and with secrets made for this run: start-up refuses live keys with the published development ones.
+  const secrets = freshSecrets();
+  const sandbox = await startStripeSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0), webhook: { url: `${backendUrl}/api/webhooks/stripe`, secret: secrets.STRIPE_WEBHOOK_SECRET }, now: () => clock.now(), livemode: true });
   const receiver = await startPostmarkReceiver({ port: Number(process.env.POSTMARK_RECEIVER_PORT ?? 0), now: () => clock.now() });
   const config = loadConfig({
     NODE_ENV: 'development',
     PORT: String(port),
     PUBLIC_URL: backendUrl,
-    STRIPE_SECRET_KEY: 'sk_test_demo',
+    STRIPE_SECRET_KEY: 'sk_live_demo',
     STRIPE_API_BASE: sandbox.url,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...secrets,
     POSTMARK_SERVER_TOKEN: 'demo-receiver',
+    EMAIL_FROM: 'Northwind Billing <billing@northwind.example>',
     POSTMARK_API_BASE: receiver.url,
     LOG_LEVEL: 'silent',
   });
@@ -109,7 +113,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 
-  await container.settings.update(ACCOUNT, false, { branding: { merchantName: 'Northwind Software', productName: 'Northwind Pro', supportEmail: 'billing@northwind.example' } }, clock.now());
+  await container.settings.update(ACCOUNT, true, { branding: { merchantName: 'Northwind Software', productName: 'Northwind Pro', supportEmail: 'billing@northwind.example' } }, clock.now());
   const customers = createCustomers(sandbox, customerCount, random);
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
 
@@ -153,7 +157,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await runDue();
   const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, latecomer.customerId, 1))[0];
   const link = latecomerCase ? await container.cardUpdate.linkFor(latecomerCase) : null;
-  const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: false, name: 'demo', scope: 'read_write', now: clock.now() });
+  const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
 
   process.stdout.write(
     [
@@ -316,4 +320,15 @@ if (require.main === module) {
     process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/** Secrets for one demo run, never the development defaults published in this repository. */
+function freshSecrets() {
+  const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
+  return {
+    STRIPE_WEBHOOK_SECRET: `whsec_${secret(24)}`,
+    CARD_UPDATE_LINK_SECRET: secret(32),
+    SECRETS_ENCRYPTION_KEY: secret(32),
+    POSTMARK_WEBHOOK_PASSWORD: secret(24),
+  };
 }

@@ -5,7 +5,7 @@ import { createAccountStore, createSecretBox, type AccountStore } from './accoun
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
 import { createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
-import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
+import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createDunningService, createSuppressionStore, type DunningService, type SuppressionStore } from './dunning';
@@ -118,6 +118,7 @@ export function createContainer(options: {
     accounts,
     suppressions,
     mailer,
+    accountProfiles: stripe ? createAccountProfileLookup(stripe) : null,
     policyFor: dunningPolicyOf,
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { CaughtEmail, FaultMode, ReceiverState } from './receiverState';
 
-const FAULT_MODES: FaultMode[] = ['error_500', 'rate_limit', 'timeout', 'invalid_token'];
+const FAULT_MODES: FaultMode[] = ['error_500', 'rate_limit', 'timeout', 'invalid_token', 'drop_answer'];
 
 /** The receiver's own pages and control API: what it caught, and switches for tests. */
 export function inboxRoutes(state: ReceiverState): Router {

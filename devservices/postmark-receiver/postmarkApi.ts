@@ -1,20 +1,50 @@
 import Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
-import type { ReceiverState } from './receiverState';
+import type { CaughtEmail, ReceiverState } from './receiverState';
 
 /**
  * The part of Postmark's API the backend uses: POST /email and /email/batch,
  * answered in Postmark's shapes and error codes (10 bad token, 300 invalid
- * email request, 406 inactive recipient, 429 rate limit).
+ * email request, 406 inactive recipient, 429 rate limit), and the outbound
+ * message search (GET /messages/outbound, filtered by `metadata_<key>=`).
  */
 export function postmarkApiRoutes(state: ReceiverState, now: () => Date): Router {
   const router = new Router();
 
   router.post('/email', async (ctx) => {
-    if (!(await passesFaults(ctx, state))) return;
+    const passes = await passesFaults(ctx, state);
+    if (!passes) return;
     const result = accept(ctx.request.body as Record<string, unknown>, tokenOf(ctx), state, now());
+    if (passes === 'drop_answer') {
+      // Accepted and kept, but the client never hears so: as when a connection drops after Postmark took the message.
+      ctx.req.socket.destroy();
+      return;
+    }
     ctx.status = result.status;
     ctx.body = result.body;
+  });
+
+  // Search never takes an injected fault, so a test's fault count means sends only.
+  router.get('/messages/outbound', (ctx) => {
+    if (!tokenOf(ctx)) {
+      ctx.status = 401;
+      ctx.body = { ErrorCode: 10, Message: 'No Account or Server API tokens were supplied in the HTTP headers.' };
+      return;
+    }
+    const count = Number(ctx.query.count);
+    const offset = Number(ctx.query.offset ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 500 || !Number.isInteger(offset) || offset < 0) {
+      ctx.status = 422;
+      ctx.body = { ErrorCode: 1100, Message: 'count (1 to 500) and offset are required.' };
+      return;
+    }
+    const wanted = Object.entries(ctx.query)
+      .filter(([key, value]) => key.startsWith('metadata_') && typeof value === 'string')
+      .map(([key, value]) => [key.slice('metadata_'.length), value as string] as const);
+    const matches = state.emails
+      .filter((email) => email.serverToken === tokenOf(ctx) && wanted.every(([key, value]) => email.metadata[key] === value))
+      .reverse();
+    ctx.body = { TotalCount: matches.length, Messages: matches.slice(offset, offset + count).map(summaryOf) };
   });
 
   router.post('/email/batch', async (ctx) => {
@@ -36,7 +66,29 @@ function tokenOf(ctx: ParameterizedContext): string {
   return ctx.get('x-postmark-server-token');
 }
 
-async function passesFaults(ctx: ParameterizedContext, state: ReceiverState): Promise<boolean> {
+function summaryOf(email: CaughtEmail): Record<string, unknown> {
+  return {
+    MessageID: email.messageId,
+    Tag: email.tag ?? '',
+    To: [{ Email: email.to, Name: null }],
+    Cc: [],
+    Bcc: [],
+    Recipients: [email.to],
+    ReceivedAt: email.receivedAt.toISOString(),
+    From: email.from,
+    Subject: email.subject,
+    Attachments: [],
+    Status: 'Sent',
+    TrackOpens: email.trackOpens,
+    TrackLinks: email.trackLinks ?? 'None',
+    Metadata: email.metadata,
+    MessageStream: email.messageStream,
+    Sandboxed: false,
+  };
+}
+
+/** False when a fault answered the request; 'drop_answer' when the message is to be kept but its answer lost. */
+async function passesFaults(ctx: ParameterizedContext, state: ReceiverState): Promise<boolean | 'drop_answer'> {
   if (!tokenOf(ctx)) {
     ctx.status = 401;
     ctx.body = { ErrorCode: 10, Message: 'No Account or Server API tokens were supplied in the HTTP headers.' };
@@ -64,7 +116,7 @@ async function passesFaults(ctx: ParameterizedContext, state: ReceiverState): Pr
     ctx.req.socket.destroy();
     return false;
   }
-  return true;
+  return fault === 'drop_answer' ? 'drop_answer' : true;
 }
 
 function accept(message: Record<string, unknown>, token: string, state: ReceiverState, now: Date): { status: number; body: Record<string, unknown> } {

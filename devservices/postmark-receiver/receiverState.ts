@@ -17,7 +17,8 @@ export interface CaughtEmail {
   metadata: Record<string, string>;
 }
 
-export type FaultMode = 'error_500' | 'rate_limit' | 'timeout' | 'invalid_token';
+/** `drop_answer` keeps the message, then drops the connection before answering. */
+export type FaultMode = 'error_500' | 'rate_limit' | 'timeout' | 'invalid_token' | 'drop_answer';
 
 /** What the receiver remembers: caught emails, inactive recipients, and injected faults. */
 export class ReceiverState {

@@ -14,6 +14,12 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
   const input = (ctx: { request: { body?: unknown } }) => (ctx.request.body ?? {}) as Json;
   const accountOf = (params: Json) => (typeof params.account === 'string' ? params.account : 'platform');
 
+  router.post('/accounts', (ctx) => {
+    const params = input(ctx);
+    state.setAccountEmail(accountOf(params), typeof params.email === 'string' ? params.email : null);
+    ctx.body = state.accountObject(accountOf(params));
+  });
+
   router.post('/customers', (ctx) => {
     const params = input(ctx);
     ctx.body = billing.createCustomer(accountOf(params), params);

@@ -75,6 +75,8 @@ export class SandboxState {
   readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   /** Every /v1 request, oldest first. */
   readonly requests: RequestRecord[] = [];
+  /** Each account's own email (the one Stripe verified), as GET /v1/account shows it. */
+  private readonly accountEmails = new Map<string, string | null>();
   clockOffsetMs = 0;
 
   /** Live or test mode, as the key's prefix says at Stripe: every object and event carries it. */
@@ -101,7 +103,18 @@ export class SandboxState {
     return data;
   }
 
+  setAccountEmail(accountId: string, email: string | null): void {
+    this.accountEmails.set(accountId, email);
+  }
+
+  /** The account object Stripe answers GET /v1/account with (only what we use). */
+  accountObject(accountId: string): Json {
+    const id = accountId === 'platform' ? 'acct_sandbox_platform' : accountId;
+    return { id, object: 'account', email: this.accountEmails.get(accountId) ?? null, livemode: this.livemode };
+  }
+
   reset(): void {
+    this.accountEmails.clear();
     this.accounts.clear();
     this.behaviours.clear();
     this.charges.length = 0;

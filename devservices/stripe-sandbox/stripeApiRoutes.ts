@@ -12,6 +12,8 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
   const body = (ctx: Context) => (ctx.state.params ?? {}) as Json;
   const data = (ctx: Context) => state.account(account(ctx));
 
+  router.get('/account', (ctx) => void (ctx.body = state.accountObject(account(ctx))));
+
   router.post('/customers', (ctx) => void (ctx.body = billing.createCustomer(account(ctx), body(ctx))));
   router.get('/customers/:id', (ctx) => void (ctx.body = billing.customer(account(ctx), ctx.params.id!)));
   router.post('/customers/:id', (ctx) => void (ctx.body = billing.updateCustomer(account(ctx), ctx.params.id!, body(ctx), key(ctx))));

@@ -20,7 +20,7 @@ const activeCase: CaseDetail = {
   emailStatus: 'ok',
   nextAction: { kind: 'retry', at: '2026-12-01T14:00:00.000Z', reason: 'retrying on Tuesday 1 December at 09:00 customer time: insufficient funds, first business day after a common payday' },
   retries: [{ number: 1, trigger: 'schedule', at: '2026-11-20T14:00:00.000Z', outcome: 'declined', decline: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' } }],
-  emails: [{ kind: 'dunning', step: 0, sentAt: '2026-11-18T15:00:00.000Z', status: 'delivered', deliveredAt: '2026-11-18T15:00:02.000Z', openedAt: '2026-11-18T16:00:00.000Z', clickedAt: null, opens: 2, clicks: 0 }],
+  emails: [{ index: 0, kind: 'dunning', step: 0, sentAt: '2026-11-18T15:00:00.000Z', delivery: 'sent', status: 'delivered', deliveredAt: '2026-11-18T15:00:02.000Z', openedAt: '2026-11-18T16:00:00.000Z', clickedAt: null, opens: 2, clicks: 0 }],
   openedAt: '2026-11-18T14:00:00.000Z',
   closedAt: null,
   timeline: [{ at: '2026-11-18T14:00:00.000Z', kind: 'case_opened', summary: 'Payment of 49.00 USD failed: recovery started.' }],
@@ -48,6 +48,21 @@ describe('InvoiceDetail', () => {
     expect(wrapper.find(ListItem, { title: 'Retry 1 · Nov 20, 2026, 2:00 PM UTC' })).toHaveProps({ secondaryTitle: 'Declined: insufficient_funds (Your card has insufficient funds.)' });
     expect(wrapper.find(ListItem, { title: 'Reminder 1 · Nov 18, 2026, 3:00 PM UTC' })).toHaveProps({ secondaryTitle: 'delivered · opened 2×' });
     expect(wrapper.find(ListItem, { title: 'Payment of 49.00 USD failed: recovery started.' })).not.toBeNull();
+  });
+
+  it('labels a test-mode email "recorded, not sent" and shows it as the customer would get it', async () => {
+    const recorded: CaseDetail = { ...activeCase, emails: [{ ...activeCase.emails[0]!, delivery: 'recorded_test_mode', status: 'sent', deliveredAt: null, openedAt: null, opens: 0 }] };
+    const email = { object: 'recovery_email', caseId: activeCase.id, index: 0, kind: 'dunning', step: 0, delivery: 'recorded_test_mode', at: '2026-11-18T15:00:00.000Z', to: 'alice@example.com', from: 'Billing <billing@example.com>', replyTo: null, subject: 'Your payment for Acme did not go through', html: '<p>Hi Alice</p>', text: 'Hi Alice, please update your card.' };
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: recorded }, [`GET /api/recovery/emails/${activeCase.id}/0`]: { body: email } });
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    expect(wrapper.find(ListItem, { title: 'Reminder 1 · Nov 18, 2026, 3:00 PM UTC' })).toHaveProps({ secondaryTitle: 'Test mode: recorded, not sent' });
+    press(wrapper, 'View reminder 1');
+    await update();
+    expect(backend.sent.at(-1)).toMatchObject({ method: 'GET', path: `/api/recovery/emails/${activeCase.id}/0`, query: { account_id: 'acct_1234' } });
+    expect(wrapper).toContainText('Your payment for Acme did not go through');
+    expect(wrapper).toContainText('Hi Alice, please update your card.');
+    expect(wrapper).toContainText('To alice@example.com');
   });
 
   it('sends "retry now" to the backend, signed, for this case', async () => {

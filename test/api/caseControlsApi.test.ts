@@ -18,8 +18,8 @@ let caseId: string;
 
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
-  key = (await world.container.apiKeys.create({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, name: 'controls', scope: 'read_write', now: start })).key;
+  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  key = (await world.container.apiKeys.create({ accountId: SELF_HOSTED_ACCOUNT, livemode: true, name: 'controls', scope: 'read_write', now: start })).key;
   const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'insufficient_funds' }], then: 'repeat_last' });
   world.sandbox.billing.renew('platform', subscriptionId);
   await world.settle();

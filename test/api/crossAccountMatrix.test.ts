@@ -36,6 +36,7 @@ const idRoutes: Array<[string, () => Call]> = [
     `POST /api/recovery/${action}`,
     () => ({ method: 'post', path: `/api/recovery/${action}`, body: { caseId: beta.caseId } }),
   ]),
+  ['GET /api/recovery/emails/:caseId/:index', () => ({ method: 'get', path: `/api/recovery/emails/${beta.caseId}/0` })],
   ['DELETE /api/api-keys/:id', () => ({ method: 'delete', path: `/api/api-keys/${beta.keyId}` })],
 ];
 

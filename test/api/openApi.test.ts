@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -10,6 +10,7 @@ const db = useTestDatabase();
 const unused = {} as never;
 const merchantRouters: Router[] = [
   createRecoveryRoutes({ cases: unused, retries: unused, controls: unused, cardUpdate: unused, clock: unused }),
+  createEmailRoutes({ cases: unused }),
   createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused }),
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),

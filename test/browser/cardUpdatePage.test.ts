@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await createRecoveryWorld(db.connection, { start, livemode: true });
 });
 afterEach(async () => {
   await world.stop();
@@ -40,7 +40,7 @@ async function caseWithEmailedLink() {
   const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' }, { amount: 4900 });
   const invoice = world.sandbox.billing.renew('platform', customer.subscriptionId);
   await world.settle();
-  await world.container.accounts.setBranding(SELF_HOSTED_ACCOUNT, false, { merchantName: 'Acme Analytics', productName: 'Acme Pro', accentColor: '#0b5fff', supportEmail: 'help@acme.test' });
+  await world.container.accounts.setBranding(SELF_HOSTED_ACCOUNT, true, { merchantName: 'Acme Analytics', productName: 'Acme Pro', accentColor: '#0b5fff', supportEmail: 'help@acme.test' });
   await world.runDue();
   const email = world.postmark.state.emails[0]!;
   const link = /(http:\/\/127\.0\.0\.1:\d+\/update\?token=[\w.%-]+)/.exec(email.textBody ?? '')![1]!;
@@ -84,7 +84,7 @@ describe('the card-update page in Chromium', () => {
     const { link } = await caseWithEmailedLink();
     const found = (await db.connection.collection('recoveryCases').find({}).toArray())[0]!;
     const expired = await issueLinkToken(
-      { accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId: found.stripeCustomerId as string, caseId: String(found._id) },
+      { accountId: SELF_HOSTED_ACCOUNT, livemode: true, stripeCustomerId: found.stripeCustomerId as string, caseId: String(found._id) },
       linkSigningKey(DEVELOPMENT_LINK_SECRET),
       new Date(world.clock.now().getTime() - 8 * 86_400_000),
     );

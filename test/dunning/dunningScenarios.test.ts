@@ -14,7 +14,7 @@ let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await createRecoveryWorld(db.connection, { start, livemode: true });
 });
 afterEach(async () => {
   await world.stop();

@@ -109,6 +109,8 @@ describe('the backend process', () => {
         const hour = localParts(new Date(), timeZoneForCountry(code, 'UTC')).hour;
         return hour >= 10 && hour < 17;
       })!;
+      // The sandbox is a test-mode account: only the account's own (Stripe-verified) address receives email.
+      await control('/accounts', { email: 'alice@example.com' });
       const customer = await control('/customers', { email: 'alice@example.com', name: 'Alice Martin', address: { country } });
       await control('/payment_methods', { customer: customer.id, brand: 'visa', behaviour: { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' } });
       const subscription = await control('/subscriptions', { customer: customer.id, amount: 4900, currency: 'usd' });

@@ -22,7 +22,7 @@ beforeEach(async () => {
   const collections = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'customerContacts'];
   await Promise.all(collections.map((name) => db.connection.collection(name).deleteMany({})));
   // A short Stripe client timeout, so a held answer times out in seconds rather than the default 20.
-  world = await createRecoveryWorld(db.connection, { start, env: { STRIPE_TIMEOUT_SECONDS: String(STRIPE_TIMEOUT_SECONDS) } });
+  world = await createRecoveryWorld(db.connection, { start, livemode: true, env: { STRIPE_TIMEOUT_SECONDS: String(STRIPE_TIMEOUT_SECONDS) } });
 });
 afterEach(async () => {
   await world.stop();

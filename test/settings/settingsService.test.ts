@@ -11,8 +11,8 @@ let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
-  await world.container.accounts.ensure(SELF_HOSTED_ACCOUNT, false, 'self_hosted', start);
+  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  await world.container.accounts.ensure(SELF_HOSTED_ACCOUNT, true, 'self_hosted', start);
 });
 afterEach(async () => {
   await world.stop();
@@ -28,8 +28,8 @@ const custom: DunningPolicy = {
 
 describe("a merchant's dunning settings", () => {
   it('are used for the next emails, sent with the merchant’s own Postmark token', async () => {
-    expect(await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, false, custom)).toEqual({ ok: true });
-    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, false, 'merchant-own-token-1')).toEqual({ ok: true });
+    expect(await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, true, custom)).toEqual({ ok: true });
+    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1')).toEqual({ ok: true });
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(JSON.stringify(stored)).not.toContain('merchant-own-token-1');
 
@@ -42,19 +42,19 @@ describe("a merchant's dunning settings", () => {
   });
 
   it('are refused with the step, part, line and variable at fault, and the stored ones keep working', async () => {
-    await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, false, custom);
+    await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, true, custom);
     const broken: DunningPolicy = {
       ...custom,
       steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: { subject: 'Hi', html: '<p>Hi</p>\n<p>{{firstName}}</p>', text: '{{amount}}' } }],
     };
-    const result = await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, false, broken);
+    const result = await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, true, broken);
     expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^dunning\.steps\[0\]\.custom\.html line 2: Unknown variable "firstName"/)] });
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(stored!.settings.dunning.steps[0].custom.subject).toBe('Oops, {{productName}} payment failed');
   });
 
   it('refuse a retry policy that would break a network limit, naming it', async () => {
-    const result = await world.container.settings.saveRetryPolicy(SELF_HOSTED_ACCOUNT, false, { ...DEFAULT_RETRY_POLICY, maxAttempts: 30 });
+    const result = await world.container.settings.saveRetryPolicy(SELF_HOSTED_ACCOUNT, true, { ...DEFAULT_RETRY_POLICY, maxAttempts: 30 });
     expect(result).toEqual({ ok: false, problems: ['retryPolicy.maxAttempts: at most 15, the Visa limit on reattempts per card in 30 days'] });
   });
 
@@ -66,8 +66,8 @@ describe("a merchant's dunning settings", () => {
   });
 
   it('can remove the merchant’s own token again', async () => {
-    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, false, 'merchant-own-token-1');
-    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, false, null);
+    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1');
+    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, null);
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(stored!.settings.postmarkServerTokenSealed).toBeUndefined();
   });

@@ -28,6 +28,8 @@ export interface Account {
   uninstalledAt: Date | null;
   branding: Partial<Branding> | null;
   settings: AccountSettings | null;
+  /** The Stripe account's own (Stripe-verified) email and when we read it: test mode emails only this address. */
+  stripeAccountEmail?: { email: string | null; readAt: Date } | null;
 }
 
 /**
@@ -56,6 +58,7 @@ const accountSchema = new Schema(
     uninstalledAt: { type: Date, default: null },
     branding: { type: Schema.Types.Mixed, default: null },
     settings: { type: Schema.Types.Mixed, default: null },
+    stripeAccountEmail: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -69,6 +72,8 @@ export interface AccountStore {
   markInstalled(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<void>;
   markUninstalled(accountId: string, livemode: boolean, at: Date): Promise<void>;
   setBranding(accountId: string, livemode: boolean, branding: Partial<Branding>): Promise<void>;
+  /** Remembers the Stripe account's own email as Stripe reported it at `readAt`. */
+  noteStripeAccountEmail(accountId: string, livemode: boolean, email: string | null, readAt: Date): Promise<void>;
   /** Replaces the given settings (already validated by the caller); other settings stay. */
   updateSettings(accountId: string, livemode: boolean, patch: AccountSettings): Promise<void>;
 }
@@ -76,7 +81,7 @@ export interface AccountStore {
 export function createAccountStore(connection: Connection): AccountStore {
   const accounts: Model<Account> =
     (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
-  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1 };
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1, stripeAccountEmail: 1 };
 
   return {
     async find(accountId, livemode) {
@@ -114,6 +119,9 @@ export function createAccountStore(connection: Connection): AccountStore {
       await accounts.updateOne({ accountId, livemode, settings: null }, { $set: { settings: {} } });
       await accounts.updateOne({ accountId, livemode }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
     },
+    async noteStripeAccountEmail(accountId, livemode, email, readAt) {
+      await accounts.updateOne({ accountId, livemode }, { $set: { stripeAccountEmail: { email, readAt } } });
+    },
     async setBranding(accountId, livemode, branding) {
       await accounts.updateOne({ accountId, livemode }, { $set: { branding } });
     },
@@ -139,6 +147,7 @@ function toAccount(doc: Account): Account {
     uninstalledAt: doc.uninstalledAt,
     branding: doc.branding ?? null,
     settings: doc.settings ?? null,
+    stripeAccountEmail: doc.stripeAccountEmail ?? null,
   };
 }
 

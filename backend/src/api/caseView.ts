@@ -1,4 +1,4 @@
-import type { RecoveryCase } from '../recovery';
+import type { CaseEmail, RecoveryCase } from '../recovery';
 import { classifyDecline } from '../retryPolicy';
 
 /** "alice@example.com" → "a***@example.com": merchants recognise the customer, logs and screens do not leak the address. */
@@ -7,6 +7,41 @@ export function maskEmail(email: string | null): string | null {
   const [local, domain] = email.split('@');
   if (!local || !domain) return '***';
   return `${local[0]}***@${domain}`;
+}
+
+/**
+ * The case's decline bucket as it stands now (the latest decline), the same
+ * everywhere the merchant looks; null before any decline is known.
+ */
+export function currentDeclineBucket(found: RecoveryCase) {
+  return found.decline || found.needsCustomerAction ? classifyDecline(found.decline, { needsCustomerAction: found.needsCustomerAction }).bucket : null;
+}
+
+/**
+ * True whenever recovery waits on the customer: to confirm the payment
+ * (authentication), or for a new card (a never-retry or customer-must-act
+ * decline, or a plan that waits for one).
+ */
+export function isWaitingOnCustomer(found: RecoveryCase): boolean {
+  const bucket = currentDeclineBucket(found);
+  return found.needsCustomerAction || bucket === 'never_retry' || bucket === 'customer_must_act' || found.plannedAction?.kind === 'wait_for_new_payment_method';
+}
+
+/** One email of the case in the list: what happened to it; its content is served on its own (emailRoutes). */
+function emailRow(email: CaseEmail, index: number) {
+  return {
+    index,
+    kind: email.kind,
+    step: email.stepIndex,
+    sentAt: email.sentAt,
+    delivery: email.delivery ?? 'sent',
+    status: email.status,
+    deliveredAt: email.deliveredAt,
+    openedAt: email.firstOpenedAt,
+    clickedAt: email.firstClickedAt,
+    opens: email.opens,
+    clicks: email.clicks,
+  };
 }
 
 /** A case as the merchant API shows it: what happened, what happens next and why. */
@@ -26,22 +61,13 @@ export function caseView(found: RecoveryCase) {
     currency: found.currency,
     outcome: found.outcome,
     decline: found.decline,
-    declineBucket: found.decline || found.needsCustomerAction ? classifyDecline(found.decline, { needsCustomerAction: found.needsCustomerAction }).bucket : null,
-    needsCustomerAction: found.needsCustomerAction,
+    declineBucket: currentDeclineBucket(found),
+    openingDeclineBucket: found.openingDeclineBucket,
+    needsCustomerAction: isWaitingOnCustomer(found),
     emailStatus: found.emailStatus,
     nextAction: found.plannedAction,
     retries: found.ourAttempts.map((attempt) => ({ number: attempt.number, trigger: attempt.trigger, at: attempt.startedAt, outcome: attempt.outcome, decline: attempt.decline })),
-    emails: found.emails.map((email) => ({
-      kind: email.kind,
-      step: email.stepIndex,
-      sentAt: email.sentAt,
-      status: email.status,
-      deliveredAt: email.deliveredAt,
-      openedAt: email.firstOpenedAt,
-      clickedAt: email.firstClickedAt,
-      opens: email.opens,
-      clicks: email.clicks,
-    })),
+    emails: found.emails.map(emailRow),
     openedAt: found.openedAt,
     closedAt: found.closedAt,
     timeline: found.timeline,
@@ -62,10 +88,12 @@ export function paymentRow(found: RecoveryCase) {
   return {
     ...commonColumns(found),
     status: found.status,
-    declineBucket: found.openingDeclineBucket,
+    declineBucket: currentDeclineBucket(found),
+    // The bucket the case opened with: what the stats group failures and recoveries by.
+    openingDeclineBucket: found.openingDeclineBucket,
     recoveredBy: found.outcome?.status === 'recovered' ? found.outcome.recoveredBy : null,
     attempts: found.ourAttempts.length,
-    emailsSent: found.emails.length,
+    emailsSent: found.emails.filter((email) => (email.delivery ?? 'sent') === 'sent').length,
     openedAt: found.openedAt,
     closedAt: found.closedAt,
   };

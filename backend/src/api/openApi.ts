@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { apiKeyBody, caseControlBody, emailPreviewBody, errorBody, exportQuery, identityQuery, pageQuery, paymentsQuery, settingsBody, statusQuery } from './schemas';
+import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, exportQuery, identityQuery, pageQuery, paymentsQuery, settingsBody, statusQuery } from './schemas';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod
@@ -18,10 +18,12 @@ const recoveryCase = z
     object: z.literal('recovery_case'),
     status: z.enum(['active', 'recovered', 'exhausted', 'canceled', 'churned']),
     paused: z.boolean(),
-    declineBucket: z.string().nullable(),
+    declineBucket: z.string().nullable().describe('from the latest decline; the same in the payments list'),
+    openingDeclineBucket: z.string().nullable().describe('from the decline the case opened with (what the stats group by)'),
+    needsCustomerAction: z.boolean().describe('true while recovery waits on the customer: authentication or a new card'),
     nextAction: z.object({ kind: z.string(), at: z.string().nullable(), reason: z.string() }).nullable(),
     retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.enum(['pending', 'succeeded', 'declined', 'needs_customer_action']), decline: z.record(z.string(), z.string()).nullable() })),
-    emails: z.array(z.object({ kind: z.string(), sentAt: z.string(), status: z.string(), opens: z.number(), clicks: z.number() })),
+    emails: z.array(z.object({ index: z.number(), kind: z.string(), step: z.number().nullable(), sentAt: z.string(), delivery: z.enum(['sent', 'recorded_test_mode']).describe('test mode records emails to customers instead of sending them'), status: z.string(), opens: z.number(), clicks: z.number() })),
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string() })),
   })
   .meta({ id: 'RecoveryCase' });
@@ -44,10 +46,13 @@ const stats = z
   })
   .meta({ id: 'DashboardStats' });
 
-const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
+const recoveryEmail = z
+  .object({ object: z.literal('recovery_email'), caseId: z.string(), index: z.number(), kind: z.enum(['dunning', 'confirmation']), step: z.number().nullable(), delivery: z.enum(['sent', 'recorded_test_mode']), at: z.string(), to: z.string(), from: z.string(), replyTo: z.string().nullable(), subject: z.string(), html: z.string(), text: z.string() })
+  .meta({ id: 'RecoveryEmail' });
+const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), openingDeclineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
 const sequence = z.object({ ...caseRowFields, paused: z.boolean(), stepsDone: z.number(), stepsTotal: z.number(), nextEmailAt: z.string().nullable(), nextRetryAt: z.string().nullable() }).meta({ id: 'Sequence' });
 const attention = z.object({ ...caseRowFields, reason: z.enum(['email_undeliverable', 'needs_new_card', 'needs_authentication']), summary: z.string() }).meta({ id: 'NeedsAttention' });
-const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), networkLimitNotes: z.array(z.string()) }).meta({ id: 'Settings' });
+const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
 const apiKey = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'read_write']), prefix: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() }).meta({ id: 'ApiKey' });
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -68,6 +73,7 @@ const routes: Route[] = [
   { method: 'get', path: '/api/dashboard/attention', summary: 'Active cases that need the merchant', request: { query: pageQuery }, ok: { description: 'A list', ...json(listOf(attention)) } },
   { method: 'get', path: '/api/dashboard/export.csv', summary: 'Every case matching the filters as CSV, streamed', request: { query: exportQuery }, ok: { description: 'CSV with a header row', content: { 'text/csv': { schema: z.string() } } } },
   { method: 'get', path: '/api/recovery/status', summary: "One invoice's recovery case, or a customer's cases", request: { query: statusQuery }, ok: { description: 'The case (or a list for customerId)', ...json(recoveryCase) } },
+  { method: 'get', path: '/api/recovery/emails/{caseId}/{index}', summary: "One email of a case as the customer got it (in test mode: as recorded instead of sent)", request: { params: caseEmailParams, query: identityQuery }, ok: { description: 'The email', ...json(recoveryEmail) } },
   { method: 'post', path: '/api/recovery/retry', summary: 'Retry now (within card-network limits; one per hour per case)', request: { body: json(caseControlBody) }, ok: { description: 'Scheduled', ...json(z.object({ caseId: z.string(), retry: z.literal('scheduled') })) }, status: 202 },
   { method: 'post', path: '/api/recovery/remind', summary: 'Send the next dunning email now (one per customer per day)', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
   { method: 'post', path: '/api/recovery/pause', summary: 'Pause retries and emails for a case', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },

@@ -28,6 +28,9 @@ export const statusQuery = z
 
 export const caseControlBody = z.object({ ...appIdentity, caseId }).meta({ id: 'CaseControl' });
 
+/** One email of a case: the case and the email's place in the case's list (0 = first). */
+export const caseEmailParams = z.object({ caseId, index: z.coerce.number().int().min(0).max(1000) });
+
 const pageFields = { limit: z.coerce.number().int().min(1).max(100).default(25), starting_after: z.string().max(200).optional() };
 /** Which cases a list or export covers; `from` and `to` bound when the payment failed. */
 const caseFilterFields = { status: caseStatus.optional(), customerId: customerId.optional(), from: day.optional(), to: day.optional() };

@@ -38,7 +38,8 @@ export function createSettingsRoutes(deps: { settings: SettingsService; clock: C
       const first = result.problems[0]!;
       throw new AppError('settings_invalid', result.problems.join('; '), 400, first.slice(0, first.indexOf(':')) || undefined);
     }
-    ctx.body = settingsView(await deps.settings.read(merchant.accountId, merchant.livemode));
+    // Saved, but not quite as sent: the merchant sees which template parts the HTML sanitizer changed.
+    ctx.body = { ...settingsView(await deps.settings.read(merchant.accountId, merchant.livemode)), ...(result.sanitizerRemoved ? { sanitizerRemoved: result.sanitizerRemoved } : {}) };
   });
 
   router.post('/api/settings/email-preview', async (ctx) => {

@@ -14,7 +14,8 @@ const openings: Record<StepTone, string> = {
 
 const subjects: Record<StepTone, string> = {
   soft_reminder: 'Your payment for {{productName}} did not go through',
-  retry_notice: 'We will try your payment for {{productName}} again',
+  // A retry is promised only when one is planned (nextRetryDate is set only then).
+  retry_notice: '{{#if nextRetryDate}}We will try your payment for {{productName}} again{{else}}Your payment for {{productName}} is still outstanding{{/if}}',
   urgent_reminder: 'Action needed: update your payment for {{productName}}',
   final_notice: 'Final notice: your subscription to {{productName}} is at risk',
 };

@@ -1,6 +1,7 @@
 import { contrastText, isHexColor, type Branding } from '../accounts';
 import { CONFIRMATION_COPY, defaultCopy } from './defaultCopy';
 import type { CopyVariant, DunningStep, EmailCopy } from './dunningSteps';
+import { sanitizeEmailHtml } from './emailSanitizer';
 import { renderTemplate, type TemplateValues } from './emailTemplates';
 
 export interface RenderedEmail {
@@ -18,10 +19,14 @@ export function confirmationCopy(): EmailCopy {
   return CONFIRMATION_COPY;
 }
 
-/** Renders copy with the case's values inside the merchant's branded layout, as HTML and plain text. */
+/**
+ * Renders copy with the case's values inside the merchant's branded layout, as HTML and plain text.
+ * The rendered body goes through the allow-list sanitizer again before our layout wraps it:
+ * whatever was stored, what is sent carries no script, handler or `javascript:` link.
+ */
 export function renderEmail(copy: EmailCopy, values: TemplateValues, branding: Branding): RenderedEmail {
   const subject = renderTemplate(copy.subject, values, 'text').replace(/\s+/g, ' ').trim();
-  const content = renderTemplate(copy.html, values, 'html');
+  const content = sanitizeEmailHtml(renderTemplate(copy.html, values, 'html')).html;
   return { subject, htmlBody: layout(content, branding), textBody: renderTemplate(copy.text, values, 'text') };
 }
 

@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
-import { brandingOf, type Account, type AccountStore } from '../accounts';
-import type { Mailer } from '../adapters/postmark';
+import { brandingOf, type Account, type AccountStore, type Branding } from '../accounts';
+import type { Mailer, OutgoingEmail } from '../adapters/postmark';
+import type { AccountProfileLookup } from '../adapters/stripe';
 // The token module directly: cardUpdate's index pulls in its service, which uses dunning's wording (a cycle).
 import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { formatAmount, markUndeliverable, recordEmailSent, reminderStepIndex, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
-import { classifyDecline, describeLocalDate, timeZoneForCountry, withinLocalHours } from '../retryPolicy';
+import { formatAmount, markUndeliverable, recordEmailSent, reminderStepIndex, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
+import { timeZoneForCountry, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
-import { confirmationCopy, copyForStep, renderEmail } from './dunningEmail';
+import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
 import { planNextEmail } from './dunningPlan';
-import type { CopyVariant, DunningPolicy } from './dunningSteps';
+import type { DunningPolicy } from './dunningSteps';
+import { createEmailDelivery } from './emailDelivery';
+import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
 
 export interface DunningService {
@@ -28,6 +31,8 @@ export function createDunningService(deps: {
   accounts: AccountStore;
   suppressions: SuppressionStore;
   mailer: Mailer | null;
+  /** Reads the Stripe account's own email: the one address test mode delivers to. */
+  accountProfiles: AccountProfileLookup | null;
   policyFor: (account: Account | null) => DunningPolicy;
   /** The merchant's own Postmark server token, when they brought one. */
   merchantServerToken: (account: Account | null) => string | null;
@@ -40,6 +45,9 @@ export function createDunningService(deps: {
   logger: Logger;
 }): DunningService {
   const { cases, recovery, accounts, suppressions, mailer, clock, logger } = deps;
+  const delivery = mailer
+    ? createEmailDelivery({ mailer, accounts, accountProfiles: deps.accountProfiles, recovery, merchantServerToken: deps.merchantServerToken, logger })
+    : null;
   const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
     recovery.mutate(current.accountId, current, (fresh) => ({ ...change(fresh), emailLeaseUntil: new Date(0) }));
 
@@ -48,7 +56,7 @@ export function createDunningService(deps: {
     const token = current.stripeCustomerId
       ? await issueLinkToken({ accountId: current.accountId, livemode: current.livemode, stripeCustomerId: current.stripeCustomerId, caseId: current.id }, deps.linkKey, now, deps.linkValidityDays)
       : null;
-    const retryAt = current.plannedAction?.kind === 'retry' ? current.plannedAction.at : null;
+    const nextRetryDate = promisedRetryDate(current.plannedAction, zone, now);
     return {
       branding,
       values: {
@@ -58,7 +66,7 @@ export function createDunningService(deps: {
         productName: branding.productName,
         merchantName: branding.merchantName,
         ...(branding.supportEmail ? { supportEmail: branding.supportEmail } : {}),
-        ...(retryAt && retryAt > now ? { nextRetryDate: describeLocalDate(retryAt, zone) } : {}),
+        ...(nextRetryDate ? { nextRetryDate } : {}),
         ...(token ? { updateLink: cardUpdateUrl(deps.publicUrl, token) } : {}),
         ...(current.hostedInvoiceUrl ? { invoiceLink: current.hostedInvoiceUrl } : {}),
         declineReason: describeDeclineForCustomer(current.decline, current.needsCustomerAction),
@@ -66,8 +74,24 @@ export function createDunningService(deps: {
     };
   }
 
+  /** The email as it goes out (or, in test mode, as it is recorded). */
+  function outgoing(current: RecoveryCase, branding: Branding, email: RenderedEmail, tag: string, step: string): { message: OutgoingEmail; content: EmailContent } {
+    const replyTo = branding.supportEmail ?? null;
+    const message: OutgoingEmail = {
+      from: deps.from,
+      to: current.customerEmail!,
+      ...(replyTo ? { replyTo } : {}),
+      subject: email.subject,
+      htmlBody: email.htmlBody,
+      textBody: email.textBody,
+      tag,
+      metadata: { accountId: current.accountId, caseId: current.id, step },
+    };
+    return { message, content: { to: message.to, from: message.from, replyTo, subject: email.subject, html: email.htmlBody, text: email.textBody } };
+  }
+
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const wanted = policy.sendConfirmation && mailer && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.customerEmail));
+    const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.customerEmail));
     if (!wanted) {
       await release(current, (fresh) => ({ ...fresh, confirmationDueAt: null }));
       return;
@@ -75,13 +99,13 @@ export function createDunningService(deps: {
     const zone = current.customerTimeZone ?? timeZoneForCountry(current.customerCountry, deps.merchantTimeZone);
     const { branding, values } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(), values, branding);
-    const result = await mailer!.send(
-      { from: deps.from, to: current.customerEmail!, subject: email.subject, htmlBody: email.htmlBody, textBody: email.textBody, tag: 'recovery-confirmation', metadata: { accountId: current.accountId, caseId: current.id, step: 'confirmation' } },
-      deps.merchantServerToken(account) ?? undefined,
-    );
+    const { message, content } = outgoing(current, branding, email, 'recovery-confirmation', 'confirmation');
+    const result = await delivery!.deliver(current, account, message, 'confirmation', now);
     await release(current, (fresh) => {
-      const cleared = { ...fresh, confirmationDueAt: null };
-      return result.kind === 'sent' ? recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject }, now) : cleared;
+      const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
+      if (result.kind === 'sent') return recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content }, now);
+      if (result.kind === 'recorded_test_mode') return recordEmailSent(cleared, { messageId: null, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content, delivery: 'recorded_test_mode' }, now);
+      return cleared;
     });
   }
 
@@ -113,38 +137,29 @@ export function createDunningService(deps: {
         ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
         : null;
     const decision = reminder ?? (await plan(current, lastEmailAt));
-    if (decision.kind === 'none' || decision.at > now || !mailer) {
-      await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && mailer ? decision.at : null }));
+    if (decision.kind === 'none' || decision.at > now || !delivery) {
+      await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && delivery ? decision.at : null }));
       return;
     }
 
-    const classification = classifyDecline(current.decline, { needsCustomerAction: current.needsCustomerAction });
-    const variant: CopyVariant =
-      current.needsCustomerAction && current.hostedInvoiceUrl ? 'authentication_required'
-      : classification.isInsufficientFunds ? 'insufficient_funds'
-      : classification.bucket === 'never_retry' || classification.bucket === 'customer_must_act' ? 'card_must_change'
-      : 'general';
+    // The copy follows the plan as it stands now: no retry promised unless one is planned.
     const { branding, values } = await valuesFor(current, account, zone, now);
-    const step = policy.steps[decision.stepIndex]!;
-    const email = renderEmail(copyForStep(step, variant), values, branding);
-    const result = await mailer.send({
-      from: deps.from,
-      to: current.customerEmail!,
-      ...(branding.supportEmail ? { replyTo: branding.supportEmail } : {}),
-      subject: email.subject,
-      htmlBody: email.htmlBody,
-      textBody: email.textBody,
-      tag: `dunning-step-${decision.stepIndex + 1}`,
-      metadata: { accountId: current.accountId, caseId: current.id, step: String(decision.stepIndex) },
-    }, deps.merchantServerToken(account) ?? undefined);
+    const email = renderEmail(copyForStep(policy.steps[decision.stepIndex]!, copyVariantFor(current)), values, branding);
+    const step = String(decision.stepIndex);
+    const { message, content } = outgoing(current, branding, email, `dunning-step-${decision.stepIndex + 1}`, step);
+    const result = await delivery.deliver(current, account, message, step, now);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
+    const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
     const saved = await release(current, (fresh) => {
-      if (result.kind === 'sent') return recordEmailSent(fresh, { messageId: result.messageId, kind: 'dunning', stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject }, now);
-      return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null };
+      const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, content };
+      if (result.kind === 'sent') return recordEmailSent(fresh, { ...record, messageId: result.messageId }, now);
+      if (result.kind === 'recorded_test_mode') return recordEmailSent(fresh, { ...record, messageId: null, delivery: 'recorded_test_mode' }, now);
+      return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null, sendingStep: null };
     });
-    if (result.kind === 'sent' && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
+    // A recorded email counts for the one-a-day rule too: test mode paces exactly as live mode would.
+    if (done && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
     logger.info({ accountId: current.accountId, caseId: current.id, step: decision.stepIndex, outcome: result.kind }, 'dunning email');
-    if (result.kind === 'sent') {
+    if (done) {
       const next = await plan(saved, now);
       await recovery.mutate(saved.accountId, saved, (fresh) => ({ ...fresh, nextEmailAt: next.kind === 'send' ? next.at : null }));
     }
@@ -161,11 +176,12 @@ export function createDunningService(deps: {
         if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
         else await sendDunning(claimed, account, policy, now);
       } catch (error) {
-        // Nothing was sent. Postmark down or rate limiting passes within minutes; Postmark refusing the
+        // Nothing was recorded. Postmark down or rate limiting passes within minutes; Postmark refusing the
         // message (say an unconfirmed sender signature) needs the merchant, so ask again hourly, not every few minutes.
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
-        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not sent; will try again');
+        // A send whose answer was lost may have gone through: the case's send mark makes the next try ask Postmark first.
+        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
         const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
         await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
       }

@@ -2,6 +2,7 @@ import type { Branding } from '../accounts';
 import { renderEmail, copyForStep, type RenderedEmail } from './dunningEmail';
 import type { CopyVariant, DunningPolicy } from './dunningSteps';
 import { validateDunningPolicy } from './dunningSteps';
+import { sanitizeEmailHtml } from './emailSanitizer';
 import { sampleValues, validateTemplate } from './emailTemplates';
 
 /**
@@ -20,6 +21,22 @@ export function validateDunningSettings(policy: DunningPolicy): string[] {
     }
   });
   return problems;
+}
+
+/**
+ * The sequence with every custom HTML body through the allow-list sanitizer,
+ * and the parts it took something out of, for the merchant to see.
+ * Example: steps[0].custom.html with a <script> → removed: ['steps[0].custom.html'].
+ */
+export function sanitizeDunningPolicy(policy: DunningPolicy): { policy: DunningPolicy; removed: string[] } {
+  const removed: string[] = [];
+  const steps = policy.steps.map((step, index) => {
+    if (!step.custom) return step;
+    const clean = sanitizeEmailHtml(step.custom.html);
+    if (clean.removedSomething) removed.push(`steps[${index}].custom.html`);
+    return { ...step, custom: { ...step.custom, html: clean.html } };
+  });
+  return { policy: { ...policy, steps }, removed };
 }
 
 /** Renders any step of a sequence with sample data, as the customer would get it. */

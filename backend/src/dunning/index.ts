@@ -6,4 +6,5 @@ export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from '
 export { defaultCopy } from './defaultCopy';
 export { createDunningService, type DunningService } from './dunningService';
 export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
-export { validateDunningSettings, previewStep } from './dunningSettings';
+export { validateDunningSettings, previewStep, sanitizeDunningPolicy } from './dunningSettings';
+export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';

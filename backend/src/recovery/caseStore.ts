@@ -47,6 +47,7 @@ const caseSchema = new Schema(
     dunningStepsDone: { type: [Number], default: [] },
     nextEmailAt: { type: Date, default: null },
     emailLeaseUntil: { type: Date, default: () => new Date(0) },
+    sendingStep: { type: Schema.Types.Mixed, default: null },
     confirmationDueAt: { type: Date, default: null },
     emailStatus: { type: String, default: 'ok' },
     pausedAt: { type: Date, default: null },

@@ -202,6 +202,8 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
       : {}),
     stripeCustomerId: current.stripeCustomerId ?? fact.stripeCustomerId,
     customerEmail: current.customerEmail ?? fact.customerEmail,
+    // An address arriving late (events come in any order) makes emails possible: the email job plans again.
+    ...(!current.customerEmail && fact.customerEmail && current.status === 'active' ? { nextEmailAt: fact.occurredAt } : {}),
     customerName: current.customerName ?? fact.customerName,
     subscriptionId: current.subscriptionId ?? fact.subscriptionId,
     hostedInvoiceUrl: fact.hostedInvoiceUrl ?? current.hostedInvoiceUrl,

@@ -1,4 +1,4 @@
-import type { CaseEmail, RecoveryCase } from './recoveryCase';
+import type { CaseEmail, EmailContent, EmailSendMark, RecoveryCase } from './recoveryCase';
 
 /** What Postmark reported about one message, in our words. */
 export type EmailEvent =
@@ -7,22 +7,55 @@ export type EmailEvent =
   | { kind: 'bounced'; messageId: string; at: Date; permanent: boolean; description: string }
   | { kind: 'complained' | 'unsubscribed'; messageId: string; at: Date };
 
-/** Records a sent email; dunning steps (and the ones skipped for it) count as done. */
+/**
+ * Records an email sent (or, in test mode, recorded instead of sent) in the
+ * same write that counts its dunning step, and the ones skipped for it, as
+ * done and clears the send mark: no step is sent twice or lost.
+ */
 export function recordEmailSent(
   current: RecoveryCase,
-  email: { messageId: string; kind: CaseEmail['kind']; stepIndex: number | null; skipped: number[]; subject: string },
+  email: {
+    messageId: string | null;
+    kind: CaseEmail['kind'];
+    stepIndex: number | null;
+    skipped: number[];
+    subject: string;
+    delivery?: NonNullable<CaseEmail['delivery']>;
+    content?: EmailContent | null;
+  },
   now: Date,
 ): RecoveryCase {
-  const sent: CaseEmail = { messageId: email.messageId, kind: email.kind, stepIndex: email.stepIndex, sentAt: now, status: 'sent', deliveredAt: null, firstOpenedAt: null, firstClickedAt: null, opens: 0, clicks: 0 };
+  const delivery = email.delivery ?? 'sent';
+  const sent: CaseEmail = {
+    messageId: email.messageId,
+    kind: email.kind,
+    stepIndex: email.stepIndex,
+    sentAt: now,
+    delivery,
+    content: email.content ?? null,
+    status: 'sent',
+    deliveredAt: null,
+    firstOpenedAt: null,
+    firstClickedAt: null,
+    opens: 0,
+    clicks: 0,
+  };
   const done = email.stepIndex === null ? current.dunningStepsDone : [...new Set([...current.dunningStepsDone, ...email.skipped, email.stepIndex])].sort((a, b) => a - b);
+  const summary = delivery === 'sent' ? `Email sent: “${email.subject}”.` : `Test mode: email recorded, not sent: “${email.subject}”.`;
   return {
     ...current,
     emails: [...current.emails, sent],
     dunningStepsDone: done,
+    sendingStep: null,
     // Any dunning email answers a pending reminder request.
     reminderRequestedAt: email.kind === 'dunning' ? null : current.reminderRequestedAt,
-    timeline: [...current.timeline, { at: now, kind: 'email_sent', summary: `Email sent: “${email.subject}”.` }],
+    timeline: [...current.timeline, { at: now, kind: 'email_sent', summary }],
   };
+}
+
+/** Marks an email as handed to Postmark, before the call: a crash leaves the mark, and the next try asks Postmark first. */
+export function markSending(current: RecoveryCase, mark: EmailSendMark): RecoveryCase {
+  return { ...current, sendingStep: mark };
 }
 
 /** The address will not take email: stop the sequence and show the merchant. */

@@ -30,7 +30,7 @@ export {
   type AttemptResult,
   type PlanDecision,
 } from './attemptTransitions';
-export { recordEmailSent, recordEmailEvent, markUndeliverable, type EmailEvent } from './emailTransitions';
+export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type EmailEvent } from './emailTransitions';
 export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';

@@ -55,12 +55,39 @@ export interface OurAttempt {
   decline: DeclineDetails | null;
 }
 
+/** An email exactly as it went (or would have gone) to the customer. */
+export interface EmailContent {
+  to: string;
+  from: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/**
+ * Written on the case before an email is handed to Postmark, cleared in the
+ * same write that records it: found set, the send may have happened (a crash
+ * or a lost answer), so Postmark is asked before sending again.
+ */
+export interface EmailSendMark {
+  /** The `step` metadata of the message: the step index, or "confirmation". */
+  step: string;
+  /** Unique per attempt, sent as metadata too. */
+  key: string;
+  startedAt: Date;
+}
+
 /** An email we sent about the case, with what Postmark told us happened to it. */
 export interface CaseEmail {
   messageId: string | null;
   kind: 'dunning' | 'confirmation';
   stepIndex: number | null;
   sentAt: Date;
+  /** Test mode records emails to customers instead of sending them; older records lack it (sent). */
+  delivery?: 'sent' | 'recorded_test_mode';
+  /** What the customer got (or would have got); older records lack it. */
+  content?: EmailContent | null;
   status: 'sent' | 'delivered' | 'bounced' | 'complained' | 'unsubscribed';
   deliveredAt: Date | null;
   firstOpenedAt: Date | null;
@@ -155,6 +182,8 @@ export interface RecoveryCase {
   nextEmailAt: Date | null;
   /** The email job's own lease, separate from the retry worker's. */
   emailLeaseUntil: Date;
+  /** An email handed to Postmark whose answer is not recorded yet (see EmailSendMark). */
+  sendingStep?: EmailSendMark | null;
   /** Set when the case is recovered; cleared once the thank-you email is sent (or not wanted). */
   confirmationDueAt: Date | null;
   /** Dunning steps sent or skipped, by index in the merchant's sequence. */

@@ -90,7 +90,8 @@ export function createRetryService(deps: {
             amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
           }
         : {}),
-      ...(country ? { customerCountry: country } : {}),
+      // The customer's place moves their daytime: the email job plans the sequence again from now.
+      ...(country ? { customerCountry: country, ...(fresh.status === 'active' ? { nextEmailAt: now } : {}) } : {}),
     }));
   }
 

@@ -1,8 +1,9 @@
 import { brandingOf, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
-import { DEFAULT_DUNNING_POLICY, validateDunningSettings, type DunningPolicy } from '../dunning';
+import { DEFAULT_DUNNING_POLICY, sanitizeDunningPolicy, validateDunningSettings, type DunningPolicy } from '../dunning';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
 
-export type SaveResult = { ok: true } | { ok: false; problems: string[] };
+/** `sanitizerRemoved` names each template part the HTML sanitizer took something out of (absent when none). */
+export type SaveResult = { ok: true; sanitizerRemoved?: string[] } | { ok: false; problems: string[] };
 
 /** What a merchant has chosen, with our defaults for what they have not. */
 export interface MerchantSettings {
@@ -60,9 +61,12 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
       // A Stripe App user may open settings before the first event created the account.
       const account = await deps.accounts.ensure(accountId, livemode, 'app', now);
       const retryPolicy = change.retryPolicy ? { ...retryPolicyOf(account), ...change.retryPolicy } : null;
+      // Merchant HTML is stored only as the allow-list lets it through.
+      const sanitized = change.dunning ? sanitizeDunningPolicy(change.dunning) : null;
+      const dunning = sanitized?.policy ?? null;
       const problems = [
         ...(retryPolicy ? validateRetryPolicy(retryPolicy).map((problem) => `retryPolicy.${problem}`) : []),
-        ...(change.dunning ? validateDunningSettings(change.dunning).map((problem) => `dunning.${problem}`) : []),
+        ...(dunning ? validateDunningSettings(dunning).map((problem) => `dunning.${problem}`) : []),
         ...(typeof change.postmarkServerToken === 'string' && !POSTMARK_TOKEN.test(change.postmarkServerToken)
           ? ['postmarkServerToken: a Postmark server token (letters, digits and dashes)']
           : []),
@@ -71,13 +75,13 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
 
       await deps.accounts.updateSettings(accountId, livemode, {
         ...(retryPolicy ? { retry: retryPolicy } : {}),
-        ...(change.dunning ? { dunning: change.dunning } : {}),
+        ...(dunning ? { dunning } : {}),
         ...(change.postmarkServerToken !== undefined
           ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken) }
           : {}),
       });
       if (change.branding) await deps.accounts.setBranding(accountId, livemode, { ...(account.branding ?? {}), ...change.branding });
-      return { ok: true };
+      return sanitized && sanitized.removed.length > 0 ? { ok: true, sanitizerRemoved: sanitized.removed.map((part) => `dunning.${part}`) } : { ok: true };
     },
 
     saveDunning: (accountId, livemode, policy) => service.update(accountId, livemode, { dunning: policy }, new Date()),

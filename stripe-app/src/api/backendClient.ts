@@ -12,6 +12,7 @@ import type {
   ListPage,
   MerchantSettings,
   PaymentRow,
+  RecoveryEmail,
   SequenceRow,
 } from './contract';
 
@@ -80,6 +81,7 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
     caseOfInvoice: (invoiceId: string) => call<CaseDetail>('GET', '/api/recovery/status', { invoiceId }),
     casesOfCustomer: (customerId: string) => call<{ object: 'list'; data: CaseDetail[] }>('GET', '/api/recovery/status', { customerId }),
     control: (action: CaseControl, caseId: string) => call<CaseDetail | { caseId: string; retry: 'scheduled' }>('POST', `/api/recovery/${action}`, { caseId }),
+    email: (caseId: string, index: number) => call<RecoveryEmail>('GET', `/api/recovery/emails/${encodeURIComponent(caseId)}/${index}`),
     cardUpdateLink: (caseId: string) => call<CardUpdateLink>('POST', '/api/recovery/card-update-link', { caseId }),
     settings: () => call<MerchantSettings>('GET', '/api/settings'),
     saveSettings: (change: SettingsChange) => call<MerchantSettings>('PUT', '/api/settings', change),

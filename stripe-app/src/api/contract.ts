@@ -101,13 +101,31 @@ export interface CaseDetail {
   emailStatus: 'ok' | 'undeliverable';
   nextAction: { kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none'; at: string | null; reason: string } | null;
   retries: Array<{ number: number; trigger: string; at: string; outcome: string; decline: CaseDetail['decline'] }>;
-  emails: Array<{ kind: 'dunning' | 'confirmation'; step: number | null; sentAt: string; status: string; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; opens: number; clicks: number }>;
+  /** `delivery`: test mode records emails to customers instead of sending them. */
+  emails: Array<{ index: number; kind: 'dunning' | 'confirmation'; step: number | null; sentAt: string; delivery: 'sent' | 'recorded_test_mode'; status: string; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; opens: number; clicks: number }>;
   openedAt: string;
   closedAt: string | null;
   timeline: Array<{ at: string; kind: string; summary: string }>;
 }
 
 export type CaseControl = 'retry' | 'remind' | 'pause' | 'resume' | 'cancel';
+
+/** One email of a case as the customer got it, or as test mode recorded it instead (GET /api/recovery/emails/:caseId/:index). */
+export interface RecoveryEmail {
+  object: 'recovery_email';
+  caseId: string;
+  index: number;
+  kind: 'dunning' | 'confirmation';
+  step: number | null;
+  delivery: 'sent' | 'recorded_test_mode';
+  at: string;
+  to: string;
+  from: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+}
 
 export interface CardUpdateLink {
   url: string;

@@ -2,7 +2,7 @@ import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { Badge, Banner, Box, Button, ContextView, Inline, List, ListItem, TextField } from '@stripe/ui-extension-sdk/ui';
 import { useContext, useState } from 'react';
 import { BackendError, type BackendClient } from '../api/backendClient';
-import type { CardUpdateLink, CaseControl, CaseDetail } from '../api/contract';
+import type { CardUpdateLink, CaseControl, CaseDetail, RecoveryEmail } from '../api/contract';
 import { formatMoney, formatWhen, methodLabel, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { ClipboardContext, copyToClipboard } from '../shared/clipboard';
@@ -43,8 +43,18 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
   const [busy, setBusy] = useState<CaseControl | 'link' | null>(null);
   const [notice, setNotice] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
   const [link, setLink] = useState<CardUpdateLink | null>(null);
+  const [shown, setShown] = useState<RecoveryEmail | null>(null);
   const copyText = useContext(ClipboardContext);
   const open = found.status === 'active';
+
+  async function showEmail(index: number) {
+    setNotice(null);
+    try {
+      setShown(await backend.email(found.id, index));
+    } catch (error) {
+      setNotice({ type: 'critical', text: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   async function run(action: CaseControl) {
     setBusy(action);
@@ -134,11 +144,33 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
               <ListItem
                 key={email.sentAt}
                 title={`${email.kind === 'confirmation' ? 'Thank-you email' : `Reminder ${(email.step ?? 0) + 1}`} · ${formatWhen(email.sentAt, locale)}`}
-                secondaryTitle={[email.deliveredAt ? 'delivered' : null, email.openedAt ? `opened ${email.opens}×` : null, email.clickedAt ? `clicked ${email.clicks}×` : null].filter(Boolean).join(' · ') || 'sent'}
-                value={<Badge type={email.status === 'bounced' || email.status === 'complained' ? 'negative' : 'neutral'}>{email.status}</Badge>}
+                secondaryTitle={
+                  email.delivery === 'recorded_test_mode'
+                    ? 'Test mode: recorded, not sent'
+                    : [email.deliveredAt ? 'delivered' : null, email.openedAt ? `opened ${email.opens}×` : null, email.clickedAt ? `clicked ${email.clicks}×` : null].filter(Boolean).join(' · ') || 'sent'
+                }
+                value={email.delivery === 'recorded_test_mode' ? <Badge type="warning">test mode</Badge> : <Badge type={email.status === 'bounced' || email.status === 'complained' ? 'negative' : 'neutral'}>{email.status}</Badge>}
               />
             ))}
           </List>
+        )}
+        {found.emails.length > 0 && (
+          <Inline css={{ gap: 'small', wrap: 'wrap' }}>
+            {found.emails.map((email) => (
+              <Button key={email.index} size="small" onPress={() => void showEmail(email.index)}>
+                {`View ${email.kind === 'confirmation' ? 'thank-you email' : `reminder ${(email.step ?? 0) + 1}`}`}
+              </Button>
+            ))}
+          </Inline>
+        )}
+        {shown && (
+          <Box css={{ stack: 'y', gap: 'xsmall', padding: 'small' }}>
+            {shown.delivery === 'recorded_test_mode' && <Banner type="default" title="Test mode: recorded, not sent" description="In test mode only your Stripe account's own email address receives emails; this is what the customer would get in live mode." />}
+            <Inline css={{ font: 'subheading' }}>{shown.subject}</Inline>
+            <Inline css={{ font: 'caption' }}>{`To ${shown.to} · from ${shown.from}${shown.replyTo ? ` · reply to ${shown.replyTo}` : ''}`}</Inline>
+            <Box css={{ font: 'body' }}>{shown.text}</Box>
+            <Button size="small" onPress={() => setShown(null)}>Close</Button>
+          </Box>
         )}
       </Box>
 

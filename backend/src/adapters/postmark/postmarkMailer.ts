@@ -22,8 +22,21 @@ export type SendResult =
   /** Postmark refused the message itself (bad address, missing field): retrying will not help. */
   | { kind: 'rejected'; message: string };
 
+/** A message Postmark already holds. */
+export interface SentMessage {
+  messageId: string;
+  submittedAt: Date;
+  metadata: Record<string, string>;
+}
+
 export interface Mailer {
   send(email: OutgoingEmail, serverToken?: string): Promise<SendResult>;
+  /**
+   * The messages Postmark accepted whose metadata has every given key and
+   * value, newest first (Postmark's outbound search, `metadata_<key>=`): tells
+   * whether a send whose answer was lost went through.
+   */
+  findSent(metadata: Record<string, string>, serverToken?: string): Promise<SentMessage[]>;
 }
 
 /** Transactional stream: dunning emails are one-to-one messages about the customer's own account. */
@@ -68,6 +81,17 @@ export function createPostmarkMailer(options: { serverToken: string; apiBase?: s
         return { kind: 'sent', messageId: response.MessageID, submittedAt: new Date(response.SubmittedAt) };
       } catch (error) {
         return translate(error);
+      }
+    },
+
+    async findSent(metadata, serverToken) {
+      const filter = { count: 50, offset: 0, ...Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`metadata_${key}`, value])) };
+      try {
+        const found = await clientFor(serverToken ?? options.serverToken).getOutboundMessages(filter);
+        return found.Messages.map((message) => ({ messageId: message.MessageID, submittedAt: new Date(message.ReceivedAt), metadata: message.Metadata ?? {} }));
+      } catch (error) {
+        const status = error instanceof Errors.PostmarkError ? error.statusCode : undefined;
+        throw new UpstreamError('postmark', error instanceof Error ? error.message : String(error), true, status);
       }
     },
   };
