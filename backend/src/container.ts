@@ -128,7 +128,7 @@ export function createContainer(options: {
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
     from: config.postmark.from,
-    merchantTimeZone: 'UTC',
+    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account)).merchantTimeZone,
     clock,
     logger,
   });

@@ -7,7 +7,7 @@ import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { formatAmount, markUndeliverable, recordEmailSent, reminderStepIndex, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
-import { timeZoneForCountry, withinLocalHours } from '../retryPolicy';
+import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
 import { planNextEmail } from './dunningPlan';
@@ -40,7 +40,8 @@ export function createDunningService(deps: {
   linkValidityDays: number;
   publicUrl: string;
   from: string;
-  merchantTimeZone: string;
+  /** The merchant's time zone (their retry policy's), the fallback when the customer's zone is unknown. */
+  merchantTimeZoneFor: (account: Account | null) => string;
   clock: Clock;
   logger: Logger;
 }): DunningService {
@@ -96,7 +97,8 @@ export function createDunningService(deps: {
       await release(current, (fresh) => ({ ...fresh, confirmationDueAt: null }));
       return;
     }
-    const zone = current.customerTimeZone ?? timeZoneForCountry(current.customerCountry, deps.merchantTimeZone);
+    // The retry plan uses this same zone, so a date an email names is the date of the planned charge.
+    const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
     const { branding, values } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(), values, branding);
     const { message, content } = outgoing(current, branding, email, 'recovery-confirmation', 'confirmation');
@@ -110,7 +112,7 @@ export function createDunningService(deps: {
   }
 
   async function sendDunning(claimed: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const zone = claimed.customerTimeZone ?? timeZoneForCountry(claimed.customerCountry, deps.merchantTimeZone);
+    const zone = customerTimeZoneFor(claimed, deps.merchantTimeZoneFor(account));
     const toDaytime = (at: Date) => withinLocalHours(at, zone, policy.daytimeHours[0], policy.daytimeHours[1]);
     const plan = async (current: RecoveryCase, lastEmailAt: Date | null) =>
       planNextEmail(
