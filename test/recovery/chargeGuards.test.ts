@@ -28,7 +28,10 @@ afterEach(async () => {
   await world.stop();
 });
 
-const onlyCase = async () => (await world.container.cases.listActive(SELF_HOSTED_ACCOUNT, {}))[0] ?? (await db.connection.collection('recoveryCases').findOne({}).then((doc) => world.container.cases.findById(SELF_HOSTED_ACCOUNT, String(doc!._id))));
+const onlyCase = async () => {
+  const doc = await db.connection.collection('recoveryCases').findOne({});
+  return world.container.cases.findById(SELF_HOSTED_ACCOUNT, String(doc!._id));
+};
 
 /**
  * A worker that runs `during` the first time it reads the invoice at Stripe (right after its claim,
