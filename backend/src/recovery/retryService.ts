@@ -147,7 +147,7 @@ export function createRetryService(deps: {
     const history = await historyOf(current, newCard, now);
     if (current.nextActionTrigger !== 'manual') {
       const decision = plan(current, newCard, history, policy, now);
-      if (decision.kind !== 'retry' || decision.at > now) return conclude(save, release, current, decision, account, gateway, policy, now);
+      if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
     }
     // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule.
     const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
@@ -158,12 +158,11 @@ export function createRetryService(deps: {
     const charged = await attempt(save, current, newCard, account, gateway, now);
     if (!charged || charged.status !== 'active') return void (await release());
     const next = await historyOf(charged, null, now);
-    await conclude(save, release, charged, plan(charged, null, next, policy, now), account, gateway, policy, now);
+    await conclude(release, charged, plan(charged, null, next, policy, now), account, gateway, policy, now);
   }
 
   /** Applies the plan's decision and gives the lease back; an exhausted case gets the merchant's end action first. */
   async function conclude(
-    save: Save,
     release: (change: (fresh: RecoveryCase) => RecoveryCase) => Promise<RecoveryCase>,
     current: RecoveryCase,
     decision: RetryDecision,
