@@ -186,14 +186,8 @@ function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodCha
     paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
     ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
   };
-  return {
-    kind: 'update',
-    case: withEntry(next, fact.eventId, {
-      at: fact.occurredAt,
-      kind: 'payment_method_changed',
-      summary: `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`,
-    }),
-  };
+  const summary = `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
+  return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 
 function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDecision {
