@@ -11,7 +11,17 @@ describe('a retry step that could not run', () => {
     expect(passing(2).nextActionAt).toEqual(minutesLater(2));
     expect(passing(4).nextActionAt).toEqual(minutesLater(8));
     expect(passing(12).nextActionAt).toEqual(minutesLater(60));
-    expect(passing(1).timeline).toEqual(openedCase().timeline);
+  });
+
+  it('says so on the case: the next action and one timeline entry, folded as the failures repeat', () => {
+    const once = putOffAfterFailedStep(openedCase(), { failures: 1, refusedByStripe: false, message: 'Stripe answered 503' }, now);
+    const reason = 'Stripe unavailable, trying again at 2026-05-10 12:01 UTC.';
+    expect(once.plannedAction).toEqual({ kind: 'retry', at: minutesLater(1), reason });
+    expect(once.timeline.slice(openedCase().timeline.length)).toEqual([{ at: now, kind: 'stripe_unavailable', summary: reason }]);
+    const twice = putOffAfterFailedStep(once, { failures: 2, refusedByStripe: false, message: 'Stripe answered 503' }, minutesLater(1));
+    expect(twice.timeline.slice(openedCase().timeline.length)).toEqual([
+      { at: now, lastAt: minutesLater(1), count: 2, kind: 'stripe_unavailable', summary: 'Stripe unavailable, trying again at 2026-05-10 12:03 UTC.' },
+    ]);
   });
 
   it('waits a day when Stripe refused the request itself, and says so on the timeline', () => {

@@ -66,7 +66,15 @@ export function caseView(found: RecoveryCase) {
     needsCustomerAction: isWaitingOnCustomer(found),
     emailStatus: found.emailStatus,
     nextAction: found.plannedAction,
-    retries: found.ourAttempts.map((attempt) => ({ number: attempt.number, trigger: attempt.trigger, at: attempt.startedAt, outcome: attempt.outcome, decline: attempt.decline })),
+    retries: found.ourAttempts.map((attempt) => ({
+      number: attempt.number,
+      trigger: attempt.trigger,
+      at: attempt.startedAt,
+      outcome: attempt.outcome,
+      // A charge sent while Stripe was failing: its answer is asked for again, with the same idempotency key.
+      status: attempt.outcome === 'pending' ? "waiting for Stripe's answer" : null,
+      decline: attempt.decline,
+    })),
     emails: found.emails.map(emailRow),
     openedAt: found.openedAt,
     closedAt: found.closedAt,

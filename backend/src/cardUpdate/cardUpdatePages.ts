@@ -24,7 +24,10 @@ export type CardUpdatePage =
   | { kind: 'confirm_payment'; branding: Branding; due: DueDetails; invoiceUrl: string }
   | { kind: 'already_paid'; branding: Branding }
   | { kind: 'nothing_due'; branding: Branding }
-  | { kind: 'card_updated'; branding: Branding }
+  /** `retryingNow`: the card is new to this case and is being tried; false when Stripe has not told us the card yet. */
+  | { kind: 'card_updated'; branding: Branding; retryingNow: boolean }
+  /** The customer came back with a card this case already tried: nothing is charged, they may add another. */
+  | { kind: 'card_unchanged'; branding: Branding; token: string }
   | { kind: 'expired'; branding: Branding | null }
   | { kind: 'invalid' }
   | { kind: 'temporarily_unavailable'; branding: Branding | null };
@@ -67,7 +70,20 @@ function content(page: CardUpdatePage): { status: number; title: string; body: s
       return {
         status: 200,
         title: 'Thank you',
-        body: `<h1>Thank you</h1><p>Your payment details are updated. We are retrying the payment now and will email you a confirmation. ${support(page.branding)}</p>`,
+        body: page.retryingNow
+          ? `<h1>Thank you</h1><p>Your payment details are updated. We'll try your new card now and email you a confirmation. ${support(page.branding)}</p>`
+          : `<h1>Thank you</h1><p>We'll try your new card as soon as Stripe, our payment provider, confirms it to us, and email you a confirmation. ${support(page.branding)}</p>`,
+      };
+    case 'card_unchanged':
+      return {
+        status: 200,
+        title: 'Please add a different card',
+        body:
+          `<h1>Please add a different card</h1>` +
+          `<p>This is the card we already tried, so we have not charged it again. Please add a different card and we will try that one straight away.</p>` +
+          `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(page.token)}">` +
+          `<button type="submit">Add a different card</button></form>` +
+          `<p class="small">${support(page.branding)}</p>`,
       };
     case 'expired':
       return {

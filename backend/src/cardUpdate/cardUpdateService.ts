@@ -1,10 +1,18 @@
 import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
-import type { BillingGateway } from '../adapters/stripe';
+import type { AccountRef, BillingGateway } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import { describeDeclineForCustomer } from '../dunning';
 import { UpstreamError } from '../errors';
-import { formatAmount, requestRetryAfterCardUpdate, type CaseStore, type RecoveryCase, type RecoveryService } from '../recovery';
+import {
+  formatAmount,
+  requestRetryAfterCardUpdate,
+  type CardDetails,
+  type CardUpdateVerdict,
+  type CaseStore,
+  type RecoveryCase,
+  type RecoveryService,
+} from '../recovery';
 import type { CardUpdatePage } from './cardUpdatePages';
 import { cardUpdateUrl, issueLinkToken, verifyLinkToken, type CardUpdateClaims } from './linkToken';
 
@@ -15,7 +23,7 @@ export interface CardUpdateService {
   show(token: string): Promise<CardUpdatePage>;
   /** POST /update: a Billing Portal session for the case's customer, or a page when there is nothing to do. */
   start(token: string): Promise<CardUpdateOutcome>;
-  /** GET /update/done: back from the portal; the case is retried with the new card now. */
+  /** GET /update/done: back from the portal; the case is retried now only when the customer's card is one it has not tried. */
   finish(token: string): Promise<CardUpdatePage>;
   /** A fresh card-update link for the case's customer, for the merchant to pass on; null when the case has no customer. */
   linkFor(found: RecoveryCase): Promise<{ url: string; expiresAt: Date } | null>;
@@ -57,6 +65,17 @@ export function createCardUpdateService(deps: {
     };
     if (found.needsCustomerAction && found.hostedInvoiceUrl) return { kind: 'confirm_payment', branding, due, invoiceUrl: found.hostedInvoiceUrl };
     return { kind: 'update_card', branding, due, token };
+  }
+
+  /** The customer's default card as Stripe has it now; null when Stripe cannot say (its webhooks will). */
+  async function currentDefaultCard(ref: AccountRef, stripeCustomerId: string): Promise<CardDetails | null> {
+    try {
+      const paymentMethodId = (await billing!.fetchCustomer(ref, stripeCustomerId))?.defaultPaymentMethodId ?? null;
+      return paymentMethodId ? ((await billing!.fetchCard(ref, paymentMethodId)) ?? null) : null;
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      return null;
+    }
   }
 
   return {
@@ -102,15 +121,17 @@ export function createCardUpdateService(deps: {
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
       const { claims, found, account } = resolved;
-      let paymentMethodId: string | null = null;
-      if (billing && found.stripeCustomerId) {
-        const customer = await billing
-          .fetchCustomer({ accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId)
-          .catch(() => null); // the webhooks about the new card will still arrive
-        paymentMethodId = customer?.defaultPaymentMethodId ?? null;
-      }
-      await recovery.mutate(claims.accountId, found, (fresh) => requestRetryAfterCardUpdate(fresh, paymentMethodId, clock.now()));
-      return { kind: 'card_updated', branding: brandingOf(account) };
+      const branding = brandingOf(account);
+      const card = billing && found.stripeCustomerId ? await currentDefaultCard({ accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId) : null;
+      let verdict = 'unknown' as CardUpdateVerdict;
+      await recovery.mutate(claims.accountId, found, (fresh) => {
+        const decision = requestRetryAfterCardUpdate(fresh, card, clock.now());
+        verdict = decision.verdict;
+        return decision.case;
+      });
+      logger.info({ accountId: claims.accountId, caseId: found.id, outcome: `card_update_${verdict}` }, 'customer back from card update');
+      if (verdict === 'already_tried') return { kind: 'card_unchanged', branding, token };
+      return { kind: 'card_updated', branding, retryingNow: verdict === 'new_card' };
     },
   };
 }

@@ -1,3 +1,5 @@
+import { withTriedCards } from '../cardLedger/cardIdentity';
+import { withTimelineEntry as withEntry } from './caseTimeline';
 import { formatAmount } from './money';
 import type { CardDetails, DeclineDetails, OurAttempt, PlannedAction, RecoveryCase, TimelineEntry } from './recoveryCase';
 
@@ -31,19 +33,33 @@ export const STEP_REFUSED_DELAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A step that could not run: the case stays active and tries again later,
- * never lost. `failures` counts the failed steps in a row, this one included.
- * A case closed meanwhile (say its invoice was paid) is left as it is.
+ * never lost, and the merchant sees why (the next action and the timeline,
+ * where repeats fold into one entry). `failures` counts the failed steps in
+ * a row, this one included. A case closed meanwhile is left as it is.
+ * Example: third 500 in a row at 14:00 → "Stripe unavailable, trying again at 2026-04-17 14:04 UTC."
  */
 export function putOffAfterFailedStep(current: RecoveryCase, failure: { failures: number; refusedByStripe: boolean; message: string }, now: Date): RecoveryCase {
   if (current.status !== 'active') return current;
   if (failure.refusedByStripe) {
-    return noteOnTimeline(
-      { ...current, actionFailures: failure.failures, nextActionAt: new Date(now.getTime() + STEP_REFUSED_DELAY_MS) },
-      { at: now, kind: 'retry_refused', summary: `Stripe refused our request (${failure.message}); we will try again in a day.` },
+    const retryAt = new Date(now.getTime() + STEP_REFUSED_DELAY_MS);
+    const summary = `Stripe refused our request (${failure.message}); we will try again in a day.`;
+    return withEntry(
+      { ...current, actionFailures: failure.failures, nextActionAt: retryAt, plannedAction: { kind: 'retry', at: retryAt, reason: summary } },
+      { at: now, kind: 'retry_refused', summary },
     );
   }
   const delayMs = Math.min(STEP_RETRY_FIRST_DELAY_MS * 2 ** (failure.failures - 1), STEP_RETRY_MAX_DELAY_MS);
-  return { ...current, actionFailures: failure.failures, nextActionAt: new Date(now.getTime() + delayMs) };
+  const retryAt = new Date(now.getTime() + delayMs);
+  const summary = `Stripe unavailable, trying again at ${utcMinuteOf(retryAt)}.`;
+  return withEntry(
+    { ...current, actionFailures: failure.failures, nextActionAt: retryAt, plannedAction: { kind: 'retry', at: retryAt, reason: summary } },
+    { at: now, kind: 'stripe_unavailable', summary },
+  );
+}
+
+/** "2026-04-17 14:04 UTC": a time the merchant reads the same wherever the case is viewed. */
+export function utcMinuteOf(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The attempt still waiting for Stripe's answer (a worker died mid-call), if any. */
@@ -52,11 +68,17 @@ export function pendingAttempt(current: RecoveryCase): OurAttempt | null {
   return last && last.outcome === 'pending' ? last : null;
 }
 
+/**
+ * Starts attempt number n+1. `card` is the new card it charges, when not the
+ * case's own: from now on it, and the card it replaces, are tried cards of
+ * the case and never count as new again.
+ */
 export function beginAttempt(
   current: RecoveryCase,
   trigger: OurAttempt['trigger'],
   paymentMethodId: string | null,
   now: Date,
+  card: CardDetails | null = null,
 ): { case: RecoveryCase; attempt: OurAttempt } {
   const number = current.ourAttempts.length + 1;
   const attempt: OurAttempt = {
@@ -64,12 +86,14 @@ export function beginAttempt(
     idempotencyKey: attemptIdempotencyKey(current.id, number),
     trigger,
     paymentMethodId,
+    ...(card ? { card } : {}),
     startedAt: now,
     finishedAt: null,
     outcome: 'pending',
     decline: null,
   };
-  return { case: { ...current, ourAttempts: [...current.ourAttempts, attempt] }, attempt };
+  const triedCards = card ? withTriedCards(current.triedCards ?? [], [current.card, card]) : current.triedCards;
+  return { case: { ...current, ourAttempts: [...current.ourAttempts, attempt], ...(triedCards ? { triedCards } : {}) }, attempt };
 }
 
 export function finishAttempt(current: RecoveryCase, attemptNumber: number, result: AttemptResult, now: Date): RecoveryCase {
@@ -79,7 +103,13 @@ export function finishAttempt(current: RecoveryCase, attemptNumber: number, resu
     result.kind === 'paid' ? 'succeeded' : result.kind === 'declined' ? 'declined' : 'needs_customer_action';
   const finished: OurAttempt = { ...attempt, finishedAt: now, outcome, decline: result.kind === 'declined' ? result.decline : null };
   const attempts = current.ourAttempts.map((candidate) => (candidate.number === attemptNumber ? finished : candidate));
-  const base: RecoveryCase = { ...current, ourAttempts: attempts, nextActionTrigger: null };
+  // The new card has had its chance, whatever the answer: further retries follow the plan.
+  const base: RecoveryCase = {
+    ...current,
+    ourAttempts: attempts,
+    nextActionTrigger: null,
+    newPaymentMethodId: attempt.paymentMethodId && attempt.paymentMethodId === current.newPaymentMethodId ? null : current.newPaymentMethodId,
+  };
   const label = `Retry #${attemptNumber}${attempt.trigger === 'new_payment_method' ? ' with the new payment method' : ''}`;
 
   if (result.kind === 'paid') {
@@ -113,8 +143,6 @@ export function finishAttempt(current: RecoveryCase, attemptNumber: number, resu
       card: result.card ?? current.card,
       lastFailedAt: now,
       failureCount: current.failureCount + 1,
-      // The new card has had its chance; further retries follow the plan.
-      newPaymentMethodId: null,
     },
     { at: now, kind: 'retry_attempted', summary: `${label} declined${code ? ` (${code})` : ''}.` },
   );
@@ -164,28 +192,6 @@ export function refuseRetry(current: RecoveryCase, reason: string, notBefore: Da
   );
 }
 
-/**
- * The customer finished the card-update flow: try the (new) default card now.
- * `paymentMethodId` is the customer's default after the update, when known.
- */
-export function requestRetryAfterCardUpdate(current: RecoveryCase, paymentMethodId: string | null, now: Date): RecoveryCase | null {
-  if (current.status !== 'active') return null;
-  return withEntry(
-    {
-      ...current,
-      paymentMethodChangedAt: now,
-      newPaymentMethodId: paymentMethodId ?? current.newPaymentMethodId,
-      nextActionAt: now,
-      nextActionTrigger: 'new_payment_method',
-    },
-    { at: now, kind: 'payment_method_changed', summary: 'Customer updated their card on the card-update page: retrying now.' },
-  );
-}
-
 export function noteOnTimeline(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
   return withEntry(current, entry);
-}
-
-function withEntry(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
-  return { ...current, timeline: [...current.timeline, entry] };
 }

@@ -76,6 +76,8 @@ export interface PaymentMethodChangedFact extends FactBase {
   source: 'attached' | 'automatically_updated' | 'customer_default_changed' | 'subscription_default_changed' | 'checkout_setup';
   paymentMethodId: string | null;
   subscriptionId: string | null;
+  /** The card's fingerprint, brand and last4 when the event carries the payment method itself. */
+  card?: CardDetails | null;
 }
 
 export interface AppInstallFact extends FactBase {

@@ -6,7 +6,7 @@ import type { RecoveryCase } from './recoveryCase';
 /** The recoveryCases collection. Every query names accountId; writes are guarded by revision. */
 
 const timelineEntrySchema = new Schema(
-  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String },
+  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String, count: Number, lastAt: Date },
   { _id: false },
 );
 
@@ -37,6 +37,7 @@ const caseSchema = new Schema(
     paymentMethodChangedAt: { type: Date, default: null },
     hostedInvoiceUrl: { type: String, default: null },
     newPaymentMethodId: { type: String, default: null },
+    triedCards: { type: [Schema.Types.Mixed], default: [] },
     customerCountry: { type: String, default: null },
     customerTimeZone: { type: String, default: null },
     ourAttempts: { type: [Schema.Types.Mixed], default: [] },

@@ -1,4 +1,6 @@
-import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
+import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentMethodChangedFact, PaymentSucceededFact } from './billingFacts';
+import { isUntriedCard } from '../cardLedger/cardIdentity';
+import { appendToTimeline } from './caseTimeline';
 import { classifyDecline } from '../retryPolicy/declineRules';
 import { formatAmount } from './money';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
@@ -80,26 +82,8 @@ export function decideGroupFact(current: RecoveryCase, fact: CaseGroupFact): Cas
           summary: `Subscription went from ${fact.previousStatus} to ${fact.status}.`,
         }),
       };
-    case 'payment_method_changed': {
-      if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
-      const changedAt = latest(current.paymentMethodChangedAt, fact.occurredAt);
-      // A card that changed after the last failure is a new chance: the worker retries at once.
-      const isNewChance = fact.occurredAt > current.lastFailedAt;
-      const next: RecoveryCase = {
-        ...current,
-        paymentMethodChangedAt: changedAt,
-        newPaymentMethodId: isNewChance ? (fact.paymentMethodId ?? current.newPaymentMethodId) : current.newPaymentMethodId,
-        ...(isNewChance ? { nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
-      };
-      return {
-        kind: 'update',
-        case: withEntry(next, fact.eventId, {
-          at: fact.occurredAt,
-          kind: 'payment_method_changed',
-          summary: `Customer's payment method changed (${fact.source.replaceAll('_', ' ')})${isNewChance ? ': retrying with it now.' : '.'}`,
-        }),
-      };
-    }
+    case 'payment_method_changed':
+      return recordPaymentMethodChange(current, fact);
   }
 }
 
@@ -179,6 +163,32 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
       { at: fact.occurredAt, kind: 'case_opened', summary: `Payment of ${amount} failed${describeDecline(fact)}: recovery started.`, eventId: fact.eventId },
     ],
   };
+}
+
+/**
+ * A card that is none of the case's declined or tried cards (by fingerprint,
+ * else by payment-method id), seen after the last failure, is a new chance:
+ * the worker retries with it at once, and only once. The same card told
+ * again (attached twice, made the default again) changes nothing.
+ * Example: declined Visa fp X; payment_method.attached pm_B fp X → "the card we already tried", no retry.
+ */
+function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodChangedFact): CaseDecision {
+  if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
+  const candidate = fact.paymentMethodId ? { ...fact.card, paymentMethodId: fact.paymentMethodId } : null;
+  const source = fact.source.replaceAll('_', ' ');
+  if (!candidate || !isUntriedCard(candidate, [current.card, ...(current.triedCards ?? [])])) {
+    const why = candidate ? 'it is the card we already tried' : 'Stripe did not say which card';
+    return { kind: 'update', case: withEntry(current, fact.eventId, { at: fact.occurredAt, kind: 'card_unchanged', summary: `Customer's payment method changed (${source}), but ${why}: no retry.` }) };
+  }
+  const alreadyAsked = current.newPaymentMethodId === candidate.paymentMethodId && current.nextActionTrigger === 'new_payment_method';
+  const isNewChance = fact.occurredAt > current.lastFailedAt && !alreadyAsked;
+  const next: RecoveryCase = {
+    ...current,
+    paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
+    ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
+  };
+  const summary = `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
+  return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 
 function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDecision {
@@ -274,7 +284,7 @@ function withEntry(current: RecoveryCase, eventId: string, entry: Omit<TimelineE
   return {
     ...current,
     appliedEventIds: [...current.appliedEventIds, eventId].slice(-APPLIED_EVENT_MEMORY),
-    timeline: [...current.timeline, { ...entry, eventId }],
+    timeline: appendToTimeline(current.timeline, { ...entry, eventId }),
   };
 }
 

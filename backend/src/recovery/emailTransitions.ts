@@ -1,4 +1,5 @@
 import type { CaseEmail, EmailContent, EmailSendMark, RecoveryCase } from './recoveryCase';
+import { appendToTimeline } from './caseTimeline';
 
 /** What Postmark reported about one message, in our words. */
 export type EmailEvent =
@@ -49,7 +50,7 @@ export function recordEmailSent(
     sendingStep: null,
     // Any dunning email answers a pending reminder request.
     reminderRequestedAt: email.kind === 'dunning' ? null : current.reminderRequestedAt,
-    timeline: [...current.timeline, { at: now, kind: 'email_sent', summary }],
+    timeline: appendToTimeline(current.timeline, { at: now, kind: 'email_sent', summary }),
   };
 }
 
@@ -61,7 +62,7 @@ export function markSending(current: RecoveryCase, mark: EmailSendMark): Recover
 /** The address will not take email: stop the sequence and show the merchant. */
 export function markUndeliverable(current: RecoveryCase, reason: string, now: Date): RecoveryCase {
   if (current.emailStatus === 'undeliverable') return current;
-  return { ...current, emailStatus: 'undeliverable', timeline: [...current.timeline, { at: now, kind: 'email_undeliverable', summary: `Emails stopped: ${reason}.` }] };
+  return { ...current, emailStatus: 'undeliverable', timeline: appendToTimeline(current.timeline, { at: now, kind: 'email_undeliverable', summary: `Emails stopped: ${reason}.` }) };
 }
 
 /** Applies a Postmark event to the email it is about; null when the case has no such email. */

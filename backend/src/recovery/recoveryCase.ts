@@ -16,7 +16,9 @@ export type StopReason =
   | 'app_uninstalled'
   | 'merchant_canceled'
   | 'plan_ended'
-  | 'payment_canceled';
+  | 'payment_canceled'
+  /** The subscription is unpaid and its collection paused at Stripe: nothing may charge it. */
+  | 'subscription_not_collecting';
 
 export type CaseOutcome =
   | { status: 'recovered'; recoveredBy: RecoveredBy; at: Date }
@@ -49,6 +51,8 @@ export interface OurAttempt {
   idempotencyKey: string;
   trigger: 'schedule' | 'new_payment_method' | 'manual';
   paymentMethodId: string | null;
+  /** The new card this attempt charges (read at Stripe), so the ledger names it by fingerprint; absent for the case's own card. */
+  card?: CardDetails | null;
   startedAt: Date;
   finishedAt: Date | null;
   outcome: 'pending' | 'succeeded' | 'declined' | 'needs_customer_action';
@@ -125,13 +129,20 @@ export type TimelineKind =
   | 'email_event'
   | 'email_undeliverable'
   | 'merchant_control'
-  | 'event_ignored';
+  | 'event_ignored'
+  | 'card_unchanged'
+  | 'stripe_unavailable'
+  | 'entries_folded';
 
 export interface TimelineEntry {
   at: Date;
   kind: TimelineKind;
   summary: string;
   eventId?: string;
+  /** How many entries this one stands for: repeats in a row, or the entries an `entries_folded` marker replaces. */
+  count?: number;
+  /** When the last of those happened. */
+  lastAt?: Date;
 }
 
 export interface RecoveryCase {
@@ -168,6 +179,8 @@ export interface RecoveryCase {
   hostedInvoiceUrl: string | null;
   /** The payment method that changed last (the new card to charge), if any. */
   newPaymentMethodId: string | null;
+  /** Cards declined or charged on this case (the case's card once it is replaced): none of them is a new card again. */
+  triedCards?: CardDetails[];
   /** Where the customer is, for paydays and "morning" (from the Stripe customer). */
   customerCountry: string | null;
   customerTimeZone: string | null;

@@ -1,6 +1,6 @@
 import type { RecordedCardAttempt } from '../cardLedger';
 import { classifyDecline, type CardAttempt, type RetryPlanInput } from '../retryPolicy';
-import type { RecoveryCase } from './recoveryCase';
+import type { CardDetails, RecoveryCase } from './recoveryCase';
 
 /**
  * Builds the card's attempt history for the network-limit check from the
@@ -34,8 +34,13 @@ export function cardHistoryOf(current: RecoveryCase, recorded: RecordedCardAttem
   return history.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** What the recovery plan needs to know about a case. */
-export function planInputOf(current: RecoveryCase, history: CardAttempt[]): RetryPlanInput {
+/**
+ * What the recovery plan needs to know about a case. `newCard` is a card read
+ * at Stripe and found untried on this case (see isUntriedCard): the plan may
+ * retry it at once, under its own brand's network rules. Without one the plan
+ * is for the case's own card, whatever the customer did on the card-update page.
+ */
+export function planInputOf(current: RecoveryCase, history: CardAttempt[], newCard: CardDetails | null = null): RetryPlanInput {
   const lastOurs = current.ourAttempts.at(-1)?.startedAt ?? null;
   const lastAttemptAt = lastOurs && lastOurs > current.lastFailedAt ? lastOurs : current.lastFailedAt;
   return {
@@ -44,11 +49,10 @@ export function planInputOf(current: RecoveryCase, history: CardAttempt[]): Retr
     ourAttemptCount: current.ourAttempts.length,
     lastAttemptAt,
     nextStripeRetryAt: current.nextStripeRetryAt,
-    paymentMethodChangedSinceLastFailure:
-      current.newPaymentMethodId !== null || (current.paymentMethodChangedAt !== null && current.paymentMethodChangedAt > current.lastFailedAt),
+    paymentMethodChangedSinceLastFailure: newCard !== null,
     customerCountry: current.customerCountry,
     customerTimeZone: current.customerTimeZone,
-    cardBrand: current.card?.brand ?? null,
+    cardBrand: (newCard ?? current.card)?.brand ?? null,
     cardHistory: history,
   };
 }

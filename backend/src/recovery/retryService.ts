@@ -4,15 +4,18 @@ import type { AccountRef, BillingGateway, PayOutcome } from '../adapters/stripe'
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { checkNetworkLimits, planNextRetry, type RetryDecision, type RetryPolicy } from '../retryPolicy';
+import { checkNetworkLimits, planNextRetry, type CardAttempt, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, type AttemptResult } from './attemptTransitions';
+import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact } from './caseTransitions';
 import { checkBeforeConfirm } from './oneTimeCheck';
 import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
 import { closeAsPaidElsewhere } from './oneTimePayments';
-import type { OurAttempt, RecoveryCase } from './recoveryCase';
+import { keepRequestMadeMeanwhile, stopForSubscription } from './chargeChecks';
+import { setAsideTriedCard } from './newCardTransitions';
+import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
 
@@ -30,6 +33,11 @@ export interface RetryService {
   requestManualRetry(accountId: string, caseId: string): Promise<ManualRetryResult>;
 }
 
+/** Saves a change to the case a step holds, re-applying it on a fresh read when someone else wrote meanwhile. */
+type Save = (change: (fresh: RecoveryCase) => RecoveryCase | null) => Promise<RecoveryCase>;
+/** The last save of a step: gives the lease back with `change` applied. */
+type Release = (change?: (fresh: RecoveryCase) => RecoveryCase) => Promise<RecoveryCase>;
+
 export function createRetryService(deps: {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
@@ -45,15 +53,14 @@ export function createRetryService(deps: {
   const { cases, cardAttempts, accounts, recovery, billing, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
 
-  const save = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null) => recovery.mutate(current.accountId, current, change);
-  /** The last save of a step: gives the lease back; a step that got here succeeded, so failures reset. */
-  const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase = (fresh) => fresh) =>
-    save(current, (fresh) => ({ ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
+  /** The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. */
+  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date): Promise<CardAttempt[]> {
+    const recorded = await cardAttempts.recentFor(current.accountId, cardKeyOf(newCard ?? current.card, current.stripeCustomerId), now);
+    return cardHistoryOf(current, recorded, newCard === null);
+  }
 
-  async function plan(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<RetryDecision> {
-    const cardKey = current.newPaymentMethodId ? `pm:${current.newPaymentMethodId}` : cardKeyOf(current.card, current.stripeCustomerId);
-    const recorded = await cardAttempts.recentFor(current.accountId, cardKey, now);
-    const input = planInputOf(current, cardHistoryOf(current, recorded, !current.newPaymentMethodId));
+  function plan(current: RecoveryCase, newCard: CardDetails | null, history: CardAttempt[], policy: RetryPolicy, now: Date): RetryDecision {
+    const input = planInputOf(current, history, newCard);
     const code = input.classification.code;
     if (input.classification.matchedBy === 'unknown' && code && !unknownCodesLogged.has(code)) {
       // New codes appear as networks and Stripe add them: say so once, so the table can learn it.
@@ -63,46 +70,17 @@ export function createRetryService(deps: {
     return planNextRetry(input, policy, now);
   }
 
-  /** Stripe's state wins over what webhooks said: a paid, voided or written-off invoice closes the case. */
-  async function refresh(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
-    const invoice = current.target.kind === 'invoice' ? await gateway.fetchInvoice(account, current.target.invoiceId) : null;
-    if (invoice && current.target.kind === 'invoice' && invoice.status !== 'open' && invoice.status !== 'draft') {
-      const base = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target };
-      const fact: CaseFact =
-        invoice.status === 'paid'
-          ? { ...base, kind: 'payment_succeeded', paidOutOfBand: false, stripeAttemptCount: invoice.attemptCount }
-          : { ...base, kind: invoice.status === 'void' ? 'invoice_voided' : 'marked_uncollectible' };
-      return save(current, (fresh) => {
-        const decision = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
-        return decision.kind === 'update' ? decision.case : null;
-      });
-    }
-    const country =
-      !current.customerCountry && current.stripeCustomerId ? ((await gateway.fetchCustomer(account, current.stripeCustomerId))?.country ?? null) : null;
-    if (!invoice && !country) return current;
-    // One write for whatever Stripe told us.
-    return save(current, (fresh) => ({
-      ...fresh,
-      ...(invoice
-        ? {
-            nextStripeRetryAt: invoice.nextPaymentAttemptAt,
-            stripeAttemptCount: Math.max(fresh.stripeAttemptCount, invoice.attemptCount),
-            amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
-          }
-        : {}),
-      // The customer's place moves their daytime: the email job plans the sequence again from now.
-      ...(country ? { customerCountry: country, ...(fresh.status === 'active' ? { nextEmailAt: now } : {}) } : {}),
-    }));
-  }
-
-  async function charge(current: RecoveryCase, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
+  async function charge(save: Save, current: RecoveryCase, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
     let outcome: PayOutcome;
     if (current.target.kind === 'invoice') {
       outcome = await gateway.payInvoice(account, current.target.invoiceId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
     } else {
       outcome = await gateway.confirmPayment(account, current.target.paymentIntentId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
     }
-    const usedCard = outcome.kind === 'declined' && outcome.card ? outcome.card : attempt.paymentMethodId ? { paymentMethodId: attempt.paymentMethodId } : current.card;
+    // The ledger names the card by fingerprint whenever one is known: Stripe's answer, the new card as read, the case's card.
+    const usedCard =
+      outcome.kind === 'declined' && outcome.card?.fingerprint ? outcome.card
+      : attempt.card ?? (attempt.paymentMethodId ? (outcome.kind === 'declined' && outcome.card ? outcome.card : { paymentMethodId: attempt.paymentMethodId }) : current.card);
     await cardAttempts.record({
       accountId: current.accountId,
       cardKey: cardKeyOf(usedCard, current.stripeCustomerId),
@@ -119,81 +97,91 @@ export function createRetryService(deps: {
     });
     const result: AttemptResult = outcome;
     logger.info({ accountId: current.accountId, caseId: current.id, attempt: attempt.number, trigger: attempt.trigger, outcome: outcome.kind }, 'retry attempted');
-    return save(current, (fresh) => finishAttempt(fresh, attempt.number, result, now));
+    return save((fresh) => finishAttempt(fresh, attempt.number, result, now));
   }
 
-  async function attempt(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
-    const trigger = current.nextActionTrigger ?? 'schedule';
-    const paymentMethodId = current.newPaymentMethodId;
-    let ready = current;
-    if (trigger === 'new_payment_method' && paymentMethodId && current.stripeCustomerId) {
+  /**
+   * Starts and makes one attempt. The start is a guarded write on a fresh read: a case closed,
+   * paused, already charging, or given another new card since this step read it is not charged.
+   */
+  async function attempt(save: Save, current: RecoveryCase, newCard: CardDetails | null, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase | null> {
+    const trigger = newCard ? 'new_payment_method' : (current.nextActionTrigger ?? 'schedule');
+    const paymentMethodId = newCard?.paymentMethodId ?? null;
+    const mayStart = (fresh: RecoveryCase) =>
+      fresh.status === 'active' && fresh.pausedAt === null && !pendingAttempt(fresh) && fresh.newPaymentMethodId === current.newPaymentMethodId;
+    let begun: OurAttempt | null = null;
+    const started = await save((fresh) => {
+      begun = null;
+      if (!mayStart(fresh)) return null;
+      const next = beginAttempt(fresh, trigger, paymentMethodId, now, newCard);
+      begun = next.attempt;
+      return next.case;
+    });
+    if (!begun) return null;
+    let ready = started;
+    if (paymentMethodId && current.stripeCustomerId) {
       const places = await gateway.useForFuturePayments(account, {
         customerId: current.stripeCustomerId,
         subscriptionId: current.subscriptionId,
         paymentMethodId,
         idempotencyKey: `recovery-${current.id}-default-${paymentMethodId}`,
       });
-      ready = await save(current, (fresh) =>
+      ready = await save((fresh) =>
         noteOnTimeline(fresh, { at: now, kind: 'default_payment_method_set', summary: `New payment method is now the default for the ${places.join(' and ')}.` }),
       );
     }
-    const started = await save(ready, (fresh) => (fresh.status === 'active' && !pendingAttempt(fresh) ? beginAttempt(fresh, trigger, paymentMethodId, now).case : null));
-    const begun = pendingAttempt(started);
-    return begun ? charge(started, begun, account, gateway, now) : started;
-  }
-
-  /** Runs the merchant's end action before the case is marked exhausted, so a failure retries it later. */
-  async function runEndAction(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy): Promise<string | null> {
-    const key = `recovery-${current.id}-end-${policy.endAction}`;
-    if (policy.endAction === 'cancel_subscription' && current.subscriptionId) {
-      await gateway.cancelSubscription(account, current.subscriptionId, key);
-      return 'Subscription canceled (merchant setting).';
-    }
-    if (policy.endAction === 'mark_uncollectible' && current.target.kind === 'invoice') {
-      await gateway.markUncollectible(account, current.target.invoiceId, key);
-      return 'Invoice marked uncollectible (merchant setting).';
-    }
-    return null;
+    return charge(save, ready, begun, account, gateway, now);
   }
 
   async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy): Promise<void> {
     const now = clock.now();
+    // What this step last read or wrote: a request newer than that survives the release.
+    let known = claimed;
+    const save: Save = async (change) => (known = await recovery.mutate(claimed.accountId, known, change));
+    /** The last save of a step: gives the lease back; a step that got here succeeded, so failures reset. */
+    const release = (change: (fresh: RecoveryCase) => RecoveryCase = (fresh) => fresh) =>
+      save((fresh) => keepRequestMadeMeanwhile(known, fresh, { ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
+
     let current = claimed;
-    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(current, current.target.paymentIntentId, account, gateway, policy, now))) return;
+    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(release, current, current.target.paymentIntentId, account, gateway, policy, now))) return;
     const leftOver = pendingAttempt(current);
     // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
-    if (leftOver) current = await charge(current, leftOver, account, gateway, now);
-    if (current.status === 'active') current = await refresh(current, account, gateway, now);
-    if (current.status !== 'active') {
-      await release(current);
-      return;
-    }
+    if (leftOver) current = await charge(save, current, leftOver, account, gateway, now);
+    if (current.status === 'active') current = await refreshFromStripe(current, account, gateway, save, now);
+    if (current.status !== 'active') return void (await release());
 
-    const trigger = current.nextActionTrigger;
-    if (trigger === 'manual') {
-      const refusal = await manualRefusal(current, policy, now);
-      if (refusal) {
-        await release(current, (fresh) => refuseRetry(fresh, refusal.reason, refusal.notBefore, now));
-        return;
-      }
-      current = await attempt(current, account, gateway, now);
-    } else {
-      const decision = await plan(current, policy, now);
-      if (decision.kind !== 'retry' || decision.at > now) return conclude(current, decision, account, gateway, policy, now);
-      current = await attempt(current, account, gateway, now);
+    const { newCard, setAside } = await cardToCharge(current, account, gateway);
+    if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
+    const history = await historyOf(current, newCard, now);
+    if (current.nextActionTrigger !== 'manual') {
+      const decision = plan(current, newCard, history, policy, now);
+      if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
     }
-    if (current.status !== 'active') {
-      await release(current);
-      return;
-    }
-    await conclude(current, await plan(current, policy, now), account, gateway, policy, now);
+    // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule.
+    const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
+    if (!check.allowed) return void (await release((fresh) => refuseRetry(fresh, `Retry refused: ${check.explanation}`, check.notBefore, now)));
+    const stop = await subscriptionStopNow(current, account, gateway);
+    if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
+
+    const charged = await attempt(save, current, newCard, account, gateway, now);
+    if (!charged || charged.status !== 'active') return void (await release());
+    const next = await historyOf(charged, null, now);
+    await conclude(release, charged, plan(charged, null, next, policy, now), account, gateway, policy, now);
   }
 
   /**
    * A one-time payment is confirmed only while Stripe says it is unpaid, no other payment paid the
    * order, and the customer consented to off-session charges. True when the step ends here.
    */
-  async function holdOneTimePayment(current: RecoveryCase, paymentIntentId: string, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy, now: Date): Promise<boolean> {
+  async function holdOneTimePayment(
+    release: Release,
+    current: RecoveryCase,
+    paymentIntentId: string,
+    account: AccountRef,
+    gateway: BillingGateway,
+    policy: RetryPolicy,
+    now: Date,
+  ): Promise<boolean> {
     const decision = await checkBeforeConfirm(current, paymentIntentId, account, gateway);
     switch (decision.kind) {
       case 'confirm':
@@ -201,12 +189,12 @@ export function createRetryService(deps: {
       case 'wait_for_customer':
         // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
         if (pendingAttempt(current)) return false;
-        await conclude(current, waitForCustomer(await plan(current, policy, now), decision.reason, now), account, gateway, policy, now);
+        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now), policy, now), decision.reason, now), account, gateway, policy, now);
         return true;
       case 'in_flight': {
         const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
         const noted = current.timeline.at(-1)?.summary === decision.reason;
-        await release(current, (fresh) => {
+        await release((fresh) => {
           const later = { ...fresh, nextActionAt: recheckAt, nextActionTrigger: 'schedule' as const };
           return noted ? later : noteOnTimeline(later, { at: now, kind: 'retry_refused', summary: decision.reason });
         });
@@ -214,36 +202,41 @@ export function createRetryService(deps: {
       }
       case 'paid': {
         const fact: CaseFact = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target, kind: 'payment_succeeded', paidOutOfBand: false, stripeAttemptCount: null };
-        await release(current, (fresh) => {
+        await release((fresh) => {
           const closed = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
           return closed.kind === 'update' ? closed.case : fresh;
         });
         return true;
       }
       case 'paid_elsewhere':
-        await release(current, (fresh) => closeAsPaidElsewhere(fresh, decision.payment, decision.match, `check:${fresh.id}:${decision.payment.paymentIntentId}`, now) ?? fresh);
+        await release((fresh) => closeAsPaidElsewhere(fresh, decision.payment, decision.match, `check:${fresh.id}:${decision.payment.paymentIntentId}`, now) ?? fresh);
         return true;
       case 'canceled':
-        await release(current, (fresh) => stopAsCanceled(fresh, decision.reason, now));
+        await release((fresh) => stopAsCanceled(fresh, decision.reason, now));
         return true;
     }
   }
 
   /** Applies the plan's decision and gives the lease back; an exhausted case gets the merchant's end action first. */
-  async function conclude(current: RecoveryCase, decision: RetryDecision, account: AccountRef, gateway: BillingGateway, policy: RetryPolicy, now: Date): Promise<void> {
+  async function conclude(
+    release: Release,
+    current: RecoveryCase,
+    decision: RetryDecision,
+    account: AccountRef,
+    gateway: BillingGateway,
+    policy: RetryPolicy,
+    now: Date,
+  ): Promise<void> {
     const done = decision.kind === 'exhausted' ? await runEndAction(current, account, gateway, policy) : null;
-    await release(current, (fresh) => {
+    await release((fresh) => {
       const planned = applyPlan(fresh, decision, now);
       return done && fresh.status === 'active' ? noteOnTimeline(planned, { at: now, kind: 'end_action', summary: done }) : planned;
     });
   }
 
-  async function manualRefusal(current: RecoveryCase, policy: RetryPolicy, now: Date): Promise<{ reason: string; notBefore: Date | null } | null> {
-    const cardKey = current.newPaymentMethodId ? `pm:${current.newPaymentMethodId}` : cardKeyOf(current.card, current.stripeCustomerId);
-    const history = cardHistoryOf(current, await cardAttempts.recentFor(current.accountId, cardKey, now), !current.newPaymentMethodId);
-    const check = checkNetworkLimits(history, current.card?.brand ?? null, now, policy.networkLimits);
-    return check.allowed ? null : { reason: `Retry refused: ${check.explanation}`, notBefore: check.notBefore };
-  }
+  /** Gives a case back outside a step (no Stripe access, a failed step); `change` decides what it becomes. */
+  const releaseAfter = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
+    recovery.mutate(current.accountId, current, (fresh) => ({ ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
 
   return {
     async runNextDue() {
@@ -253,7 +246,7 @@ export function createRetryService(deps: {
       const account = await accounts.find(claimed.accountId, claimed.livemode);
       const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
       if (!billing) {
-        await release(claimed, (fresh) => refuseRetry(fresh, 'Retries need Stripe API access: set STRIPE_SECRET_KEY.', null, now));
+        await releaseAfter(claimed, (fresh) => refuseRetry(fresh, 'Retries need Stripe API access: set STRIPE_SECRET_KEY.', null, now));
         return true;
       }
       try {
@@ -266,8 +259,8 @@ export function createRetryService(deps: {
         };
         logger.warn({ accountId: claimed.accountId, caseId: claimed.id, ...failure }, 'recovery action failed; will try again');
         const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
-        // release() zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
-        await release(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
+        // releaseAfter zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
+        await releaseAfter(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
         return true;
       }
       return true;
@@ -282,7 +275,7 @@ export function createRetryService(deps: {
       if (last && now.getTime() - last.getTime() < MANUAL_RETRY_COOLDOWN_MS) {
         return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + MANUAL_RETRY_COOLDOWN_MS) };
       }
-      await save(found, (fresh) =>
+      await recovery.mutate(accountId, found, (fresh) =>
         noteOnTimeline({ ...fresh, nextActionAt: now, nextActionTrigger: 'manual' }, { at: now, kind: 'retry_planned', summary: 'The merchant asked for a retry now.' }),
       );
       return { ok: true };

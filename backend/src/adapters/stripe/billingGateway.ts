@@ -36,6 +36,12 @@ export interface PaymentIntentSnapshot {
   offSessionConsent: 'setup_future_usage' | 'mandate' | null;
 }
 
+/** A subscription as a charge needs it: whether Stripe still collects it. */
+export interface SubscriptionSnapshot {
+  status: string;
+  collectionPaused: boolean;
+}
+
 export type PayOutcome =
   | { kind: 'paid' }
   | { kind: 'declined'; decline: DeclineDetails | null; card: CardDetails | null }
@@ -63,6 +69,10 @@ export interface BillingGateway {
   /** A short-lived Billing Portal session that only lets the customer replace their card; returns its URL. */
   createCardUpdateSession(account: AccountRef, customerId: string, returnUrl: string): Promise<string>;
   markUncollectible(account: AccountRef, invoiceId: string, idempotencyKey: string): Promise<void>;
+  /** The card behind a payment method (fingerprint, brand, last4), so a "new" card can be told from one already tried; null when gone. */
+  fetchCard(account: AccountRef, paymentMethodId: string): Promise<CardDetails | null>;
+  /** The subscription's status, read right before a charge; null when Stripe has no such subscription. */
+  fetchSubscription(account: AccountRef, subscriptionId: string): Promise<SubscriptionSnapshot | null>;
 }
 
 export function createBillingGateway(stripe: Stripe): BillingGateway {
@@ -200,6 +210,22 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
       } catch (error) {
         throw translateError(error);
       }
+    },
+
+    async fetchCard(account, paymentMethodId) {
+      const method = await orNull(() => stripe.paymentMethods.retrieve(paymentMethodId, {}, as(account)));
+      if (!method) return null;
+      return {
+        paymentMethodId: method.id,
+        ...(method.card?.fingerprint ? { fingerprint: method.card.fingerprint } : {}),
+        ...(method.card?.brand ? { brand: method.card.brand } : {}),
+        ...(method.card?.last4 ? { last4: method.card.last4 } : {}),
+      };
+    },
+
+    async fetchSubscription(account, subscriptionId) {
+      const subscription = await orNull(() => stripe.subscriptions.retrieve(subscriptionId, {}, as(account)));
+      return subscription ? { status: subscription.status, collectionPaused: Boolean(subscription.pause_collection) } : null;
     },
   };
 }

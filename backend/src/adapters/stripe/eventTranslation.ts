@@ -127,7 +127,7 @@ export function translateStripeEvent(event: StripeEventEnvelope, invoiceLink?: I
       const customerId = idOf(object.customer);
       if (!customerId) return [];
       const source = event.type === 'payment_method.attached' ? 'attached' : 'automatically_updated';
-      return [paymentMethodChanged(base, customerId, source, idOf(object), null)];
+      return [paymentMethodChanged(base, customerId, source, idOf(object), null, cardOf(object))];
     }
     case 'checkout.session.completed': {
       const customerId = idOf(object.customer);
@@ -220,8 +220,9 @@ function paymentMethodChanged(
   source: 'attached' | 'automatically_updated' | 'customer_default_changed' | 'subscription_default_changed' | 'checkout_setup',
   paymentMethodId: string | null,
   subscriptionId: string | null,
+  card: CardDetails | null = null,
 ): BillingFact {
-  return { ...base, kind: 'payment_method_changed', stripeCustomerId, source, paymentMethodId, subscriptionId };
+  return { ...base, kind: 'payment_method_changed', stripeCustomerId, source, paymentMethodId, subscriptionId, ...(card ? { card } : {}) };
 }
 
 function subscriptionOfInvoice(invoice: Json): string | null {

@@ -1,0 +1,163 @@
+import pino from 'pino';
+import request from 'supertest';
+import type { BillingGateway } from '../../backend/src/adapters/stripe';
+import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
+import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
+import { createRetryService } from '../../backend/src/recovery';
+import { DEFAULT_RETRY_POLICY } from '../../backend/src/retryPolicy';
+import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
+import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { createRecoveryWorld } from '../support/recoveryWorld';
+import { useTestDatabase } from '../support/testDatabase';
+
+/**
+ * What happens while a worker holds a case, between its claim and its charge
+ * or release: a pause, a cancellation or a canceled subscription stops the
+ * charge; a merchant's "retry now" or a new card is not lost when the worker
+ * gives the case back.
+ */
+const db = useTestDatabase();
+const start = new Date('2026-04-16T14:00:00Z'); // Thursday, 10:00 in New York
+let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+
+beforeEach(async () => {
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
+  world = await createRecoveryWorld(db.connection, { start });
+});
+afterEach(async () => {
+  await world.stop();
+});
+
+const onlyCase = async () => {
+  const doc = await db.connection.collection('recoveryCases').findOne({});
+  return world.container.cases.findById(SELF_HOSTED_ACCOUNT, String(doc!._id));
+};
+
+/**
+ * A worker that runs `during` the first time it reads the invoice at Stripe (right after its claim,
+ * before any charge) or the card ledger (while it plans, after its last read of the case).
+ */
+function workerHeldAt(moment: 'invoice_read' | 'ledger_read', during: () => Promise<void>) {
+  const { cases, cardAttempts, accounts, recovery } = world.container;
+  const billing = world.container.billing!;
+  let held = false;
+  const hold = async () => {
+    if (held) return;
+    held = true;
+    await during();
+  };
+  const gateway: BillingGateway = {
+    ...billing,
+    async fetchInvoice(account, invoiceId) {
+      if (moment === 'invoice_read') await hold();
+      return billing.fetchInvoice(account, invoiceId);
+    },
+  };
+  const ledger: typeof cardAttempts = {
+    ...cardAttempts,
+    async recentFor(accountId, cardKey, now) {
+      if (moment === 'ledger_read') await hold();
+      return cardAttempts.recentFor(accountId, cardKey, now);
+    },
+  };
+  return createRetryService({
+    cases, cardAttempts: ledger, accounts, recovery, billing: gateway,
+    policyFor: () => DEFAULT_RETRY_POLICY,
+    clock: world.clock,
+    logger: pino({ level: 'silent' }),
+    instanceId: 'held-worker',
+    leaseMs: 60_000,
+  });
+}
+
+/** A failed renewal with its case open; `dueNow` moves the clock to its first planned retry. */
+async function failedRenewal(behaviour: CardBehaviour, dueNow: boolean) {
+  const customer = world.customerWithCard('platform', behaviour);
+  world.sandbox.billing.renew('platform', customer.subscriptionId);
+  await world.settle();
+  await world.runDue();
+  const found = (await onlyCase())!;
+  if (dueNow) world.clock.set(found.nextActionAt!);
+  return { ...customer, found };
+}
+
+const softDecline: CardBehaviour = { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' };
+
+describe('right before a charge', () => {
+  it('a case paused after the worker claimed it is not charged', async () => {
+    const { found } = await failedRenewal(softDecline, true);
+    const worker = workerHeldAt('invoice_read', async () => {
+      expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ ok: true });
+    });
+    await worker.runNextDue();
+    expect(world.ourCharges()).toHaveLength(0);
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'active', ourAttempts: [] });
+  });
+
+  it('a case the merchant canceled after the worker claimed it is not charged', async () => {
+    const { found } = await failedRenewal(softDecline, true);
+    const worker = workerHeldAt('invoice_read', async () => {
+      expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ ok: true });
+    });
+    await worker.runNextDue();
+    expect(world.ourCharges()).toHaveLength(0);
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'canceled' });
+  });
+
+  it('a case whose subscription was canceled at Stripe is not charged, even before the webhook arrives', async () => {
+    const { found, subscriptionId } = await failedRenewal(softDecline, true);
+    await fetch(`${world.sandbox.url}/_sandbox/deliveries/hold`, { method: 'POST' });
+    world.sandbox.billing.cancelSubscription('platform', subscriptionId, null);
+    await world.container.retries.runNextDue();
+    expect(world.ourCharges()).toHaveLength(0);
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'churned' });
+  });
+});
+
+describe('a request written while a worker holds the case', () => {
+  it("keeps the merchant's retry-now: the worker's release does not put it back on the old plan", async () => {
+    // An unexplained decline: the plan waits three days, so only the merchant's request can charge today.
+    const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'do_not_honor' }], then: 'succeed' });
+    world.sandbox.billing.renew('platform', customer.subscriptionId);
+    await world.settle();
+    const found = (await onlyCase())!;
+    const worker = workerHeldAt('ledger_read', async () => {
+      expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, found.id)).toEqual({ ok: true });
+    });
+    await worker.runNextDue();
+    expect(world.ourCharges()).toHaveLength(0);
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ nextActionTrigger: 'manual', nextActionAt: world.clock.now() });
+
+    await world.runDue();
+    expect(world.ourCharges()).toHaveLength(1);
+  });
+
+  it('keeps a new card the customer saved on the card-update page meanwhile', async () => {
+    const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', customer.subscriptionId);
+    await world.settle();
+    const found = (await onlyCase())!;
+    let newCardId = '';
+    const worker = workerHeldAt('ledger_read', async () => {
+      const pm = world.sandbox.billing.createPaymentMethod('platform', { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+      newCardId = pm.id as string;
+      await fetch(`${world.sandbox.url}/_sandbox/deliveries/hold`, { method: 'POST' });
+      world.sandbox.billing.attach('platform', newCardId, customer.customerId, null);
+      world.sandbox.billing.updateCustomer('platform', customer.customerId, { invoice_settings: { default_payment_method: newCardId } }, null);
+      const token = await issueLinkToken(
+        { accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId: customer.customerId, caseId: found.id },
+        linkSigningKey(DEVELOPMENT_LINK_SECRET),
+        world.clock.now(),
+      );
+      expect((await request(world.backend.server).get(`/update/done?token=${encodeURIComponent(token)}`)).status).toBe(200);
+    });
+    await worker.runNextDue();
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ nextActionTrigger: 'new_payment_method', newPaymentMethodId: newCardId });
+
+    // Stripe's webhooks about the same card arrive late: they charge nothing more.
+    await fetch(`${world.sandbox.url}/_sandbox/deliveries/release`, { method: 'POST' });
+    await world.settle();
+    await world.runDue();
+    expect(world.ourCharges()).toEqual([expect.objectContaining({ paymentMethod: newCardId, outcome: 'succeeded' })]);
+  });
+});
