@@ -15,7 +15,10 @@ const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-ke
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
   const app = new Koa();
-  app.proxy = deps.config.trustProxy;
+  // Koa takes the left-most of the last maxIpsCount X-Forwarded-For entries: the client as our outermost trusted proxy saw it;
+  // entries further left were written by the client. Koa 3.3 does exactly this (request.ips/ip).
+  app.proxy = deps.config.trustedProxyHops > 0;
+  app.maxIpsCount = deps.config.trustedProxyHops;
   app.use(errorMiddleware(deps.logger));
 
   const openApi = buildOpenApiDocument(deps.config.publicUrl);

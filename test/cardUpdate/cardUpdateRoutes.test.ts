@@ -1,15 +1,14 @@
 import request from 'supertest';
-import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import { startStripeMock, type LocalService } from '../support/localServices';
 import { useTestDatabase } from '../support/testDatabase';
-import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_LINK_SECRET } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
 
 const db = useTestDatabase();
 let stripeMock: LocalService;
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const key = linkSigningKey(DEVELOPMENT_LINK_SECRET);
+const key = linkSigningKey(TEST_LINK_SECRET);
 
 beforeAll(async () => {
   stripeMock = await startStripeMock();
