@@ -20,6 +20,7 @@ describe('loadConfig', () => {
 
   it('reads every documented setting', () => {
     const config = loadConfig({
+      ...OWN_SECRETS,
       PORT: '8080',
       PUBLIC_URL: 'https://recover.example.com',
       MONGODB_URI: 'mongodb://db.internal:27017/recovery',
@@ -30,8 +31,6 @@ describe('loadConfig', () => {
       STRIPE_ACCOUNT_ID: 'acct_123',
       STRIPE_TIMEOUT_SECONDS: '5',
       ROLE: 'worker',
-      ...OWN_SECRETS,
-      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
     });
     expect(config).toMatchObject({ port: 8080, publicUrl: 'https://recover.example.com', mongodbUri: 'mongodb://db.internal:27017/recovery', role: 'worker' });
     expect(config.stripe).toEqual({ secretKey: 'sk_test_123', webhookSecret: 'whsec_abc', appSecret: 'absec_abc', apiBase: 'http://127.0.0.1:12111', timeoutMs: 5000, selfHostedAccountId: 'acct_123' });

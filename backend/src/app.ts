@@ -5,7 +5,7 @@ import { errorMiddleware } from './errors';
 import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createRecoveryRoutes, createSettingsRoutes, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
-import { rateLimit } from './rateLimits';
+import { clientBucketOf, rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
 import { HANDLE_STRIPE_EVENTS_JOB } from './scheduler';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
@@ -40,7 +40,7 @@ export function createApp(deps: Container): Koa {
         scope: 'public-ip',
         limit: deps.config.cardUpdate.rateLimitPerMinute,
         windowMs: 60_000,
-        keyOf: (ctx) => ctx.ip,
+        keyOf: (ctx) => clientBucketOf(ctx.ip),
       }),
     }),
     createStripeWebhookRoutes({
@@ -72,7 +72,11 @@ export function createApp(deps: Container): Koa {
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
     createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),
   ];
-  const isMerchantPath = (path: string) => MERCHANT_API_PREFIXES.some((prefix) => path.startsWith(prefix)) || path === '/api/api-keys' || path === '/api/settings';
+  const isMerchantPath = (path: string) => {
+    // @koa/router matches case-insensitively and forgives a trailing slash: the guard must see every spelling it answers.
+    const spelled = path.toLowerCase().replace(/\/{2,}/g, '/');
+    return MERCHANT_API_PREFIXES.some((prefix) => spelled.startsWith(prefix)) || spelled === '/api/api-keys' || spelled === '/api/settings';
+  };
   const guard = compose([
     openCors(),
     jsonBody(),

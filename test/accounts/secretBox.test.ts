@@ -18,7 +18,7 @@ describe('the secret box for merchant secrets', () => {
 
   it('opens what it sealed for the same account, and never stores the plain text', () => {
     const sealed = box.seal('merchant-postmark-token-123', accountA);
-    expect(sealed).toMatch(/^v2\\./);
+    expect(sealed).toMatch(/^v2\./);
     expect(sealed).not.toContain('merchant-postmark-token-123');
     expect(box.open(sealed, accountA)).toBe('merchant-postmark-token-123');
   });
@@ -29,8 +29,8 @@ describe('the secret box for merchant secrets', () => {
 
   it.each([
     ['an altered ciphertext', (sealed: string) => `${sealed.slice(0, -2)}AA`],
-    ['an altered tag', (sealed: string) => sealed.replace(/^v2\\.([^.]+)\\.([^.]{4})/, 'v2.$1.AAAA')],
-    ['a tag cut to 4 bytes', (sealed: string) => sealed.replace(/^v2\\.([^.]+)\\.([^.]+)\\./, (_all, iv: string, tag: string) => `v2.${iv}.${Buffer.from(tag, 'base64url').subarray(0, 4).toString('base64url')}.`)],
+    ['an altered tag', (sealed: string) => sealed.replace(/^v2\.([^.]+)\.([^.]{4})/, 'v2.$1.AAAA')],
+    ['a tag cut to 4 bytes', (sealed: string) => sealed.replace(/^v2\.([^.]+)\.([^.]+)\./, (_all, iv: string, tag: string) => `v2.${iv}.${Buffer.from(tag, 'base64url').subarray(0, 4).toString('base64url')}.`)],
     ['another format', () => 'plain-token'],
   ])('refuses %s', (_name, alter) => {
     expect(box.open(alter(box.seal('secret-value', accountA)), accountA)).toBeNull();
