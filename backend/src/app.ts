@@ -34,6 +34,7 @@ export function createApp(deps: Container): Koa {
       service: deps.cardUpdate,
       portalOrigins: deps.portalOrigins,
       isHttps: deps.config.publicUrl.startsWith('https://'),
+      publicOrigin: new URL(deps.config.publicUrl).origin,
       limitPerIp: rateLimit({
         store: deps.rateLimits,
         clock: deps.clock,
