@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
+import { TEST_SECRETS } from '../test/support/testSecrets';
 import { median, writeReport } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
       const uri = new URL(baseUri);
       uri.pathname = `/${dbName}`;
       const port = await freePort();
-      const env = { MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+      const env = { ...TEST_SECRETS, MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
       const web = startProcess(['backend/src/main.ts'], { ...env, ROLE: 'web', PORT: String(port) });
       const worker = startProcess(['backend/src/main.ts'], { ...env, ROLE: 'worker', PORT: String(await freePort()) });
       await waitForHealthy(port);

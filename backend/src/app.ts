@@ -5,7 +5,7 @@ import { errorMiddleware } from './errors';
 import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createRecoveryRoutes, createSettingsRoutes, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
-import { rateLimit } from './rateLimits';
+import { clientBucketOf, rateLimit } from './rateLimits';
 import { createStripeWebhookRoutes } from './webhooks';
 import { HANDLE_STRIPE_EVENTS_JOB } from './scheduler';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
@@ -15,7 +15,10 @@ const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-ke
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
   const app = new Koa();
-  app.proxy = deps.config.trustProxy;
+  // Koa takes the left-most of the last maxIpsCount X-Forwarded-For entries: the client as our outermost trusted proxy saw it;
+  // entries further left were written by the client. Koa 3.3 does exactly this (request.ips/ip).
+  app.proxy = deps.config.trustedProxyHops > 0;
+  app.maxIpsCount = deps.config.trustedProxyHops;
   app.use(errorMiddleware(deps.logger));
 
   const openApi = buildOpenApiDocument(deps.config.publicUrl);
@@ -31,13 +34,14 @@ export function createApp(deps: Container): Koa {
       service: deps.cardUpdate,
       portalOrigins: deps.portalOrigins,
       isHttps: deps.config.publicUrl.startsWith('https://'),
+      publicOrigin: new URL(deps.config.publicUrl).origin,
       limitPerIp: rateLimit({
         store: deps.rateLimits,
         clock: deps.clock,
         scope: 'public-ip',
         limit: deps.config.cardUpdate.rateLimitPerMinute,
         windowMs: 60_000,
-        keyOf: (ctx) => ctx.ip,
+        keyOf: (ctx) => clientBucketOf(ctx.ip),
       }),
     }),
     createStripeWebhookRoutes({
@@ -70,7 +74,11 @@ export function createApp(deps: Container): Koa {
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
     createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),
   ];
-  const isMerchantPath = (path: string) => MERCHANT_API_PREFIXES.some((prefix) => path.startsWith(prefix)) || path === '/api/api-keys' || path === '/api/settings';
+  const isMerchantPath = (path: string) => {
+    // @koa/router matches case-insensitively and forgives a trailing slash: the guard must see every spelling it answers.
+    const spelled = path.toLowerCase().replace(/\/{2,}/g, '/');
+    return MERCHANT_API_PREFIXES.some((prefix) => spelled.startsWith(prefix)) || spelled === '/api/api-keys' || spelled === '/api/settings';
+  };
   const guard = compose([
     openCors(),
     jsonBody(),

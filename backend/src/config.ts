@@ -39,7 +39,9 @@ const settingsSchema = z.object({
   CARD_UPDATE_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MERCHANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Deprecated: read as TRUST_PROXY_HOPS=1 (see loadConfig).
+  TRUST_PROXY: z.enum(['true', 'false']).optional(),
   // Longer than the slowest step: up to three Stripe calls, each up to three tries of STRIPE_TIMEOUT_SECONDS.
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   STRIPE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
@@ -74,8 +76,14 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** Requests per minute per merchant account on the merchant API. */
   readonly merchantRateLimitPerMinute: number;
-  /** Behind a load balancer: take the client IP from X-Forwarded-For (otherwise anyone could fake it). */
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of us append to X-Forwarded-For: the client is the
+   * address that many entries from the right (0: the socket address; anything
+   * further left was written by the client and could be faked).
+   */
+  readonly trustedProxyHops: number;
+  /** Settings that still work but should be changed; logged at start-up. */
+  readonly warnings: readonly string[];
   readonly cardUpdate: {
     /** Signs card-update links; changing it invalidates every link already sent. */
     readonly linkSecret: string;
@@ -111,6 +119,17 @@ export const DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD = 'development-only-password'
 /** A development-only webhook secret, so a fresh checkout accepts locally signed events. */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_local_development_only';
 
+/** Development-only key for merchant secrets at rest; production must set its own. */
+export const DEVELOPMENT_SECRETS_ENCRYPTION_KEY = 'development-only-secrets-encryption-key';
+
+/** Each secret with the development value published in this repository that stands in for it when unset. */
+const DEVELOPMENT_SECRETS = {
+  STRIPE_WEBHOOK_SECRET: DEVELOPMENT_WEBHOOK_SECRET,
+  CARD_UPDATE_LINK_SECRET: DEVELOPMENT_LINK_SECRET,
+  POSTMARK_WEBHOOK_PASSWORD: DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD,
+  SECRETS_ENCRYPTION_KEY: DEVELOPMENT_SECRETS_ENCRYPTION_KEY,
+} as const;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -126,14 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const settings = parsed.data;
-  const problems: string[] = [];
-  if (settings.NODE_ENV === 'production') {
-    // Production never falls back to the embedded stand-ins or development secrets.
-    for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL', 'CARD_UPDATE_LINK_SECRET', 'POSTMARK_SERVER_TOKEN', 'EMAIL_FROM', 'POSTMARK_WEBHOOK_PASSWORD', 'SECRETS_ENCRYPTION_KEY'] as const) {
-      if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
-    }
-  }
+  const problems = [...productionProblems(settings), ...secretProblems(settings)];
   if (problems.length > 0) throw new ConfigError(problems);
+  const trustedProxyHops = settings.TRUST_PROXY_HOPS || (settings.TRUST_PROXY === 'true' ? 1 : 0);
+  const warnings = settings.TRUST_PROXY
+    ? [`TRUST_PROXY is deprecated: set TRUST_PROXY_HOPS to the number of proxies in front of this backend (now using ${trustedProxyHops}).`]
+    : [];
 
   return Object.freeze({
     env: settings.NODE_ENV,
@@ -144,10 +161,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: settings.ROLE,
     logLevel: settings.LOG_LEVEL,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
-    trustProxy: settings.TRUST_PROXY === 'true',
+    trustedProxyHops,
+    warnings: Object.freeze(warnings),
     merchantRateLimitPerMinute: settings.MERCHANT_RATE_LIMIT_PER_MINUTE,
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
-    secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? 'development-only-secrets-encryption-key',
+    secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? DEVELOPMENT_SECRETS_ENCRYPTION_KEY,
     cardUpdate: Object.freeze({
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
       linkValidityDays: settings.CARD_UPDATE_LINK_DAYS,
@@ -169,4 +187,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       selfHostedAccountId: settings.STRIPE_ACCOUNT_ID,
     }),
   });
+}
+
+type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * What marks a real deployment, whatever NODE_ENV says: a live key, a database
+ * of its own, or an https address customers reach. There, an unset secret
+ * must stop start-up rather than fall back to a value anyone can read here.
+ * Example: STRIPE_SECRET_KEY=sk_live_… without CARD_UPDATE_LINK_SECRET stops
+ * with "CARD_UPDATE_LINK_SECRET: required because STRIPE_SECRET_KEY is a live key …".
+ */
+function deploymentSigns(settings: Settings): string[] {
+  return [
+    ...(settings.STRIPE_SECRET_KEY && /^(sk|rk)_live_/.test(settings.STRIPE_SECRET_KEY) ? ['STRIPE_SECRET_KEY is a live key'] : []),
+    ...(settings.MONGODB_URI ? ['MONGODB_URI is set'] : []),
+    ...(settings.PUBLIC_URL?.startsWith('https://') ? ['PUBLIC_URL is https'] : []),
+    ...(settings.NODE_ENV === 'production' ? ['NODE_ENV=production'] : []),
+  ];
+}
+
+/** One line per secret that is unset, or set to its published development value, in a deployment. */
+function secretProblems(settings: Settings): string[] {
+  const signs = deploymentSigns(settings);
+  if (signs.length === 0) return [];
+  const problems: string[] = [];
+  for (const [name, developmentValue] of Object.entries(DEVELOPMENT_SECRETS) as [keyof typeof DEVELOPMENT_SECRETS, string][]) {
+    const value = settings[name];
+    if (!value) problems.push(`${name}: required because ${signs.join(' and ')} (unset, a development value published in this repository would be used)`);
+    else if (value === developmentValue) problems.push(`${name}: the development value published in this repository; set a secret of your own`);
+  }
+  return problems;
+}
+
+/** With NODE_ENV=production: real services over https, a live key, and no embedded stand-ins. */
+function productionProblems(settings: Settings): string[] {
+  if (settings.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  for (const required of ['MONGODB_URI', 'STRIPE_SECRET_KEY', 'PUBLIC_URL', 'POSTMARK_SERVER_TOKEN', 'EMAIL_FROM'] as const) {
+    if (!settings[required]) problems.push(`${required}: required when NODE_ENV=production`);
+  }
+  if (settings.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(settings.STRIPE_SECRET_KEY)) {
+    problems.push('STRIPE_SECRET_KEY: a test key; NODE_ENV=production needs a live key (sk_live_ or rk_live_)');
+  }
+  if (settings.PUBLIC_URL && !settings.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be https when NODE_ENV=production');
+  for (const name of ['STRIPE_API_BASE', 'POSTMARK_API_BASE'] as const) {
+    const url = settings[name];
+    if (url && (!url.startsWith('https://') || isLoopback(new URL(url).hostname))) {
+      problems.push(`${name}: must be an https address that is not this machine when NODE_ENV=production (unset it to reach the real service)`);
+    }
+  }
+  return problems;
+}
+
+/** localhost, 127.0.0.0/8, ::1 (and their spellings): a local stand-in, never the real service. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0' || host === '::' || /^::ffff:(127\.|7f)/.test(host);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
-import { createAccountStore, createSecretBox, type AccountStore } from './accounts';
+import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
 import { createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
@@ -17,7 +17,7 @@ import { createCaseControlService, createCaseStore, createRecoveryService, type 
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
-import { createStripeEventProcessor, createStripeEventStore, type StripeEventProcessor, type StripeEventStore } from './webhooks';
+import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
 /** Everything the app and the worker need, built in one place. */
 export interface Container {
@@ -77,6 +77,7 @@ export function createContainer(options: {
     logger,
     clock,
     instanceId,
+    leaseMs: eventLeaseMs(config.stripe.timeoutMs),
   });
   const billing = stripe ? createBillingGateway(stripe) : null;
   const rateLimits = createRateLimitStore(connection);
@@ -122,7 +123,7 @@ export function createContainer(options: {
     policyFor: dunningPolicyOf,
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;
-      return sealed ? secrets.open(sealed) : null;
+      return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
     },
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     linkValidityDays: config.cardUpdate.linkValidityDays,

@@ -47,6 +47,7 @@ export async function startBackend(): Promise<void> {
   }
   if (config.role === 'worker' || config.role === 'all') container.worker.start();
   if (!config.stripe.secretKey) logger.warn('STRIPE_SECRET_KEY is unset: Stripe API calls are disabled');
+  for (const warning of config.warnings) logger.warn(warning);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -2,9 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
-import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { SELF_HOSTED_ACCOUNT, TEST_LINK_SECRET } from '../support/testApp';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -85,7 +84,7 @@ describe('the card-update page in Chromium', () => {
     const found = (await db.connection.collection('recoveryCases').find({}).toArray())[0]!;
     const expired = await issueLinkToken(
       { accountId: SELF_HOSTED_ACCOUNT, livemode: true, stripeCustomerId: found.stripeCustomerId as string, caseId: String(found._id) },
-      linkSigningKey(DEVELOPMENT_LINK_SECRET),
+      linkSigningKey(TEST_LINK_SECRET),
       new Date(world.clock.now().getTime() - 8 * 86_400_000),
     );
     const page = await browser.newPage();

@@ -1,15 +1,14 @@
 import request from 'supertest';
-import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import { startStripeMock, type LocalService } from '../support/localServices';
 import { useTestDatabase } from '../support/testDatabase';
-import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_LINK_SECRET } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
 
 const db = useTestDatabase();
 let stripeMock: LocalService;
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const key = linkSigningKey(DEVELOPMENT_LINK_SECRET);
+const key = linkSigningKey(TEST_LINK_SECRET);
 
 beforeAll(async () => {
   stripeMock = await startStripeMock();
@@ -44,7 +43,7 @@ describe('GET /update', () => {
     // A yellow accent gets black text for contrast.
     expect(response.text).toContain('--on-accent:#000000');
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src https:; form-action 'self' https:\/\/billing\.stripe\.com http:\/\/127\.0\.0\.1:\d+; frame-ancestors 'none'/);
-    expect(response.headers).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    expect(response.headers).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
     expect(response.text).not.toMatch(/<script/i);
   });

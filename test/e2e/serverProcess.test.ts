@@ -5,6 +5,7 @@ import path from 'node:path';
 import { connectDatabase } from '../../backend/src/database';
 import { freePort, healthy, startServer, waitFor, type RunningServer } from '../support/serverProcesses';
 import { testDatabaseUri } from '../support/testDatabase';
+import { TEST_SECRETS } from '../support/testSecrets';
 import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
 import { localParts, timeZoneForCountry } from '../../backend/src/retryPolicy';
 
@@ -44,7 +45,7 @@ describe('the backend process', () => {
       });
 
       const port = await freePort();
-      const server = startServer({ PORT: String(port), MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: 'whsec_e2e' });
+      const server = startServer({ ...TEST_SECRETS, PORT: String(port), MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: 'whsec_e2e' });
       running.push(server);
       await waitFor(() => healthy(port), 'the server to answer /api/health');
 

@@ -2,6 +2,7 @@ import { connectDatabase } from '../../backend/src/database';
 import { freePort, healthy, startServer, waitFor, type RunningServer } from '../support/serverProcesses';
 import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
 import { testDatabaseUri } from '../support/testDatabase';
+import { TEST_SECRETS } from '../support/testSecrets';
 
 /**
  * Web processes killed with SIGKILL, over and over, while a sender delivers
@@ -23,7 +24,7 @@ it(`handles each of ${INVOICES * 2} re-sent events exactly once while web proces
   const dbName = `fault_intake_${process.pid}_${Date.now()}`;
   const uri = new URL(testDatabaseUri());
   uri.pathname = `/${dbName}`;
-  const env = { MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+  const env = { ...TEST_SECRETS, MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
   const connection = await connectDatabase(testDatabaseUri(), { dbName, patientMs: 60_000 });
   const ports = await Promise.all(Array.from({ length: WEB_PROCESSES }, () => freePort()));
   const webs: RunningServer[] = ports.map((port) => startServer({ ...env, ROLE: 'web', PORT: String(port) }));

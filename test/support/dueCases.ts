@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import type { StripeSandbox } from '../../devservices/stripe-sandbox/stripeSandbox';
 import { createCaseStore, decideCaseFact } from '../../backend/src/recovery';
+import { TEST_SECRETS } from './testSecrets';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -58,6 +59,7 @@ export function startWorkerProcess(env: { mongodbUri: string; stripeApiBase: str
   const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
     cwd: ROOT,
     env: {
+      ...TEST_SECRETS,
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       ROLE: 'worker',

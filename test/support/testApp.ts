@@ -8,14 +8,16 @@ import { createContainer, ensureIndexes, type Container } from '../../backend/sr
 import type { RetryPolicy } from '../../backend/src/retryPolicy';
 import { signPayload } from './stripeEventBuilders';
 
-export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_jest';
+import { TEST_SECRETS, TEST_WEBHOOK_SECRET } from './testSecrets';
+
+export { TEST_LINK_SECRET, TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_SECRETS, TEST_WEBHOOK_SECRET } from './testSecrets';
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
 
 /** The real app on the test database, with quiet logs; env adds settings as process.env would. */
 export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
-    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    ...TEST_SECRETS,
     STRIPE_ACCOUNT_ID: SELF_HOSTED_ACCOUNT,
     ...options.env,
   });

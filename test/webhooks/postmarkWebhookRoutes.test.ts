@@ -1,13 +1,12 @@
 import request from 'supertest';
-import { DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD } from '../../backend/src/config';
 import { recordEmailSent } from '../../backend/src/recovery';
 import { useTestDatabase } from '../support/testDatabase';
-import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_POSTMARK_WEBHOOK_PASSWORD } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
 
 const db = useTestDatabase();
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const credentials = `Basic ${Buffer.from(`postmark:${DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}`;
+const credentials = `Basic ${Buffer.from(`postmark:${TEST_POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}`;
 
 beforeAll(async () => {
   testApp = await createTestApp(db.connection);

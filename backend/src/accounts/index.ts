@@ -1,3 +1,3 @@
 export { contrastText, isHexColor } from './branding';
 export { createAccountStore, brandingOf, DEFAULT_BRANDING, type Account, type AccountSettings, type AccountStore, type Branding } from './accountStore';
-export { createSecretBox, type SecretBox } from './secretBox';
+export { createSecretBox, secretBinding, type SecretBinding, type SecretBox } from './secretBox';

@@ -7,9 +7,10 @@ import type { CardUpdateService } from './cardUpdateService';
 /**
  * GET /update?token=…, POST /update, GET /update/done?token=…: the customer's
  * card-update flow. Pages carry strict security headers; tokens ride in the
- * URL, so nothing is cached and no referrer leaves the page.
+ * URL, so nothing is cached and no referrer leaves our origin. POST /update
+ * takes only forms posted from our own page (publicOrigin, PUBLIC_URL's origin).
  */
-export function createCardUpdateRoutes(deps: { service: CardUpdateService; portalOrigins: string[]; limitPerIp: Middleware; isHttps: boolean }): Router {
+export function createCardUpdateRoutes(deps: { service: CardUpdateService; portalOrigins: string[]; limitPerIp: Middleware; isHttps: boolean; publicOrigin: string }): Router {
   const router = new Router();
 
   const send = (ctx: Context, page: CardUpdatePage) => {
@@ -34,7 +35,9 @@ export function createCardUpdateRoutes(deps: { service: CardUpdateService; porta
   router.use(['/update', '/update/done'], async (ctx, next) => {
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on our own form post,
+    // which could not be told from a sandboxed attacker page. Other sites still get no referrer (the token).
+    ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     if (deps.isHttps) ctx.set('Strict-Transport-Security', 'max-age=31536000');
@@ -47,6 +50,12 @@ export function createCardUpdateRoutes(deps: { service: CardUpdateService; porta
   });
 
   router.post('/update', async (ctx) => {
+    if (!isPostedFromOrigin(ctx.get('origin') || undefined, ctx.get('referer') || undefined, deps.publicOrigin)) {
+      // Another site's form: it must not send a customer's browser to a Billing Portal session it picked.
+      send(ctx, { kind: 'invalid' });
+      ctx.status = 403;
+      return;
+    }
     const token = await tokenFromForm(ctx);
     const outcome = await deps.service.start(token);
     if (outcome.kind === 'page') return send(ctx, outcome.page);
@@ -60,6 +69,24 @@ export function createCardUpdateRoutes(deps: { service: CardUpdateService; porta
   });
 
   return router;
+}
+
+/**
+ * True when a form post comes from our own pages. Origin decides when present
+ * (every current browser sends it on a POST; "null" is refused). Without it,
+ * a Referer must be ours. With neither, the request did not come from a
+ * current browser, and a cross-site forgery needs the victim's browser: it is
+ * let through, so scripts and older clients keep working.
+ * Example: ("https://evil.example", _, "https://recover.example.com") → false.
+ */
+export function isPostedFromOrigin(origin: string | undefined, referer: string | undefined, publicOrigin: string): boolean {
+  if (origin !== undefined) return origin === publicOrigin;
+  if (referer === undefined) return true;
+  try {
+    return new URL(referer).origin === publicOrigin;
+  } catch {
+    return false;
+  }
 }
 
 function tokenFromQuery(ctx: Context): string {

@@ -1,2 +1,3 @@
 export { createRateLimitStore, type RateLimitStore, type RateLimitDecision } from './rateLimitStore';
 export { rateLimit } from './rateLimitMiddleware';
+export { clientBucketOf } from './clientBucket';

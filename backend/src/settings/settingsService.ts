@@ -1,4 +1,4 @@
-import { brandingOf, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
+import { brandingOf, secretBinding, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
 import { DEFAULT_DUNNING_POLICY, sanitizeDunningPolicy, validateDunningSettings, type DunningPolicy } from '../dunning';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
 
@@ -77,7 +77,7 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
         ...(retryPolicy ? { retry: retryPolicy } : {}),
         ...(dunning ? { dunning } : {}),
         ...(change.postmarkServerToken !== undefined
-          ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken) }
+          ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken, secretBinding(accountId, livemode)) }
           : {}),
       });
       if (change.branding) await deps.accounts.setBranding(accountId, livemode, { ...(account.branding ?? {}), ...change.branding });

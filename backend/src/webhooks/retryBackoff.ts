@@ -9,3 +9,19 @@ export function nextEventAttemptAt(attempts: number, now: Date): Date {
   const delayMs = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 60 * 60 * 1000);
   return new Date(now.getTime() + delayMs);
 }
+
+/** Stripe calls one event may make in a row (today one lookup; room for one more), each tried up to three times. */
+const STRIPE_CALLS_PER_EVENT = 2;
+const STRIPE_TRIES_PER_CALL = 3;
+/** For the database writes and the SDK's waits between tries. */
+const EVENT_LEASE_MARGIN_MS = 60_000;
+
+/**
+ * How long one instance holds an event it handles before another may take it
+ * over: longer than the slowest handling, so a slow Stripe never lets a second
+ * instance handle the same event at the same time.
+ * Example: STRIPE_TIMEOUT_SECONDS=20 → 2 × 3 × 20 s + 60 s = 180 s.
+ */
+export function eventLeaseMs(stripeTimeoutMs: number): number {
+  return STRIPE_CALLS_PER_EVENT * STRIPE_TRIES_PER_CALL * stripeTimeoutMs + EVENT_LEASE_MARGIN_MS;
+}

@@ -13,9 +13,6 @@ import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from 
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
-/** How long one instance may hold an event before another may take it over. */
-export const EVENT_LEASE_MS = 30_000;
-
 /**
  * Handles stored events outside the request that delivered them: intake only
  * stores and answers, so a burst of webhooks never waits on the work each
@@ -38,6 +35,8 @@ export function createStripeEventProcessor(deps: {
   logger: Logger;
   clock: Clock;
   instanceId: string;
+  /** How long this instance holds an event it handles (eventLeaseMs of the Stripe timeout). */
+  leaseMs: number;
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookup, logger, clock, instanceId } = deps;
 
@@ -130,7 +129,7 @@ export function createStripeEventProcessor(deps: {
     }
     let taken = 0;
     while (taken < maxEvents) {
-      const claimed = await events.claimDue(instanceId, clock.now(), EVENT_LEASE_MS);
+      const claimed = await events.claimDue(instanceId, clock.now(), deps.leaseMs);
       if (!claimed) break;
       taken += 1;
       await handle(claimed);

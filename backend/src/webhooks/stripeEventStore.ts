@@ -16,6 +16,22 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 export type StoredEventStatus = 'pending' | 'handled' | 'ignored' | 'failed';
 
+/** A run of attempts that ended with the event parked as failed, kept when it is handled again. */
+export interface EarlierFailure {
+  attempts: number;
+  lastError: string | null;
+  receivedAt: Date;
+  /** When it was given a new start: re-delivered by Stripe, or re-queued with `npm run events:retry`. */
+  requeuedAt: Date;
+}
+
+/** Which failed events to re-queue: received at or after `since`, optionally of these types or accounts only. */
+export interface FailedEventFilter {
+  since: Date;
+  types?: string[];
+  accountIds?: string[];
+}
+
 export interface StoredStripeEvent {
   eventId: string;
   accountId: string;
@@ -35,6 +51,8 @@ export interface StoredStripeEvent {
   lastError: string | null;
   receivedAt: Date;
   handledAt: Date | null;
+  /** Earlier runs that ended as failed, oldest first; absent when the event never failed. */
+  earlierFailures?: EarlierFailure[];
 }
 
 const eventFields = {
@@ -55,6 +73,10 @@ const eventFields = {
   lastError: { type: String, default: null },
   receivedAt: { type: Date, required: true },
   handledAt: { type: Date, default: null },
+  earlierFailures: {
+    type: [{ _id: false, attempts: Number, lastError: String, receivedAt: Date, requeuedAt: Date }],
+    default: undefined,
+  },
 };
 const recordSchema = new Schema(eventFields, { collection: 'stripeEvents', versionKey: false });
 // The index earlier versions claimed with; kept so finding what they left pending never scans the record.
@@ -82,7 +104,7 @@ export interface StripeEventStore {
   claimDue(owner: string, now: Date, leaseMs: number): Promise<StoredStripeEvent | null>;
   /** Moves events an earlier version left pending in the record into the inbox; returns how many. */
   adoptPendingRecords(): Promise<number>;
-  /** True when the event already has its final record (handled, ignored or failed). */
+  /** True when the event was already handled or ignored; a failed one may be handled again (re-delivered or re-queued). */
   isRecorded(eventId: string): Promise<boolean>;
   /** Removes a re-delivered copy of an event that was recorded before. */
   discard(eventId: string, owner: string): Promise<void>;
@@ -90,6 +112,12 @@ export interface StripeEventStore {
   finish(event: StoredStripeEvent, owner: string, status: 'handled' | 'ignored', outcome: string, at: Date): Promise<void>;
   /** Records a failed attempt; the event is tried again after retryAt, or recorded as failed when giveUp. */
   fail(event: StoredStripeEvent, owner: string, error: string, retryAt: Date, giveUp: boolean): Promise<void>;
+  /**
+   * Puts failed events back into the inbox, due at once with their attempts
+   * starting over and the failure kept in earlierFailures; returns those re-queued.
+   * One already waiting again (Stripe re-delivered it) is left as it is.
+   */
+  requeueFailed(filter: FailedEventFilter, now: Date): Promise<StoredStripeEvent[]>;
   /** True when an event already said this invoice or payment was paid, voided or written off. */
   hasSettlement(accountId: string, objectId: string): Promise<boolean>;
   find(eventId: string): Promise<StoredStripeEvent | null>;
@@ -105,6 +133,13 @@ function modelOf(connection: Connection, name: string, schema: Schema): Model<Ev
 }
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+const failureOf = (parked: StoredStripeEvent, requeuedAt: Date): EarlierFailure => ({
+  attempts: parked.attempts,
+  lastError: parked.lastError,
+  receivedAt: parked.receivedAt,
+  requeuedAt,
+});
 
 export function createStripeEventStore(connection: Connection): StripeEventStore {
   const records = modelOf(connection, 'StripeEvent', recordSchema);
@@ -125,9 +160,20 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
     }
   }
 
-  /** Writes the final record, then takes the event out of the inbox; a crash in between leaves a copy the next claim discards. */
+  /**
+   * Writes the final record, then takes the event out of the inbox; a crash in between leaves a copy the next claim discards.
+   * A record parked as failed earlier is replaced, its failure kept in the history.
+   */
   async function moveToRecord(event: StoredStripeEvent, owner: string, final: Partial<StoredStripeEvent>): Promise<void> {
-    await insertOnce(records, { ...event, ...final, leaseOwner: null });
+    const record = { ...event, ...final, leaseOwner: null };
+    if ((await insertOnce(records, record)) === 'duplicate') {
+      const parked = await records.findOne({ _id: event.eventId, status: 'failed' }).lean<EventDocument>();
+      if (parked) {
+        // A re-queued copy already carries the parked run in its history; a re-delivered one does not yet.
+        const earlierFailures = event.earlierFailures?.length ? event.earlierFailures : [...(parked.earlierFailures ?? []), failureOf(parked, event.receivedAt)];
+        await records.replaceOne({ _id: event.eventId, status: 'failed' }, { ...record, earlierFailures });
+      }
+    }
     await inbox.deleteOne({ _id: event.eventId, leaseOwner: owner });
   }
 
@@ -169,7 +215,7 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       return waiting.length;
     },
     async isRecorded(eventId) {
-      return (await records.exists({ _id: eventId })) !== null;
+      return (await records.exists({ _id: eventId, status: { $ne: 'failed' } })) !== null;
     },
     async discard(eventId, owner) {
       await inbox.deleteOne({ _id: eventId, leaseOwner: owner });
@@ -184,6 +230,35 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
         return;
       }
       await inbox.updateOne({ _id: event.eventId, leaseOwner: owner }, { $set: { lastError, leaseUntil: retryAt, leaseOwner: null } });
+    },
+    async requeueFailed(filter, now) {
+      const parked = await records
+        .find({
+          status: 'failed',
+          receivedAt: { $gte: filter.since },
+          ...(filter.types?.length ? { type: { $in: filter.types } } : {}),
+          ...(filter.accountIds?.length ? { accountId: { $in: filter.accountIds } } : {}),
+        })
+        .lean<EventDocument[]>();
+      const requeued: StoredStripeEvent[] = [];
+      for (const { _id, ...event } of parked) {
+        const fresh: StoredStripeEvent = {
+          ...event,
+          status: 'pending',
+          attempts: 0,
+          leaseOwner: null,
+          leaseUntil: now,
+          outcome: null,
+          lastError: null,
+          handledAt: null,
+          earlierFailures: [...(event.earlierFailures ?? []), failureOf(event, now)],
+        };
+        // Into the inbox first: a crash before the delete leaves a failed record the finished copy replaces.
+        if ((await insertOnce(inbox, fresh)) === 'duplicate') continue;
+        await records.deleteOne({ _id, status: 'failed' });
+        requeued.push(fresh);
+      }
+      return requeued;
     },
     async hasSettlement(accountId, objectId) {
       return (await settlements.exists({ _id: settlementId(accountId, objectId) })) !== null;
