@@ -6,7 +6,7 @@ import type { Clock } from '../../backend/src/clock';
 import { loadConfig } from '../../backend/src/config';
 import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
 import type { RetryPolicy } from '../../backend/src/retryPolicy';
-import { signPayload } from './stripeEventBuilders';
+import { signPayload, stripeEvent } from './stripeEventBuilders';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_jest';
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
@@ -42,5 +42,10 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     return response;
   }
 
-  return { app, server, container, deliver };
+  /** The connected account installs the App in that mode (a signed account.application.authorized). */
+  async function deliverInstall(accountId: string, livemode = false) {
+    return deliver(stripeEvent('account.application.authorized', { id: 'ca_test_recovery_app', object: 'application' }, { account: accountId, livemode }));
+  }
+
+  return { app, server, container, deliver, deliverInstall };
 }

@@ -47,16 +47,19 @@ export function createStripeEventProcessor(deps: {
     const at = new Date(event.created * 1000);
     const source = stored.isAppInstall ? 'app' : 'self_hosted';
 
-    if (event.type === 'account.application.authorized') {
-      await accounts.markInstalled(tenant.accountId, tenant.livemode, source, at);
-      return { status: 'handled', summary: 'app installed' };
-    }
-    if (event.type === 'account.application.deauthorized') {
-      await accounts.markUninstalled(tenant.accountId, tenant.livemode, at);
+    if (event.type === 'account.application.authorized' || event.type === 'account.application.deauthorized') {
+      const status = event.type === 'account.application.authorized' ? 'installed' : 'uninstalled';
+      const applied = await accounts.applyInstallEvent(tenant.accountId, tenant.livemode, { status, source, at, eventId: event.id });
+      if (!applied) return { status: 'ignored', summary: `a newer install or uninstall of this account was already applied; this ${status === 'installed' ? 'install' : 'uninstall'} is older` };
+      if (status === 'installed') return { status: 'handled', summary: 'app installed' };
       const result = await applyFacts(tenant, translateStripeEvent(event));
       return { status: 'handled', summary: `app uninstalled; ${result}` };
     }
-    const account = await accounts.ensure(tenant.accountId, tenant.livemode, source, at);
+    // Only merchants get cases: an App account through its install event, the self-hosted account from its first event.
+    const account = stored.isAppInstall ? await accounts.find(tenant.accountId, tenant.livemode) : await accounts.ensureSelfHosted(tenant.accountId, tenant.livemode, at);
+    if (!account || (account.status === 'uninstalled' && !account.uninstalledAt)) {
+      return { status: 'ignored', summary: `account ${tenant.accountId} has not installed the App in ${tenant.livemode ? 'live' : 'test'} mode` };
+    }
     if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
     if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
 
