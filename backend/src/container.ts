@@ -8,7 +8,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createDunningService, createSuppressionStore, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -163,4 +163,6 @@ export function createContainer(options: {
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
+  // Suppressions became per mode; the older unique index would refuse one address in both modes.
+  await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
 }

@@ -105,7 +105,7 @@ describe('GET /api/dashboard/sequences and /attention', () => {
   });
 
   it('lists cases that need the merchant, with the reason', async () => {
-    const found = (await testApp.container.cases.findByKey('acct_dash', 'invoice:in_dash_4'))!;
+    const found = (await testApp.container.cases.findByKey('acct_dash', false, 'invoice:in_dash_4'))!;
     await testApp.container.recovery.mutate('acct_dash', found, (fresh) => ({ ...fresh, emailStatus: 'undeliverable' }));
     const response = await get('/api/dashboard/attention');
     expect(response.body.data).toEqual([expect.objectContaining({ invoiceId: 'in_dash_4', reason: 'email_undeliverable' })]);

@@ -13,7 +13,7 @@ beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
-const caseFor = (accountId: string, key: string) => testApp.container.cases.findByKey(accountId, key);
+const caseFor = (accountId: string, key: string) => testApp.container.cases.findByKey(accountId, false, key);
 const countCases = () => db.connection.collection('recoveryCases').countDocuments();
 /** Events stored anywhere: handled ones in the record, waiting ones in the inbox. */
 const countEvents = async () => (await db.connection.collection('stripeEvents').countDocuments()) + (await db.connection.collection('stripeEventInbox').countDocuments());

@@ -40,6 +40,22 @@ export interface InstallEvent {
   at: Date;
 }
 
+/**
+ * A merchant's own choices; each is validated by its domain before it is
+ * saved (dunning/dunningSettings, retryPolicy/validateRetryPolicy). Stored as
+ * data so the settings API (issue 5) only has to read and write it.
+ */
+export interface AccountSettings {
+  dunning?: unknown;
+  retry?: unknown;
+  /** The merchant's own Postmark server token, sealed with the secret box. */
+  postmarkServerTokenSealed?: string;
+}
+
+export function brandingOf(account: Account | null): Branding {
+  return { ...DEFAULT_BRANDING, ...(account?.branding ?? {}) };
+}
+
 const accountSchema = new Schema(
   {
     accountId: { type: String, required: true },

@@ -41,7 +41,7 @@ export function createCardUpdateService(deps: {
     if (!check.ok) return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.claims.accountId, check.claims.livemode)) } };
     const account = await accounts.find(check.claims.accountId, check.claims.livemode);
     const branding = brandingOf(account);
-    const found = await cases.findById(check.claims.accountId, check.claims.caseId);
+    const found = await cases.findById(check.claims.accountId, check.claims.livemode, check.claims.caseId);
     // A valid signature for a case that is gone (or another customer's) shows nothing of it.
     if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid' } };
     if (found.status === 'recovered') return { claims: check.claims, found, account, page: { kind: 'already_paid', branding } };

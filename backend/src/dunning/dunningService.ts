@@ -67,7 +67,7 @@ export function createDunningService(deps: {
   }
 
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const wanted = policy.sendConfirmation && mailer && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.customerEmail));
+    const wanted = policy.sendConfirmation && mailer && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail));
     if (!wanted) {
       await release(current, (fresh) => ({ ...fresh, confirmationDueAt: null }));
       return;
@@ -96,7 +96,7 @@ export function createDunningService(deps: {
           doneSteps: current.dunningStepsDone,
           lastEmailToCustomerAt: lastEmailAt,
           hasEmailAddress: Boolean(current.customerEmail),
-          recipientSuppressed: current.emailStatus === 'undeliverable' || (current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.customerEmail) : false),
+          recipientSuppressed: current.emailStatus === 'undeliverable' || (current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail) : false),
         },
         policy,
         now,
@@ -104,12 +104,12 @@ export function createDunningService(deps: {
       );
 
     // Re-read just before sending: a payment may have closed the case since it was claimed.
-    const current = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+    const current = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
     const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
     // A reminder the merchant asked for goes out now (the API enforced its cool-down), unless the address cannot take it.
     const reminder =
       current.reminderRequestedAt && current.status === 'active' && !current.pausedAt && policy.steps.length > 0 && current.customerEmail && current.emailStatus === 'ok'
-        && !(await suppressions.isSuppressed(current.accountId, current.customerEmail))
+        && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail))
         ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
         : null;
     const decision = reminder ?? (await plan(current, lastEmailAt));
@@ -137,7 +137,7 @@ export function createDunningService(deps: {
       tag: `dunning-step-${decision.stepIndex + 1}`,
       metadata: { accountId: current.accountId, caseId: current.id, step: String(decision.stepIndex) },
     }, deps.merchantServerToken(account) ?? undefined);
-    if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
+    if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const saved = await release(current, (fresh) => {
       if (result.kind === 'sent') return recordEmailSent(fresh, { messageId: result.messageId, kind: 'dunning', stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject }, now);
       return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null };
@@ -166,7 +166,7 @@ export function createDunningService(deps: {
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
         logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not sent; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
         await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
       }
       return true;

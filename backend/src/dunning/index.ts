@@ -5,5 +5,5 @@ export { planNextEmail, type DunningState, type EmailDecision } from './dunningP
 export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from './dunningEmail';
 export { defaultCopy } from './defaultCopy';
 export { createDunningService, type DunningService } from './dunningService';
-export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
+export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep } from './dunningSettings';

@@ -24,7 +24,7 @@ export type ManualRetryResult =
 export interface RetryService {
   /** Claims the most overdue case and takes its next step; false when nothing is due. */
   runNextDue(): Promise<boolean>;
-  requestManualRetry(accountId: string, caseId: string): Promise<ManualRetryResult>;
+  requestManualRetry(accountId: string, livemode: boolean, caseId: string): Promise<ManualRetryResult>;
 }
 
 export function createRetryService(deps: {
@@ -220,7 +220,7 @@ export function createRetryService(deps: {
           message: error instanceof Error ? error.message : String(error),
         };
         logger.warn({ accountId: claimed.accountId, caseId: claimed.id, ...failure }, 'recovery action failed; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
         // release() zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
         await release(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
         return true;
@@ -228,9 +228,9 @@ export function createRetryService(deps: {
       return true;
     },
 
-    async requestManualRetry(accountId, caseId) {
+    async requestManualRetry(accountId, livemode, caseId) {
       const now = clock.now();
-      const found = await cases.findById(accountId, caseId);
+      const found = await cases.findById(accountId, livemode, caseId);
       if (!found) return { ok: false, reason: 'not_found' };
       if (found.status !== 'active') return { ok: false, reason: 'closed' };
       const last = found.ourAttempts.at(-1)?.startedAt;
