@@ -19,6 +19,8 @@ let alphaKey: string;
 beforeAll(async () => {
   await Promise.all(['recoveryCases', 'recoveryRollups', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
   testApp = await createTestApp(db.connection, { env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
+  await testApp.deliverInstall('acct_matrix_alpha');
+  await testApp.deliverInstall('acct_matrix_beta');
   await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_alpha_only', customer: 'cus_alpha_only', customer_email: 'alpha@example.com' }), { account: 'acct_matrix_alpha' }));
   await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: beta.invoiceId, customer: beta.customerId, customer_email: 'beta@example.com', amount_due: 777, amount_remaining: 777 }), { account: 'acct_matrix_beta' }));
   beta.caseId = (await testApp.container.cases.findByKey('acct_matrix_beta', false, `invoice:${beta.invoiceId}`))!.id;

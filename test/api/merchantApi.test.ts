@@ -21,6 +21,7 @@ const appSignature = (accountId: string, options: { secret?: string; timestamp?:
 beforeAll(async () => {
   testApp = await createTestApp(db.connection, { env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '1000' } });
   for (const account of ['acct_alpha', 'acct_beta']) {
+    await testApp.deliverInstall(account);
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_same', customer: 'cus_same', customer_email: 'alice@example.com' }), { account }));
   }
   alphaCaseId = (await testApp.container.cases.findByKey('acct_alpha', false, 'invoice:in_same'))!.id;

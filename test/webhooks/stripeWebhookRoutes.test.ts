@@ -164,6 +164,7 @@ describe('POST /api/webhooks/stripe', () => {
 describe('tenancy', () => {
   it('keeps two accounts with look-alike data apart', async () => {
     for (const account of ['acct_alpha', 'acct_beta']) {
+      await testApp.deliverInstall(account);
       await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_same', customer: 'cus_same' }), { account }));
     }
     await testApp.deliver(stripeEvent('invoice.paid', invoice({ id: 'in_same', customer: 'cus_same', status: 'paid' }), { account: 'acct_alpha', created: T0 + 60 }));
@@ -182,6 +183,7 @@ describe('tenancy', () => {
 
   it('stops every active case on uninstall and ignores that account until it installs again', async () => {
     const account = 'acct_leaving';
+    await testApp.deliverInstall(account);
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_1' }), { account }));
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_2', customer: 'cus_bob' }), { account }));
     await testApp.deliver(stripeEvent('account.application.deauthorized', { id: 'ca_app', object: 'application' }, { account, created: T0 + 60 }));
