@@ -27,12 +27,13 @@ export function createCardUpdateService(deps: {
   accounts: AccountStore;
   cases: CaseStore;
   recovery: RecoveryService;
-  billing: BillingGateway | null;
+  /** The gateway of a case's own mode; null when that mode has no key. */
+  billingFor: (livemode: boolean) => BillingGateway | null;
   clock: Clock;
   logger: Logger;
   linkValidityDays: number;
 }): CardUpdateService {
-  const { accounts, cases, recovery, billing, clock, logger } = deps;
+  const { accounts, cases, recovery, clock, logger } = deps;
 
   /** Resolves a link to its case and merchant, or to the page that explains why there is none. */
   async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
@@ -79,6 +80,7 @@ export function createCardUpdateService(deps: {
       if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
       const { account } = resolved;
       const branding = brandingOf(account);
+      const billing = deps.billingFor(resolved.found.livemode);
       if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
       try {
         const returnUrl = new URL(`/update/done?token=${encodeURIComponent(token)}`, deps.publicUrl).toString();
@@ -103,6 +105,7 @@ export function createCardUpdateService(deps: {
       if (!('found' in resolved) || resolved.page) return resolved.page!;
       const { claims, found, account } = resolved;
       let paymentMethodId: string | null = null;
+      const billing = deps.billingFor(found.livemode);
       if (billing && found.stripeCustomerId) {
         const customer = await billing
           .fetchCustomer({ accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId)

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Account, AccountStore } from '../accounts';
-import type { AccountRef, BillingGateway, PayOutcome } from '../adapters/stripe';
+import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from '../adapters/stripe';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
@@ -32,14 +32,15 @@ export function createRetryService(deps: {
   cardAttempts: CardAttemptStore;
   accounts: AccountStore;
   recovery: RecoveryService;
-  billing: BillingGateway | null;
+  /** The gateway of a case's own mode; null when that mode has no key. */
+  billingFor: (livemode: boolean) => BillingGateway | null;
   policyFor: (account: Account | null) => RetryPolicy;
   clock: Clock;
   logger: Logger;
   instanceId: string;
   leaseMs: number;
 }): RetryService {
-  const { cases, cardAttempts, accounts, recovery, billing, clock, logger, instanceId } = deps;
+  const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
 
   const save = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null) => recovery.mutate(current.accountId, current, change);
@@ -207,8 +208,9 @@ export function createRetryService(deps: {
       if (!claimed) return false;
       const account = await accounts.find(claimed.accountId, claimed.livemode);
       const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
+      const billing = deps.billingFor(claimed.livemode);
       if (!billing) {
-        await release(claimed, (fresh) => refuseRetry(fresh, 'Retries need Stripe API access: set STRIPE_SECRET_KEY.', null, now));
+        await release(claimed, (fresh) => refuseRetry(fresh, missingStripeKeyReason(claimed.livemode), null, now));
         return true;
       }
       try {

@@ -34,12 +34,13 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventStore;
   accounts: AccountStore;
   recovery: RecoveryService;
-  paymentLookup: PaymentLookup | null;
+  /** Asks Stripe in the event's own mode; null when that mode has no key. */
+  paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   logger: Logger;
   clock: Clock;
   instanceId: string;
 }): StripeEventProcessor {
-  const { events, accounts, recovery, paymentLookup, logger, clock, instanceId } = deps;
+  const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
 
   async function decide(stored: StoredStripeEvent): Promise<Outcome> {
     const event = JSON.parse(stored.payload) as StripeEventEnvelope;
@@ -67,8 +68,9 @@ export function createStripeEventProcessor(deps: {
     if (event.type === 'payment_intent.payment_failed') {
       link = invoiceLinkInPayload(event.data.object);
       if (!link.known) {
+        const paymentLookup = paymentLookupFor(tenant.livemode);
         if (!paymentLookup) {
-          return { status: 'ignored', summary: 'cannot tell an invoice payment from a one-time payment without Stripe API access (STRIPE_SECRET_KEY)' };
+          return { status: 'ignored', summary: `cannot tell an invoice payment from a one-time payment without Stripe API access in ${tenant.livemode ? 'live' : 'test'} mode (STRIPE_SECRET_KEY, STRIPE_TEST_SECRET_KEY)` };
         }
         const paymentIntentId = String(event.data.object.id);
         link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, paymentIntentId) };

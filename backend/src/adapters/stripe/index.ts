@@ -13,3 +13,4 @@ export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
 export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome } from './billingGateway';
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
 export { verifyAppSignature } from './appSignature';
+export { stripeKeysByMode, missingStripeKeyReason, type StripeKeysByMode } from './stripeKeys';
