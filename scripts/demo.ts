@@ -114,6 +114,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 
   await container.settings.update(ACCOUNT, true, { branding: { merchantName: 'Northwind Software', productName: 'Northwind Pro', supportEmail: 'billing@northwind.example' } }, clock.now());
+  // Northwind installs the App first: only installed accounts get recovery.
+  sandbox.billing.authorizeApp(ACCOUNT);
+  await sandbox.events.idle();
+  await container.stripeEventProcessor.drain();
   const customers = createCustomers(sandbox, customerCount, random);
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
 
@@ -155,7 +159,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   // One more renewal fails now, so the printed card-update link opens a live page (by now every earlier case has ended).
   const latecomer = createCustomers(sandbox, 1, () => 0.99, customerCount)[0]!;
   await runDue();
-  const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, latecomer.customerId, 1))[0];
+  const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, false, latecomer.customerId, 1))[0];
   const link = latecomerCase ? await container.cardUpdate.linkFor(latecomerCase) : null;
   const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
 

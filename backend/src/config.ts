@@ -53,6 +53,7 @@ const settingsSchema = z.object({
   POSTMARK_WEBHOOK_PASSWORD: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  STRIPE_TEST_SECRET_KEY: optionalText.pipe(z.string().regex(/^(sk|rk)_test_/, 'must be a test-mode key (sk_test_ or rk_test_)').optional()),
 });
 
 export type Role = z.infer<typeof role>;
@@ -101,6 +102,8 @@ export interface Config {
   };
   readonly stripe: {
     readonly secretKey: string | undefined;
+    /** Serves test-mode cases when STRIPE_SECRET_KEY is a live key: one deployment for both modes. */
+    readonly testSecretKey: string | undefined;
     readonly webhookSecret: string;
     readonly appSecret: string | undefined;
     readonly apiBase: string | undefined;
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     stripe: Object.freeze({
       secretKey: settings.STRIPE_SECRET_KEY,
+      testSecretKey: settings.STRIPE_TEST_SECRET_KEY,
       webhookSecret: settings.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_WEBHOOK_SECRET,
       appSecret: settings.STRIPE_APP_SECRET,
       apiBase: settings.STRIPE_API_BASE,

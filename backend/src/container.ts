@@ -5,10 +5,10 @@ import { createAccountStore, createSecretBox, secretBinding, type AccountStore }
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
 import { createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
-import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, type BillingGateway } from './adapters/stripe';
+import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createDunningService, createSuppressionStore, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -35,7 +35,8 @@ export interface Container {
   retries: RetryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
-  billing: BillingGateway | null;
+  /** The gateway for a case's mode: a live case only ever with a live key, a test case with a test key; null when that mode has none. */
+  billingFor: (livemode: boolean) => BillingGateway | null;
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
   dunning: DunningService;
@@ -68,18 +69,23 @@ export function createContainer(options: {
   // A crash between a case save and its rollup write loses that one change from the stats (not from the case).
   const recovery = createRecoveryService({ cases, cardAttempts, logger, onCaseChanged: (before, after) => rollups.recordChange(before, after) });
   const caseControls = createCaseControlService({ cases, recovery, clock });
-  const stripe = config.stripe.secretKey ? createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase, timeoutMs: config.stripe.timeoutMs }) : null;
+  // One client per mode, chosen by each case's or event's livemode: our calls never cross modes.
+  const keys = stripeKeysByMode(config.stripe.secretKey, config.stripe.testSecretKey);
+  const clientFor = (key: string | null) => (key ? createStripeClient({ secretKey: key, apiBase: config.stripe.apiBase, timeoutMs: config.stripe.timeoutMs }) : null);
+  const stripeByMode = { live: clientFor(keys.live), test: clientFor(keys.test) };
+  const lookupByMode = { live: stripeByMode.live && createPaymentLookup(stripeByMode.live), test: stripeByMode.test && createPaymentLookup(stripeByMode.test) };
+  const billingByMode = { live: stripeByMode.live && createBillingGateway(stripeByMode.live), test: stripeByMode.test && createBillingGateway(stripeByMode.test) };
+  const billingFor = (livemode: boolean) => (livemode ? billingByMode.live : billingByMode.test);
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,
     recovery,
-    paymentLookup: stripe ? createPaymentLookup(stripe) : null,
+    paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
     logger,
     clock,
     instanceId,
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
   });
-  const billing = stripe ? createBillingGateway(stripe) : null;
   const rateLimits = createRateLimitStore(connection);
   const secrets = createSecretBox(config.secretsKey);
   const settings = createSettingsService({ accounts, secrets });
@@ -91,7 +97,7 @@ export function createContainer(options: {
     accounts,
     cases,
     recovery,
-    billing,
+    billingFor,
     clock,
     logger,
     linkValidityDays: config.cardUpdate.linkValidityDays,
@@ -102,7 +108,7 @@ export function createContainer(options: {
     cardAttempts,
     accounts,
     recovery,
-    billing,
+    billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
     policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
     clock,
@@ -119,7 +125,10 @@ export function createContainer(options: {
     accounts,
     suppressions,
     mailer,
-    accountProfiles: stripe ? createAccountProfileLookup(stripe) : null,
+    accountProfilesFor: (livemode) => {
+      const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+      return stripe ? createAccountProfileLookup(stripe) : null;
+    },
     policyFor: dunningPolicyOf,
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;
@@ -150,7 +159,7 @@ export function createContainer(options: {
     retries,
     stripeEvents,
     stripeEventProcessor,
-    billing,
+    billingFor,
     rateLimits,
     suppressions,
     dunning,
@@ -165,4 +174,6 @@ export function createContainer(options: {
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
+  // Suppressions became per mode; the older unique index would refuse one address in both modes.
+  await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
 }

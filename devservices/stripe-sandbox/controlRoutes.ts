@@ -47,6 +47,9 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
     });
   });
 
+  router.post('/app/authorize', (ctx) => void (ctx.body = billing.authorizeApp(accountOf(input(ctx)))));
+  router.post('/app/deauthorize', (ctx) => void (ctx.body = billing.authorizeApp(accountOf(input(ctx)), false)));
+
   router.post('/subscriptions/:id/renew', (ctx) => {
     const params = input(ctx);
     ctx.body = billing.renew(accountOf(params), ctx.params.id!, { nextAttemptInHours: params.nextAttemptInHours === undefined ? 72 : (params.nextAttemptInHours as number | null) });

@@ -24,6 +24,12 @@ export class SandboxBilling {
     this.paymentIntents = new SandboxPaymentIntents(state, this, events);
   }
 
+  /** The account installs (or uninstalls) the App: Stripe tells the platform with account.application.* events. */
+  authorizeApp(account: string, authorized = true): Json {
+    const application: Json = { id: 'ca_sandbox_recovery_app', object: 'application', name: 'Payment recovery' };
+    return this.events.emit(account, authorized ? 'account.application.authorized' : 'account.application.deauthorized', application);
+  }
+
   customer(account: string, id: string): Json {
     const found = this.state.account(account).customers.get(id);
     if (!found) throw missing('customer', id);

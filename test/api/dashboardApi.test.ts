@@ -17,6 +17,8 @@ const get = (path: string) => request(testApp.server).get(path).set('authorizati
 beforeAll(async () => {
   await Promise.all(['recoveryCases', 'recoveryRollups', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
   testApp = await createTestApp(db.connection, { clock: { now: () => NOW }, env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
+  await testApp.deliverInstall('acct_dash');
+  await testApp.deliverInstall('acct_other');
   // Seven failures on acct_dash over a week: five in dollars, two in euros; two of them paid later.
   for (let index = 0; index < 7; index += 1) {
     const fields = {
@@ -105,7 +107,7 @@ describe('GET /api/dashboard/sequences and /attention', () => {
   });
 
   it('lists cases that need the merchant, with the reason', async () => {
-    const found = (await testApp.container.cases.findByKey('acct_dash', 'invoice:in_dash_4'))!;
+    const found = (await testApp.container.cases.findByKey('acct_dash', false, 'invoice:in_dash_4'))!;
     await testApp.container.recovery.mutate('acct_dash', found, (fresh) => ({ ...fresh, emailStatus: 'undeliverable' }));
     const response = await get('/api/dashboard/attention');
     expect(response.body.data).toEqual([expect.objectContaining({ invoiceId: 'in_dash_4', reason: 'email_undeliverable' })]);

@@ -21,10 +21,11 @@ const appSignature = (accountId: string, options: { secret?: string; timestamp?:
 beforeAll(async () => {
   testApp = await createTestApp(db.connection, { env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '1000' } });
   for (const account of ['acct_alpha', 'acct_beta']) {
+    await testApp.deliverInstall(account);
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_same', customer: 'cus_same', customer_email: 'alice@example.com' }), { account }));
   }
-  alphaCaseId = (await testApp.container.cases.findByKey('acct_alpha', 'invoice:in_same'))!.id;
-  betaCaseId = (await testApp.container.cases.findByKey('acct_beta', 'invoice:in_same'))!.id;
+  alphaCaseId = (await testApp.container.cases.findByKey('acct_alpha', false, 'invoice:in_same'))!.id;
+  betaCaseId = (await testApp.container.cases.findByKey('acct_beta', false, 'invoice:in_same'))!.id;
 });
 
 const status = (accountId: string, query = 'invoiceId=in_same') =>
@@ -119,7 +120,7 @@ describe('API keys', () => {
     const { key } = await createKey('acct_alpha', 'read_write');
     const scheduled = await request(testApp.server).post('/api/recovery/retry').set('authorization', `Bearer ${key}`).send({ caseId: alphaCaseId });
     expect(scheduled.status).toBe(202);
-    expect((await testApp.container.cases.findById('acct_alpha', alphaCaseId))!.nextActionTrigger).toBe('manual');
+    expect((await testApp.container.cases.findById('acct_alpha', false, alphaCaseId))!.nextActionTrigger).toBe('manual');
     const malformed = await request(testApp.server).post('/api/recovery/retry').set('authorization', `Bearer ${key}`).send({ caseId: 'x' });
     expect(malformed.body.error).toMatchObject({ code: 'parameter_invalid', param: 'caseId' });
   });

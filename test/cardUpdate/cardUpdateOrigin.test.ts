@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 async function validToken(): Promise<string> {
   await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_origin', customer: 'cus_origin', amount_remaining: 4900 })));
-  const found = await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_origin');
+  const found = await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_origin');
   return issueLinkToken({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId: 'cus_origin', caseId: found!.id }, linkSigningKey(TEST_LINK_SECRET), new Date());
 }
 

@@ -23,7 +23,7 @@ beforeEach(async () => {
 
 async function openCase(fields: Record<string, unknown> = {}, type = 'invoice.payment_failed') {
   await testApp.deliver(stripeEvent(type, invoice({ id: 'in_page', customer: 'cus_page', amount_remaining: 4900, ...fields })));
-  const found = await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_page');
+  const found = await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_page');
   await testApp.container.accounts.setBranding(SELF_HOSTED_ACCOUNT, false, { merchantName: 'Acme <Tools>', productName: 'Acme Pro', accentColor: '#ffcc00', supportEmail: 'help@acme.test' });
   return found!;
 }
@@ -108,7 +108,7 @@ describe('GET /update/done', () => {
     const response = await request(testApp.server).get(`/update/done?token=${await tokenFor(found.id)}`);
     expect(response.status).toBe(200);
     expect(response.text).toContain('as soon as Stripe, our payment provider, confirms it');
-    const after = await testApp.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id);
+    const after = await testApp.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id);
     expect(after).toMatchObject({ nextActionTrigger: 'schedule', newPaymentMethodId: null });
   });
 });

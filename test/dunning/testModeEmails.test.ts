@@ -78,7 +78,7 @@ describe("a merchant's own HTML", () => {
 
   it('is stored and sent without scripts, event handlers or javascript: links, and the merchant is told', async () => {
     await openWorld(true);
-    await world.container.accounts.ensure(SELF_HOSTED_ACCOUNT, true, 'self_hosted', start);
+    await world.container.accounts.ensureSelfHosted(SELF_HOSTED_ACCOUNT, true, start);
     const saved = await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, true, policyWith(hostile));
     expect(saved).toMatchObject({ ok: true, sanitizerRemoved: ['dunning.steps[0].custom.html'] });
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT, livemode: true });

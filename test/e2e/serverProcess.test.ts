@@ -37,6 +37,8 @@ describe('the backend process', () => {
     try {
       const event = stripeEvent('invoice.payment_failed', invoice({ id: 'in_left_over' }), { account: 'acct_e2e' });
       const past = new Date(Date.now() - 60_000);
+      // The account installed the App earlier: only installed accounts get cases.
+      await connection.collection('accounts').insertOne({ accountId: 'acct_e2e', livemode: false, source: 'app', status: 'installed', installedAt: past, uninstalledAt: null });
       await connection.collection<Record<string, unknown> & { _id: string }>('stripeEventInbox').insertOne({
         _id: event.id as string,
         eventId: event.id, accountId: 'acct_e2e', livemode: false, isAppInstall: true, type: event.type, objectId: 'in_left_over',

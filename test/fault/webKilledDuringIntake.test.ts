@@ -26,6 +26,8 @@ it(`handles each of ${INVOICES * 2} re-sent events exactly once while web proces
   uri.pathname = `/${dbName}`;
   const env = { ...TEST_SECRETS, MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
   const connection = await connectDatabase(testDatabaseUri(), { dbName, patientMs: 60_000 });
+  // The account installed the App before this stream of events: only installed accounts get cases.
+  await connection.collection('accounts').insertOne({ accountId: 'acct_fault', livemode: false, source: 'app', status: 'installed', installedAt: new Date(), uninstalledAt: null });
   const ports = await Promise.all(Array.from({ length: WEB_PROCESSES }, () => freePort()));
   const webs: RunningServer[] = ports.map((port) => startServer({ ...env, ROLE: 'web', PORT: String(port) }));
   const worker = startServer({ ...env, ROLE: 'worker', PORT: String(await freePort()) });

@@ -74,7 +74,7 @@ describe('GET /api/health and webhook intake across a database outage', () => {
     }
     expect(accepted.status).toBe(200);
     await testApp.container.stripeEventProcessor.drain();
-    expect(await testApp.container.cases.findByKey('acct_selfhosted_test', 'invoice:in_outage')).toMatchObject({ status: 'active' });
+    expect(await testApp.container.cases.findByKey('acct_selfhosted_test', false, 'invoice:in_outage')).toMatchObject({ status: 'active' });
     expect((await request(testApp.server).get('/api/health')).status).toBe(200);
   }, 60_000);
 });

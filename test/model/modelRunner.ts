@@ -66,7 +66,7 @@ export async function runHistory(world: World, connection: Connection, history: 
   const customers = history.customers.map((spec, index) => addCustomer(spec, index));
   const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
     const invoiceId = customer.invoices.at(-1);
-    return invoiceId ? cases.findByKey(SELF_HOSTED_ACCOUNT, `invoice:${invoiceId}`) : null;
+    return invoiceId ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `invoice:${invoiceId}`) : null;
   };
 
   function behaviourOf(spec: CustomerSpec, works: boolean) {
@@ -114,7 +114,7 @@ export async function runHistory(world: World, connection: Connection, history: 
     for (const email of world.postmark.state.emails.slice(emailsRead)) {
       emailsRead += 1;
       const caseId = email.metadata.caseId;
-      const atSend = caseId ? await cases.findById(email.metadata.accountId ?? SELF_HOSTED_ACCOUNT, caseId) : null;
+      const atSend = caseId ? await cases.findById(email.metadata.accountId ?? SELF_HOSTED_ACCOUNT, history.livemode, caseId) : null;
       seen.emails.push(emailSeen(email, atSend));
     }
   }

@@ -30,7 +30,7 @@ afterEach(async () => {
 
 const onlyCase = async () => {
   const doc = await db.connection.collection('recoveryCases').findOne({});
-  return world.container.cases.findById(SELF_HOSTED_ACCOUNT, String(doc!._id));
+  return world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, String(doc!._id));
 };
 
 /**
@@ -39,7 +39,7 @@ const onlyCase = async () => {
  */
 function workerHeldAt(moment: 'invoice_read' | 'ledger_read', during: () => Promise<void>) {
   const { cases, cardAttempts, accounts, recovery } = world.container;
-  const billing = world.container.billing!;
+  const billing = world.container.billingFor(false)!;
   let held = false;
   const hold = async () => {
     if (held) return;
@@ -61,7 +61,7 @@ function workerHeldAt(moment: 'invoice_read' | 'ledger_read', during: () => Prom
     },
   };
   return createRetryService({
-    cases, cardAttempts: ledger, accounts, recovery, billing: gateway,
+    cases, cardAttempts: ledger, accounts, recovery, billingFor: () => gateway,
     policyFor: () => DEFAULT_RETRY_POLICY,
     clock: world.clock,
     logger: pino({ level: 'silent' }),
@@ -87,21 +87,21 @@ describe('right before a charge', () => {
   it('a case paused after the worker claimed it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
-      expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ ok: true });
+      expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
-    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'active', ourAttempts: [] });
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ status: 'active', ourAttempts: [] });
   });
 
   it('a case the merchant canceled after the worker claimed it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
-      expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ ok: true });
+      expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
-    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'canceled' });
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ status: 'canceled' });
   });
 
   it('a case whose subscription was canceled at Stripe is not charged, even before the webhook arrives', async () => {
@@ -110,7 +110,7 @@ describe('right before a charge', () => {
     world.sandbox.billing.cancelSubscription('platform', subscriptionId, null);
     await world.container.retries.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
-    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ status: 'churned' });
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ status: 'churned' });
   });
 });
 
@@ -122,11 +122,11 @@ describe('a request written while a worker holds the case', () => {
     await world.settle();
     const found = (await onlyCase())!;
     const worker = workerHeldAt('ledger_read', async () => {
-      expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, found.id)).toEqual({ ok: true });
+      expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, found.id)).toEqual({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
-    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ nextActionTrigger: 'manual', nextActionAt: world.clock.now() });
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ nextActionTrigger: 'manual', nextActionAt: world.clock.now() });
 
     await world.runDue();
     expect(world.ourCharges()).toHaveLength(1);
@@ -152,7 +152,7 @@ describe('a request written while a worker holds the case', () => {
       expect((await request(world.backend.server).get(`/update/done?token=${encodeURIComponent(token)}`)).status).toBe(200);
     });
     await worker.runNextDue();
-    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, found.id)).toMatchObject({ nextActionTrigger: 'new_payment_method', newPaymentMethodId: newCardId });
+    expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ nextActionTrigger: 'new_payment_method', newPaymentMethodId: newCardId });
 
     // Stripe's webhooks about the same card arrive late: they charge nothing more.
     await fetch(`${world.sandbox.url}/_sandbox/deliveries/release`, { method: 'POST' });

@@ -120,7 +120,7 @@ describe('smart retries against the Stripe sandbox', () => {
     const claimed = (await world.container.cases.claimDue('doomed-worker', world.clock.now(), 60_000))!;
     const started = beginAttempt(claimed, 'schedule', null, world.clock.now());
     await world.container.cases.replaceIfUnchanged(started.case);
-    await world.container.billing!.payInvoice({ accountId: SELF_HOSTED_ACCOUNT, isAppInstall: false }, (claimed.target as { invoiceId: string }).invoiceId, {
+    await world.container.billingFor(false)!.payInvoice({ accountId: SELF_HOSTED_ACCOUNT, isAppInstall: false }, (claimed.target as { invoiceId: string }).invoiceId, {
       paymentMethodId: null,
       idempotencyKey: started.attempt.idempotencyKey,
     });

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 const theCase = async () => {
   const doc = await db.connection.collection('recoveryCases').findOne({});
-  return (await world.container.cases.findById(SELF_HOSTED_ACCOUNT, String(doc!._id)))!;
+  return (await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, String(doc!._id)))!;
 };
 const utcMinute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 

@@ -12,7 +12,7 @@ let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
   world = await createRecoveryWorld(db.connection, { start, livemode: true });
-  await world.container.accounts.ensure(SELF_HOSTED_ACCOUNT, true, 'self_hosted', start);
+  await world.container.accounts.ensureSelfHosted(SELF_HOSTED_ACCOUNT, true, start);
 });
 afterEach(async () => {
   await world.stop();

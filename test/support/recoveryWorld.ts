@@ -86,8 +86,16 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   }
 
   let customers = 0;
-  /** A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt. */
+  const installed = new Set<string>();
+  /**
+   * A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt.
+   * A connected account's first customer installs the App on it first (Stripe's signed authorized event).
+   */
   function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean } = {}) {
+    if (account !== 'platform' && !installed.has(account)) {
+      installed.add(account);
+      sandbox.billing.authorizeApp(account);
+    }
     customers += 1;
     const customer = sandbox.billing.createCustomer(account, { email: `customer${customers}@example.com`, name: 'Alice Martin', address: { country: options.country ?? 'US' } });
     const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', behaviour });

@@ -6,7 +6,7 @@ import type { Clock } from '../../backend/src/clock';
 import { loadConfig } from '../../backend/src/config';
 import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
 import type { RetryPolicy } from '../../backend/src/retryPolicy';
-import { signPayload } from './stripeEventBuilders';
+import { signPayload, stripeEvent } from './stripeEventBuilders';
 
 import { TEST_SECRETS, TEST_WEBHOOK_SECRET } from './testSecrets';
 
@@ -44,5 +44,10 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     return response;
   }
 
-  return { app, server, container, deliver };
+  /** The connected account installs the App in that mode (a signed account.application.authorized). */
+  async function deliverInstall(accountId: string, livemode = false) {
+    return deliver(stripeEvent('account.application.authorized', { id: 'ca_test_recovery_app', object: 'application' }, { account: accountId, livemode }));
+  }
+
+  return { app, server, container, deliver, deliverInstall };
 }

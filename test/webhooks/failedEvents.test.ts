@@ -52,7 +52,7 @@ describe('an event parked as failed', () => {
 
     const response = await testApp.deliver(event);
     expect(response.status).toBe(200);
-    expect(await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_failed_once')).toMatchObject({ status: 'active' });
+    expect(await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_failed_once')).toMatchObject({ status: 'active' });
     const recorded = await events.find(event.id as string);
     expect(recorded).toMatchObject({ status: 'handled', attempts: 1 });
     expect(recorded!.earlierFailures).toEqual([expect.objectContaining({ attempts: MAX_EVENT_ATTEMPTS, lastError: 'connect ECONNREFUSED 127.0.0.1:443' })]);
@@ -92,7 +92,7 @@ describe('an event parked as failed', () => {
     const { container } = await createTestApp(db.connection);
     expect(await container.stripeEventProcessor.sweep(10)).toBe(1);
     expect(await events.find(wanted.id as string)).toMatchObject({ status: 'handled', earlierFailures: [expect.objectContaining({ attempts: MAX_EVENT_ATTEMPTS })] });
-    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_wanted')).toMatchObject({ status: 'active' });
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_wanted')).toMatchObject({ status: 'active' });
   }, 60_000);
 });
 

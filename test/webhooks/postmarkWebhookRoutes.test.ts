@@ -17,7 +17,7 @@ beforeEach(async () => {
 
 async function caseWithEmail() {
   await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_mail', customer_email: 'alice@example.com' })));
-  const found = (await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_mail'))!;
+  const found = (await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_mail'))!;
   return testApp.container.recovery.mutate(SELF_HOSTED_ACCOUNT, found, (fresh) =>
     recordEmailSent(fresh, { messageId: 'msg-1', kind: 'dunning', stepIndex: 0, skipped: [], subject: 'Your payment did not go through' }, new Date()),
   );
@@ -29,7 +29,7 @@ const post = (record: Record<string, unknown>, authorization: string | null = cr
   return req.send(JSON.stringify(record));
 };
 const metadataOf = (caseId: string) => ({ accountId: SELF_HOSTED_ACCOUNT, caseId, step: '0' });
-const emailOf = async (caseId: string) => (await testApp.container.cases.findById(SELF_HOSTED_ACCOUNT, caseId))!;
+const emailOf = async (caseId: string) => (await testApp.container.cases.findById(SELF_HOSTED_ACCOUNT, false, caseId))!;
 
 describe('POST /api/webhooks/postmark', () => {
   it.each([
@@ -67,7 +67,7 @@ describe('POST /api/webhooks/postmark', () => {
     const found = await caseWithEmail();
     expect((await post({ ...record, MessageID: 'msg-1', Metadata: metadataOf(found.id) })).status).toBe(200);
     expect(await emailOf(found.id)).toMatchObject({ emailStatus: 'undeliverable' });
-    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'Alice@Example.com')).toBe(true);
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, false, 'Alice@Example.com')).toBe(true);
     expect(await db.connection.collection('emailSuppressions').findOne({})).toMatchObject({ reason });
   });
 
@@ -75,14 +75,14 @@ describe('POST /api/webhooks/postmark', () => {
     const found = await caseWithEmail();
     await post({ RecordType: 'Bounce', Type: 'SoftBounce', Inactive: false, Email: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
     expect(await emailOf(found.id)).toMatchObject({ emailStatus: 'ok' });
-    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'alice@example.com')).toBe(false);
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, false, 'alice@example.com')).toBe(false);
   });
 
   it('lifts an unsubscribe when the customer resubscribes', async () => {
     const found = await caseWithEmail();
     await post({ RecordType: 'SubscriptionChange', SuppressSending: true, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
     await post({ RecordType: 'SubscriptionChange', SuppressSending: false, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
-    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, 'alice@example.com')).toBe(false);
+    expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, false, 'alice@example.com')).toBe(false);
   });
 
   it("answers 200 for another account's case id and changes nothing there", async () => {

@@ -47,7 +47,7 @@ describe('events stored but not handled', () => {
     await db.connection.collection<Record<string, unknown> & { _id: string }>('stripeEvents').insertOne({ _id: eventId, eventId, ...stored });
 
     expect(await container.stripeEventProcessor.sweep(10)).toBe(1);
-    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_older_version')).toMatchObject({ status: 'active', failureCount: 1 });
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_older_version')).toMatchObject({ status: 'active', failureCount: 1 });
     expect(await db.connection.collection('stripeEvents').find({}).toArray()).toEqual([expect.objectContaining({ _id: eventId, status: 'handled' })]);
     expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
   });
@@ -59,7 +59,7 @@ describe('events stored but not handled', () => {
     await events.record(leftOverEvent(event, new Date()));
 
     expect(await container.stripeEventProcessor.sweep(10)).toBe(1);
-    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:in_crash')).toMatchObject({ status: 'active' });
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_crash')).toMatchObject({ status: 'active' });
     expect(await events.find(event.id as string)).toMatchObject({ status: 'handled', attempts: 2 });
   });
 
@@ -89,7 +89,7 @@ describe('events stored but not handled', () => {
     expect(await healthy.container.stripeEventProcessor.sweep(10)).toBe(1);
     expect(await events.find(event.id as string)).toMatchObject({ status: 'handled' });
     // stripe-mock links every payment to its fixture invoice id "invoice": the case is opened on it.
-    expect(await healthy.container.cases.findByKey(SELF_HOSTED_ACCOUNT, 'invoice:invoice')).toMatchObject({ status: 'active', decline: { declineCode: 'insufficient_funds' } });
+    expect(await healthy.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:invoice')).toMatchObject({ status: 'active', decline: { declineCode: 'insufficient_funds' } });
   }, 60_000);
 });
 

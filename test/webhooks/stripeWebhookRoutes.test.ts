@@ -13,7 +13,7 @@ beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
-const caseFor = (accountId: string, key: string) => testApp.container.cases.findByKey(accountId, key);
+const caseFor = (accountId: string, key: string) => testApp.container.cases.findByKey(accountId, false, key);
 const countCases = () => db.connection.collection('recoveryCases').countDocuments();
 /** Events stored anywhere: handled ones in the record, waiting ones in the inbox. */
 const countEvents = async () => (await db.connection.collection('stripeEvents').countDocuments()) + (await db.connection.collection('stripeEventInbox').countDocuments());
@@ -164,6 +164,7 @@ describe('POST /api/webhooks/stripe', () => {
 describe('tenancy', () => {
   it('keeps two accounts with look-alike data apart', async () => {
     for (const account of ['acct_alpha', 'acct_beta']) {
+      await testApp.deliverInstall(account);
       await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_same', customer: 'cus_same' }), { account }));
     }
     await testApp.deliver(stripeEvent('invoice.paid', invoice({ id: 'in_same', customer: 'cus_same', status: 'paid' }), { account: 'acct_alpha', created: T0 + 60 }));
@@ -182,6 +183,7 @@ describe('tenancy', () => {
 
   it('stops every active case on uninstall and ignores that account until it installs again', async () => {
     const account = 'acct_leaving';
+    await testApp.deliverInstall(account);
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_1' }), { account }));
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_2', customer: 'cus_bob' }), { account }));
     await testApp.deliver(stripeEvent('account.application.deauthorized', { id: 'ca_app', object: 'application' }, { account, created: T0 + 60 }));

@@ -30,6 +30,16 @@ export interface Account {
   settings: AccountSettings | null;
   /** The Stripe account's own (Stripe-verified) email and when we read it: test mode emails only this address. */
   stripeAccountEmail?: { email: string | null; readAt: Date } | null;
+  /** Stripe's creation time and id of the last install or uninstall event applied; older ones change nothing. */
+  installEventAt?: Date | null;
+  installEventId?: string | null;
+}
+
+/** An `account.application.authorized` or `.deauthorized` event, as Stripe created it. */
+export interface InstallEvent {
+  eventId: string;
+  /** event.created */
+  at: Date;
 }
 
 /**
@@ -59,6 +69,8 @@ const accountSchema = new Schema(
     branding: { type: Schema.Types.Mixed, default: null },
     settings: { type: Schema.Types.Mixed, default: null },
     stripeAccountEmail: { type: Schema.Types.Mixed, default: null },
+    installEventAt: { type: Date, default: null },
+    installEventId: { type: String, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -67,10 +79,20 @@ accountSchema.index({ accountId: 1, livemode: 1 }, { unique: true });
 
 export interface AccountStore {
   find(accountId: string, livemode: boolean): Promise<Account | null>;
-  /** Creates the account on its first event; an existing account is left as it is. */
-  ensure(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<Account>;
-  markInstalled(accountId: string, livemode: boolean, source: Account['source'], at: Date): Promise<void>;
-  markUninstalled(accountId: string, livemode: boolean, at: Date): Promise<void>;
+  /**
+   * The self-hosted account (events without `account`) exists from its first
+   * event; App accounts exist only through an install event (applyInstallEvent).
+   */
+  ensureSelfHosted(accountId: string, livemode: boolean, at: Date): Promise<Account>;
+  /** The account's record, created when missing without installing it (settings saved before the install event). */
+  ensureRecord(accountId: string, livemode: boolean, at: Date): Promise<Account>;
+  /**
+   * Installs or uninstalls, in the order Stripe created the events (time, then
+   * event id), since Stripe does not deliver them in order; false when a newer
+   * one was already applied. Example: deauthorized at 10:01 applied, then
+   * authorized at 10:00 arrives: false, the account stays uninstalled.
+   */
+  applyInstallEvent(accountId: string, livemode: boolean, change: InstallEvent & { status: Account['status']; source: Account['source'] }): Promise<boolean>;
   setBranding(accountId: string, livemode: boolean, branding: Partial<Branding>): Promise<void>;
   /** Remembers the Stripe account's own email as Stripe reported it at `readAt`. */
   noteStripeAccountEmail(accountId: string, livemode: boolean, email: string | null, readAt: Date): Promise<void>;
@@ -81,35 +103,52 @@ export interface AccountStore {
 export function createAccountStore(connection: Connection): AccountStore {
   const accounts: Model<Account> =
     (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
-  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1, stripeAccountEmail: 1 };
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1, installEventAt: 1, installEventId: 1, stripeAccountEmail: 1 };
+
+  async function upsert(accountId: string, livemode: boolean, update: Record<string, unknown>): Promise<Account> {
+    try {
+      // No projection here: FerretDB's findAndModify does not take one.
+      const found = await accounts.findOneAndUpdate({ accountId, livemode }, update, { upsert: true, new: true }).lean<Account>();
+      return toAccount(found!);
+    } catch (error) {
+      // Two first writes racing: the loser reads what the winner inserted.
+      if ((error as { code?: number }).code !== 11000) throw error;
+      return toAccount((await accounts.findOne({ accountId, livemode }, project).lean<Account>())!);
+    }
+  }
 
   return {
     async find(accountId, livemode) {
       return accounts.findOne({ accountId, livemode }, project).lean<Account>();
     },
-    async ensure(accountId, livemode, source, at) {
-      try {
-        // No projection here: FerretDB's findAndModify does not take one.
-        const found = await accounts.findOneAndUpdate(
-          { accountId, livemode },
-          { $setOnInsert: { accountId, livemode, source, status: 'installed', installedAt: at, uninstalledAt: null } },
-          { upsert: true, new: true },
-        ).lean<Account>();
-        return toAccount(found!);
-      } catch (error) {
-        // Two first events racing: the loser reads what the winner inserted.
-        if ((error as { code?: number }).code !== 11000) throw error;
-        return (await accounts.findOne({ accountId, livemode }, project).lean<Account>())!;
-      }
+    async ensureSelfHosted(accountId, livemode, at) {
+      const found = await accounts.findOne({ accountId, livemode }, project).lean<Account>();
+      // The operator's own key has no install event: its account is installed unless an event said otherwise.
+      if (found && (found.status === 'installed' || found.installEventAt)) return toAccount(found);
+      return upsert(accountId, livemode, { $set: { status: 'installed', source: 'self_hosted', uninstalledAt: null }, $setOnInsert: { installedAt: at } });
     },
-    async markInstalled(accountId, livemode, source, at) {
-      await upsertIgnoringRace(() =>
-        accounts.updateOne(
-          { accountId, livemode },
-          { $set: { status: 'installed', uninstalledAt: null, installedAt: at }, $setOnInsert: { accountId, livemode, source } },
-          { upsert: true },
-        ),
-      );
+    async ensureRecord(accountId, livemode, at) {
+      return upsert(accountId, livemode, { $setOnInsert: { source: 'app', status: 'uninstalled', installedAt: at, uninstalledAt: null } });
+    },
+    async applyInstallEvent(accountId, livemode, change) {
+      const fields = change.status === 'installed'
+        ? { status: 'installed', installedAt: change.at, uninstalledAt: null }
+        : { status: 'uninstalled', uninstalledAt: change.at };
+      const applied = { ...fields, source: change.source, installEventAt: change.at, installEventId: change.eventId };
+      try {
+        await accounts.create({ accountId, livemode, installedAt: change.at, ...applied });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+      // Compare and set: only an account whose last applied install event is older takes this one.
+      const olderThanThis = [
+        { installEventAt: null },
+        { installEventAt: { $lt: change.at } },
+        { installEventAt: change.at, installEventId: { $lt: change.eventId } },
+      ];
+      const result = await accounts.updateOne({ accountId, livemode, $or: olderThanThis }, { $set: applied });
+      return result.matchedCount === 1;
     },
     async updateSettings(accountId, livemode, patch) {
       const entries = Object.entries(patch);
@@ -125,15 +164,6 @@ export function createAccountStore(connection: Connection): AccountStore {
     async setBranding(accountId, livemode, branding) {
       await accounts.updateOne({ accountId, livemode }, { $set: { branding } });
     },
-    async markUninstalled(accountId, livemode, at) {
-      await upsertIgnoringRace(() =>
-        accounts.updateOne(
-          { accountId, livemode },
-          { $set: { status: 'uninstalled', uninstalledAt: at }, $setOnInsert: { accountId, livemode, source: 'app', installedAt: at } },
-          { upsert: true },
-        ),
-      );
-    },
   };
 }
 
@@ -148,14 +178,7 @@ function toAccount(doc: Account): Account {
     branding: doc.branding ?? null,
     settings: doc.settings ?? null,
     stripeAccountEmail: doc.stripeAccountEmail ?? null,
+    installEventAt: doc.installEventAt ?? null,
+    installEventId: doc.installEventId ?? null,
   };
-}
-
-async function upsertIgnoringRace(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
-    await write();
-  }
 }

@@ -1,3 +1,3 @@
 export { contrastText, isHexColor } from './branding';
-export { createAccountStore, brandingOf, DEFAULT_BRANDING, type Account, type AccountSettings, type AccountStore, type Branding } from './accountStore';
+export { createAccountStore, brandingOf, DEFAULT_BRANDING, type Account, type AccountSettings, type InstallEvent, type AccountStore, type Branding } from './accountStore';
 export { createSecretBox, secretBinding, type SecretBinding, type SecretBox } from './secretBox';

@@ -20,12 +20,13 @@ export function createApiKeyRoutes(deps: { apiKeys: ApiKeyStore; clock: Clock })
   });
 
   router.get('/api/api-keys', async (ctx) => {
-    ctx.body = { object: 'list', data: await deps.apiKeys.list(merchantOf(ctx).accountId) };
+    const merchant = merchantOf(ctx);
+    ctx.body = { object: 'list', data: await deps.apiKeys.list(merchant.accountId, merchant.livemode) };
   });
 
   router.delete('/api/api-keys/:id', async (ctx) => {
     const merchant = requireWrite(ctx);
-    if (!(await deps.apiKeys.revoke(merchant.accountId, ctx.params.id!, deps.clock.now()))) {
+    if (!(await deps.apiKeys.revoke(merchant.accountId, merchant.livemode, ctx.params.id!, deps.clock.now()))) {
       throw new AppError('no_api_key', 'No such API key.', 404, 'id');
     }
     ctx.body = { id: ctx.params.id, revoked: true };

@@ -40,7 +40,7 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
   { collection: 'apiKeys', versionKey: false },
 );
 apiKeySchema.index({ hash: 1 }, { unique: true });
-apiKeySchema.index({ accountId: 1, createdAt: -1 });
+apiKeySchema.index({ accountId: 1, livemode: 1, createdAt: -1 });
 
 export const API_KEY_PREFIX = 'rk_recovery_';
 
@@ -49,8 +49,9 @@ export interface ApiKeyStore {
   create(input: { accountId: string; livemode: boolean; name: string; scope: ApiKeyScope; now: Date }): Promise<{ key: string; apiKey: ApiKey }>;
   /** The active key a bearer token names, marking it used; null for unknown or revoked keys. */
   authenticate(token: string, now: Date): Promise<ApiKey | null>;
-  list(accountId: string): Promise<ApiKey[]>;
-  revoke(accountId: string, id: string, now: Date): Promise<boolean>;
+  /** A mode's keys: a test-mode caller never sees or revokes live keys, nor the other way round. */
+  list(accountId: string, livemode: boolean): Promise<ApiKey[]>;
+  revoke(accountId: string, livemode: boolean, id: string, now: Date): Promise<boolean>;
 }
 
 export function createApiKeyStore(connection: Connection): ApiKeyStore {
@@ -81,12 +82,12 @@ export function createApiKeyStore(connection: Connection): ApiKeyStore {
       await keys.updateOne({ _id: found._id }, { $set: { lastUsedAt: now } });
       return toKey(found);
     },
-    async list(accountId) {
-      return (await keys.find({ accountId }).sort({ createdAt: -1 }).lean()).map(toKey);
+    async list(accountId, livemode) {
+      return (await keys.find({ accountId, livemode }).sort({ createdAt: -1 }).lean()).map(toKey);
     },
-    async revoke(accountId, id, now) {
+    async revoke(accountId, livemode, id, now) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return false;
-      const result = await keys.updateOne({ accountId, _id: id, revokedAt: null }, { $set: { revokedAt: now } });
+      const result = await keys.updateOne({ accountId, livemode, _id: id, revokedAt: null }, { $set: { revokedAt: now } });
       return result.matchedCount === 1;
     },
   };

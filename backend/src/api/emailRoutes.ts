@@ -17,9 +17,9 @@ export function createEmailRoutes(deps: { cases: CaseStore }): Router {
     const merchant = merchantOf(ctx);
     parseInput(identityQuery, ctx.query);
     const { caseId, index } = parseInput(caseEmailParams, ctx.params);
-    const found = await deps.cases.findById(merchant.accountId, caseId);
     // The other mode's case is as unknown as another account's.
-    if (!found || found.livemode !== merchant.livemode) throw new AppError('no_recovery_case', 'No such recovery case.', 404, 'caseId');
+    const found = await deps.cases.findById(merchant.accountId, merchant.livemode, caseId);
+    if (!found) throw new AppError('no_recovery_case', 'No such recovery case.', 404, 'caseId');
     const email = found.emails[index];
     if (!email?.content) throw new AppError('no_email', `The case has no email ${index} with its content recorded.`, 404, 'index');
     ctx.body = {

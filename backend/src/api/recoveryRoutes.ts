@@ -31,19 +31,19 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     const merchant = merchantOf(ctx);
     const query = parseInput(statusQuery, ctx.query);
     if (query.invoiceId) {
-      const found = await deps.cases.findByKey(merchant.accountId, `invoice:${query.invoiceId}`);
-      if (!found || found.livemode !== merchant.livemode) throw new AppError('no_recovery_case', `No recovery case for invoice ${query.invoiceId}.`, 404, 'invoiceId');
+      const found = await deps.cases.findByKey(merchant.accountId, merchant.livemode, `invoice:${query.invoiceId}`);
+      if (!found) throw new AppError('no_recovery_case', `No recovery case for invoice ${query.invoiceId}.`, 404, 'invoiceId');
       ctx.body = caseView(found);
       return;
     }
-    const found = await deps.cases.listByCustomer(merchant.accountId, query.customerId!, 100);
-    ctx.body = { object: 'list', data: found.filter((each) => each.livemode === merchant.livemode).map(caseView) };
+    const found = await deps.cases.listByCustomer(merchant.accountId, merchant.livemode, query.customerId!, 100);
+    ctx.body = { object: 'list', data: found.map(caseView) };
   });
 
   router.post('/api/recovery/retry', async (ctx) => {
     const merchant = requireWrite(ctx);
     const body = parseInput(caseControlBody, ctx.state.body);
-    const result = await deps.retries.requestManualRetry(merchant.accountId, body.caseId);
+    const result = await deps.retries.requestManualRetry(merchant.accountId, merchant.livemode, body.caseId);
     if (result.ok) {
       ctx.status = 202;
       ctx.body = { caseId: body.caseId, retry: 'scheduled' };
@@ -56,10 +56,10 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     throw new AppError(result.reason === 'closed' ? 'case_closed' : 'no_recovery_case', REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, 'caseId');
   });
 
-  const control = (action: (accountId: string, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {
+  const control = (action: (accountId: string, livemode: boolean, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {
     const merchant = requireWrite(ctx);
     const body = parseInput(caseControlBody, ctx.state.body);
-    const outcome = await action(merchant.accountId, body.caseId);
+    const outcome = await action(merchant.accountId, merchant.livemode, body.caseId);
     if (outcome.ok) {
       ctx.body = caseView(outcome.case);
       return;
@@ -79,7 +79,7 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
   router.post('/api/recovery/card-update-link', async (ctx) => {
     const merchant = requireWrite(ctx);
     const body = parseInput(caseControlBody, ctx.state.body);
-    const found = await deps.cases.findById(merchant.accountId, body.caseId);
+    const found = await deps.cases.findById(merchant.accountId, merchant.livemode, body.caseId);
     if (!found) throw new AppError('no_recovery_case', REFUSALS.not_found!.message, 404, 'caseId');
     if (found.status !== 'active') throw new AppError('case_closed', REFUSALS.closed!.message, 409, 'caseId');
     const link = await deps.cardUpdate.linkFor(found);

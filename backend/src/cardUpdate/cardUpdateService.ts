@@ -35,12 +35,13 @@ export function createCardUpdateService(deps: {
   accounts: AccountStore;
   cases: CaseStore;
   recovery: RecoveryService;
-  billing: BillingGateway | null;
+  /** The gateway of a case's own mode; null when that mode has no key. */
+  billingFor: (livemode: boolean) => BillingGateway | null;
   clock: Clock;
   logger: Logger;
   linkValidityDays: number;
 }): CardUpdateService {
-  const { accounts, cases, recovery, billing, clock, logger } = deps;
+  const { accounts, cases, recovery, clock, logger } = deps;
 
   /** Resolves a link to its case and merchant, or to the page that explains why there is none. */
   async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
@@ -49,7 +50,7 @@ export function createCardUpdateService(deps: {
     if (!check.ok) return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.claims.accountId, check.claims.livemode)) } };
     const account = await accounts.find(check.claims.accountId, check.claims.livemode);
     const branding = brandingOf(account);
-    const found = await cases.findById(check.claims.accountId, check.claims.caseId);
+    const found = await cases.findById(check.claims.accountId, check.claims.livemode, check.claims.caseId);
     // A valid signature for a case that is gone (or another customer's) shows nothing of it.
     if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid' } };
     if (found.status === 'recovered') return { claims: check.claims, found, account, page: { kind: 'already_paid', branding } };
@@ -68,10 +69,10 @@ export function createCardUpdateService(deps: {
   }
 
   /** The customer's default card as Stripe has it now; null when Stripe cannot say (its webhooks will). */
-  async function currentDefaultCard(ref: AccountRef, stripeCustomerId: string): Promise<CardDetails | null> {
+  async function currentDefaultCard(billing: BillingGateway, ref: AccountRef, stripeCustomerId: string): Promise<CardDetails | null> {
     try {
-      const paymentMethodId = (await billing!.fetchCustomer(ref, stripeCustomerId))?.defaultPaymentMethodId ?? null;
-      return paymentMethodId ? ((await billing!.fetchCard(ref, paymentMethodId)) ?? null) : null;
+      const paymentMethodId = (await billing.fetchCustomer(ref, stripeCustomerId))?.defaultPaymentMethodId ?? null;
+      return paymentMethodId ? ((await billing.fetchCard(ref, paymentMethodId)) ?? null) : null;
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       return null;
@@ -98,6 +99,7 @@ export function createCardUpdateService(deps: {
       if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
       const { account } = resolved;
       const branding = brandingOf(account);
+      const billing = deps.billingFor(resolved.found.livemode);
       if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
       try {
         const returnUrl = new URL(`/update/done?token=${encodeURIComponent(token)}`, deps.publicUrl).toString();
@@ -122,7 +124,8 @@ export function createCardUpdateService(deps: {
       if (!('found' in resolved) || resolved.page) return resolved.page!;
       const { claims, found, account } = resolved;
       const branding = brandingOf(account);
-      const card = billing && found.stripeCustomerId ? await currentDefaultCard({ accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId) : null;
+      const billing = deps.billingFor(found.livemode);
+      const card = billing && found.stripeCustomerId ? await currentDefaultCard(billing, { accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId) : null;
       let verdict = 'unknown' as CardUpdateVerdict;
       await recovery.mutate(claims.accountId, found, (fresh) => {
         const decision = requestRetryAfterCardUpdate(fresh, card, clock.now());

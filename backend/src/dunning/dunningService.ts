@@ -32,7 +32,7 @@ export function createDunningService(deps: {
   suppressions: SuppressionStore;
   mailer: Mailer | null;
   /** Reads the Stripe account's own email: the one address test mode delivers to. */
-  accountProfiles: AccountProfileLookup | null;
+  accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
   policyFor: (account: Account | null) => DunningPolicy;
   /** The merchant's own Postmark server token, when they brought one. */
   merchantServerToken: (account: Account | null) => string | null;
@@ -47,7 +47,7 @@ export function createDunningService(deps: {
 }): DunningService {
   const { cases, recovery, accounts, suppressions, mailer, clock, logger } = deps;
   const delivery = mailer
-    ? createEmailDelivery({ mailer, accounts, accountProfiles: deps.accountProfiles, recovery, merchantServerToken: deps.merchantServerToken, logger })
+    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, logger })
     : null;
   const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
     recovery.mutate(current.accountId, current, (fresh) => ({ ...change(fresh), emailLeaseUntil: new Date(0) }));
@@ -92,7 +92,7 @@ export function createDunningService(deps: {
   }
 
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.customerEmail));
+    const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail));
     if (!wanted) {
       await release(current, (fresh) => ({ ...fresh, confirmationDueAt: null }));
       return;
@@ -122,7 +122,7 @@ export function createDunningService(deps: {
           doneSteps: current.dunningStepsDone,
           lastEmailToCustomerAt: lastEmailAt,
           hasEmailAddress: Boolean(current.customerEmail),
-          recipientSuppressed: current.emailStatus === 'undeliverable' || (current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.customerEmail) : false),
+          recipientSuppressed: current.emailStatus === 'undeliverable' || (current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail) : false),
         },
         policy,
         now,
@@ -130,12 +130,12 @@ export function createDunningService(deps: {
       );
 
     // Re-read just before sending: a payment may have closed the case since it was claimed.
-    const current = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+    const current = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
     const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
     // A reminder the merchant asked for goes out now (the API enforced its cool-down), unless the address cannot take it.
     const reminder =
       current.reminderRequestedAt && current.status === 'active' && !current.pausedAt && policy.steps.length > 0 && current.customerEmail && current.emailStatus === 'ok'
-        && !(await suppressions.isSuppressed(current.accountId, current.customerEmail))
+        && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail))
         ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
         : null;
     const decision = reminder ?? (await plan(current, lastEmailAt));
@@ -150,7 +150,7 @@ export function createDunningService(deps: {
     const step = String(decision.stepIndex);
     const { message, content } = outgoing(current, branding, email, `dunning-step-${decision.stepIndex + 1}`, step);
     const result = await delivery.deliver(current, account, message, step, now);
-    if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
+    if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
     const saved = await release(current, (fresh) => {
       const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, content };
@@ -184,7 +184,7 @@ export function createDunningService(deps: {
         const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
         // A send whose answer was lost may have gone through: the case's send mark makes the next try ask Postmark first.
         logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
         await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
       }
       return true;

@@ -30,16 +30,18 @@ export const ACCOUNT_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
 export function createEmailDelivery(deps: {
   mailer: Mailer;
   accounts: AccountStore;
-  accountProfiles: AccountProfileLookup | null;
+  /** Reads the Stripe account's own email with the key of the account's mode. */
+  accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
   recovery: RecoveryService;
   merchantServerToken: (account: Account | null) => string | null;
   logger: Logger;
 }): EmailDelivery {
-  const { mailer, accounts, accountProfiles, recovery, logger } = deps;
+  const { mailer, accounts, recovery, logger } = deps;
 
   async function verifiedAddressOf(account: Account | null, now: Date): Promise<string | null> {
     if (!account) return null;
     const cached = account.stripeAccountEmail ?? null;
+    const accountProfiles = deps.accountProfilesFor(account.livemode);
     if ((cached && now.getTime() - new Date(cached.readAt).getTime() < ACCOUNT_EMAIL_TTL_MS) || !accountProfiles) return cached?.email ?? null;
     try {
       const email = await accountProfiles.fetchAccountEmail({ accountId: account.accountId, isAppInstall: account.source === 'app' });

@@ -5,6 +5,6 @@ export { planNextEmail, type DunningState, type EmailDecision } from './dunningP
 export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from './dunningEmail';
 export { defaultCopy } from './defaultCopy';
 export { createDunningService, type DunningService } from './dunningService';
-export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
+export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep, sanitizeDunningPolicy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';

@@ -8,18 +8,18 @@ export type ControlOutcome = ControlDecision | { ok: false; reason: 'not_found' 
 
 /** The merchant's pause, resume, cancel and remind on one case, each decided on a fresh read and saved with its revision. */
 export interface CaseControlService {
-  pause(accountId: string, caseId: string): Promise<ControlOutcome>;
-  resume(accountId: string, caseId: string): Promise<ControlOutcome>;
-  cancel(accountId: string, caseId: string): Promise<ControlOutcome>;
-  remind(accountId: string, caseId: string): Promise<ControlOutcome>;
+  pause(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
+  resume(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
+  cancel(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
+  remind(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
 }
 
 // A case that changes under us this many times in a row is being worked hard elsewhere: let the caller retry.
 const MAX_DECISIONS = 8;
 
 export function createCaseControlService(deps: { cases: CaseStore; recovery: RecoveryService; clock: Clock }): CaseControlService {
-  async function control(accountId: string, caseId: string, decide: (fresh: RecoveryCase, now: Date) => Promise<ControlDecision> | ControlDecision): Promise<ControlOutcome> {
-    const found = await deps.cases.findById(accountId, caseId);
+  async function control(accountId: string, livemode: boolean, caseId: string, decide: (fresh: RecoveryCase, now: Date) => Promise<ControlDecision> | ControlDecision): Promise<ControlOutcome> {
+    const found = await deps.cases.findById(accountId, livemode, caseId);
     if (!found) return { ok: false, reason: 'not_found' };
     const now = deps.clock.now();
     // mutate() takes a synchronous change; decide on each fresh read first, then save that decision.
@@ -40,11 +40,11 @@ export function createCaseControlService(deps: { cases: CaseStore; recovery: Rec
   }
 
   return {
-    pause: (accountId, caseId) => control(accountId, caseId, pauseCase),
-    resume: (accountId, caseId) => control(accountId, caseId, resumeCase),
-    cancel: (accountId, caseId) => control(accountId, caseId, cancelByMerchant),
-    remind: (accountId, caseId) =>
-      control(accountId, caseId, async (fresh, now) =>
+    pause: (accountId, livemode, caseId) => control(accountId, livemode, caseId, pauseCase),
+    resume: (accountId, livemode, caseId) => control(accountId, livemode, caseId, resumeCase),
+    cancel: (accountId, livemode, caseId) => control(accountId, livemode, caseId, cancelByMerchant),
+    remind: (accountId, livemode, caseId) =>
+      control(accountId, livemode, caseId, async (fresh, now) =>
         requestReminder(fresh, fresh.stripeCustomerId ? await deps.cases.lastDunningEmailTo(accountId, fresh.stripeCustomerId) : null, now),
       ),
   };

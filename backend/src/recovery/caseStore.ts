@@ -103,10 +103,13 @@ export interface PageCursor {
 }
 
 export interface CaseStore {
-  findByKey(accountId: string, caseKey: string): Promise<RecoveryCase | null>;
-  findById(accountId: string, id: string): Promise<RecoveryCase | null>;
-  listActive(accountId: string, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
-  listByCustomer(accountId: string, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
+  /** Every read for a merchant or a fact names its mode too: test and live data never answer for each other. */
+  findByKey(accountId: string, livemode: boolean, caseKey: string): Promise<RecoveryCase | null>;
+  findById(accountId: string, livemode: boolean, id: string): Promise<RecoveryCase | null>;
+  /** The case a Postmark record names, only if we sent that message on it: Postmark's metadata alone proves nothing. */
+  findBySentEmail(accountId: string, id: string, messageId: string): Promise<RecoveryCase | null>;
+  listActive(accountId: string, livemode: boolean, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
+  listByCustomer(accountId: string, livemode: boolean, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
   /** The customer's active one-time payment cases in one mode (at most 100, oldest first): what a new payment of theirs may settle. */
   listActiveOneTimeOfCustomer(accountId: string, livemode: boolean, stripeCustomerId: string): Promise<RecoveryCase[]>;
   /** Newest first, after `cursor`; asks for one more than `limit` so the caller knows whether there is more. */
@@ -141,20 +144,24 @@ export function createCaseStore(connection: Connection): CaseStore {
     (connection.models.CustomerContact as Model<CustomerContact> | undefined) ?? connection.model<CustomerContact>('CustomerContact', customerContactSchema);
 
   return {
-    async findByKey(accountId, caseKey) {
-      return toCase(await cases.findOne({ _id: new Types.ObjectId(caseIdFor(accountId, caseKey)), accountId, caseKey }).lean());
+    async findByKey(accountId, livemode, caseKey) {
+      return toCase(await cases.findOne({ _id: new Types.ObjectId(caseIdFor(accountId, caseKey)), accountId, livemode, caseKey }).lean());
     },
-    async findById(accountId, id) {
+    async findById(accountId, livemode, id) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
-      return toCase(await cases.findOne({ accountId, _id: id }).lean());
+      return toCase(await cases.findOne({ accountId, livemode, _id: id }).lean());
     },
-    async listActive(accountId, by) {
-      const filter = { accountId, status: 'active', ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
+    async findBySentEmail(accountId, id, messageId) {
+      if (!/^[a-f0-9]{24}$/i.test(id)) return null;
+      return toCase(await cases.findOne({ accountId, _id: id, 'emails.messageId': messageId }).lean());
+    },
+    async listActive(accountId, livemode, by) {
+      const filter = { accountId, livemode, status: 'active', ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
       const found = await cases.find(filter).limit(1000).lean();
       return found.map((doc) => toCase(doc)!);
     },
-    async listByCustomer(accountId, stripeCustomerId, limit) {
-      const found = await cases.find({ accountId, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
+    async listByCustomer(accountId, livemode, stripeCustomerId, limit) {
+      const found = await cases.find({ accountId, livemode, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listActiveOneTimeOfCustomer(accountId, livemode, stripeCustomerId) {
@@ -235,7 +242,7 @@ export function createCaseStore(connection: Connection): CaseStore {
     async replaceIfUnchanged(changed) {
       const { id, revision, ...fields } = changed;
       const result = await cases.updateOne(
-        { accountId: changed.accountId, _id: id, revision },
+        { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
         { $set: { ...fields, revision: revision + 1 } },
       );
       return result.matchedCount === 1;

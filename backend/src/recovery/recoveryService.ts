@@ -86,7 +86,7 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
     if (!picked) return null;
     const result = await applyToOne(
       tenant,
-      () => cases.findById(tenant.accountId, picked.case.id),
+      () => cases.findById(tenant.accountId, tenant.livemode, picked.case.id),
       (current) => {
         const match = current ? matchPayment(current, payment) : null;
         const closed = current && match ? closeAsPaidElsewhere(current, payment, match, eventId, payment.paidAt) : null;
@@ -102,7 +102,7 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       const caseKey = caseKeyOf(fact.target);
       const result = await applyToOne(
         tenant,
-        () => cases.findByKey(tenant.accountId, caseKey),
+        () => cases.findByKey(tenant.accountId, tenant.livemode, caseKey),
         (current) => decideCaseFact(current, fact, tenant, alreadySettled),
       );
       if (!result.caseId && fact.kind === 'payment_succeeded' && fact.payment) {
@@ -122,12 +122,13 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       const closesCases = fact.kind === 'subscription_canceled' || fact.kind === 'app_uninstalled';
       const caseIds: string[] = [];
       for (;;) {
-        const affected = await cases.listActive(tenant.accountId, scope);
+        // Scoped by the event's mode: a test-mode uninstall or cancellation never touches live cases.
+        const affected = await cases.listActive(tenant.accountId, tenant.livemode, scope);
         let changed = 0;
         for (const found of affected) {
           const result = await applyToOne(
             tenant,
-            () => cases.findById(tenant.accountId, found.id),
+            () => cases.findById(tenant.accountId, tenant.livemode, found.id),
             (current) => (current ? decideGroupFact(current, fact) : { kind: 'ignore', reason: 'case disappeared' }),
           );
           if (!result.summary.startsWith('ignored') && result.caseId) {
@@ -149,7 +150,7 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
           await onCaseChanged(fresh, changed);
           return { ...changed, revision: changed.revision + 1 };
         }
-        fresh = await cases.findById(accountId, current.id);
+        fresh = await cases.findById(accountId, current.livemode, current.id);
       }
       if (!fresh) throw new Error(`recovery case ${current.id} disappeared`);
       throw new Error(`recovery case ${current.id} kept changing under us`);

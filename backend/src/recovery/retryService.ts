@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Account, AccountStore } from '../accounts';
-import type { AccountRef, BillingGateway, PayOutcome } from '../adapters/stripe';
+import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from '../adapters/stripe';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
@@ -30,7 +30,7 @@ export type ManualRetryResult =
 export interface RetryService {
   /** Claims the most overdue case and takes its next step; false when nothing is due. */
   runNextDue(): Promise<boolean>;
-  requestManualRetry(accountId: string, caseId: string): Promise<ManualRetryResult>;
+  requestManualRetry(accountId: string, livemode: boolean, caseId: string): Promise<ManualRetryResult>;
 }
 
 /** Saves a change to the case a step holds, re-applying it on a fresh read when someone else wrote meanwhile. */
@@ -43,14 +43,15 @@ export function createRetryService(deps: {
   cardAttempts: CardAttemptStore;
   accounts: AccountStore;
   recovery: RecoveryService;
-  billing: BillingGateway | null;
+  /** The gateway of a case's own mode; null when that mode has no key. */
+  billingFor: (livemode: boolean) => BillingGateway | null;
   policyFor: (account: Account | null) => RetryPolicy;
   clock: Clock;
   logger: Logger;
   instanceId: string;
   leaseMs: number;
 }): RetryService {
-  const { cases, cardAttempts, accounts, recovery, billing, clock, logger, instanceId } = deps;
+  const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
 
   /** The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. */
@@ -245,8 +246,9 @@ export function createRetryService(deps: {
       if (!claimed) return false;
       const account = await accounts.find(claimed.accountId, claimed.livemode);
       const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
+      const billing = deps.billingFor(claimed.livemode);
       if (!billing) {
-        await releaseAfter(claimed, (fresh) => refuseRetry(fresh, 'Retries need Stripe API access: set STRIPE_SECRET_KEY.', null, now));
+        await releaseAfter(claimed, (fresh) => refuseRetry(fresh, missingStripeKeyReason(claimed.livemode), null, now));
         return true;
       }
       try {
@@ -258,7 +260,7 @@ export function createRetryService(deps: {
           message: error instanceof Error ? error.message : String(error),
         };
         logger.warn({ accountId: claimed.accountId, caseId: claimed.id, ...failure }, 'recovery action failed; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.id)) ?? claimed;
+        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
         // releaseAfter zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
         await releaseAfter(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
         return true;
@@ -266,9 +268,9 @@ export function createRetryService(deps: {
       return true;
     },
 
-    async requestManualRetry(accountId, caseId) {
+    async requestManualRetry(accountId, livemode, caseId) {
       const now = clock.now();
-      const found = await cases.findById(accountId, caseId);
+      const found = await cases.findById(accountId, livemode, caseId);
       if (!found) return { ok: false, reason: 'not_found' };
       if (found.status !== 'active') return { ok: false, reason: 'closed' };
       const last = found.ourAttempts.at(-1)?.startedAt;

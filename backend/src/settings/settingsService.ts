@@ -58,8 +58,8 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
     },
 
     async update(accountId, livemode, change, now) {
-      // A Stripe App user may open settings before the first event created the account.
-      const account = await deps.accounts.ensure(accountId, livemode, 'app', now);
+      // A Stripe App user may open settings before the install event arrives; saving them installs nothing.
+      const account = await deps.accounts.ensureRecord(accountId, livemode, now);
       const retryPolicy = change.retryPolicy ? { ...retryPolicyOf(account), ...change.retryPolicy } : null;
       // Merchant HTML is stored only as the allow-list lets it through.
       const sanitized = change.dunning ? sanitizeDunningPolicy(change.dunning) : null;

@@ -11,7 +11,8 @@ import { recordEmailEvent, type CaseStore, type RecoveryService } from '../recov
 /**
  * POST /api/webhooks/postmark. Postmark signs nothing, so the endpoint sits
  * behind basic auth compared in constant time. Each record lands on its case;
- * a hard bounce, complaint or unsubscribe stops every email to the address.
+ * a hard bounce, complaint or unsubscribe stops every email to the address
+ * from that account in that mode. Records for messages we did not send on the named case are ignored.
  */
 export function createPostmarkWebhookRoutes(deps: {
   username: string;
@@ -44,19 +45,25 @@ export function createPostmarkWebhookRoutes(deps: {
     if (!parsed.ok) throw new AppError('malformed_payload', parsed.message, 400, 'body');
     const { record } = parsed;
 
-    if (record.accountId && record.recipient) {
-      if (record.event.kind === 'resubscribed') await deps.suppressions.lift(record.accountId, record.recipient);
-      const reason =
-        record.event.kind === 'bounced' && record.event.permanent ? 'hard_bounce'
-        : record.event.kind === 'complained' ? 'spam_complaint'
-        : record.event.kind === 'unsubscribed' ? 'unsubscribed'
-        : null;
-      if (reason) await deps.suppressions.suppress({ accountId: record.accountId, email: record.recipient, reason, at: record.event.at });
-    }
-
     const event = record.event;
-    const found = record.accountId && record.caseId ? await deps.cases.findById(record.accountId, record.caseId) : null;
-    if (!found || event.kind === 'resubscribed') {
+    // Postmark signs nothing and metadata is whatever the sender wrote: act only on a message we sent on the case it names.
+    const found = record.accountId && record.caseId ? await deps.cases.findBySentEmail(record.accountId, record.caseId, event.messageId) : null;
+    if (!found) {
+      deps.logger.info({ accountId: record.accountId, caseId: record.caseId, outcome: 'unknown_message' }, 'postmark event for no email we sent; ignored');
+      ctx.body = { received: true, applied: false };
+      return;
+    }
+    if (record.recipient) {
+      // Suppressions are per account and mode, as the case the email was sent on.
+      if (event.kind === 'resubscribed') await deps.suppressions.lift(found.accountId, found.livemode, record.recipient);
+      const reason =
+        event.kind === 'bounced' && event.permanent ? 'hard_bounce'
+        : event.kind === 'complained' ? 'spam_complaint'
+        : event.kind === 'unsubscribed' ? 'unsubscribed'
+        : null;
+      if (reason) await deps.suppressions.suppress({ accountId: found.accountId, livemode: found.livemode, email: record.recipient, reason, at: event.at });
+    }
+    if (event.kind === 'resubscribed') {
       ctx.body = { received: true, applied: false };
       return;
     }

@@ -31,14 +31,15 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventStore;
   accounts: AccountStore;
   recovery: RecoveryService;
-  paymentLookup: PaymentLookup | null;
+  /** Asks Stripe in the event's own mode; null when that mode has no key. */
+  paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   logger: Logger;
   clock: Clock;
   instanceId: string;
   /** How long this instance holds an event it handles (eventLeaseMs of the Stripe timeout). */
   leaseMs: number;
 }): StripeEventProcessor {
-  const { events, accounts, recovery, paymentLookup, logger, clock, instanceId } = deps;
+  const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
 
   async function decide(stored: StoredStripeEvent): Promise<Outcome> {
     const event = JSON.parse(stored.payload) as StripeEventEnvelope;
@@ -46,25 +47,29 @@ export function createStripeEventProcessor(deps: {
     const at = new Date(event.created * 1000);
     const source = stored.isAppInstall ? 'app' : 'self_hosted';
 
-    if (event.type === 'account.application.authorized') {
-      await accounts.markInstalled(tenant.accountId, tenant.livemode, source, at);
-      return { status: 'handled', summary: 'app installed' };
-    }
-    if (event.type === 'account.application.deauthorized') {
-      await accounts.markUninstalled(tenant.accountId, tenant.livemode, at);
+    if (event.type === 'account.application.authorized' || event.type === 'account.application.deauthorized') {
+      const status = event.type === 'account.application.authorized' ? 'installed' : 'uninstalled';
+      const applied = await accounts.applyInstallEvent(tenant.accountId, tenant.livemode, { status, source, at, eventId: event.id });
+      if (!applied) return { status: 'ignored', summary: `a newer install or uninstall of this account was already applied; this ${status === 'installed' ? 'install' : 'uninstall'} is older` };
+      if (status === 'installed') return { status: 'handled', summary: 'app installed' };
       const result = await applyFacts(tenant, translateStripeEvent(event));
       return { status: 'handled', summary: `app uninstalled; ${result}` };
     }
-    const account = await accounts.ensure(tenant.accountId, tenant.livemode, source, at);
+    // Only merchants get cases: an App account through its install event, the self-hosted account from its first event.
+    const account = stored.isAppInstall ? await accounts.find(tenant.accountId, tenant.livemode) : await accounts.ensureSelfHosted(tenant.accountId, tenant.livemode, at);
+    if (!account || (account.status === 'uninstalled' && !account.uninstalledAt)) {
+      return { status: 'ignored', summary: `account ${tenant.accountId} has not installed the App in ${tenant.livemode ? 'live' : 'test'} mode` };
+    }
     if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
     if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
 
     let link: InvoiceLink | undefined;
+    const paymentLookup = paymentLookupFor(tenant.livemode);
     if (event.type === 'payment_intent.payment_failed') {
       link = invoiceLinkInPayload(event.data.object);
       if (!link.known) {
         if (!paymentLookup) {
-          return { status: 'ignored', summary: 'cannot tell an invoice payment from a one-time payment without Stripe API access (STRIPE_SECRET_KEY)' };
+          return { status: 'ignored', summary: `cannot tell an invoice payment from a one-time payment without Stripe API access in ${tenant.livemode ? 'live' : 'test'} mode (STRIPE_SECRET_KEY, STRIPE_TEST_SECRET_KEY)` };
         }
         const paymentIntentId = String(event.data.object.id);
         link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, paymentIntentId) };

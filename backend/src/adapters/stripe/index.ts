@@ -14,3 +14,4 @@ export { createBillingGateway, translateError, type BillingGateway, type Account
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
 export { verifyAppSignature } from './appSignature';
 export { createAccountProfileLookup, type AccountProfileLookup } from './accountProfile';
+export { stripeKeysByMode, missingStripeKeyReason, type StripeKeysByMode } from './stripeKeys';

@@ -1,0 +1,28 @@
+/** Stripe's two modes never mix: a key's prefix says which mode it acts in. */
+export interface StripeKeysByMode {
+  live: string | null;
+  test: string | null;
+}
+
+/**
+ * Which key serves each mode. STRIPE_SECRET_KEY serves the mode its prefix
+ * names (sk_live_/rk_live_ or sk_test_/rk_test_); STRIPE_TEST_SECRET_KEY, when
+ * set, serves test mode, so one deployment can serve both.
+ * Example: secretKey 'sk_live_…' and testSecretKey 'rk_test_…' → { live: 'sk_live_…', test: 'rk_test_…' };
+ * secretKey 'sk_test_…' alone → { live: null, test: 'sk_test_…' }: live cases wait.
+ */
+export function stripeKeysByMode(secretKey: string | undefined, testSecretKey: string | undefined): StripeKeysByMode {
+  const isLive = (key: string) => /^(sk|rk)_live_/.test(key);
+  const isTest = (key: string) => /^(sk|rk)_test_/.test(key);
+  return {
+    live: secretKey && isLive(secretKey) ? secretKey : null,
+    test: testSecretKey && isTest(testSecretKey) ? testSecretKey : secretKey && isTest(secretKey) ? secretKey : null,
+  };
+}
+
+/** What a case of a mode without a key says on its timeline; nothing is sent to Stripe for it. */
+export function missingStripeKeyReason(livemode: boolean): string {
+  return livemode
+    ? 'This live-mode case needs a live key to act on Stripe (STRIPE_SECRET_KEY set to an sk_live_ or rk_live_ key); nothing was sent to Stripe, it waits.'
+    : 'This test-mode case needs a test key to act on Stripe (STRIPE_TEST_SECRET_KEY, or STRIPE_SECRET_KEY set to an sk_test_ or rk_test_ key); nothing was sent to Stripe, it waits.';
+}

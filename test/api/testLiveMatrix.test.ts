@@ -1,0 +1,167 @@
+import Stripe from 'stripe';
+import request from 'supertest';
+import { HANDLED_EVENT_TYPES } from '../../backend/src/adapters/stripe';
+import { DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createTestApp } from '../support/testApp';
+import { invoice, paymentIntent, stripeEvent } from '../support/stripeEventBuilders';
+import { useTestDatabase } from '../support/testDatabase';
+
+/**
+ * One account with look-alike data in test and live mode. Every route of the
+ * merchant API, called in one mode by both ways in, answers 404 for the other
+ * mode's objects and lists none of them; every handled Stripe event type,
+ * delivered in one mode, leaves the other mode's cases, account and
+ * suppressions exactly as they were.
+ */
+const db = useTestDatabase();
+const APP_SECRET = 'absec_test_live_matrix';
+const ACCOUNT = 'acct_matrix_modes';
+type Mode = 'live' | 'test';
+const MODES: Mode[] = ['live', 'test'];
+const isLive = (mode: Mode) => mode === 'live';
+const otherThan = (mode: Mode): Mode => (mode === 'live' ? 'test' : 'live');
+/** Amounts only one mode has, so a leak shows in any body. */
+const AMOUNT: Record<Mode, number> = { live: 97531, test: 24680 };
+const data: Record<Mode, { caseIds: string[]; key: string; keyId: string }> = { live: { caseIds: [], key: '', keyId: '' }, test: { caseIds: [], key: '', keyId: '' } };
+let testApp: Awaited<ReturnType<typeof createTestApp>>;
+
+beforeAll(async () => {
+  testApp = await createTestApp(db.connection, { env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
+  for (const mode of MODES) {
+    const livemode = isLive(mode);
+    await testApp.deliverInstall(ACCOUNT, livemode);
+    for (const suffix of ['a', 'b']) {
+      // Customer and subscription ids shared by both modes: group facts must still stay in their mode.
+      const failed = invoice({ id: `in_${mode}_${suffix}`, customer: 'cus_shared', customer_email: `${mode}-${suffix}@example.com`, amount_due: AMOUNT[mode], amount_remaining: AMOUNT[mode] });
+      await testApp.deliver(stripeEvent('invoice.payment_failed', failed, { account: ACCOUNT, livemode }));
+      data[mode].caseIds.push((await testApp.container.cases.findByKey(ACCOUNT, livemode, `invoice:in_${mode}_${suffix}`))!.id);
+    }
+    await testApp.container.suppressions.suppress({ accountId: ACCOUNT, livemode, email: 'both-modes@example.com', reason: 'hard_bounce', at: new Date() });
+    const created = await testApp.container.apiKeys.create({ accountId: ACCOUNT, livemode, name: `key-${mode}`, scope: 'read_write', now: new Date() });
+    data[mode].key = created.key;
+    data[mode].keyId = created.apiKey.id;
+  }
+});
+
+/** Everything one mode holds, as stored. */
+async function snapshotOf(mode: Mode) {
+  const scope = { accountId: ACCOUNT, livemode: isLive(mode) };
+  const read = (name: string) => db.connection.collection(name).find(scope).sort({ _id: 1 }).toArray();
+  return { cases: await read('recoveryCases'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key) };
+}
+
+/** What of `mode` must never show in an answer to the other mode. */
+const tracesOf = (mode: Mode) => new RegExp([`in_${mode}_`, `key-${mode}`, ...data[mode].caseIds, String(AMOUNT[mode]), (AMOUNT[mode] / 100).toFixed(2), String(AMOUNT[mode] * 2)].join('|'));
+
+type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
+
+/** The other mode's objects, on every route that takes an id. */
+const idRoutes = (other: Mode): Array<[string, Call]> => [
+  ['GET /api/recovery/status (invoice)', { method: 'get', path: `/api/recovery/status?invoiceId=in_${other}_a` }],
+  ...['retry', 'remind', 'pause', 'resume', 'cancel', 'card-update-link'].map((action): [string, Call] => [
+    `POST /api/recovery/${action}`,
+    { method: 'post', path: `/api/recovery/${action}`, body: { caseId: data[other].caseIds[0] } },
+  ]),
+  ['DELETE /api/api-keys/:id', { method: 'delete', path: `/api/api-keys/${data[other].keyId}` }],
+];
+
+/** Lists and documents of the caller's own mode, and its own writes that take no id. */
+const ownRoutes: Array<[string, Call]> = [
+  ['GET /api/recovery/status (customer)', { method: 'get', path: '/api/recovery/status?customerId=cus_shared' }],
+  ['GET /api/dashboard/stats', { method: 'get', path: '/api/dashboard/stats' }],
+  ['GET /api/dashboard/payments', { method: 'get', path: '/api/dashboard/payments?limit=100' }],
+  ['GET /api/dashboard/sequences', { method: 'get', path: '/api/dashboard/sequences?limit=100' }],
+  ['GET /api/dashboard/attention', { method: 'get', path: '/api/dashboard/attention' }],
+  ['GET /api/dashboard/export.csv', { method: 'get', path: '/api/dashboard/export.csv' }],
+  ['GET /api/settings', { method: 'get', path: '/api/settings' }],
+  ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
+  ['PUT /api/settings', { method: 'put', path: '/api/settings', body: { branding: { merchantName: 'Changed in one mode' } } }],
+  ['POST /api/settings/email-preview', { method: 'post', path: '/api/settings/email-preview', body: { stepIndex: 0 } }],
+  ['POST /api/api-keys', { method: 'post', path: '/api/api-keys', body: { name: 'another', scope: 'read' } }],
+];
+
+const ways = {
+  'an API key': (mode: Mode, call: Call) => request(testApp.server)[call.method](call.path).set('authorization', `Bearer ${data[mode].key}`).send(call.body ?? {}),
+  'a Stripe App signature': (mode: Mode, call: Call) => {
+    const identity = { user_id: 'usr_matrix', account_id: ACCOUNT };
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: JSON.stringify(identity), secret: APP_SECRET });
+    const inQuery = call.method === 'get' || call.method === 'delete';
+    const path = inQuery ? `${call.path}${call.path.includes('?') ? '&' : '?'}user_id=usr_matrix&account_id=${ACCOUNT}&livemode=${isLive(mode)}` : call.path;
+    return request(testApp.server)[call.method](path).set('stripe-signature', signature).send(inQuery ? {} : { ...identity, livemode: isLive(mode), ...call.body });
+  },
+};
+
+describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) => {
+  describe.each(MODES)('in %s mode', (mode) => {
+    const other = otherThan(mode);
+
+    it.each(idRoutes(other).map(([name]) => name))("answers 404 for the other mode's object on %s and changes nothing", async (name) => {
+      const before = await snapshotOf(other);
+      const [, call] = idRoutes(other).find(([candidate]) => candidate === name)!;
+      const response = await send(mode, call);
+      expect(response.status).toBe(404);
+      // The id the caller sent may be echoed; nothing else of the other mode may appear.
+      const echoed = [`in_${other}_a`, String(call.body?.caseId), data[other].keyId];
+      expect(echoed.reduce((text, id) => text.replaceAll(id, ''), JSON.stringify(response.body))).not.toMatch(tracesOf(other));
+      expect(await snapshotOf(other)).toEqual(before);
+    });
+
+    it.each(ownRoutes.map(([name]) => name))("shows and changes nothing of the other mode on %s", async (name) => {
+      const before = await snapshotOf(other);
+      const [, call] = ownRoutes.find(([candidate]) => candidate === name)!;
+      const response = await send(mode, call);
+      expect(response.status).toBeLessThan(300);
+      expect(response.text).not.toMatch(tracesOf(other));
+      expect(await snapshotOf(other)).toEqual(before);
+    });
+  });
+});
+
+it('covers every documented route of the merchant API', () => {
+  const covered = new Set([...idRoutes('live'), ...ownRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
+  expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route))).toEqual([]);
+});
+
+/** One event of each handled type for the account in `mode`, naming the shared customer and subscription and the other mode's invoices. */
+function eventOf(type: (typeof HANDLED_EVENT_TYPES)[number], mode: Mode): Record<string, unknown> {
+  const other = otherThan(mode);
+  const options = { account: ACCOUNT, livemode: isLive(mode) };
+  const subscription = { id: 'sub_alice', object: 'subscription', customer: 'cus_shared', status: 'canceled', default_payment_method: 'pm_new' };
+  const objects: Record<(typeof HANDLED_EVENT_TYPES)[number], Record<string, unknown>> = {
+    'invoice.payment_failed': invoice({ id: `in_${mode}_new`, customer: 'cus_shared' }),
+    'invoice.payment_action_required': invoice({ id: `in_${mode}_action`, customer: 'cus_shared' }),
+    'invoice.paid': invoice({ id: `in_${other}_a`, customer: 'cus_shared', status: 'paid', amount_remaining: 0 }),
+    'invoice.payment_succeeded': invoice({ id: `in_${other}_b`, customer: 'cus_shared', status: 'paid', amount_remaining: 0 }),
+    'invoice.voided': invoice({ id: `in_${other}_a`, customer: 'cus_shared', status: 'void' }),
+    'invoice.marked_uncollectible': invoice({ id: `in_${other}_b`, customer: 'cus_shared', status: 'uncollectible' }),
+    'customer.subscription.updated': { ...subscription, status: 'past_due' },
+    'customer.subscription.deleted': subscription,
+    'payment_intent.payment_failed': paymentIntent({ id: `pi_${mode}_new`, customer: 'cus_shared', invoice: null }),
+    'payment_intent.succeeded': paymentIntent({ id: `pi_${other}_a`, customer: 'cus_shared', status: 'succeeded', invoice: `in_${other}_a`, last_payment_error: null }),
+    'payment_method.attached': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4242', fingerprint: 'fp_new' } },
+    'payment_method.automatically_updated': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4243', fingerprint: 'fp_new' } },
+    'customer.updated': { id: 'cus_shared', object: 'customer', email: 'new@example.com', invoice_settings: { default_payment_method: 'pm_new' } },
+    'checkout.session.completed': { id: 'cs_1', object: 'checkout.session', mode: 'setup', customer: 'cus_shared', setup_intent: { id: 'seti_1', payment_method: 'pm_new' } },
+    'account.application.authorized': { id: 'ca_app', object: 'application' },
+    'account.application.deauthorized': { id: 'ca_app', object: 'application' },
+  };
+  return stripeEvent(type, objects[type], { ...options, created: Math.floor(Date.now() / 1000) + 3600, previous: type === 'customer.subscription.updated' ? { status: 'active' } : type === 'customer.updated' ? { invoice_settings: { default_payment_method: 'pm_old' } } : undefined });
+}
+
+describe.each(MODES)('every handled Stripe event type delivered in %s mode', (mode) => {
+  const other = otherThan(mode);
+  it.each([...HANDLED_EVENT_TYPES])("%s leaves the other mode's cases, account and suppressions as they were", async (type) => {
+    const before = await snapshotOf(other);
+    const response = await testApp.deliver(eventOf(type, mode));
+    expect(response.status).toBe(200);
+    expect(await snapshotOf(other)).toEqual(before);
+  });
+});
+
+it('was not a test of nothing: the events did change their own mode', async () => {
+  // Deauthorized last in each mode: that mode's cases were canceled, so the events reached their own data.
+  for (const mode of MODES) {
+    const cases = await db.connection.collection('recoveryCases').find({ accountId: ACCOUNT, livemode: isLive(mode) }).toArray();
+    expect(cases.some((found) => found.status === 'canceled')).toBe(true);
+  }
+});
