@@ -36,6 +36,12 @@ beforeAll(async () => {
       await testApp.deliver(stripeEvent('invoice.payment_failed', failed, { account: ACCOUNT, livemode }));
       data[mode].caseIds.push((await testApp.container.cases.findByKey(ACCOUNT, livemode, `invoice:in_${mode}_${suffix}`))!.id);
     }
+    // A recorded email on each mode's first case, so the email route has content it must not leak.
+    const content = { to: `${mode}-a@example.com`, from: 'billing@example.com', replyTo: null, subject: `Payment of ${(AMOUNT[mode] / 100).toFixed(2)} failed`, html: `<p>in_${mode}_a</p>`, text: `in_${mode}_a` };
+    await db.connection.collection('recoveryCases').updateOne(
+      { accountId: ACCOUNT, livemode, caseKey: `invoice:in_${mode}_a` },
+      { $set: { emails: [{ messageId: null, kind: 'dunning', stepIndex: 0, sentAt: new Date(), status: 'sent', deliveredAt: null, firstOpenedAt: null, firstClickedAt: null, opens: 0, clicks: 0, delivery: 'recorded_test_mode', content }] } },
+    );
     await testApp.container.suppressions.suppress({ accountId: ACCOUNT, livemode, email: 'both-modes@example.com', reason: 'hard_bounce', at: new Date() });
     const created = await testApp.container.apiKeys.create({ accountId: ACCOUNT, livemode, name: `key-${mode}`, scope: 'read_write', now: new Date() });
     data[mode].key = created.key;
@@ -62,6 +68,7 @@ const idRoutes = (other: Mode): Array<[string, Call]> => [
     `POST /api/recovery/${action}`,
     { method: 'post', path: `/api/recovery/${action}`, body: { caseId: data[other].caseIds[0] } },
   ]),
+  ['GET /api/recovery/emails/:caseId/:index', { method: 'get', path: `/api/recovery/emails/${data[other].caseIds[0]}/0` }],
   ['DELETE /api/api-keys/:id', { method: 'delete', path: `/api/api-keys/${data[other].keyId}` }],
 ];
 

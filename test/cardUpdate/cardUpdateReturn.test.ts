@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
+import { TEST_LINK_SECRET } from '../support/testSecrets';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
@@ -37,7 +37,7 @@ async function failedRenewal(behaviour: CardBehaviour, brand: string) {
 
 /** The customer's browser lands on /update/done, then the worker runs whatever is due. */
 async function returnFromCardUpdate(caseId: string, stripeCustomerId: string): Promise<string> {
-  const token = await issueLinkToken({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId, caseId }, linkSigningKey(DEVELOPMENT_LINK_SECRET), world.clock.now());
+  const token = await issueLinkToken({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId, caseId }, linkSigningKey(TEST_LINK_SECRET), world.clock.now());
   const response = await request(world.backend.server).get(`/update/done?token=${encodeURIComponent(token)}`);
   expect(response.status).toBe(200);
   await world.settle();

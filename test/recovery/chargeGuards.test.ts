@@ -1,7 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import type { BillingGateway } from '../../backend/src/adapters/stripe';
-import { DEVELOPMENT_LINK_SECRET } from '../../backend/src/config';
+import { TEST_LINK_SECRET } from '../support/testSecrets';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import { createRetryService } from '../../backend/src/recovery';
 import { DEFAULT_RETRY_POLICY } from '../../backend/src/retryPolicy';
@@ -146,7 +146,7 @@ describe('a request written while a worker holds the case', () => {
       world.sandbox.billing.updateCustomer('platform', customer.customerId, { invoice_settings: { default_payment_method: newCardId } }, null);
       const token = await issueLinkToken(
         { accountId: SELF_HOSTED_ACCOUNT, livemode: false, stripeCustomerId: customer.customerId, caseId: found.id },
-        linkSigningKey(DEVELOPMENT_LINK_SECRET),
+        linkSigningKey(TEST_LINK_SECRET),
         world.clock.now(),
       );
       expect((await request(world.backend.server).get(`/update/done?token=${encodeURIComponent(token)}`)).status).toBe(200);

@@ -14,6 +14,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'stripe-app.json'), 'ut
 
 /** Each Stripe API call the backend makes, and the App permission it needs. */
 const PERMISSION_BY_CALL: Record<string, string> = {
+  'accounts.retrieve': 'connected_account_read',
   'billingPortal.sessions.create': 'customer_portal_write',
   'customers.retrieve': 'customer_read',
   'customers.update': 'customer_write',
@@ -22,6 +23,10 @@ const PERMISSION_BY_CALL: Record<string, string> = {
   'invoices.pay': 'invoice_write',
   'invoices.markUncollectible': 'invoice_write',
   'paymentIntents.confirm': 'payment_intent_write',
+  'paymentIntents.list': 'payment_intent_read',
+  'paymentIntents.retrieve': 'payment_intent_read',
+  'paymentMethods.retrieve': 'payment_method_read',
+  'setupIntents.list': 'setup_intent_read',
   'subscriptions.retrieve': 'subscription_read',
   'subscriptions.update': 'subscription_write',
   'subscriptions.cancel': 'subscription_write',

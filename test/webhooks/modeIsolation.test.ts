@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD } from '../../backend/src/config';
 import { recordEmailSent, type RecoveryCase } from '../../backend/src/recovery';
 import { createTestApp } from '../support/testApp';
+import { TEST_POSTMARK_WEBHOOK_PASSWORD } from '../support/testSecrets';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -10,7 +10,7 @@ const db = useTestDatabase();
 const ACCOUNT = 'acct_isolated';
 const OTHER = 'acct_isolated_other';
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const credentials = `Basic ${Buffer.from(`postmark:${DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}`;
+const credentials = `Basic ${Buffer.from(`postmark:${TEST_POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}`;
 
 beforeAll(async () => {
   testApp = await createTestApp(db.connection);
