@@ -159,7 +159,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   // One more renewal fails now, so the printed card-update link opens a live page (by now every earlier case has ended).
   const latecomer = createCustomers(sandbox, 1, () => 0.99, customerCount)[0]!;
   await runDue();
-  const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, false, latecomer.customerId, 1))[0];
+  const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, true, latecomer.customerId, 1))[0];
   const link = latecomerCase ? await container.cardUpdate.linkFor(latecomerCase) : null;
   const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
 

@@ -69,6 +69,23 @@ describe('retry now, from the merchant', () => {
     expect(after.timeline.at(-1)).toMatchObject({ kind: 'retry_refused', summary: expect.stringContaining('Visa forbids any reattempt') });
   });
 
+  it.each([
+    ['a Mastercard declined as lost', 'mastercard', 'lost_card'],
+    ['an expired Mastercard', 'mastercard', 'expired_card'],
+  ])('is refused for %s (the card must change; Mastercard sets no network rule here), and nothing is charged', async (_name, brand, code) => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: code }], then: 'repeat_last' }, { brand });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.settle();
+    await world.runDue();
+    const found = await onlyCase();
+    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(found._id))).toEqual({ ok: true });
+    await world.runDue();
+    expect(world.ourCharges()).toHaveLength(0);
+    const after = await onlyCase();
+    expect(after.timeline.at(-1)).toMatchObject({ kind: 'retry_refused', summary: expect.stringContaining('needs a new card') });
+    expect(after.plannedAction).toMatchObject({ kind: 'wait_for_new_payment_method' });
+  });
+
   it("answers not found for another account's case", async () => {
     expect(await world.container.retries.requestManualRetry('acct_other', false, '0123456789abcdef01234567')).toEqual({ ok: false, reason: 'not_found' });
   });

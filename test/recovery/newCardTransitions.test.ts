@@ -1,5 +1,6 @@
-import { beginAttempt, decideGroupFact, finishAttempt, keepRequestMadeMeanwhile, requestRetryAfterCardUpdate, subscriptionStop, type CaseGroupFact, type RecoveryCase } from '../../backend/src/recovery';
+import { beginAttempt, decideGroupFact, finishAttempt, keepRequestMadeMeanwhile, manualRetryRefusal, requestRetryAfterCardUpdate, subscriptionStop, type CaseGroupFact, type RecoveryCase } from '../../backend/src/recovery';
 import { at, openedCase } from '../support/caseBuilders';
+import { classifyDecline } from '../../backend/src/retryPolicy';
 
 /** The case's card is a Visa with fingerprint fp_1 declined on 1 May (see caseBuilders). */
 const cardChanged = (overrides: Partial<Extract<CaseGroupFact, { kind: 'payment_method_changed' }>> = {}): CaseGroupFact => ({
@@ -83,5 +84,18 @@ describe('subscriptionStop', () => {
     ['incomplete_expired', false, 'churned'],
   ])('a %s subscription (collection paused: %s) → %s', (status, collectionPaused, stop) => {
     expect(subscriptionStop({ status, collectionPaused })?.status ?? null).toBe(stop);
+  });
+});
+
+describe("manualRetryRefusal (the merchant's retry-now on the case's own card)", () => {
+  it.each([
+    ['insufficient_funds', null],
+    ['do_not_honor', null],
+    ['lost_card', 'needs a new card'],
+    ['expired_card', 'needs a new card'],
+  ])('for a decline %s → %s', (declineCode, refusal) => {
+    const verdict = manualRetryRefusal(classifyDecline({ code: 'card_declined', declineCode }, { needsCustomerAction: false }));
+    if (refusal === null) expect(verdict).toBeNull();
+    else expect(verdict).toContain(refusal);
   });
 });

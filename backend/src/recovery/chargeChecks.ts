@@ -1,3 +1,4 @@
+import type { DeclineClassification } from '../retryPolicy';
 import { withTimelineEntry } from './caseTimeline';
 import type { CaseOutcome, RecoveryCase } from './recoveryCase';
 
@@ -60,4 +61,17 @@ export function keepRequestMadeMeanwhile(seenByWorker: RecoveryCase, fresh: Reco
     fresh.newPaymentMethodId !== seenByWorker.newPaymentMethodId;
   if (!isRequest || !isNew || planned.status !== 'active') return planned;
   return { ...planned, nextActionAt: fresh.nextActionAt, nextActionTrigger: fresh.nextActionTrigger, newPaymentMethodId: fresh.newPaymentMethodId };
+}
+
+/**
+ * The merchant's "retry now" charges the card the case already has only when
+ * its decline allows another try. A decline that says the card will not be
+ * approved, that the customer must act, or that Stripe blocked further tries
+ * waits for a new card whatever the merchant asks, even where no card-network
+ * rule names the code (Mastercard has none for lost_card or expired_card).
+ * Example: Mastercard declined lost_card; the merchant presses "retry now" → refused, no charge.
+ */
+export function manualRetryRefusal(classification: DeclineClassification): string | null {
+  if (classification.bucket === 'soft' || classification.bucket === 'ambiguous') return null;
+  return `Retry refused: ${classification.explanation}. A retry needs a new card.`;
 }

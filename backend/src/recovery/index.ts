@@ -32,7 +32,7 @@ export {
 } from './attemptTransitions';
 export { requestRetryAfterCardUpdate, setAsideTriedCard, triedCardsOf, type CardUpdateVerdict } from './newCardTransitions';
 export { appendToTimeline, withTimelineEntry, TIMELINE_HEAD_ENTRIES, TIMELINE_TAIL_ENTRIES } from './caseTimeline';
-export { keepRequestMadeMeanwhile, subscriptionStop, stopForSubscription, type SubscriptionState } from './chargeChecks';
+export { keepRequestMadeMeanwhile, manualRetryRefusal, subscriptionStop, stopForSubscription, type SubscriptionState } from './chargeChecks';
 export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type EmailEvent } from './emailTransitions';
 export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';

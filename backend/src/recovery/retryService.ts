@@ -13,7 +13,7 @@ import { decideCaseFact } from './caseTransitions';
 import { checkBeforeConfirm } from './oneTimeCheck';
 import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
 import { closeAsPaidElsewhere } from './oneTimePayments';
-import { keepRequestMadeMeanwhile, stopForSubscription } from './chargeChecks';
+import { keepRequestMadeMeanwhile, manualRetryRefusal, stopForSubscription } from './chargeChecks';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
@@ -161,6 +161,9 @@ export function createRetryService(deps: {
     // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule.
     const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
     if (!check.allowed) return void (await release((fresh) => refuseRetry(fresh, `Retry refused: ${check.explanation}`, check.notBefore, now)));
+    // A merchant's retry-now on the card the case has: only if its decline allows another try (the network rule, if any, said why first).
+    const refusal = current.nextActionTrigger === 'manual' && !newCard ? manualRetryRefusal(planInputOf(current, history, null).classification) : null;
+    if (refusal) return void (await release((fresh) => refuseRetry(fresh, refusal, null, now)));
     const stop = await subscriptionStopNow(current, account, gateway);
     if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
 
