@@ -45,6 +45,9 @@ it('gives every due case its retry exactly once while workers keep being killed'
       workers.push(startWorkerProcess(env));
     }
   }
+  // The survivors finish the rest; how long that takes depends on the machine, not on what is checked.
+  const drainDeadline = Date.now() + 300_000;
+  while ((await remaining()) > 0 && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 500));
   for (const worker of workers) worker.kill('SIGTERM');
   await Promise.all(workers.map((worker) => worker.exited));
 
@@ -58,4 +61,4 @@ it('gives every due case its retry exactly once while workers keep being killed'
   const paidInvoices = ours.filter((charge) => charge.outcome === 'succeeded').map((charge) => charge.invoice);
   expect(paidInvoices).toHaveLength(CASES);
   expect(new Set(paidInvoices)).toEqual(new Set(invoiceIds));
-}, 600_000);
+}, 900_000);
