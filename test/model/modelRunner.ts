@@ -5,14 +5,18 @@ import { createCaseStore, type RecoveryCase } from '../../backend/src/recovery';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import type { CustomerSpec, History, Step } from './modelHistory';
-import { emailSeen, type EmailSeen } from './modelObservations';
+import type { EmailSeen } from './modelObservations';
+import { checkout, orderPaid, payOrderAgain } from './modelOrders';
+import { watchCases } from './modelWatch';
 
 /**
  * Plays a History against the real backend and the Stripe sandbox (one world
  * per mode, reused: the database, sandbox and mail catcher are emptied before
  * each history) and records what the invariants need: the sandbox's request
- * and charge logs, the cards, where in the request log each invoice was paid
- * or recovery had to stop, and each email with the case's plan when it was sent.
+ * and charge logs, the cards, payment intents and saved-card setups, which
+ * order each payment intent pays, where in the request log each invoice or
+ * order was paid or recovery had to stop, and each email (sent or recorded in
+ * test mode) with the case's plan when it went.
  */
 
 export type World = Awaited<ReturnType<typeof createRecoveryWorld>>;
@@ -25,9 +29,9 @@ export interface CardSeen {
   initiatedBy: 'merchant' | 'customer';
 }
 
-/** A span of the request log in which no new pay request for the invoice may appear (untilSeq null: to the end). */
+/** A span of the request log in which no new pay request for the target (invoice or payment intent) may appear (untilSeq null: to the end). */
 export interface StopSpan {
-  invoiceId: string;
+  target: string;
   fromSeq: number;
   untilSeq: number | null;
   why: string;
@@ -38,35 +42,43 @@ export interface Observation {
   requests: RequestRecord[];
   charges: ChargeRecord[];
   cards: Map<string, CardSeen>;
+  /** Per invoice or failed payment intent: the log length when it (its order) was paid outside our pay requests. */
   paidAtSeq: Map<string, number>;
   stops: StopSpan[];
   emails: EmailSeen[];
   customerAddresses: Set<string>;
+  /** Payment intent → the order it pays (see modelOrders); only the customers' own checkouts and payments. */
+  orderOf: Map<string, string>;
+  intents: Map<string, Json>;
+  setups: Json[];
 }
 
 interface CustomerState {
   spec: CustomerSpec;
   customerId: string;
-  subscriptionId: string;
+  subscriptionId: string | null;
   paymentMethodId: string;
   fingerprint: string;
   email: string;
-  invoices: string[];
+  /** The renewal invoices (subscription) or failed checkouts' payment intents (order), oldest first. */
+  targets: string[];
 }
 
 export async function runHistory(world: World, connection: Connection, history: History, apiKey: string): Promise<Observation> {
   const { sandbox, container, clock } = world;
   const cases = createCaseStore(connection);
-  const seen: Observation = { livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set() };
+  const seen: Observation = {
+    livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set(), orderOf: new Map(), intents: new Map(), setups: [],
+  };
   const seq = () => sandbox.state.requests.length;
-  const closedSeen = new Set<string>();
   const paused = new Map<string, StopSpan>();
-  let emailsRead = 0;
+  const observe = watchCases(world, connection, seen);
+  let orders = 0;
 
   const customers = history.customers.map((spec, index) => addCustomer(spec, index));
   const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
-    const invoiceId = customer.invoices.at(-1);
-    return invoiceId ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `invoice:${invoiceId}`) : null;
+    const target = customer.targets.at(-1);
+    return target ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `${customer.subscriptionId ? 'invoice' : 'payment_intent'}:${target}`) : null;
   };
 
   function behaviourOf(spec: CustomerSpec, works: boolean) {
@@ -82,9 +94,9 @@ export async function runHistory(world: World, connection: Connection, history: 
     seen.cards.set(pm.id as string, { brand: spec.brand, decline, initiatedBy: 'merchant' });
     sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
     sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
-    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 4900, currency: 'usd' });
+    const subscription = spec.pays === 'subscription' ? sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 4900, currency: 'usd' }) : null;
     const fingerprint = (pm.card as { fingerprint: string }).fingerprint;
-    return { spec, customerId: customer.id as string, subscriptionId: subscription.id as string, paymentMethodId: pm.id as string, fingerprint, email, invoices: [] };
+    return { spec, customerId: customer.id as string, subscriptionId: (subscription?.id as string | undefined) ?? null, paymentMethodId: pm.id as string, fingerprint, email, targets: [] };
   }
 
   /** Stripe-side payments (not through our pay requests) mark the invoice paid at this point of the log. */
@@ -100,24 +112,14 @@ export async function runHistory(world: World, connection: Connection, history: 
     notePaid(invoiceId);
   }
   const openInvoice = (customer: CustomerState) => {
-    const id = customer.invoices.at(-1);
+    const id = customer.subscriptionId ? customer.targets.at(-1) : undefined;
     return id && sandbox.billing.invoice(ACCOUNT, id).status === 'open' ? id : null;
   };
-
-  async function observe(): Promise<void> {
-    for (const found of await connection.collection('recoveryCases').find({ status: { $ne: 'active' } }).toArray()) {
-      const invoiceId = (found.target as { invoiceId?: string } | undefined)?.invoiceId;
-      if (!invoiceId || closedSeen.has(String(found._id))) continue;
-      closedSeen.add(String(found._id));
-      seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${String(found._id)} closed (${String(found.status)})` });
-    }
-    for (const email of world.postmark.state.emails.slice(emailsRead)) {
-      emailsRead += 1;
-      const caseId = email.metadata.caseId;
-      const atSend = caseId ? await cases.findById(email.metadata.accountId ?? SELF_HOSTED_ACCOUNT, history.livemode, caseId) : null;
-      seen.emails.push(emailSeen(email, atSend));
-    }
-  }
+  /** The customer's last failed order, while no payment has paid it yet. */
+  const unpaidOrder = (customer: CustomerState) => {
+    const id = customer.subscriptionId ? undefined : customer.targets.at(-1);
+    return id && !orderPaid(sandbox, seen, id) ? id : null;
+  };
 
   /** Every due retry and email, as the worker's jobs would run them, looking after each one. */
   async function runDue(): Promise<void> {
@@ -160,27 +162,57 @@ export async function runHistory(world: World, connection: Connection, history: 
     });
     await response.arrayBuffer();
     if (response.status >= 300) return;
-    const invoiceId = customer.invoices.at(-1)!;
+    const target = customer.targets.at(-1)!;
     if (action === 'pause') {
-      const span: StopSpan = { invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} paused by the merchant` };
-      paused.set(invoiceId, span);
+      const span: StopSpan = { target, fromSeq: seq(), untilSeq: null, why: `case ${found.id} paused by the merchant` };
+      paused.set(target, span);
       seen.stops.push(span);
     }
     if (action === 'resume') {
-      const span = paused.get(invoiceId);
+      const span = paused.get(target);
       if (span) span.untilSeq = seq();
-      paused.delete(invoiceId);
+      paused.delete(target);
     }
-    if (action === 'cancel') seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
+    if (action === 'cancel') seen.stops.push({ target, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
+  }
+
+  /** The card-update page as a browser goes through it: our page's form, Stripe's Billing Portal saving a working card, back to /update/done. */
+  async function savesCardOnCardUpdatePage(customer: CustomerState): Promise<void> {
+    const found = await caseOf(customer);
+    const link = found && found.status === 'active' ? await container.cardUpdate.linkFor(found) : null;
+    if (!link) return;
+    const page = new URL(link.url);
+    // Posted from our own page, as a browser would say (POST /update checks Origin).
+    const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: page.origin }, body: new URLSearchParams(fields).toString() });
+    const started = await fetch(new URL('/update', page), form({ token: page.searchParams.get('token') ?? '' }));
+    await started.arrayBuffer();
+    const portal = started.status === 303 ? started.headers.get('location') : null;
+    if (!portal) return;
+    const saved = await fetch(portal, form({ card: customer.spec.brand }));
+    await saved.arrayBuffer();
+    const back = saved.headers.get('location');
+    const card = sandbox.billing.customer(ACCOUNT, customer.customerId).invoice_settings as { default_payment_method: string };
+    const pm = sandbox.billing.paymentMethod(ACCOUNT, card.default_payment_method);
+    seen.cards.set(pm.id as string, { brand: (pm.card as { brand: string }).brand, decline: null, initiatedBy: 'merchant' });
+    customer.paymentMethodId = pm.id as string;
+    customer.fingerprint = (pm.card as { fingerprint: string }).fingerprint;
+    await world.settle();
+    if (back) await (await fetch(back)).arrayBuffer();
   }
 
   async function play(step: Step): Promise<void> {
     const customer = 'customer' in step ? customers[step.customer]! : null;
     switch (step.kind) {
-      case 'renewal_fails': {
+      case 'payment_fails': {
+        if (!customer!.subscriptionId) {
+          orders += 1;
+          const intent = checkout(sandbox, seen, { ...customer!.spec, customerId: customer!.customerId, paymentMethodId: customer!.paymentMethodId, number: orders, email: customer!.email });
+          customer!.targets.push(intent.id as string);
+          return runDue();
+        }
         if (sandbox.billing.subscription(ACCOUNT, customer!.subscriptionId).status === 'canceled') return;
         const invoice = sandbox.billing.renew(ACCOUNT, customer!.subscriptionId, { nextAttemptInHours: customer!.spec.stripeRetryHours });
-        customer!.invoices.push(invoice.id as string);
+        customer!.targets.push(invoice.id as string);
         notePaid(invoice.id as string);
         return runDue();
       }
@@ -200,6 +232,16 @@ export async function runHistory(world: World, connection: Connection, history: 
         stripeSide(() => sandbox.billing.payInvoice(ACCOUNT, invoiceId, { payment_method: pm.id }, null), invoiceId);
         return runDue();
       }
+      case 'customer_pays_order': {
+        const failedId = unpaidOrder(customer!);
+        if (!failedId) return;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+        seen.cards.set(pm.id as string, { brand: 'visa', decline: null, initiatedBy: 'customer' });
+        const paidWith = payOrderAgain(sandbox, seen, failedId, { sameReference: step.sameReference, savesCard: step.savesCard, cardId: pm.id as string });
+        // From here no pay request of ours for the failed intent may appear when this payment settled its order.
+        if (seen.orderOf.get(paidWith) === seen.orderOf.get(failedId)) seen.paidAtSeq.set(failedId, Math.min(seq(), seen.paidAtSeq.get(failedId) ?? seq()));
+        return runDue();
+      }
       case 'paid_out_of_band': {
         const invoiceId = openInvoice(customer!);
         if (!invoiceId) return;
@@ -212,13 +254,9 @@ export async function runHistory(world: World, connection: Connection, history: 
       }
       case 'new_card': {
         const spec = customer!.spec;
-        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, {
-          brand: spec.brand,
-          ...(step.sameFingerprint ? { fingerprint: customer!.fingerprint } : {}),
-          // The same card (same fingerprint) answers as it did; a new one as the step says.
-          behaviour: behaviourOf(spec, step.sameFingerprint ? !spec.keepsDeclining : step.works),
-        });
+        // The same card (same fingerprint) answers as it did; a new one as the step says.
         const works = step.sameFingerprint ? !spec.keepsDeclining : step.works;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: spec.brand, ...(step.sameFingerprint ? { fingerprint: customer!.fingerprint } : {}), behaviour: behaviourOf(spec, works) });
         seen.cards.set(pm.id as string, { brand: spec.brand, decline: works ? null : declineOf(spec), initiatedBy: 'merchant' });
         sandbox.billing.attach(ACCOUNT, pm.id as string, customer!.customerId, null);
         sandbox.billing.updateCustomer(ACCOUNT, customer!.customerId, { invoice_settings: { default_payment_method: pm.id } }, null);
@@ -235,12 +273,16 @@ export async function runHistory(world: World, connection: Connection, history: 
         await (await fetch(done)).arrayBuffer();
         return runDue();
       }
+      case 'saves_card_on_card_update_page':
+        await savesCardOnCardUpdatePage(customer!);
+        return runDue();
       case 'merchant':
         await merchant(customer!, step.action);
         return runDue();
       case 'subscription_canceled': {
+        if (!customer!.subscriptionId) return;
         sandbox.billing.cancelSubscription(ACCOUNT, customer!.subscriptionId, null);
-        for (const invoiceId of customer!.invoices) seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `subscription ${customer!.subscriptionId} canceled` });
+        for (const invoiceId of customer!.targets) seen.stops.push({ target: invoiceId, fromSeq: seq(), untilSeq: null, why: `subscription ${customer!.subscriptionId} canceled` });
         return runDue();
       }
       case 'worker_killed':
@@ -264,6 +306,9 @@ export async function runHistory(world: World, connection: Connection, history: 
   await observe();
   seen.requests = sandbox.state.requests.map((entry) => ({ ...entry }));
   seen.charges = [...sandbox.state.charges];
+  const data = sandbox.state.account(ACCOUNT);
+  seen.intents = new Map([...data.paymentIntents].map(([id, intent]) => [id, structuredClone(intent)]));
+  seen.setups = [...data.setupIntents.values()].map((setup) => structuredClone(setup));
   return seen;
 }
 

@@ -7,12 +7,15 @@ import { INVARIANTS } from './modelInvariants';
 import { resetWorld, runHistory, type Observation, type World } from './modelRunner';
 
 /**
- * Model-based test: random short histories (failed renewals with the published
- * decline mix, Visa and Mastercard, payments by every route, new and unchanged
- * cards, returns from the card-update page, the merchant's controls,
- * cancellations, killed workers, Stripe errors), in test or live mode, played
- * against the real backend and the Stripe sandbox. Each invariant is its own
- * test, so a broken one names itself and fast-check shrinks its history.
+ * Model-based test: random short histories (failed renewals and failed
+ * one-time orders, with or without off-session consent or an order reference,
+ * with the published decline mix, Visa and Mastercard; payments by every
+ * route, the customer paying an order again with a new payment intent; new and
+ * unchanged cards, returns from the card-update page with or without a card
+ * saved; the merchant's controls, cancellations, killed workers, Stripe
+ * errors), in test or live mode, played against the real backend and the
+ * Stripe sandbox. Each invariant is its own test, so a broken one names
+ * itself and fast-check shrinks its history.
  *
  * MODEL_RUNS (default 300), MODEL_SEED (default fixed for CI), MODEL_STEPS
  * (most steps per history, default 6) and MODEL_SHRINK_RUNS (new histories
