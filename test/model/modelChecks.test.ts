@@ -18,7 +18,7 @@ const charge = (paymentIntent: string, outcome: ChargeRecord['outcome'], key: st
 const intent = (id: string, extra: Json = {}): Json => ({ id, customer: 'cus_1', status: 'requires_payment_method', payment_method: 'pm_old', created: 1, setup_future_usage: null, payment_method_options: { card: { setup_future_usage: null, mandate_options: null } }, ...extra });
 
 function observation(parts: Partial<Observation>): Observation {
-  return { livemode: false, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set(), orderOf: new Map(), intents: new Map(), setups: [], ...parts };
+  return { livemode: false, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set(), orderOf: new Map(), intents: new Map(), setups: [], reached: { ordersFailed: 0, ordersPaidAgain: 0, cardsSavedOnPortal: 0 }, ...parts };
 }
 
 describe('at most one successful charge per order', () => {

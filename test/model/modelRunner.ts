@@ -4,7 +4,8 @@ import { SandboxError } from '../../devservices/stripe-sandbox/stripeErrors';
 import { createCaseStore, type RecoveryCase } from '../../backend/src/recovery';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import type { CustomerSpec, History, Step } from './modelHistory';
+import { addCustomer, behaviourOf, declineOf, isOpen, saveCardOnCardUpdatePage, type CustomerState } from './modelCustomers';
+import type { History, Step } from './modelHistory';
 import type { EmailSeen } from './modelObservations';
 import { checkout, orderPaid, payOrderAgain } from './modelOrders';
 import { watchCases } from './modelWatch';
@@ -51,17 +52,8 @@ export interface Observation {
   orderOf: Map<string, string>;
   intents: Map<string, Json>;
   setups: Json[];
-}
-
-interface CustomerState {
-  spec: CustomerSpec;
-  customerId: string;
-  subscriptionId: string | null;
-  paymentMethodId: string;
-  fingerprint: string;
-  email: string;
-  /** The renewal invoices (subscription) or failed checkouts' payment intents (order), oldest first. */
-  targets: string[];
+  /** How often the history reached the order routes (the test checks that the generated histories do). */
+  reached: { ordersFailed: number; ordersPaidAgain: number; cardsSavedOnPortal: number };
 }
 
 export async function runHistory(world: World, connection: Connection, history: History, apiKey: string): Promise<Observation> {
@@ -69,35 +61,21 @@ export async function runHistory(world: World, connection: Connection, history: 
   const cases = createCaseStore(connection);
   const seen: Observation = {
     livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set(), orderOf: new Map(), intents: new Map(), setups: [],
+    reached: { ordersFailed: 0, ordersPaidAgain: 0, cardsSavedOnPortal: 0 },
   };
   const seq = () => sandbox.state.requests.length;
   const paused = new Map<string, StopSpan>();
   const observe = watchCases(world, connection, seen);
   let orders = 0;
 
-  const customers = history.customers.map((spec, index) => addCustomer(spec, index));
+  const customers = history.customers.map((spec, index) => {
+    seen.customerAddresses.add(`model-customer-${index}@example.com`);
+    return addCustomer(sandbox, seen.cards, spec, index);
+  });
   const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
     const target = customer.targets.at(-1);
     return target ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `${customer.subscriptionId ? 'invoice' : 'payment_intent'}:${target}`) : null;
   };
-
-  function behaviourOf(spec: CustomerSpec, works: boolean) {
-    return works ? { declines: [], then: 'succeed' as const } : { declines: [declineOf(spec)], then: 'repeat_last' as const };
-  }
-
-  function addCustomer(spec: CustomerSpec, index: number): CustomerState {
-    const email = `model-customer-${index}@example.com`;
-    seen.customerAddresses.add(email);
-    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: 'Alice Martin', address: { country: spec.country } });
-    const decline = declineOf(spec);
-    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: spec.brand, behaviour: { declines: [decline], then: spec.keepsDeclining ? 'repeat_last' : 'succeed' } });
-    seen.cards.set(pm.id as string, { brand: spec.brand, decline, initiatedBy: 'merchant' });
-    sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
-    sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
-    const subscription = spec.pays === 'subscription' ? sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 4900, currency: 'usd' }) : null;
-    const fingerprint = (pm.card as { fingerprint: string }).fingerprint;
-    return { spec, customerId: customer.id as string, subscriptionId: (subscription?.id as string | undefined) ?? null, paymentMethodId: pm.id as string, fingerprint, email, targets: [] };
-  }
 
   /** Stripe-side payments (not through our pay requests) mark the invoice paid at this point of the log. */
   function notePaid(invoiceId: string): void {
@@ -176,30 +154,6 @@ export async function runHistory(world: World, connection: Connection, history: 
     if (action === 'cancel') seen.stops.push({ target, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
   }
 
-  /** The card-update page as a browser goes through it: our page's form, Stripe's Billing Portal saving a working card, back to /update/done. */
-  async function savesCardOnCardUpdatePage(customer: CustomerState): Promise<void> {
-    const found = await caseOf(customer);
-    const link = found && found.status === 'active' ? await container.cardUpdate.linkFor(found) : null;
-    if (!link) return;
-    const page = new URL(link.url);
-    // Posted from our own page, as a browser would say (POST /update checks Origin).
-    const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: page.origin }, body: new URLSearchParams(fields).toString() });
-    const started = await fetch(new URL('/update', page), form({ token: page.searchParams.get('token') ?? '' }));
-    await started.arrayBuffer();
-    const portal = started.status === 303 ? started.headers.get('location') : null;
-    if (!portal) return;
-    const saved = await fetch(portal, form({ card: customer.spec.brand }));
-    await saved.arrayBuffer();
-    const back = saved.headers.get('location');
-    const card = sandbox.billing.customer(ACCOUNT, customer.customerId).invoice_settings as { default_payment_method: string };
-    const pm = sandbox.billing.paymentMethod(ACCOUNT, card.default_payment_method);
-    seen.cards.set(pm.id as string, { brand: (pm.card as { brand: string }).brand, decline: null, initiatedBy: 'merchant' });
-    customer.paymentMethodId = pm.id as string;
-    customer.fingerprint = (pm.card as { fingerprint: string }).fingerprint;
-    await world.settle();
-    if (back) await (await fetch(back)).arrayBuffer();
-  }
-
   async function play(step: Step): Promise<void> {
     const customer = 'customer' in step ? customers[step.customer]! : null;
     switch (step.kind) {
@@ -208,6 +162,7 @@ export async function runHistory(world: World, connection: Connection, history: 
           orders += 1;
           const intent = checkout(sandbox, seen, { ...customer!.spec, customerId: customer!.customerId, paymentMethodId: customer!.paymentMethodId, number: orders, email: customer!.email });
           customer!.targets.push(intent.id as string);
+          if (intent.status !== 'succeeded') seen.reached.ordersFailed += 1;
           return runDue();
         }
         if (sandbox.billing.subscription(ACCOUNT, customer!.subscriptionId).status === 'canceled') return;
@@ -239,6 +194,7 @@ export async function runHistory(world: World, connection: Connection, history: 
         seen.cards.set(pm.id as string, { brand: 'visa', decline: null, initiatedBy: 'customer' });
         const paidWith = payOrderAgain(sandbox, seen, failedId, { sameReference: step.sameReference, savesCard: step.savesCard, cardId: pm.id as string });
         // From here no pay request of ours for the failed intent may appear when this payment settled its order.
+        seen.reached.ordersPaidAgain += 1;
         if (seen.orderOf.get(paidWith) === seen.orderOf.get(failedId)) seen.paidAtSeq.set(failedId, Math.min(seq(), seen.paidAtSeq.get(failedId) ?? seq()));
         return runDue();
       }
@@ -266,16 +222,20 @@ export async function runHistory(world: World, connection: Connection, history: 
       }
       case 'returns_from_card_update': {
         const found = await caseOf(customer!);
-        const link = found && found.status === 'active' ? await container.cardUpdate.linkFor(found) : null;
+        const link = isOpen(found) ? await container.cardUpdate.linkFor(found) : null;
         if (!link) return;
         const done = new URL(link.url);
         done.pathname = '/update/done';
         await (await fetch(done)).arrayBuffer();
         return runDue();
       }
-      case 'saves_card_on_card_update_page':
-        await savesCardOnCardUpdatePage(customer!);
+      case 'saves_card_on_card_update_page': {
+        const found = await caseOf(customer!);
+        const link = isOpen(found) ? await container.cardUpdate.linkFor(found) : null;
+        if (!link) return;
+        if (await saveCardOnCardUpdatePage(sandbox, seen.cards, customer!, link, world.settle)) seen.reached.cardsSavedOnPortal += 1;
         return runDue();
+      }
       case 'merchant':
         await merchant(customer!, step.action);
         return runDue();
@@ -310,10 +270,6 @@ export async function runHistory(world: World, connection: Connection, history: 
   seen.intents = new Map([...data.paymentIntents].map(([id, intent]) => [id, structuredClone(intent)]));
   seen.setups = [...data.setupIntents.values()].map((setup) => structuredClone(setup));
   return seen;
-}
-
-function declineOf(spec: CustomerSpec): ScriptedDecline {
-  return { code: 'card_declined', decline_code: spec.declineCode, ...(spec.networkAdvice && spec.brand === 'mastercard' ? { network_advice_code: spec.networkAdvice } : {}) };
 }
 
 /** Empties the database, the sandbox and the mail catcher, and moves the clock a day on, for the next history. */

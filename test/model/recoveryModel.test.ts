@@ -70,3 +70,19 @@ describe.each(Object.entries(INVARIANTS))('%s', (name, check) => {
     );
   }, 900_000);
 });
+
+describe('the generated histories', () => {
+  // Runs after the invariants (jest keeps the order): every invariant above read these same histories.
+  it('reach the order routes, off-session confirms and test-mode emails the invariants read', () => {
+    const histories = [...played.values()];
+    const total = (count: (seen: Observation) => number) => histories.reduce((sum, seen) => sum + count(seen), 0);
+    const reached = {
+      ordersFailed: total((seen) => seen.reached.ordersFailed),
+      ordersPaidAgain: total((seen) => seen.reached.ordersPaidAgain),
+      cardsSavedOnPortal: total((seen) => seen.reached.cardsSavedOnPortal),
+      confirmsOfOrders: total((seen) => seen.requests.filter((request) => /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(request.path)).length),
+      emailsRecordedInTestMode: total((seen) => seen.emails.filter((email) => email.delivery === 'recorded_test_mode').length),
+    };
+    expect(Object.entries(reached).filter(([, count]) => count === 0)).toEqual([]);
+  });
+});
