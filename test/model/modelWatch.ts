@@ -18,13 +18,17 @@ export function watchCases(world: World, connection: Connection, seen: Observati
   let emailsRead = 0;
   const seq = () => world.sandbox.state.requests.length;
 
-  async function noteClosedCases(): Promise<void> {
-    for (const found of await connection.collection('recoveryCases').find({ status: { $ne: 'active' } }, { projection: { target: 1, status: 1 } }).toArray()) {
-      const target = found.target as { invoiceId?: string; paymentIntentId?: string } | undefined;
-      const targetId = target?.invoiceId ?? target?.paymentIntentId;
-      if (!targetId || closedSeen.has(String(found._id))) continue;
+  // One read of the cases per look (it runs after every worker step): closed ones, and in test mode the emails they recorded.
+  type CaseDoc = { _id: unknown; accountId: string; status: string; target?: { invoiceId?: string; paymentIntentId?: string }; emails?: unknown[] };
+  const readCases = async () =>
+    (await connection.collection('recoveryCases').find({}, { projection: { accountId: 1, status: 1, target: 1, ...(seen.livemode ? {} : { emails: 1 }) } }).toArray()) as unknown as CaseDoc[];
+
+  function noteClosedCases(docs: CaseDoc[]): void {
+    for (const found of docs) {
+      const targetId = found.target?.invoiceId ?? found.target?.paymentIntentId;
+      if (found.status === 'active' || !targetId || closedSeen.has(String(found._id))) continue;
       closedSeen.add(String(found._id));
-      seen.stops.push({ target: targetId, fromSeq: seq(), untilSeq: null, why: `case ${String(found._id)} closed (${String(found.status)})` });
+      seen.stops.push({ target: targetId, fromSeq: seq(), untilSeq: null, why: `case ${String(found._id)} closed (${found.status})` });
     }
   }
 
@@ -37,11 +41,11 @@ export function watchCases(world: World, connection: Connection, seen: Observati
     }
   }
 
-  async function noteRecordedEmails(): Promise<void> {
-    for (const raw of await connection.collection('recoveryCases').find({}, { projection: { accountId: 1, emails: 1 } }).toArray()) {
+  async function noteRecordedEmails(docs: CaseDoc[]): Promise<void> {
+    for (const raw of docs) {
       const id = String(raw._id);
-      if (((raw.emails as unknown[] | undefined)?.length ?? 0) <= (recordedRead.get(id) ?? 0)) continue;
-      const found: RecoveryCase | null = await cases.findById(String(raw.accountId), seen.livemode, id);
+      if ((raw.emails?.length ?? 0) <= (recordedRead.get(id) ?? 0)) continue;
+      const found: RecoveryCase | null = await cases.findById(raw.accountId, seen.livemode, id);
       if (!found) continue;
       for (const email of found.emails.slice(recordedRead.get(id) ?? 0)) {
         if (email.delivery === 'recorded_test_mode' && email.content) seen.emails.push(recordedEmailSeen(email as CaseEmail & { content: NonNullable<CaseEmail['content']> }, found));
@@ -51,8 +55,9 @@ export function watchCases(world: World, connection: Connection, seen: Observati
   }
 
   return async () => {
-    await noteClosedCases();
+    const docs = await readCases();
+    noteClosedCases(docs);
     await noteCaughtEmails();
-    await noteRecordedEmails();
+    await noteRecordedEmails(docs);
   };
 }
