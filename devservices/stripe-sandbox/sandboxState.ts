@@ -53,6 +53,8 @@ export interface RequestRecord {
   at: string;
   /** True when a `hold` fault held the request until a test released it. */
   held: boolean;
+  /** What a POST sent (form fields as Stripe parses them, so booleans arrive as "true"); null for GET and DELETE. */
+  params: Json | null;
 }
 
 export interface AccountData {

@@ -8,7 +8,7 @@ import { controlRoutes } from './controlRoutes';
 import { portalRoutes } from './portalRoutes';
 import { SandboxBilling } from './sandboxBilling';
 import { faultMiddleware, HeldRequests, type Faults } from './sandboxFaults';
-import { SandboxState, type RequestRecord } from './sandboxState';
+import { SandboxState, type Json, type RequestRecord } from './sandboxState';
 import { stripeApiRoutes } from './stripeApiRoutes';
 import { SandboxError } from './stripeErrors';
 import { WebhookSender } from './webhookSender';
@@ -56,6 +56,7 @@ export async function startStripeSandbox(
       status: null,
       at: state.now().toISOString(),
       held: false,
+      params: null,
     };
     state.requests.push(record);
     ctx.state.requestRecord = record;
@@ -80,6 +81,8 @@ export async function startStripeSandbox(
     if (ctx.get('content-type').includes('application/json')) ctx.request.body = raw ? JSON.parse(raw) : {};
     else ctx.request.body = qs.parse(raw, { depth: 10, arrayLimit: 200 });
     ctx.state.params = ctx.method === 'GET' ? qs.parse(ctx.querystring, { depth: 10 }) : ctx.request.body;
+    const record = ctx.state.requestRecord as RequestRecord | undefined;
+    if (record && ctx.method === 'POST') record.params = ctx.request.body as Json;
     await next();
   });
   app.use(async (ctx, next) => {

@@ -1,6 +1,7 @@
 import type { ChargeRecord } from '../../devservices/stripe-sandbox/sandboxState';
 import { checkNetworkLimits, classifyDecline, DEFAULT_NETWORK_LIMITS, describeLocalDate, type CardAttempt } from '../../backend/src/retryPolicy';
 import type { Observation } from './modelRunner';
+import { offSessionWithoutConsent } from './consentChecks';
 import { promisedRetryDate, promisesRetry } from './modelObservations';
 import { keysPerAttemptViolations, paidByPayRequest, payAfterPaidViolations, payRequestsOf } from './payRequestChecks';
 
@@ -10,14 +11,25 @@ import { keysPerAttemptViolations, paidByPayRequest, payAfterPaidViolations, pay
  */
 const ours = (key: string | null) => key?.startsWith('recovery-') ?? false;
 
-/** At most one successful charge per invoice (or order), whoever made it. */
-export function oneSuccessfulChargePerInvoice(seen: Observation): string[] {
-  const paid = new Map<string, number>();
-  for (const charge of seen.charges) if (charge.outcome === 'succeeded' && charge.invoice) paid.set(charge.invoice, (paid.get(charge.invoice) ?? 0) + 1);
-  return [...paid].filter(([, count]) => count > 1).map(([invoice, count]) => `${invoice} was charged successfully ${count} times`);
+/**
+ * What a charge paid: its invoice, else the order its payment intent pays
+ * (modelOrders: the order reference, else the failed order the customer paid
+ * again), else the payment intent alone.
+ */
+function paidFor(seen: Observation, charge: ChargeRecord): string {
+  return charge.invoice ? `invoice ${charge.invoice}` : (seen.orderOf.get(charge.paymentIntent) ?? `intent:${charge.paymentIntent}`);
 }
 
-/** At most one key per attempt number, and no new pay request once the invoice is paid (counted at the request log). */
+/** At most one successful charge per invoice or order, whoever made it. */
+export function oneSuccessfulChargePerInvoiceOrOrder(seen: Observation): string[] {
+  const paid = new Map<string, ChargeRecord[]>();
+  for (const charge of seen.charges) if (charge.outcome === 'succeeded') paid.set(paidFor(seen, charge), [...(paid.get(paidFor(seen, charge)) ?? []), charge]);
+  return [...paid]
+    .filter(([, charges]) => charges.length > 1)
+    .map(([what, charges]) => `${what} was charged successfully ${charges.length} times: ${charges.map((charge) => `${charge.paymentIntent} (${charge.idempotencyKey ?? 'no key'}, ${charge.at})`).join(', ')}`);
+}
+
+/** At most one key per attempt number, and no new pay request once the invoice or order is paid (counted at the request log). */
 export function payRequestsExactlyOnce(seen: Observation): string[] {
   const paidAt = new Map(seen.paidAtSeq);
   for (const [invoice, at] of paidByPayRequest(seen.requests)) paidAt.set(invoice, Math.min(at, paidAt.get(invoice) ?? at));
@@ -30,7 +42,7 @@ export function noChargeWhenStopped(seen: Observation): string[] {
     .filter((request) => ours(request.key) && !request.replayed)
     .flatMap((request) =>
       seen.stops
-        .filter((stop) => stop.invoiceId === request.invoiceId && request.seq > stop.fromSeq && (stop.untilSeq === null || request.seq <= stop.untilSeq))
+        .filter((stop) => stop.target === request.target && request.seq > stop.fromSeq && (stop.untilSeq === null || request.seq <= stop.untilSeq))
         .map((stop) => `pay request #${request.seq} (${request.key}) while ${stop.why} (from request #${stop.fromSeq})`),
     );
 }
@@ -40,7 +52,8 @@ function attemptOf(seen: Observation, charge: ChargeRecord): CardAttempt {
   return {
     at: new Date(charge.at),
     outcome: charge.outcome === 'succeeded' ? 'succeeded' : 'declined',
-    initiatedBy: card?.initiatedBy ?? 'merchant',
+    // Ours are the merchant's; a customer's own checkout or payment is the customer's; otherwise as the card was given.
+    initiatedBy: ours(charge.idempotencyKey) ? 'merchant' : seen.orderOf.has(charge.paymentIntent) ? 'customer' : (card?.initiatedBy ?? 'merchant'),
     declineCode: charge.declineCode,
     networkAdviceCode: charge.outcome === 'declined' ? (card?.decline?.network_advice_code ?? null) : null,
   };
@@ -74,7 +87,7 @@ export function networkLimitsKept(seen: Observation): string[] {
   return problems;
 }
 
-/** An email promises a retry only when one is planned, and names the local date of that planned charge. */
+/** An email (sent, or recorded in test mode) promises a retry only when one is planned, and names the local date of that planned charge. */
 export function emailPromisesMatchPlan(seen: Observation): string[] {
   return seen.emails.flatMap((email) => {
     if (!email.caseId) return [];
@@ -89,18 +102,24 @@ export function emailPromisesMatchPlan(seen: Observation): string[] {
   });
 }
 
-/** A test-mode history emails no customer. */
+/** No off-session confirm of a payment intent without the customer's consent (the request log; see consentChecks). */
+export function noOffSessionChargeWithoutConsent(seen: Observation): string[] {
+  return offSessionWithoutConsent(seen);
+}
+
+/** A test-mode history emails no customer: nothing reaches the Postmark receiver for them (recording on the case is fine). */
 export function noCustomerEmailInTestMode(seen: Observation): string[] {
   if (seen.livemode) return [];
-  return seen.emails.filter((email) => seen.customerAddresses.has(email.to.toLowerCase())).map((email) => `test mode emailed the customer ${email.to}: "${email.subject}"`);
+  return seen.emails.filter((email) => email.delivery === 'sent' && seen.customerAddresses.has(email.to.toLowerCase())).map((email) => `test mode emailed the customer ${email.to}: "${email.subject}"`);
 }
 
 export const INVARIANTS = {
-  'at most one successful charge per invoice': oneSuccessfulChargePerInvoice,
-  'pay requests: one idempotency key per attempt, none after the invoice is paid (request log)': payRequestsExactlyOnce,
+  'at most one successful charge per invoice or order': oneSuccessfulChargePerInvoiceOrOrder,
+  'pay requests: one idempotency key per attempt, none after the invoice or order is paid (request log)': payRequestsExactlyOnce,
   'no charge on a paused, canceled, churned or closed case': noChargeWhenStopped,
   'no retry of an unchanged never-retry card': noRetryOfUnchangedNeverRetryCard,
   'no card-network limit broken': networkLimitsKept,
+  "no off-session confirm without the customer's consent (request log)": noOffSessionChargeWithoutConsent,
   "every email's promise matches the plan at send time": emailPromisesMatchPlan,
   'no email to a customer in test mode': noCustomerEmailInTestMode,
 } as const;

@@ -1,9 +1,11 @@
 import type { CaughtEmail } from '../../devservices/postmark-receiver/receiverState';
-import type { RecoveryCase } from '../../backend/src/recovery';
+import type { CaseEmail, RecoveryCase } from '../../backend/src/recovery';
 import { timeZoneForCountry } from '../../backend/src/retryPolicy';
 
-/** An email as the customer got it, beside the case's plan at the moment it was sent. */
+/** An email as the customer got it (or, in test mode, would have), beside the case's plan at the moment it was sent or recorded. */
 export interface EmailSeen {
+  /** Caught by the Postmark receiver (sent), or recorded on the case instead of sent (test mode). */
+  delivery: 'sent' | 'recorded_test_mode';
   to: string;
   subject: string;
   text: string;
@@ -16,14 +18,26 @@ export interface EmailSeen {
 
 export function emailSeen(email: CaughtEmail, atSend: RecoveryCase | null): EmailSeen {
   return {
+    delivery: 'sent',
     to: email.to,
     subject: email.subject,
     text: email.textBody ?? email.htmlBody ?? '',
     caseId: email.metadata.caseId ?? null,
     sentAt: email.receivedAt,
-    plan: atSend?.plannedAction ? { kind: atSend.plannedAction.kind, at: atSend.plannedAction.at } : null,
+    ...planAt(atSend),
+  };
+}
+
+/** A test-mode email the case recorded instead of sending, beside the case's plan read right after it was recorded (recording does not change the plan). */
+export function recordedEmailSeen(email: CaseEmail & { content: NonNullable<CaseEmail['content']> }, atRecord: RecoveryCase): EmailSeen {
+  return { delivery: 'recorded_test_mode', to: email.content.to, subject: email.content.subject, text: email.content.text || email.content.html, caseId: atRecord.id, sentAt: email.sentAt, ...planAt(atRecord) };
+}
+
+function planAt(found: RecoveryCase | null): Pick<EmailSeen, 'plan' | 'zone'> {
+  return {
+    plan: found?.plannedAction ? { kind: found.plannedAction.kind, at: found.plannedAction.at } : null,
     // As the dunning service names dates: the customer's own zone, else their country's, else the merchant's (UTC).
-    zone: atSend?.customerTimeZone ?? timeZoneForCountry(atSend?.customerCountry ?? null, 'UTC'),
+    zone: found?.customerTimeZone ?? timeZoneForCountry(found?.customerCountry ?? null, 'UTC'),
   };
 }
 

@@ -4,15 +4,20 @@ import { SandboxError } from '../../devservices/stripe-sandbox/stripeErrors';
 import { createCaseStore, type RecoveryCase } from '../../backend/src/recovery';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import type { CustomerSpec, History, Step } from './modelHistory';
-import { emailSeen, type EmailSeen } from './modelObservations';
+import { addCustomer, behaviourOf, declineOf, isOpen, saveCardOnCardUpdatePage, type CustomerState } from './modelCustomers';
+import type { History, Step } from './modelHistory';
+import type { EmailSeen } from './modelObservations';
+import { checkout, orderPaid, payOrderAgain } from './modelOrders';
+import { watchCases } from './modelWatch';
 
 /**
  * Plays a History against the real backend and the Stripe sandbox (one world
  * per mode, reused: the database, sandbox and mail catcher are emptied before
  * each history) and records what the invariants need: the sandbox's request
- * and charge logs, the cards, where in the request log each invoice was paid
- * or recovery had to stop, and each email with the case's plan when it was sent.
+ * and charge logs, the cards, payment intents and saved-card setups, which
+ * order each payment intent pays, where in the request log each invoice or
+ * order was paid or recovery had to stop, and each email (sent or recorded in
+ * test mode) with the case's plan when it went.
  */
 
 export type World = Awaited<ReturnType<typeof createRecoveryWorld>>;
@@ -25,9 +30,9 @@ export interface CardSeen {
   initiatedBy: 'merchant' | 'customer';
 }
 
-/** A span of the request log in which no new pay request for the invoice may appear (untilSeq null: to the end). */
+/** A span of the request log in which no new pay request for the target (invoice or payment intent) may appear (untilSeq null: to the end). */
 export interface StopSpan {
-  invoiceId: string;
+  target: string;
   fromSeq: number;
   untilSeq: number | null;
   why: string;
@@ -38,54 +43,39 @@ export interface Observation {
   requests: RequestRecord[];
   charges: ChargeRecord[];
   cards: Map<string, CardSeen>;
+  /** Per invoice or failed payment intent: the log length when it (its order) was paid outside our pay requests. */
   paidAtSeq: Map<string, number>;
   stops: StopSpan[];
   emails: EmailSeen[];
   customerAddresses: Set<string>;
-}
-
-interface CustomerState {
-  spec: CustomerSpec;
-  customerId: string;
-  subscriptionId: string;
-  paymentMethodId: string;
-  fingerprint: string;
-  email: string;
-  invoices: string[];
+  /** Payment intent → the order it pays (see modelOrders); only the customers' own checkouts and payments. */
+  orderOf: Map<string, string>;
+  intents: Map<string, Json>;
+  setups: Json[];
+  /** How often the history reached the order routes (the test checks that the generated histories do). */
+  reached: { ordersFailed: number; ordersPaidAgain: number; cardsSavedOnPortal: number };
 }
 
 export async function runHistory(world: World, connection: Connection, history: History, apiKey: string): Promise<Observation> {
   const { sandbox, container, clock } = world;
   const cases = createCaseStore(connection);
-  const seen: Observation = { livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set() };
-  const seq = () => sandbox.state.requests.length;
-  const closedSeen = new Set<string>();
-  const paused = new Map<string, StopSpan>();
-  let emailsRead = 0;
-
-  const customers = history.customers.map((spec, index) => addCustomer(spec, index));
-  const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
-    const invoiceId = customer.invoices.at(-1);
-    return invoiceId ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `invoice:${invoiceId}`) : null;
+  const seen: Observation = {
+    livemode: history.livemode, requests: [], charges: [], cards: new Map(), paidAtSeq: new Map(), stops: [], emails: [], customerAddresses: new Set(), orderOf: new Map(), intents: new Map(), setups: [],
+    reached: { ordersFailed: 0, ordersPaidAgain: 0, cardsSavedOnPortal: 0 },
   };
+  const seq = () => sandbox.state.requests.length;
+  const paused = new Map<string, StopSpan>();
+  const observe = watchCases(world, connection, seen);
+  let orders = 0;
 
-  function behaviourOf(spec: CustomerSpec, works: boolean) {
-    return works ? { declines: [], then: 'succeed' as const } : { declines: [declineOf(spec)], then: 'repeat_last' as const };
-  }
-
-  function addCustomer(spec: CustomerSpec, index: number): CustomerState {
-    const email = `model-customer-${index}@example.com`;
-    seen.customerAddresses.add(email);
-    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: 'Alice Martin', address: { country: spec.country } });
-    const decline = declineOf(spec);
-    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: spec.brand, behaviour: { declines: [decline], then: spec.keepsDeclining ? 'repeat_last' : 'succeed' } });
-    seen.cards.set(pm.id as string, { brand: spec.brand, decline, initiatedBy: 'merchant' });
-    sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
-    sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
-    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 4900, currency: 'usd' });
-    const fingerprint = (pm.card as { fingerprint: string }).fingerprint;
-    return { spec, customerId: customer.id as string, subscriptionId: subscription.id as string, paymentMethodId: pm.id as string, fingerprint, email, invoices: [] };
-  }
+  const customers = history.customers.map((spec, index) => {
+    seen.customerAddresses.add(`model-customer-${index}@example.com`);
+    return addCustomer(sandbox, seen.cards, spec, index);
+  });
+  const caseOf = async (customer: CustomerState): Promise<RecoveryCase | null> => {
+    const target = customer.targets.at(-1);
+    return target ? cases.findByKey(SELF_HOSTED_ACCOUNT, history.livemode, `${customer.subscriptionId ? 'invoice' : 'payment_intent'}:${target}`) : null;
+  };
 
   /** Stripe-side payments (not through our pay requests) mark the invoice paid at this point of the log. */
   function notePaid(invoiceId: string): void {
@@ -100,24 +90,14 @@ export async function runHistory(world: World, connection: Connection, history: 
     notePaid(invoiceId);
   }
   const openInvoice = (customer: CustomerState) => {
-    const id = customer.invoices.at(-1);
+    const id = customer.subscriptionId ? customer.targets.at(-1) : undefined;
     return id && sandbox.billing.invoice(ACCOUNT, id).status === 'open' ? id : null;
   };
-
-  async function observe(): Promise<void> {
-    for (const found of await connection.collection('recoveryCases').find({ status: { $ne: 'active' } }).toArray()) {
-      const invoiceId = (found.target as { invoiceId?: string } | undefined)?.invoiceId;
-      if (!invoiceId || closedSeen.has(String(found._id))) continue;
-      closedSeen.add(String(found._id));
-      seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${String(found._id)} closed (${String(found.status)})` });
-    }
-    for (const email of world.postmark.state.emails.slice(emailsRead)) {
-      emailsRead += 1;
-      const caseId = email.metadata.caseId;
-      const atSend = caseId ? await cases.findById(email.metadata.accountId ?? SELF_HOSTED_ACCOUNT, history.livemode, caseId) : null;
-      seen.emails.push(emailSeen(email, atSend));
-    }
-  }
+  /** The customer's last failed order, while no payment has paid it yet. */
+  const unpaidOrder = (customer: CustomerState) => {
+    const id = customer.subscriptionId ? undefined : customer.targets.at(-1);
+    return id && !orderPaid(sandbox, seen, id) ? id : null;
+  };
 
   /** Every due retry and email, as the worker's jobs would run them, looking after each one. */
   async function runDue(): Promise<void> {
@@ -160,27 +140,34 @@ export async function runHistory(world: World, connection: Connection, history: 
     });
     await response.arrayBuffer();
     if (response.status >= 300) return;
-    const invoiceId = customer.invoices.at(-1)!;
+    const target = customer.targets.at(-1)!;
     if (action === 'pause') {
-      const span: StopSpan = { invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} paused by the merchant` };
-      paused.set(invoiceId, span);
+      const span: StopSpan = { target, fromSeq: seq(), untilSeq: null, why: `case ${found.id} paused by the merchant` };
+      paused.set(target, span);
       seen.stops.push(span);
     }
     if (action === 'resume') {
-      const span = paused.get(invoiceId);
+      const span = paused.get(target);
       if (span) span.untilSeq = seq();
-      paused.delete(invoiceId);
+      paused.delete(target);
     }
-    if (action === 'cancel') seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
+    if (action === 'cancel') seen.stops.push({ target, fromSeq: seq(), untilSeq: null, why: `case ${found.id} canceled by the merchant` });
   }
 
   async function play(step: Step): Promise<void> {
     const customer = 'customer' in step ? customers[step.customer]! : null;
     switch (step.kind) {
-      case 'renewal_fails': {
+      case 'payment_fails': {
+        if (!customer!.subscriptionId) {
+          orders += 1;
+          const intent = checkout(sandbox, seen, { ...customer!.spec, customerId: customer!.customerId, paymentMethodId: customer!.paymentMethodId, number: orders, email: customer!.email });
+          customer!.targets.push(intent.id as string);
+          if (intent.status !== 'succeeded') seen.reached.ordersFailed += 1;
+          return runDue();
+        }
         if (sandbox.billing.subscription(ACCOUNT, customer!.subscriptionId).status === 'canceled') return;
         const invoice = sandbox.billing.renew(ACCOUNT, customer!.subscriptionId, { nextAttemptInHours: customer!.spec.stripeRetryHours });
-        customer!.invoices.push(invoice.id as string);
+        customer!.targets.push(invoice.id as string);
         notePaid(invoice.id as string);
         return runDue();
       }
@@ -200,6 +187,17 @@ export async function runHistory(world: World, connection: Connection, history: 
         stripeSide(() => sandbox.billing.payInvoice(ACCOUNT, invoiceId, { payment_method: pm.id }, null), invoiceId);
         return runDue();
       }
+      case 'customer_pays_order': {
+        const failedId = unpaidOrder(customer!);
+        if (!failedId) return;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: 'visa', behaviour: { declines: [], then: 'succeed' } });
+        seen.cards.set(pm.id as string, { brand: 'visa', decline: null, initiatedBy: 'customer' });
+        const paidWith = payOrderAgain(sandbox, seen, failedId, { sameReference: step.sameReference, savesCard: step.savesCard, cardId: pm.id as string });
+        // From here no pay request of ours for the failed intent may appear when this payment settled its order.
+        seen.reached.ordersPaidAgain += 1;
+        if (seen.orderOf.get(paidWith) === seen.orderOf.get(failedId)) seen.paidAtSeq.set(failedId, Math.min(seq(), seen.paidAtSeq.get(failedId) ?? seq()));
+        return runDue();
+      }
       case 'paid_out_of_band': {
         const invoiceId = openInvoice(customer!);
         if (!invoiceId) return;
@@ -212,13 +210,9 @@ export async function runHistory(world: World, connection: Connection, history: 
       }
       case 'new_card': {
         const spec = customer!.spec;
-        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, {
-          brand: spec.brand,
-          ...(step.sameFingerprint ? { fingerprint: customer!.fingerprint } : {}),
-          // The same card (same fingerprint) answers as it did; a new one as the step says.
-          behaviour: behaviourOf(spec, step.sameFingerprint ? !spec.keepsDeclining : step.works),
-        });
+        // The same card (same fingerprint) answers as it did; a new one as the step says.
         const works = step.sameFingerprint ? !spec.keepsDeclining : step.works;
+        const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: spec.brand, ...(step.sameFingerprint ? { fingerprint: customer!.fingerprint } : {}), behaviour: behaviourOf(spec, works) });
         seen.cards.set(pm.id as string, { brand: spec.brand, decline: works ? null : declineOf(spec), initiatedBy: 'merchant' });
         sandbox.billing.attach(ACCOUNT, pm.id as string, customer!.customerId, null);
         sandbox.billing.updateCustomer(ACCOUNT, customer!.customerId, { invoice_settings: { default_payment_method: pm.id } }, null);
@@ -228,19 +222,27 @@ export async function runHistory(world: World, connection: Connection, history: 
       }
       case 'returns_from_card_update': {
         const found = await caseOf(customer!);
-        const link = found && found.status === 'active' ? await container.cardUpdate.linkFor(found) : null;
+        const link = isOpen(found) ? await container.cardUpdate.linkFor(found) : null;
         if (!link) return;
         const done = new URL(link.url);
         done.pathname = '/update/done';
         await (await fetch(done)).arrayBuffer();
         return runDue();
       }
+      case 'saves_card_on_card_update_page': {
+        const found = await caseOf(customer!);
+        const link = isOpen(found) ? await container.cardUpdate.linkFor(found) : null;
+        if (!link) return;
+        if (await saveCardOnCardUpdatePage(sandbox, seen.cards, customer!, link, world.settle)) seen.reached.cardsSavedOnPortal += 1;
+        return runDue();
+      }
       case 'merchant':
         await merchant(customer!, step.action);
         return runDue();
       case 'subscription_canceled': {
+        if (!customer!.subscriptionId) return;
         sandbox.billing.cancelSubscription(ACCOUNT, customer!.subscriptionId, null);
-        for (const invoiceId of customer!.invoices) seen.stops.push({ invoiceId, fromSeq: seq(), untilSeq: null, why: `subscription ${customer!.subscriptionId} canceled` });
+        for (const invoiceId of customer!.targets) seen.stops.push({ target: invoiceId, fromSeq: seq(), untilSeq: null, why: `subscription ${customer!.subscriptionId} canceled` });
         return runDue();
       }
       case 'worker_killed':
@@ -264,11 +266,10 @@ export async function runHistory(world: World, connection: Connection, history: 
   await observe();
   seen.requests = sandbox.state.requests.map((entry) => ({ ...entry }));
   seen.charges = [...sandbox.state.charges];
+  const data = sandbox.state.account(ACCOUNT);
+  seen.intents = new Map([...data.paymentIntents].map(([id, intent]) => [id, structuredClone(intent)]));
+  seen.setups = [...data.setupIntents.values()].map((setup) => structuredClone(setup));
   return seen;
-}
-
-function declineOf(spec: CustomerSpec): ScriptedDecline {
-  return { code: 'card_declined', decline_code: spec.declineCode, ...(spec.networkAdvice && spec.brand === 'mastercard' ? { network_advice_code: spec.networkAdvice } : {}) };
 }
 
 /** Empties the database, the sandbox and the mail catcher, and moves the clock a day on, for the next history. */

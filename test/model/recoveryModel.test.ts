@@ -7,12 +7,15 @@ import { INVARIANTS } from './modelInvariants';
 import { resetWorld, runHistory, type Observation, type World } from './modelRunner';
 
 /**
- * Model-based test: random short histories (failed renewals with the published
- * decline mix, Visa and Mastercard, payments by every route, new and unchanged
- * cards, returns from the card-update page, the merchant's controls,
- * cancellations, killed workers, Stripe errors), in test or live mode, played
- * against the real backend and the Stripe sandbox. Each invariant is its own
- * test, so a broken one names itself and fast-check shrinks its history.
+ * Model-based test: random short histories (failed renewals and failed
+ * one-time orders, with or without off-session consent or an order reference,
+ * with the published decline mix, Visa and Mastercard; payments by every
+ * route, the customer paying an order again with a new payment intent; new and
+ * unchanged cards, returns from the card-update page with or without a card
+ * saved; the merchant's controls, cancellations, killed workers, Stripe
+ * errors), in test or live mode, played against the real backend and the
+ * Stripe sandbox. Each invariant is its own test, so a broken one names
+ * itself and fast-check shrinks its history.
  *
  * MODEL_RUNS (default 300), MODEL_SEED (default fixed for CI), MODEL_STEPS
  * (most steps per history, default 6) and MODEL_SHRINK_RUNS (new histories
@@ -66,4 +69,23 @@ describe.each(Object.entries(INVARIANTS))('%s', (name, check) => {
       { numRuns: RUNS, seed: SEED, endOnFailure: false },
     );
   }, 900_000);
+});
+
+describe('the generated histories', () => {
+  // Runs after the invariants (jest keeps the order): every invariant above read these same histories.
+  it('reach the order routes, off-session confirms and test-mode emails the invariants read', () => {
+    const histories = [...played.values()];
+    const total = (count: (seen: Observation) => number) => histories.reduce((sum, seen) => sum + count(seen), 0);
+    const reached = {
+      ordersFailed: total((seen) => seen.reached.ordersFailed),
+      ordersPaidAgain: total((seen) => seen.reached.ordersPaidAgain),
+      cardsSavedOnPortal: total((seen) => seen.reached.cardsSavedOnPortal),
+      confirmsOfOrders: total((seen) => seen.requests.filter((request) => /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(request.path)).length),
+      emailsRecordedInTestMode: total((seen) => seen.emails.filter((email) => email.delivery === 'recorded_test_mode').length),
+    };
+    // 300 histories (the default) reach each several times; a short exploration (MODEL_RUNS=40) may miss one, so it is required from 100 on.
+    const missed = Object.entries(reached).filter(([, count]) => count === 0);
+    expect(RUNS >= 100 ? missed : []).toEqual([]);
+    expect(histories.length).toBeGreaterThan(0);
+  });
 });
