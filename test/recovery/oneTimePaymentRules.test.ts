@@ -20,7 +20,11 @@ describe('which payment paid a failed one-time order', () => {
     ['orderId on one side, order_id on the other', { metadata: { orderId: 'ord_42' }, description: null }, { order: ord42 }, { rule: 'same_order', orderReference: 'ord_42' }],
     ['the key "order"', { metadata: { order: 'A-7' }, description: null }, { order: { metadata: { order: 'A-7' }, description: null } }, { rule: 'same_order', orderReference: 'A-7' }],
     ['two different orders, same amount', ord42, { order: { metadata: { order_id: 'ord_43' }, description: null } }, null],
-    ['an order on one side only', ord42, {}, null],
+    // A customer who pays again without the order number (a new checkout) still pays the same order: never charge it twice.
+    ['an order on the failed payment only, same amount 1 day later', ord42, {}, { rule: 'same_amount' }],
+    ['an order on the new payment only, same amount 1 day later', noOrder, { order: ord42 }, { rule: 'same_amount' }],
+    ['an order on one side only, same amount 8 days later', ord42, { paidAt: at(9) }, null],
+    ['an order on one side only, another amount', ord42, { amountMinor: 2600 }, null],
     ['the same order in another currency', ord42, { order: ord42, currency: 'eur' }, null],
     ['the same description, amount and currency', { metadata: {}, description: 'Blue mug x2' }, { order: { metadata: {}, description: 'Blue mug x2' }, paidAt: at(20) }, { rule: 'same_description', description: 'Blue mug x2' }],
     ['same amount and currency 2 days later', noOrder, {}, { rule: 'same_amount' }],

@@ -52,9 +52,10 @@ export function orderReferenceOf(order: OrderDetails | null | undefined): string
  * Did `payment` pay the order of the one-time case `current`? Only another
  * payment intent of the same customer counts, then:
  * 1. the same order reference in metadata (and the same currency);
- * 2. else, when neither names an order, the same description, amount and currency;
- * 3. else, when neither names an order, the same amount and currency paid within
- *    SAME_ORDER_WINDOW_MS after the failure.
+ * 2. else, unless both name different orders, the same description, amount and currency;
+ * 3. else, unless both name different orders, the same amount and currency paid
+ *    within SAME_ORDER_WINDOW_MS after the failure: a customer who checks out again
+ *    without the order number (a new cart) is paying the same order.
  * Two different order references never match.
  * Example: failed pi_1 {order_id: ord_42} on 1 May; pi_2 {order_id: ord_42} paid 2 May → same order ord_42.
  */
@@ -65,7 +66,6 @@ export function matchPayment(current: RecoveryCase, payment: CompletedPayment): 
   const ours = orderReferenceOf(current.order);
   const theirs = orderReferenceOf(payment.order);
   if (ours && theirs) return ours === theirs ? { rule: 'same_order', orderReference: ours } : null;
-  if (ours || theirs) return null;
   if (payment.amountMinor !== current.amountMinor) return null;
   const description = current.order?.description?.trim();
   if (description && description === payment.order.description?.trim()) return { rule: 'same_description', description };
