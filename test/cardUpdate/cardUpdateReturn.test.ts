@@ -3,7 +3,7 @@ import { TEST_LINK_SECRET } from '../support/testSecrets';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -15,15 +15,11 @@ const db = useTestDatabase();
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const start = new Date('2026-05-04T14:00:00Z');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
-
+let world: RecoveryWorld;
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await freshRecoveryWorld(db.connection, { start });
 });
-afterEach(async () => {
-  await world.stop();
-});
+afterEach(() => world.stop());
 
 /** A subscription whose renewal Stripe could not charge, with its case open and planned. */
 async function failedRenewal(behaviour: CardBehaviour, brand: string) {

@@ -7,7 +7,7 @@ import { createRetryService } from '../../backend/src/recovery';
 import { DEFAULT_RETRY_POLICY } from '../../backend/src/retryPolicy';
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -18,15 +18,11 @@ import { useTestDatabase } from '../support/testDatabase';
  */
 const db = useTestDatabase();
 const start = new Date('2026-04-16T14:00:00Z'); // Thursday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
-
+let world: RecoveryWorld;
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await freshRecoveryWorld(db.connection, { start });
 });
-afterEach(async () => {
-  await world.stop();
-});
+afterEach(() => world.stop());
 
 const onlyCase = async () => {
   const doc = await db.connection.collection('recoveryCases').findOne({});

@@ -1,4 +1,4 @@
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -8,15 +8,11 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const MINUTE = 60_000;
 const start = new Date('2026-05-04T14:00:00Z');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
-
+let world: RecoveryWorld;
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await freshRecoveryWorld(db.connection, { start });
 });
-afterEach(async () => {
-  await world.stop();
-});
+afterEach(() => world.stop());
 
 describe('a new card told by webhook', () => {
   it('is charged once per case, however often Stripe tells us about it again', async () => {

@@ -1,6 +1,6 @@
 import type { Json } from '../../devservices/stripe-sandbox/sandboxState';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -12,15 +12,11 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const DAY = 86_400_000;
 const start = new Date('2026-04-16T14:00:00Z');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
-
+let world: RecoveryWorld;
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await freshRecoveryWorld(db.connection, { start });
 });
-afterEach(async () => {
-  await world.stop();
-});
+afterEach(() => world.stop());
 
 const theCase = async () => {
   const found = await db.connection.collection('recoveryCases').find({ accountId: SELF_HOSTED_ACCOUNT }).toArray();

@@ -1,20 +1,16 @@
 import { caseView } from '../../backend/src/api/caseView';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /** While Stripe answers 500, the merchant sees it: the next action and the timeline say so, and the unanswered charge is shown as such. */
 const db = useTestDatabase();
 const start = new Date('2026-04-16T14:00:00Z');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
-
+let world: RecoveryWorld;
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start });
+  world = await freshRecoveryWorld(db.connection, { start });
 });
-afterEach(async () => {
-  await world.stop();
-});
+afterEach(() => world.stop());
 
 const theCase = async () => {
   const doc = await db.connection.collection('recoveryCases').findOne({});
