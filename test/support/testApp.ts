@@ -32,7 +32,7 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
   const app = createApp(container);
   const server = app.callback();
 
-  /** POSTs an event signed with the endpoint secret and waits until its handling has finished. */
+  /** POSTs an event signed with the endpoint secret and waits until its handling has finished (outboxes relayed too). */
   async function deliver(event: Record<string, unknown>) {
     const payload = JSON.stringify(event);
     const response = await request(server)
@@ -41,6 +41,7 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
       .set('stripe-signature', signPayload(payload, TEST_WEBHOOK_SECRET))
       .send(payload);
     await container.stripeEventProcessor.drain();
+    await container.outboxRelay.drain();
     return response;
   }
 
