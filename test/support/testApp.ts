@@ -3,6 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../backend/src/app';
 import type { Clock } from '../../backend/src/clock';
+import type { OutboundEventSink } from '../../backend/src/outbound';
 import { loadConfig } from '../../backend/src/config';
 import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
 import type { RetryPolicy } from '../../backend/src/retryPolicy';
@@ -14,7 +15,7 @@ export { TEST_LINK_SECRET, TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_SECRETS, TEST_WE
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
 
 /** The real app on the test database, with quiet logs; env adds settings as process.env would. */
-export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy } = {}) {
+export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy; outboundEvents?: OutboundEventSink } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     ...TEST_SECRETS,
@@ -27,6 +28,7 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     connection,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.outboundEvents ? { outboundEvents: options.outboundEvents } : {}),
   });
   await ensureIndexes(connection);
   const app = createApp(container);
