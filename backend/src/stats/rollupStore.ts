@@ -3,8 +3,8 @@ import { ALL_TIME, type RollupIncrement } from './caseContribution';
 import { applyEntriesOnce, forgetAppliedEntries, readAllCells, type PendingRollup, type RollupCell } from './rollupEntries';
 
 /**
- * The recoveryRollups collection, kept up to date with $inc on every case
- * save: per account, mode and currency, one document per UTC month holding
+ * The recoveryRollups collection, kept up to date with $inc by the outbox relay (each case
+ * save's delta, once): per account, mode and currency, one document per UTC month holding
  * each day's counters, and one all-time document; plus one small document per
  * account and mode listing its currencies. Every document is addressed by a
  * computed _id, so the dashboard reads a handful of documents by key, and
