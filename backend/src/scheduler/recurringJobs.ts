@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
+import type { OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
 
@@ -16,6 +17,7 @@ export interface RecurringJob {
 export const STRIPE_EVENT_BATCH = 100;
 export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
+export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
 
 /** Every recurring job, listed once. */
 export function listRecurringJobs(deps: {
@@ -23,6 +25,7 @@ export function listRecurringJobs(deps: {
   retries: RetryService;
   dunning: DunningService;
   rateLimits: RateLimitStore;
+  outbox: OutboxRelay;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -45,6 +48,13 @@ export function listRecurringJobs(deps: {
       name: HANDLE_STRIPE_EVENTS_JOB,
       idleDelayMs: 250,
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
+    },
+    {
+      // What case saves wrote to their outboxes: events to the outbound sink, deltas to the stats rollups.
+      // A short pause: the dashboard shows a change once this has run.
+      name: RELAY_CASE_OUTBOX_JOB,
+      idleDelayMs: 250,
+      run: () => deps.outbox.relayBatch(),
     },
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.
