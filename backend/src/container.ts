@@ -8,6 +8,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
+import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
@@ -41,6 +42,7 @@ export interface Container {
   suppressions: SuppressionStore;
   dunning: DunningService;
   settings: SettingsService;
+  experiments: ExperimentService;
   apiKeys: ApiKeyStore;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
@@ -66,8 +68,20 @@ export function createContainer(options: {
   const stripeEvents = createStripeEventStore(connection);
   const cardAttempts = createCardAttemptStore(connection);
   const rollups = createRollupStore(connection);
+  const secrets = createSecretBox(config.secretsKey);
+  const settings = createSettingsService({ accounts, secrets });
+  const experiments = createExperimentService({ experiments: createExperimentStore(connection), settings, clock, logger });
   // A crash between a case save and its rollup write loses that one change from the stats (not from the case).
-  const recovery = createRecoveryService({ cases, cardAttempts, logger, onCaseChanged: (before, after) => rollups.recordChange(before, after) });
+  const recovery = createRecoveryService({
+    cases,
+    cardAttempts,
+    logger,
+    onCaseChanged: async (before, after) => {
+      await rollups.recordChange(before, after);
+      await experiments.recordCaseChange(before, after);
+    },
+    enroll: experiments.enroll,
+  });
   const caseControls = createCaseControlService({ cases, recovery, clock });
   // One client per mode, chosen by each case's or event's livemode: our calls never cross modes.
   const keys = stripeKeysByMode(config.stripe.secretKey, config.stripe.testSecretKey);
@@ -87,8 +101,6 @@ export function createContainer(options: {
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
   });
   const rateLimits = createRateLimitStore(connection);
-  const secrets = createSecretBox(config.secretsKey);
-  const settings = createSettingsService({ accounts, secrets });
   const apiKeys = createApiKeyStore(connection);
   const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({
@@ -110,7 +122,7 @@ export function createContainer(options: {
     recovery,
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
-    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account)),
     clock,
     logger,
     instanceId,
@@ -129,7 +141,7 @@ export function createContainer(options: {
       const stripe = livemode ? stripeByMode.live : stripeByMode.test;
       return stripe ? createAccountProfileLookup(stripe) : null;
     },
-    policyFor: dunningPolicyOf,
+    policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;
       return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
@@ -164,6 +176,7 @@ export function createContainer(options: {
     suppressions,
     dunning,
     settings,
+    experiments,
     apiKeys,
     cardUpdate,
     portalOrigins,

@@ -1,8 +1,8 @@
 export type { BillingFact, CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
 export { isCaseFact } from './billingFacts';
-export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type Tenant } from './caseTransitions';
+export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';
 export { createCaseStore, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
-export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
+export { createRecoveryService, type CaseEnrollment, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
 export {
   matchPayment,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
-import { decideCaseFact, decideGroupFact, type CaseDecision, type Tenant } from './caseTransitions';
+import { decideCaseFact, decideGroupFact, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';
 import { closeAsPaidElsewhere, matchPayment, pickCaseForPayment, type CompletedPayment } from './oneTimePayments';
 import { caseKeyOf, type RecoveryCase } from './recoveryCase';
 
@@ -28,7 +28,10 @@ const MAX_CONFLICT_RETRIES = 8;
 /** Told about every saved change to a case, after it is saved (the stats rollups). */
 export type CaseChangeListener = (before: RecoveryCase | null, after: RecoveryCase) => Promise<void>;
 
-export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; onCaseChanged: CaseChangeListener }): RecoveryService {
+/** Completes a case about to open (its experiment arms): recorded in the insert, so never changed mid-case. */
+export type CaseEnrollment = (opening: NewRecoveryCase) => Promise<NewRecoveryCase>;
+
+export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; onCaseChanged: CaseChangeListener; enroll?: CaseEnrollment }): RecoveryService {
   const { cases, cardAttempts, logger, onCaseChanged } = deps;
 
   /** Every declined charge Stripe tells us about counts toward the card's network limits. */
@@ -62,7 +65,7 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       const decision = decide(current);
       if (decision.kind === 'ignore') return { caseId: current?.id ?? null, summary: `ignored: ${decision.reason}` };
       if (decision.kind === 'open') {
-        const created = await cases.insert(decision.case);
+        const created = await cases.insert(deps.enroll ? await deps.enroll(decision.case) : decision.case);
         if (created) {
           await onCaseChanged(null, created);
           logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
