@@ -44,7 +44,7 @@ export function isAtHorizon(tallies: Record<Arm, ArmTally>, horizonCases: number
  * interval of B − A; the winner is the arm with the higher share when
  * p < 0.05, else null (no significant difference). A stopped experiment
  * never becomes final.
- * Example: horizon 100; A 30/100, B 45/100 → final, p ≈ 0.027, winner 'B'.
+ * Example: horizon 100; A 30/100, B 45/100 → final, p ≈ 0.029, winner 'B'.
  */
 export function experimentResult(experiment: Pick<Experiment, 'status' | 'tallies' | 'horizonCases'>): ExperimentResult {
   const { A, B } = experiment.tallies;
