@@ -8,6 +8,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
+import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
@@ -44,6 +45,7 @@ export interface Container {
   suppressions: SuppressionStore;
   dunning: DunningService;
   settings: SettingsService;
+  experiments: ExperimentService;
   apiKeys: ApiKeyStore;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
@@ -71,11 +73,16 @@ export function createContainer(options: {
   const stripeEvents = createStripeEventStore(connection);
   const cardAttempts = createCardAttemptStore(connection);
   const rollups = createRollupStore(connection);
-  // Each case save carries its events and stats delta in its outbox, in the same write; the relay passes them on.
-  const recovery = createRecoveryService({ cases, cardAttempts, logger, clock, describeCase: caseView });
+  const secrets = createSecretBox(config.secretsKey);
+  const settings = createSettingsService({ accounts, secrets });
+  const experimentStore = createExperimentStore(connection);
+  const experiments = createExperimentService({ experiments: experimentStore, settings, clock, logger });
+  // Each case save carries its events, stats delta and experiment counts in its outbox, in the same write; the relay passes them on.
+  const recovery = createRecoveryService({ cases, cardAttempts, logger, clock, describeCase: caseView, enroll: experiments.enroll });
   const outboxRelay = createOutboxRelay({
     outbox: createCaseOutboxStore(connection),
     rollups,
+    experimentTallies: experiments,
     sink: options.outboundEvents ?? createLogOnlyEventSink(logger),
     clock,
     instanceId,
@@ -101,8 +108,6 @@ export function createContainer(options: {
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
   });
   const rateLimits = createRateLimitStore(connection);
-  const secrets = createSecretBox(config.secretsKey);
-  const settings = createSettingsService({ accounts, secrets });
   const apiKeys = createApiKeyStore(connection);
   const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({
@@ -124,7 +129,7 @@ export function createContainer(options: {
     recovery,
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
-    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account)),
     clock,
     logger,
     instanceId,
@@ -143,7 +148,7 @@ export function createContainer(options: {
       const stripe = livemode ? stripeByMode.live : stripeByMode.test;
       return stripe ? createAccountProfileLookup(stripe) : null;
     },
-    policyFor: dunningPolicyOf,
+    policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
     merchantServerToken: (account) => {
       const sealed = account?.settings?.postmarkServerTokenSealed;
       return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
@@ -179,6 +184,7 @@ export function createContainer(options: {
     suppressions,
     dunning,
     settings,
+    experiments,
     apiKeys,
     cardUpdate,
     portalOrigins,

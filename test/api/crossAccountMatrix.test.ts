@@ -13,7 +13,7 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const APP_SECRET = 'absec_matrix_secret';
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const beta = { caseId: '', keyId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only' };
+const beta = { caseId: '', keyId: '', experimentId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only' };
 let alphaKey: string;
 
 beforeAll(async () => {
@@ -27,6 +27,9 @@ beforeAll(async () => {
   const now = new Date();
   alphaKey = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_alpha', livemode: false, name: 'alpha', scope: 'read_write', now })).key;
   beta.keyId = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_beta', livemode: false, name: 'beta', scope: 'read_write', now })).apiKey.id;
+  await db.connection.collection('experiments').deleteMany({});
+  const experiment = await testApp.container.experiments.create('acct_matrix_beta', false, { name: 'beta experiment', kind: 'retry_policy', variant: { retryPolicy: { maxAttempts: 4 } }, horizonCases: 50 });
+  beta.experimentId = experiment.kind === 'created' ? experiment.experiment.id : '';
 });
 
 type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
@@ -40,6 +43,9 @@ const idRoutes: Array<[string, () => Call]> = [
   ]),
   ['GET /api/recovery/emails/:caseId/:index', () => ({ method: 'get', path: `/api/recovery/emails/${beta.caseId}/0` })],
   ['DELETE /api/api-keys/:id', () => ({ method: 'delete', path: `/api/api-keys/${beta.keyId}` })],
+  ['GET /api/experiments/:id', () => ({ method: 'get', path: `/api/experiments/${beta.experimentId}` })],
+  ['POST /api/experiments/:id/stop', () => ({ method: 'post', path: `/api/experiments/${beta.experimentId}/stop` })],
+  ['POST /api/experiments/:id/promote', () => ({ method: 'post', path: `/api/experiments/${beta.experimentId}/promote` })],
 ];
 
 /** Alpha's lists and documents, which must hold nothing of beta's. */
@@ -52,6 +58,8 @@ const listRoutes: Array<[string, Call]> = [
   ['GET /api/dashboard/export.csv', { method: 'get', path: '/api/dashboard/export.csv' }],
   ['GET /api/settings', { method: 'get', path: '/api/settings' }],
   ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
+  ['GET /api/experiments', { method: 'get', path: '/api/experiments' }],
+  ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
 ];
 
 const ways = {
@@ -85,10 +93,11 @@ it('leaves beta’s case and key untouched after all of that', async () => {
   const found = (await testApp.container.cases.findById('acct_matrix_beta', false, beta.caseId))!;
   expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule' });
   expect((await testApp.container.apiKeys.list('acct_matrix_beta', false))[0]).toMatchObject({ revokedAt: null });
+  expect(await testApp.container.experiments.find('acct_matrix_beta', false, beta.experimentId)).toMatchObject({ status: 'running' });
 });
 
 it('covers every documented route of the merchant API', () => {
   const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
-  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys'];
+  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys', 'POST /api/experiments'];
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route) && !needsNoId.includes(route))).toEqual([]);
 });

@@ -22,7 +22,7 @@ const isLive = (mode: Mode) => mode === 'live';
 const otherThan = (mode: Mode): Mode => (mode === 'live' ? 'test' : 'live');
 /** Amounts only one mode has, so a leak shows in any body. */
 const AMOUNT: Record<Mode, number> = { live: 97531, test: 24680 };
-const data: Record<Mode, { caseIds: string[]; key: string; keyId: string }> = { live: { caseIds: [], key: '', keyId: '' }, test: { caseIds: [], key: '', keyId: '' } };
+const data: Record<Mode, { caseIds: string[]; key: string; keyId: string; experimentId: string }> = { live: { caseIds: [], key: '', keyId: '', experimentId: '' }, test: { caseIds: [], key: '', keyId: '', experimentId: '' } };
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
 
 beforeAll(async () => {
@@ -46,6 +46,8 @@ beforeAll(async () => {
     const created = await testApp.container.apiKeys.create({ accountId: ACCOUNT, livemode, name: `key-${mode}`, scope: 'read_write', now: new Date() });
     data[mode].key = created.key;
     data[mode].keyId = created.apiKey.id;
+    const experiment = await testApp.container.experiments.create(ACCOUNT, livemode, { name: `experiment-${mode}`, kind: 'retry_policy', variant: { retryPolicy: { maxAttempts: 4 } }, horizonCases: 50 });
+    data[mode].experimentId = experiment.kind === 'created' ? experiment.experiment.id : '';
   }
 });
 
@@ -53,11 +55,11 @@ beforeAll(async () => {
 async function snapshotOf(mode: Mode) {
   const scope = { accountId: ACCOUNT, livemode: isLive(mode) };
   const read = (name: string) => db.connection.collection(name).find(scope).sort({ _id: 1 }).toArray();
-  return { cases: await read('recoveryCases'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key) };
+  return { cases: await read('recoveryCases'), experiments: await read('experiments'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key) };
 }
 
 /** What of `mode` must never show in an answer to the other mode. */
-const tracesOf = (mode: Mode) => new RegExp([`in_${mode}_`, `key-${mode}`, ...data[mode].caseIds, String(AMOUNT[mode]), (AMOUNT[mode] / 100).toFixed(2), String(AMOUNT[mode] * 2)].join('|'));
+const tracesOf = (mode: Mode) => new RegExp([`in_${mode}_`, `key-${mode}`, `experiment-${mode}`, data[mode].experimentId, ...data[mode].caseIds, String(AMOUNT[mode]), (AMOUNT[mode] / 100).toFixed(2), String(AMOUNT[mode] * 2)].join('|'));
 
 type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
 
@@ -70,6 +72,9 @@ const idRoutes = (other: Mode): Array<[string, Call]> => [
   ]),
   ['GET /api/recovery/emails/:caseId/:index', { method: 'get', path: `/api/recovery/emails/${data[other].caseIds[0]}/0` }],
   ['DELETE /api/api-keys/:id', { method: 'delete', path: `/api/api-keys/${data[other].keyId}` }],
+  ['GET /api/experiments/:id', { method: 'get', path: `/api/experiments/${data[other].experimentId}` }],
+  ['POST /api/experiments/:id/stop', { method: 'post', path: `/api/experiments/${data[other].experimentId}/stop` }],
+  ['POST /api/experiments/:id/promote', { method: 'post', path: `/api/experiments/${data[other].experimentId}/promote` }],
 ];
 
 /** Lists and documents of the caller's own mode, and its own writes that take no id. */
@@ -85,7 +90,18 @@ const ownRoutes: Array<[string, Call]> = [
   ['PUT /api/settings', { method: 'put', path: '/api/settings', body: { branding: { merchantName: 'Changed in one mode' } } }],
   ['POST /api/settings/email-preview', { method: 'post', path: '/api/settings/email-preview', body: { stepIndex: 0 } }],
   ['POST /api/api-keys', { method: 'post', path: '/api/api-keys', body: { name: 'another', scope: 'read' } }],
+  ['GET /api/experiments', { method: 'get', path: '/api/experiments' }],
+  ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
 ];
+
+describe('POST /api/experiments', () => {
+  it("starts an experiment in the caller's mode only, though the other mode runs one of the same kind", async () => {
+    const before = await snapshotOf('live');
+    const response = await ways['an API key']('test', { method: 'post', path: '/api/experiments', body: { name: 'email test', kind: 'email_sequence', variant: { dunning: { enabled: true, steps: [], sendConfirmation: false, daytimeHours: [9, 18] } }, horizonCases: 50 } });
+    expect(response.status).toBe(201);
+    expect(await snapshotOf('live')).toEqual(before);
+  });
+});
 
 const ways = {
   'an API key': (mode: Mode, call: Call) => request(testApp.server)[call.method](call.path).set('authorization', `Bearer ${data[mode].key}`).send(call.body ?? {}),
@@ -125,7 +141,7 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
 });
 
 it('covers every documented route of the merchant API', () => {
-  const covered = new Set([...idRoutes('live'), ...ownRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
+  const covered = new Set([...idRoutes('live'), ...ownRoutes, ['POST /api/experiments']].map(([name]) => name!.replace(/ \(.*\)$/, '')));
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route))).toEqual([]);
 });
 

@@ -6,4 +6,5 @@ export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
 export { createDashboardRoutes } from './dashboardRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
+export { createExperimentRoutes, experimentView } from './experimentRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';

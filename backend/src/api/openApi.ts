@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, exportQuery, identityQuery, pageQuery, paymentsQuery, settingsBody, statusQuery } from './schemas';
+import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, settingsBody, statusQuery } from './schemas';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod
@@ -54,6 +54,38 @@ const sequence = z.object({ ...caseRowFields, paused: z.boolean(), stepsDone: z.
 const attention = z.object({ ...caseRowFields, reason: z.enum(['email_undeliverable', 'needs_new_card', 'needs_authentication']), summary: z.string() }).meta({ id: 'NeedsAttention' });
 const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
 const apiKey = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'read_write']), prefix: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() }).meta({ id: 'ApiKey' });
+const experimentArm = z.object({
+  arm: z.enum(['A', 'B']),
+  label: z.string(),
+  cases: z.number().int().describe('cases enrolled in the arm (at most about horizonCases)'),
+  ended: z.number().int(),
+  recovered: z.number().int(),
+  recoveredShare: z.number().nullable().describe('recovered / ended; null until a case has ended'),
+  meanDaysToRecovery: z.number().nullable(),
+  emailsOpened: z.number().int().nullable().describe('dunning emails opened; null for retry-policy experiments'),
+  emailsClicked: z.number().int().nullable(),
+});
+const experiment = z
+  .object({
+    id: z.string(),
+    object: z.literal('experiment'),
+    name: z.string(),
+    kind: z.enum(['email_sequence', 'retry_policy']),
+    status: z.enum(['running', 'stopped', 'finished']),
+    horizonCases: z.number().int(),
+    createdAt: z.string(),
+    variant: z.record(z.string(), z.unknown()).describe('arm B: { dunning } or { retryPolicy }; arm A is the current settings'),
+    arms: z.array(experimentArm),
+    result: z
+      .object({
+        final: z.boolean().describe('false until every arm has horizonCases cases, all ended; the fields below stay null until then'),
+        difference: z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable().describe('B − A in recovered share, Newcombe 95 % interval'),
+        pValue: z.number().nullable().describe('pooled two-proportion test, two-sided'),
+        winner: z.enum(['A', 'B']).nullable().describe('the higher share when p < 0.05; null: no significant difference'),
+      })
+      .describe('read once, at the horizon'),
+  })
+  .meta({ id: 'Experiment' });
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const errors = {
@@ -83,6 +115,12 @@ const routes: Route[] = [
   { method: 'get', path: '/api/settings', summary: 'Retry policy, email sequence, branding, Postmark, end action', request: { query: identityQuery }, ok: { description: 'Settings', ...json(settings) } },
   { method: 'put', path: '/api/settings', summary: 'Change any part of the settings; a change with any problem saves nothing', request: { body: json(settingsBody) }, ok: { description: 'Settings', ...json(settings) } },
   { method: 'post', path: '/api/settings/email-preview', summary: 'Render a dunning step with sample data', request: { body: json(emailPreviewBody) }, ok: { description: 'The email', ...json(z.object({ subject: z.string(), html: z.string(), text: z.string() })) } },
+  { method: 'get', path: '/api/experiments', summary: "The account's experiments in this mode, newest first", request: { query: identityQuery }, ok: { description: 'Experiments', ...json(z.object({ object: z.literal('list'), data: z.array(experiment) })) } },
+  { method: 'post', path: '/api/experiments', summary: 'Start an A/B test of the email sequence or the retry policy (one running per kind); 409 when one is already running', request: { body: json(experimentBody) }, ok: { description: 'The experiment', ...json(experiment) }, status: 201 },
+  { method: 'get', path: '/api/experiments/horizon', summary: 'A horizon (ended cases per arm) for a baseline recovered share and the smallest change worth detecting (5 % two-sided, 80 % power)', request: { query: horizonQuery }, ok: { description: 'The suggestion', ...json(z.object({ object: z.literal('experiment_horizon'), baselineShare: z.number(), minimumDetectableEffect: z.number(), horizonCases: z.number().int() })) } },
+  { method: 'get', path: '/api/experiments/{id}', summary: 'One experiment: progress per arm, the result once final', request: { params: experimentParams, query: identityQuery }, ok: { description: 'The experiment', ...json(experiment) } },
+  { method: 'post', path: '/api/experiments/{id}/stop', summary: 'Stop enrolling; cases already in an arm keep it to their end', request: { params: experimentParams, body: json(identityQuery) }, ok: { description: 'The experiment', ...json(experiment) } },
+  { method: 'post', path: '/api/experiments/{id}/promote', summary: "Copy arm B into the account's settings; only when the result is final and B won (409 otherwise)", request: { params: experimentParams, body: json(identityQuery) }, ok: { description: 'The experiment and the new settings', ...json(z.object({ experiment, settings })) } },
   { method: 'get', path: '/api/api-keys', summary: "The account's API keys (never the keys themselves)", request: { query: identityQuery }, ok: { description: 'Keys', ...json(listOf(apiKey)) } },
   { method: 'post', path: '/api/api-keys', summary: 'Create an API key; the key is shown in this response only', request: { body: json(apiKeyBody) }, ok: { description: 'The key', ...json(apiKey.extend({ key: z.string() })) }, status: 201 },
   { method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', request: { params: z.object({ id: z.string() }), query: identityQuery }, ok: { description: 'Revoked', ...json(z.object({ id: z.string(), revoked: z.literal(true) })) } },

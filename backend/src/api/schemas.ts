@@ -106,6 +106,29 @@ export const settingsBody = z
   .strict()
   .meta({ id: 'SettingsChange' });
 
+/** An A/B test of the email sequence or the retry policy; arm A is always the account's current settings. */
+export const experimentBody = z
+  .object({
+    ...appIdentity,
+    name: z.string().trim().min(1).max(100),
+    kind: z.enum(['email_sequence', 'retry_policy']),
+    variant: z.object({ dunning: dunningInput.optional(), retryPolicy: retryPolicyInput.optional() }).strict(),
+    horizonCases: z.number().int().min(50, 'at least 50 ended cases per arm').max(100_000),
+  })
+  .strict()
+  .meta({ id: 'ExperimentCreate' });
+
+export const experimentParams = z.object({ id: z.string().regex(/^exp_[a-f0-9]{24}$/, 'an experiment id (exp_…)') });
+
+export const horizonQuery = z
+  .object({
+    ...appIdentity,
+    baselineShare: z.coerce.number().gt(0).lt(1),
+    minimumDetectableEffect: z.coerce.number().gte(0.005).lt(1),
+  })
+  .refine((query) => query.baselineShare + query.minimumDetectableEffect <= 1, { message: 'baselineShare + minimumDetectableEffect must be at most 1', path: ['minimumDetectableEffect'] })
+  .meta({ id: 'HorizonQuery' });
+
 export const emailPreviewBody = z
   .object({
     ...appIdentity,

@@ -18,7 +18,8 @@ function networkLimitNotes(policy: RetryPolicy): string[] {
   ];
 }
 
-const settingsView = (settings: MerchantSettings) => ({ object: 'settings', ...settings, networkLimitNotes: networkLimitNotes(settings.retryPolicy) });
+/** The settings as GET /api/settings shows them (also in a promoted experiment's answer). */
+export const settingsView = (settings: MerchantSettings) => ({ object: 'settings', ...settings, networkLimitNotes: networkLimitNotes(settings.retryPolicy) });
 
 /** GET/PUT /api/settings and POST /api/settings/email-preview. A refused change saves nothing and says why. */
 export function createSettingsRoutes(deps: { settings: SettingsService; clock: Clock }): Router {

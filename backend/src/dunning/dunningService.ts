@@ -33,7 +33,8 @@ export function createDunningService(deps: {
   mailer: Mailer | null;
   /** Reads the Stripe account's own email: the one address test mode delivers to. */
   accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
-  policyFor: (account: Account | null) => DunningPolicy;
+  /** The case's sequence: the account's, or its experiment arm's (issue 15). */
+  policyFor: (account: Account | null, current: RecoveryCase) => DunningPolicy | Promise<DunningPolicy>;
   /** The merchant's own Postmark server token, when they brought one. */
   merchantServerToken: (account: Account | null) => string | null;
   linkKey: Uint8Array;
@@ -173,7 +174,7 @@ export function createDunningService(deps: {
       const claimed = await cases.claimEmailDue(now, EMAIL_LEASE_MS);
       if (!claimed) return false;
       const account = await accounts.find(claimed.accountId, claimed.livemode);
-      const policy = deps.policyFor(account);
+      const policy = await deps.policyFor(account, claimed);
       try {
         if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
         else await sendDunning(claimed, account, policy, now);

@@ -1,4 +1,5 @@
-import type { OutboxEntry, RecoveryCase } from '../recovery/recoveryCase';
+import type { ExperimentTallyChange, OutboxEntry, RecoveryCase } from '../recovery/recoveryCase';
+import { experimentTallyChanges } from '../experiments/experimentTally';
 import { rollupIncrements } from '../stats/caseContribution';
 import { eventsCausedBy, type DescribeCase } from './caseEvents';
 
@@ -15,7 +16,8 @@ export function rollupEntryId(caseId: string, revision: number): string {
 
 /**
  * Everything a save of `after` (over `before`, null when it opens the case)
- * must write with it: its events, then its stats delta when the stats moved.
+ * must write with it: its events, then its stats delta when the stats moved,
+ * then its experiment arms' counts when the case is enrolled in one.
  * `revision` is the revision the save writes (0 for an insert).
  *
  * Example: opening a $49 case appends `recovery.case_opened` (sequence 1) and
@@ -31,5 +33,7 @@ export function consequencesOfSave(
   const increments = rollupIncrements(before, after);
   const entries: OutboxEntry[] = events.map((event) => ({ id: event.id, kind: 'event', event }));
   if (increments.length > 0) entries.push({ id: rollupEntryId(after.id, context.revision), kind: 'rollup', increments });
+  const tallies = experimentTallyChanges(before, after);
+  if (tallies.length > 0) entries.push({ id: `experiment_${after.id}_${context.revision}`, kind: 'experiment_tally', changes: tallies as ExperimentTallyChange[] });
   return { entries, eventSequence: (before?.eventSequence ?? 0) + events.length };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { CaseOutboxStore, ClaimedOutbox } from '../recovery/caseOutboxStore';
 import type { PendingRollup, RollupStore } from '../stats';
+import type { PendingTally } from '../experiments/experimentService';
 import type { OutboundEvent, OutboundEventSink } from './outboundEvent';
 
 /** Cases claimed per run: their events go to the sink in one call, their rollup deltas in one write per rollup document. */
@@ -24,13 +25,15 @@ export interface OutboxRelay {
 export function createOutboxRelay(deps: {
   outbox: CaseOutboxStore;
   rollups: RollupStore;
+  /** Experiment arm counts, applied once per entry like the rollups. */
+  experimentTallies: { applyOnce(entries: PendingTally[]): Promise<void>; forgetApplied(entries: PendingTally[]): Promise<void> };
   sink: OutboundEventSink;
   clock: Clock;
   instanceId: string;
   leaseMs: number;
   logger: Logger;
 }): OutboxRelay {
-  const { outbox, rollups, sink, clock, instanceId, leaseMs, logger } = deps;
+  const { outbox, rollups, experimentTallies, sink, clock, instanceId, leaseMs, logger } = deps;
 
   async function claimBatch(): Promise<ClaimedOutbox[]> {
     const claimed: ClaimedOutbox[] = [];
@@ -49,12 +52,16 @@ export function createOutboxRelay(deps: {
       const events: OutboundEvent[] = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event] : [])));
       const rollupsOf = (found: ClaimedOutbox): PendingRollup[] =>
         found.entries.flatMap((entry) => (entry.kind === 'rollup' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, increments: entry.increments }] : []));
+      const talliesOf = (found: ClaimedOutbox): PendingTally[] =>
+        found.entries.flatMap((entry) => (entry.kind === 'experiment_tally' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, changes: entry.changes }] : []));
       if (events.length > 0) await sink.publish(events);
       await rollups.applyOnce(claimed.flatMap(rollupsOf));
-      const removed: PendingRollup[] = [];
-      for (const found of claimed) if (await outbox.removeRelayed(found, instanceId)) removed.push(...rollupsOf(found));
+      await experimentTallies.applyOnce(claimed.flatMap(talliesOf));
+      const removed: ClaimedOutbox[] = [];
+      for (const found of claimed) if (await outbox.removeRelayed(found, instanceId)) removed.push(found);
       // Only entries gone from their case lose their marks: one still in an outbox may be passed again.
-      await rollups.forgetApplied(removed);
+      await rollups.forgetApplied(removed.flatMap(rollupsOf));
+      await experimentTallies.forgetApplied(removed.flatMap(talliesOf));
       logger.debug({ cases: claimed.length, events: events.length }, 'case outboxes relayed');
       return claimed.length;
     },

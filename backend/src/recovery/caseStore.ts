@@ -57,6 +57,7 @@ const caseSchema = new Schema(
     actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: () => new Date(0) },
+    experiments: { type: [Schema.Types.Mixed], default: undefined },
     appliedEventIds: { type: [String], default: [] },
     timeline: { type: [timelineEntrySchema], default: [] },
     outbox: { type: [Schema.Types.Mixed], default: [] },

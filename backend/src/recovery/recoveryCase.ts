@@ -102,6 +102,13 @@ export interface CaseEmail {
   clicks: number;
 }
 
+/** The experiment arm a case was enrolled in when it opened (issue 15); it never changes during the case. */
+export interface CaseExperiment {
+  id: string;
+  kind: 'email_sequence' | 'retry_policy';
+  arm: 'A' | 'B';
+}
+
 /** What the plan says happens next, with the reason shown to the merchant. */
 export interface PlannedAction {
   kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none';
@@ -156,7 +163,16 @@ export interface TimelineEntry {
  */
 export type OutboxEntry =
   | { id: string; kind: 'event'; event: OutboundEvent }
-  | { id: string; kind: 'rollup'; increments: RollupIncrement[] };
+  | { id: string; kind: 'rollup'; increments: RollupIncrement[] }
+  /** What the save adds to the arms of the experiments the case is enrolled in. */
+  | { id: string; kind: 'experiment_tally'; changes: ExperimentTallyChange[] };
+
+/** One experiment arm's counters to add (cases, ended, recovered, …). */
+export interface ExperimentTallyChange {
+  experimentId: string;
+  arm: 'A' | 'B';
+  delta: Record<string, number>;
+}
 
 export interface RecoveryCase {
   id: string;
@@ -227,6 +243,8 @@ export interface RecoveryCase {
   /** A worker's claim on the case; a crashed worker's lease simply runs out. */
   leaseOwner: string | null;
   leaseUntil: Date;
+  /** The experiments the case takes part in (at most one per kind); absent or empty when none. */
+  experiments?: CaseExperiment[];
   /** Events already applied, so a re-delivered or re-processed event changes nothing. */
   appliedEventIds: string[];
   timeline: TimelineEntry[];

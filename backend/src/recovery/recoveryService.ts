@@ -5,7 +5,7 @@ import type { DescribeCase } from '../outbound/caseEvents';
 import { consequencesOfSave } from '../outbound/caseOutbox';
 import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts';
 import { caseIdFor, type CaseStore } from './caseStore';
-import { decideCaseFact, decideGroupFact, type CaseDecision, type Tenant } from './caseTransitions';
+import { decideCaseFact, decideGroupFact, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';
 import { closeAsPaidElsewhere, matchPayment, pickCaseForPayment, type CompletedPayment } from './oneTimePayments';
 import { caseKeyOf, type RecoveryCase } from './recoveryCase';
 
@@ -33,7 +33,17 @@ const MAX_CONFLICT_RETRIES = 8;
  * stats delta) into the case's outbox in the same database write; the outbox
  * relay passes them on. `describeCase` is the case summary events carry.
  */
-export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; clock: Clock; describeCase: DescribeCase }): RecoveryService {
+/** Completes a case about to open (its experiment arms): recorded in the insert, so never changed mid-case. */
+export type CaseEnrollment = (opening: NewRecoveryCase) => Promise<NewRecoveryCase>;
+
+export function createRecoveryService(deps: {
+  cases: CaseStore;
+  cardAttempts: CardAttemptStore;
+  logger: Logger;
+  clock: Clock;
+  describeCase: DescribeCase;
+  enroll?: CaseEnrollment;
+}): RecoveryService {
   const { cases, cardAttempts, logger, clock, describeCase } = deps;
 
   /** The save of `after` over `before` with its outbox entries and event count; false on a conflicting write. */
@@ -74,9 +84,10 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       const decision = decide(current);
       if (decision.kind === 'ignore') return { caseId: current?.id ?? null, summary: `ignored: ${decision.reason}` };
       if (decision.kind === 'open') {
-        const opened = { ...decision.case, id: caseIdFor(decision.case.accountId, decision.case.caseKey), revision: 0 };
+        const enrolled = deps.enroll ? await deps.enroll(decision.case) : decision.case;
+        const opened = { ...enrolled, id: caseIdFor(enrolled.accountId, enrolled.caseKey), revision: 0 };
         const { entries, eventSequence } = consequencesOfSave(null, opened, { now: clock.now(), revision: 0, describeCase });
-        const created = await cases.insert({ ...decision.case, eventSequence }, entries);
+        const created = await cases.insert({ ...enrolled, eventSequence }, entries);
         if (created) {
           logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
           return { caseId: created.id, summary: 'case opened' };

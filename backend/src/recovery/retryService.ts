@@ -45,7 +45,8 @@ export function createRetryService(deps: {
   recovery: RecoveryService;
   /** The gateway of a case's own mode; null when that mode has no key. */
   billingFor: (livemode: boolean) => BillingGateway | null;
-  policyFor: (account: Account | null) => RetryPolicy;
+  /** The case's policy: the account's, or its experiment arm's (issue 15). */
+  policyFor: (account: Account | null, current: RecoveryCase) => RetryPolicy | Promise<RetryPolicy>;
   clock: Clock;
   logger: Logger;
   instanceId: string;
@@ -255,7 +256,7 @@ export function createRetryService(deps: {
         return true;
       }
       try {
-        await step(claimed, billing, ref, deps.policyFor(account));
+        await step(claimed, billing, ref, await deps.policyFor(account, claimed));
       } catch (error) {
         const failure = {
           failures: claimed.actionFailures + 1,
