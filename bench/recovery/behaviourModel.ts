@@ -59,12 +59,12 @@ export const MODEL = {
   },
   places: {
     value: [
-      // United States, split by zone in proportion to state populations (about 47/29/7/16 %, plus Alaska and Hawaii).
-      { country: 'US', region: 'NY', postalCode: '10001', timeZone: 'America/New_York', share: 24.0 },
-      { country: 'US', region: 'IL', postalCode: '60601', timeZone: 'America/Chicago', share: 14.8 },
+      // United States, 55 % of customers, split by zone in proportion to population (Eastern 47 %, Central 29 %, Mountain 7 % with Arizona apart, Pacific 16.5 %, Alaska 0.2 %, Hawaii 0.4 %).
+      { country: 'US', region: 'NY', postalCode: '10001', timeZone: 'America/New_York', share: 25.8 },
+      { country: 'US', region: 'IL', postalCode: '60601', timeZone: 'America/Chicago', share: 16.0 },
       { country: 'US', region: 'CO', postalCode: '80202', timeZone: 'America/Denver', share: 2.6 },
-      { country: 'US', region: 'AZ', postalCode: '85001', timeZone: 'America/Phoenix', share: 1.1 },
-      { country: 'US', region: 'CA', postalCode: '94103', timeZone: 'America/Los_Angeles', share: 8.2 },
+      { country: 'US', region: 'AZ', postalCode: '85001', timeZone: 'America/Phoenix', share: 1.2 },
+      { country: 'US', region: 'CA', postalCode: '94103', timeZone: 'America/Los_Angeles', share: 9.1 },
       { country: 'US', region: 'AK', postalCode: '99501', timeZone: 'America/Anchorage', share: 0.1 },
       { country: 'US', region: 'HI', postalCode: '96813', timeZone: 'Pacific/Honolulu', share: 0.2 },
       { country: 'CA', region: 'ON', postalCode: 'M5H 2N2', timeZone: 'America/Toronto', share: 3.0 },

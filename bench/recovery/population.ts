@@ -30,17 +30,27 @@ export interface SimulatedCase {
  * renewal spread (a month) from `start`. Every draw is addressed by (seed, customer, name), so the same
  * seed gives the same population, and a policy cannot change what customers do.
  */
-export function generatePopulation(options: { customers: number; seed: number; start: Date }): SimulatedCase[] {
+export function generatePopulation(options: PopulationOptions): SimulatedCase[] {
   const cases: SimulatedCase[] = [];
-  for (let index = 0; index < options.customers; index += 1) cases.push(generateCase(index, options.seed, options.start.getTime()));
+  for (let index = 0; index < options.customers; index += 1) cases.push(generateCase(index, options));
   return cases;
 }
 
-function generateCase(index: number, seed: number, startMs: number): SimulatedCase {
+export interface PopulationOptions {
+  customers: number;
+  seed: number;
+  start: Date;
+  /** Every renewal fails at this instant instead (the demo fails them all at its start). */
+  failedAt?: Date;
+}
+
+function generateCase(index: number, options: PopulationOptions): SimulatedCase {
+  const { seed } = options;
   const draw = (...keys: Array<string | number>) => unitOf(seed, index, ...keys);
   const [fromHour, toHour] = MODEL.renewalHourUtc.value;
   const day = Math.floor(draw('failed_day') * MODEL.renewalSpreadDays.value);
-  const failedAt = startMs + day * DAY_MS + Math.floor(((fromHour + draw('failed_at') * (toHour - fromHour)) * HOUR_MS) / 60_000) * 60_000;
+  const failedAt =
+    options.failedAt?.getTime() ?? options.start.getTime() + day * DAY_MS + Math.floor(((fromHour + draw('failed_at') * (toHour - fromHour)) * HOUR_MS) / 60_000) * 60_000;
   const declineCode = pickWeighted(MODEL.declineMix.value.map((entry) => [entry.declineCode, entry.share] as const), draw('decline'));
   const bucket = bucketOf(declineCode);
   const place = pickWeighted(MODEL.places.value.map((entry) => [entry, entry.share] as const), draw('place'));

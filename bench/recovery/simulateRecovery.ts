@@ -11,6 +11,8 @@ export interface SimulationOptions {
   seed: number;
   /** The first day renewals fail (they spread over the model's renewal days). */
   start?: Date;
+  /** Every renewal fails at this instant instead (the demo's own population). */
+  failedAt?: Date;
   policies?: RecoveryPolicy[];
   /** Keep the full trace (decisions, attempts) of this many cases per policy. */
   traceCases?: number;
@@ -77,7 +79,7 @@ export const DEFAULT_POLICIES = (): RecoveryPolicy[] => [NO_RETRIES, FIXED_3_5_7
  */
 export function simulateRecovery(options: SimulationOptions): SimulationResult {
   const start = options.start ?? SIMULATION_DEFAULTS.start;
-  const population = generatePopulation({ customers: options.customers, seed: options.seed, start });
+  const population = generatePopulation({ customers: options.customers, seed: options.seed, start, ...(options.failedAt ? { failedAt: options.failedAt } : {}) });
   const traces: CaseTrace[] = [];
   const figures = (options.policies ?? DEFAULT_POLICIES()).map((policy) => {
     const outcomes = population.map((found) => policy.run(found, options.seed));
