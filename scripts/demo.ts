@@ -25,7 +25,11 @@ import { loadConfig } from '../backend/src/config';
 import { createContainer, ensureIndexes } from '../backend/src/container';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
 import type { CardBehaviour } from '../devservices/stripe-sandbox/sandboxState';
-import { declineAt, seededRandom } from '../devservices/declineMix';
+import { seededRandom } from '../devservices/declineMix';
+import { isHardDecline, MODEL } from '../bench/recovery/behaviourModel';
+import { generatePopulation, type SimulatedCase } from '../bench/recovery/population';
+import { recoveryReportLines } from '../bench/recovery/recoveryReport';
+import { simulateRecovery } from '../bench/recovery/simulateRecovery';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
 import { DemoClock } from './demoClock';
@@ -39,8 +43,6 @@ const DAY = 24 * HOUR;
  * hours (a retry planned for 09:00 runs by 11:00, still in the customer's morning).
  */
 const STEP = 2 * HOUR;
-/** Codes a retry cannot fix: the customer must bring another card. */
-const CARD_MUST_CHANGE = new Set(['transaction_not_allowed', 'incorrect_number', 'expired_card', 'highest_risk_level', 'previously_declined_do_not_retry']);
 
 interface DemoCustomer {
   customerId: string;
@@ -118,7 +120,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   sandbox.billing.authorizeApp(ACCOUNT);
   await sandbox.events.idle();
   await container.stripeEventProcessor.drain();
-  const customers = createCustomers(sandbox, customerCount, random);
+  // Who the customers are (decline, place, card, price, paydays, card updates) comes from the simulator's behaviour model.
+  const population = generatePopulation({ customers: customerCount, seed: options.seed, start, failedAt: start });
+  const customers = createCustomers(sandbox, population, random);
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
 
   /** Webhooks delivered and handled, then every due retry and email run, as the worker's jobs would. */
@@ -157,7 +161,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   const totals = await tally(connection);
   // One more renewal fails now, so the printed card-update link opens a live page (by now every earlier case has ended).
-  const latecomer = createCustomers(sandbox, 1, () => 0.99, customerCount)[0]!;
+  const [latecomerProfile] = generatePopulation({ customers: 1, seed: options.seed, start: clock.now(), failedAt: clock.now() });
+  const latecomer = createCustomers(sandbox, [{ ...latecomerProfile!, index: customerCount, declineCode: 'expired_card', bucket: 'customer_must_act' }], random)[0]!;
   await runDue();
   const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, true, latecomer.customerId, 1))[0];
   const link = latecomerCase ? await container.cardUpdate.linkFor(latecomerCase) : null;
@@ -169,6 +174,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       summaryTable(totals, receiver.state.emails.length),
       '',
       `${days} days took ${((Date.now() - startedAt) / 1000).toFixed(0)} s of real time, in ${steps} clock steps.`,
+      '',
+      // The same population under each retry policy, in the simulator (npm run bench:recovery) rather than the sandbox.
+      ...recoveryReportLines(simulateRecovery({ customers: customerCount, seed: options.seed, start, failedAt: start })),
+      '',
       `Emails the customers got (rendered as they see them): ${receiver.url}/`,
       ...(link ? [`${latecomer.email}'s renewal failed just now (card expired); their card-update link, to open in a browser:`, `  ${link.url}`] : []),
       `API key of the demo merchant: ${key}`,
@@ -182,35 +191,48 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   container.worker.start();
 }
 
-/** The customers and their failing renewals, spread over the first day. */
-function createCustomers(sandbox: Awaited<ReturnType<typeof startStripeSandbox>>, count: number, random: () => number, firstNumber = 0): DemoCustomer[] {
-  const countries = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'CA', 'AU'];
-  const customers: DemoCustomer[] = [];
-  for (let index = firstNumber; index < firstNumber + count; index += 1) {
-    const declineCode = declineAt(random());
-    const email = `customer${index + 1}@example.com`;
-    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: `Customer ${index + 1}`, address: { country: countries[Math.floor(random() * countries.length)]! } });
-    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: random() < 0.65 ? 'visa' : 'mastercard', behaviour: behaviourFor(declineCode, random) });
+/** The customers and their failing renewals, as the behaviour model draws them. */
+function createCustomers(sandbox: Awaited<ReturnType<typeof startStripeSandbox>>, profiles: SimulatedCase[], random: () => number): DemoCustomer[] {
+  return profiles.map((profile) => {
+    const number = profile.index + 1;
+    const email = `customer${number}@example.com`;
+    const { country, region, postalCode } = profile.place;
+    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: `Customer ${number}`, address: { country, state: region, postal_code: postalCode } });
+    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: profile.brand, behaviour: behaviourFor(profile, random) });
     sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
     sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
-    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: [1900, 2900, 4900, 9900][Math.floor(random() * 4)]!, currency: random() < 0.8 ? 'usd' : 'eur' });
+    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: profile.amountMinor, currency: profile.currency });
     sandbox.billing.renew(ACCOUNT, subscription.id as string, { nextAttemptInHours: null });
-    // Most of those told their card must change act on an email; a quarter of the others update their card too.
-    const acts = CARD_MUST_CHANGE.has(declineCode) ? random() < 0.6 : random() < 0.25;
-    customers.push({ customerId: customer.id as string, email, declineCode, updatesAfterEmail: acts ? 1 + Math.floor(random() * 3) : null, updateDueAt: null, updated: false });
-  }
-  return customers;
+    return { customerId: customer.id as string, email, declineCode: profile.declineCode, updatesAfterEmail: emailActedOn(profile), updateDueAt: null, updated: false };
+  });
 }
 
-/** How each card answers: soft declines come good after a few tries or on payday; hard ones never do. */
-function behaviourFor(declineCode: string, random: () => number): CardBehaviour {
-  const decline = { code: declineCode === 'incorrect_number' ? 'incorrect_number' : declineCode === 'expired_card' ? 'expired_card' : 'card_declined', decline_code: declineCode };
-  if (CARD_MUST_CHANGE.has(declineCode)) return { declines: [decline], then: 'repeat_last' };
-  if (declineCode === 'insufficient_funds') {
-    return random() < 0.6 ? { declines: [decline], then: 'repeat_last', succeedOnDaysOfMonth: [1, 2, 15, 16, 28, 29, 30, 31] } : { declines: [decline], then: 'repeat_last' };
+/** The email (1-based) after which the model's customer saves a new card: the last one sent before their update. */
+function emailActedOn(profile: SimulatedCase): number | null {
+  if (profile.cardUpdateAt === null) return null;
+  const daysIn = (profile.cardUpdateAt - profile.failedAt) / DAY;
+  return Math.max(1, MODEL.emailDays.value.filter((day) => day <= daysIn).length);
+}
+
+/** The model's card as a sandbox script: hard declines and India's cards never come good; insufficient funds on its funded days; soft ones after a few tries. */
+function behaviourFor(profile: SimulatedCase, random: () => number): CardBehaviour {
+  const { declineCode } = profile;
+  const decline = { code: declineCode === 'incorrect_number' || declineCode === 'expired_card' ? declineCode : 'card_declined', decline_code: declineCode };
+  if (isHardDecline(declineCode) || profile.place.country === 'IN') return { declines: [decline], then: 'repeat_last' };
+  if (profile.bucket === 'insufficient_funds') {
+    const fundedDays = [...new Set(profile.fundedSpells.flatMap((spell) => daysOfMonthBetween(spell.from, spell.until)))];
+    return fundedDays.length > 0 ? { declines: [decline], then: 'succeed', succeedOnDaysOfMonth: fundedDays } : { declines: [decline], then: 'repeat_last' };
   }
   const failures = 1 + Math.floor(random() * 3);
-  return random() < 0.7 ? { declines: Array.from({ length: failures }, () => decline), then: 'succeed' } : { declines: [decline], then: 'repeat_last' };
+  return profile.isRecoverable ? { declines: Array.from({ length: failures }, () => decline), then: 'succeed' } : { declines: [decline], then: 'repeat_last' };
+}
+
+/** The UTC days of the month a spell of money touches (the sandbox decides by UTC day). */
+function daysOfMonthBetween(fromMs: number, untilMs: number): number[] {
+  const days: number[] = [];
+  for (let at = fromMs; at < untilMs; at += DAY) days.push(new Date(at).getUTCDate());
+  days.push(new Date(untilMs).getUTCDate());
+  return days;
 }
 
 /** Customers who act on an email follow its link a few hours after it arrives, and save a new card in the portal. */

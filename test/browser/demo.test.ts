@@ -64,6 +64,12 @@ describe('npm run demo', () => {
     expect(printed(/API key of the demo merchant: (rk_recovery_\S+)/)).toMatch(/^rk_recovery_/);
   });
 
+  it('ends with the simulator comparing the retry policies on the same population', () => {
+    expect(output).toMatch(/## Recovery simulator \(12 failed renewals/);
+    for (const policy of ['No retries', 'Fixed 3/5/7 days', 'Daily for 14 days', 'Daily 14 d, retryable, networks respected', 'Ours']) expect(output).toMatch(new RegExp(`\\| ${policy}[^|]*\\|\\s+\\d+\\.\\d %`));
+    expect(output).toMatch(/\| strongest simple .*\| +[-+]\d+\.\d \|/);
+  });
+
   it("lists the emails the customers got, and shows one as the customer saw it", async () => {
     const page = await browser.newPage();
     await page.goto(printed(/rendered as they see them\): (http:\/\/127\.0\.0\.1:\d+\/)/));
