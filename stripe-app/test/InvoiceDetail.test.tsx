@@ -6,6 +6,7 @@ import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './f
 const activeCase: CaseDetail = {
   id: '65f0c0ffee0000000000abcd',
   object: 'recovery_case',
+  group: 'treated',
   status: 'active',
   paused: false,
   invoiceId: 'in_42',
