@@ -1,10 +1,31 @@
-import type { Experiment, RecoveryLift, WebhookDelivery, WebhookEndpoint } from '../src/api/contract';
+import type { Experiment, MerchantSettings, RecoveryLift, WebhookDelivery, WebhookEndpoint } from '../src/api/contract';
 
 /**
- * Answers of the routes added for issues 13 and 15, typed by the App's
+ * Answers of the backend's routes, typed by the App's
  * contract, so a change to a shape breaks the views' type check and tests
  * here; a backend test can hold the real answers to the same shapes.
  */
+
+/** GET /api/settings. */
+export const settings: MerchantSettings = {
+  object: 'settings',
+  retryPolicy: {
+    windowDays: 21,
+    maxAttempts: 8,
+    gapsHours: [24, 48],
+    merchantTimeZone: 'UTC',
+    retryHourLocal: 9,
+    stripeRetryClearanceHours: 4,
+    paydayCalendars: {},
+    networkLimits: { visaMaxReattemptsPer30Days: 15, mastercardMaxDeclinesPer24h: 10, mastercardMaxDeclinesPer30Days: 35 },
+    endAction: 'leave_open',
+  },
+  dunning: { enabled: true, steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: null }, { dayOffset: 3, tone: 'retry_notice', custom: null }], sendConfirmation: true, daytimeHours: [9, 18] },
+  branding: { merchantName: 'Acme', productName: 'Acme Pro', logoUrl: null, accentColor: '#4f46e5', supportEmail: null },
+  postmark: { configured: false },
+  holdoutShare: 0.1,
+  networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
+};
 
 export const endpoint: WebhookEndpoint = {
   id: 'we_1',
