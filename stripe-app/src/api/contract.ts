@@ -194,14 +194,8 @@ export interface ApiErrorBody {
  * bundled and uploaded on its own; test/contract.test.tsx holds the two lists equal.
  */
 export const OUTBOUND_EVENT_TYPES = [
-  'recovery.case_opened',
-  'recovery.retry_failed',
-  'recovery.blocked',
-  'recovery.needs_attention',
-  'recovery.succeeded',
-  'recovery.failed',
-  'recovery.email_bounced',
-  'ping',
+  'recovery.case_opened', 'recovery.retry_failed', 'recovery.blocked', 'recovery.needs_attention',
+  'recovery.succeeded', 'recovery.failed', 'recovery.email_bounced', 'ping',
 ] as const;
 
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
@@ -225,12 +219,7 @@ export interface WebhookEndpoint {
 /** Only the answers to create and rotate carry the signing secret, and only once. */
 export type WebhookEndpointWithSecret = WebhookEndpoint & { secret: string };
 
-export interface WebhookEndpointChange {
-  url?: string;
-  enabledEvents?: string[];
-  description?: string;
-  status?: 'enabled' | 'disabled';
-}
+export type WebhookEndpointChange = Partial<Pick<WebhookEndpoint, 'url' | 'enabledEvents' | 'status'>> & { description?: string };
 
 export interface WebhookDeliveryAttempt {
   at: string;
