@@ -39,3 +39,12 @@ const METHOD_LABELS: Record<string, string> = {
 export function methodLabel(method: string): string {
   return METHOD_LABELS[method] ?? method;
 }
+
+/** A difference of two shares in percentage points: {estimate: 0.123, low: 0.041, high: 0.205} → "+12.3 points (95 % CI +4.1 to +20.5)". */
+export function formatPoints(difference: { estimate: number; low: number; high: number }): string {
+  const points = (share: number) => {
+    const rounded = Math.round(share * 1000) / 10;
+    return `${rounded > 0 ? '+' : ''}${rounded === 0 ? 0 : rounded}`;
+  };
+  return `${points(difference.estimate)} points (95 % CI ${points(difference.low)} to ${points(difference.high)})`;
+}

@@ -1,26 +1,8 @@
 import { Banner, Button, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
-import type { MerchantSettings } from '../src/api/contract';
 import AppSettings, { canChangeSettings } from '../src/views/AppSettings';
 import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { settings } from './fixtures';
 
-const settings: MerchantSettings = {
-  object: 'settings',
-  retryPolicy: {
-    windowDays: 21,
-    maxAttempts: 8,
-    gapsHours: [24, 48],
-    merchantTimeZone: 'UTC',
-    retryHourLocal: 9,
-    stripeRetryClearanceHours: 4,
-    paydayCalendars: {},
-    networkLimits: { visaMaxReattemptsPer30Days: 15, mastercardMaxDeclinesPer24h: 10, mastercardMaxDeclinesPer30Days: 35 },
-    endAction: 'leave_open',
-  },
-  dunning: { enabled: true, steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: null }, { dayOffset: 3, tone: 'retry_notice', custom: null }], sendConfirmation: true, daytimeHours: [9, 18] },
-  branding: { merchantName: 'Acme', productName: 'Acme Pro', logoUrl: null, accentColor: '#4f46e5', supportEmail: null },
-  postmark: { configured: false },
-  networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
-};
 const keys = { object: 'list', data: [{ id: 'key_1', name: 'Zapier', scope: 'read', prefix: 'rk_recovery_ab12', createdAt: '2026-11-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null }] };
 const admin = [{ id: 'admin', name: 'Administrator', type: 'builtIn' as const }];
 type Wrapper = ReturnType<typeof renderView>['wrapper'];
@@ -28,7 +10,8 @@ const field = (wrapper: Wrapper, label: string) => wrapper.find(TextField, { lab
 const type = (wrapper: Wrapper, label: string, value: string) => field(wrapper, label).trigger('onChange', { target: { value } } as never);
 
 async function openSettings(answers: Parameters<typeof fakeBackend>[0], roles = admin) {
-  const backend = fakeBackend({ 'GET /api/settings': { body: settings }, 'GET /api/api-keys': { body: keys }, ...answers });
+  const none = { body: { object: 'list', data: [] } };
+  const backend = fakeBackend({ 'GET /api/settings': { body: settings }, 'GET /api/api-keys': { body: keys }, 'GET /api/webhook-endpoints': none, 'GET /api/experiments': none, ...answers });
   const view = renderView(backend.withBackend(<AppSettings {...viewProps({ roles })} />));
   expect(view.wrapper).toContainComponent(Spinner);
   await view.update();
@@ -120,6 +103,35 @@ describe('AppSettings', () => {
     await update();
     expect(backend.sent.find((request) => request.path === '/api/api-keys' && request.method === 'POST')!.body).toMatchObject({ name: 'Reports', scope: 'read_write' });
     expect(wrapper).toContainComponent(Banner, { title: 'Copy this key now: it is not shown again.', description: 'rk_recovery_cd34_secret' });
+  });
+
+  it('shows the holdout share in percent and saves it as a fraction', async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: { ...settings, holdoutShare: 0.25 } } });
+    expect(field(wrapper, 'Holdout share (%)')).toHaveProps({ value: '10' });
+    type(wrapper, 'Holdout share (%)', '25');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({ holdoutShare: 0.25 });
+  });
+
+  it('turns the holdout off with 0 and will not save more than 50 %', async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: { ...settings, holdoutShare: 0 } } });
+    type(wrapper, 'Holdout share (%)', '60');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')).toBeUndefined();
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'The holdout share is a percentage from 0 to 50.' });
+    type(wrapper, 'Holdout share (%)', '0');
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({ holdoutShare: 0 });
+  });
+
+  it('shows the webhook endpoints and experiments sections below the settings', async () => {
+    const { wrapper } = await openSettings({});
+    expect(wrapper).toContainText('Webhook endpoints');
+    expect(wrapper).toContainText('No webhook endpoints yet');
+    expect(wrapper).toContainText('No experiments yet.');
   });
 
   it('is read-only for users who may not change settings: no save, fields disabled', async () => {

@@ -1,9 +1,11 @@
 import { Banner, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
+import type { CaseDetail } from '../src/api/contract';
+import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
 import CustomerDetail from '../src/views/CustomerDetail';
-import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
-const caseOf = (id: string, status: string, invoiceId: string) => ({
-  id, object: 'recovery_case', status, paused: false, invoiceId, customerId: 'cus_7', customerEmail: 'b***@example.com', amountMinor: 1500, currency: 'eur',
+const caseOf = (id: string, status: CaseDetail['status'], invoiceId: string, group: CaseDetail['group'] = 'treated'): CaseDetail => ({
+  id, object: 'recovery_case', group, status, paused: false, invoiceId, customerId: 'cus_7', customerEmail: 'b***@example.com', amountMinor: 1500, currency: 'eur',
   outcome: null, decline: null, declineBucket: null, needsCustomerAction: false, emailStatus: 'ok',
   nextAction: status === 'active' ? { kind: 'wait_for_new_payment_method', at: null, reason: 'waiting for a new card: the card was reported stolen' } : null,
   retries: [], emails: [], openedAt: '2026-11-01T10:00:00.000Z', closedAt: status === 'active' ? null : '2026-11-05T10:00:00.000Z', timeline: [],
@@ -32,5 +34,14 @@ describe('CustomerDetail', () => {
     const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
     await update();
     expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'Something went wrong on our side.' });
+  });
+
+  it('labels the cases of the control group', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: { object: 'list', data: [caseOf('c1', 'active', 'in_2', 'control'), caseOf('c2', 'recovered', 'in_1')] } } });
+    const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
+    await update();
+    const badges = (title: string) => componentsIn(wrapper.find(ListItem, { title })!.prop('value')).filter((each) => each.type === 'Badge').map((each) => each.text);
+    expect(badges('€15.00 · in_2')).toEqual([CONTROL_GROUP_LABEL, 'Recovering']);
+    expect(badges('€15.00 · in_1')).toEqual(['Recovered']);
   });
 });

@@ -1,7 +1,9 @@
 import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
 import type { DashboardStats } from '../src/api/contract';
 import HomeOverview from '../src/views/HomeOverview';
-import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
+import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { lift } from './fixtures';
 
 const stats: DashboardStats = {
   object: 'recovery_stats',
@@ -25,8 +27,13 @@ const attention = {
   object: 'list',
   has_more: false,
   next_cursor: null,
-  data: [{ id: 'case_1', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', reason: 'email_undeliverable', summary: 'Our emails cannot reach this customer.' }],
+  data: [{ id: 'case_1', group: 'treated', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', reason: 'email_undeliverable', summary: 'Our emails cannot reach this customer.' }],
 };
+
+function openHome(answers: Parameters<typeof fakeBackend>[0]) {
+  const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention }, 'GET /api/dashboard/lift': { body: lift }, ...answers });
+  return { ...renderView(backend.withBackend(<HomeOverview {...viewProps()} />)), backend };
+}
 
 describe('HomeOverview', () => {
   it('shows a spinner while the stats load', () => {
@@ -49,10 +56,9 @@ describe('HomeOverview', () => {
   });
 
   it('signs every call and names the Dashboard user and account', async () => {
-    const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention } });
-    const { update } = renderView(backend.withBackend(<HomeOverview {...viewProps()} />));
+    const { update, backend } = openHome({});
     await update();
-    expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/attention', '/api/dashboard/stats']);
+    expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/attention', '/api/dashboard/lift', '/api/dashboard/stats']);
     for (const request of backend.sent) {
       expect(request.signature).toMatch(/^t=1,v1=signature-\d+$/);
       expect(request.query).toMatchObject({ user_id: 'usr_1234', account_id: 'acct_1234', livemode: 'false' });
@@ -82,5 +88,57 @@ describe('HomeOverview', () => {
     await update();
     await update();
     expect(wrapper).toContainText('$1,234.00');
+  });
+
+  it('labels an attention case of the control group', async () => {
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/attention': { body: { ...attention, data: [{ ...attention.data[0], group: 'control' }] } } });
+    await update();
+    expect(wrapper.find(ListItem, { id: 'case_1' })).toHaveProps({ secondaryTitle: `in_1: Our emails cannot reach this customer. · ${CONTROL_GROUP_LABEL}` });
+  });
+});
+
+describe('HomeOverview: the lift card', () => {
+  it('shows, per currency, the recovered share and amount with recovery and in the control group, and the lift with its 95 % interval', async () => {
+    const { wrapper, update } = openHome({});
+    await update();
+    expect(badgesIn(wrapper)).toContain('info: Holdout 10%');
+    expect(wrapper.find(ListItem, { id: 'usd-treated' })).toHaveProps({ title: 'With recovery', value: '62% recovered · $30,380.00 (620 of 1000 ended)' });
+    expect(wrapper.find(ListItem, { id: 'usd-control' })).toHaveProps({ title: 'Control group (no action)', value: '40% recovered · $2,156.00 (44 of 110 ended)' });
+    expect(wrapper).toContainText('Lift: +22 points (95 % CI +12.5 to +30.9)');
+  });
+
+  it('says how far along a currency is while it lacks data, instead of a lift', async () => {
+    const { wrapper, update } = openHome({});
+    await update();
+    expect(wrapper.find(ListItem, { id: 'eur-control' })).toHaveProps({ value: '37.5% recovered · €45.00 (3 of 8 ended)' });
+    expect(wrapper).toContainText('Not enough data yet (8 of 100 ended cases per group)');
+  });
+
+  it('says "Holdout off" when no payment is held out', async () => {
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/lift': { body: { ...lift, holdoutShare: 0, currencies: [] } } });
+    await update();
+    expect(badgesIn(wrapper)).toContain('neutral: Holdout off');
+    expect(wrapper).toContainText('No payments are held out, so the lift cannot be measured.');
+  });
+
+  it('says when no recovery has ended yet in either group', async () => {
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/lift': { body: { ...lift, currencies: [] } } });
+    await update();
+    expect(wrapper).toContainText('No recovery has ended yet in either group.');
+  });
+
+  it('loads on its own: a spinner while it loads, its own error with "Try again", and the rest of the home still shows', async () => {
+    let healthy = false;
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/lift': () => (healthy ? { body: lift } : { status: 503, body: errorBody('The database is unavailable.', 'api_error') }) });
+    expect(wrapper).toContainText('Loading the lift…');
+    await update();
+    expect(wrapper).toContainText('$1,234.00');
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', description: 'The database is unavailable.' });
+    healthy = true;
+    const tryAgain = componentsIn(wrapper.find(Banner, { description: 'The database is unavailable.' })!.prop('actions')).find((component) => component.text === 'Try again')!;
+    (tryAgain.props.onPress as () => void)();
+    await update();
+    await update();
+    expect(wrapper).toContainText('Lift: +22 points (95 % CI +12.5 to +30.9)');
   });
 });

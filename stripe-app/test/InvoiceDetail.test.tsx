@@ -1,11 +1,13 @@
 import { Banner, Button, ListItem, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { CaseDetail } from '../src/api/contract';
 import InvoiceDetail from '../src/views/InvoiceDetail';
-import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
+import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const activeCase: CaseDetail = {
   id: '65f0c0ffee0000000000abcd',
   object: 'recovery_case',
+  group: 'treated',
   status: 'active',
   paused: false,
   invoiceId: 'in_42',
@@ -166,5 +168,15 @@ describe('InvoiceDetail', () => {
     const banner = wrapper.find(Banner, { type: 'critical' })!;
     expect(banner).toHaveProps({ description: 'The Stripe-Signature does not match, or is older than 5 minutes.' });
     expect(componentsIn(banner.prop('actions')).map((component) => component.text)).toContain('Try again');
+  });
+
+  it('labels a case of the control group, and only such a case', async () => {
+    const held: CaseDetail = { ...activeCase, group: 'control', nextAction: { kind: 'none', at: null, reason: 'Control group: Stripe’s own retries and emails carry on.' } };
+    for (const [found, labeled] of [[activeCase, false], [held, true]] as const) {
+      const backend = fakeBackend({ 'GET /api/recovery/status': { body: found } });
+      const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+      await update();
+      expect(badgesIn(wrapper).includes(`neutral: ${CONTROL_GROUP_LABEL}`)).toBe(labeled);
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { getMockContextProps, render } from '@stripe/ui-extension-sdk/testing';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type { ReactElement } from 'react';
-import type { BackendDeps } from '../src/api/backendClient';
-import { BackendDepsContext } from '../src/shared/backend';
+import { Badge, Button, TextField } from '@stripe/ui-extension-sdk/ui';
+import type { BackendClient, BackendDeps } from '../src/api/backendClient';
+import { BackendDepsContext, useBackend } from '../src/shared/backend';
 import { ClipboardContext } from '../src/shared/clipboard';
 
 const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -122,4 +123,32 @@ export function componentsIn(fragment: unknown): Array<{ type: string; props: Re
   };
   ((fragment as RemoteChild | undefined)?.children ?? []).forEach(visit);
   return found;
+}
+
+/** A settings section or card on its own, given the signed client a view would give it. */
+export function WithClient({ show }: { show: (backend: BackendClient) => ReactElement }) {
+  return show(useBackend(viewProps()));
+}
+
+type Wrapper = ReturnType<typeof renderView>['wrapper'];
+
+/**
+ * Presses the last button with this text (a form opened below a list repeats
+ * the list's labels, "Add endpoint"), or the first: the first item's "Edit".
+ */
+export function pressButton(wrapper: Wrapper, text: string, which: 'first' | 'last' = 'last'): void {
+  const found = wrapper.findAll(Button).filter((node) => node.text === text);
+  if (found.length === 0) throw new Error(`No button "${text}"; buttons: ${wrapper.findAll(Button).map((node) => node.text).join(', ')}`);
+  found[which === 'first' ? 0 : found.length - 1]!.trigger('onPress');
+}
+
+/** Each badge as "type: text", in order. */
+export function badgesIn(wrapper: Wrapper): string[] {
+  return wrapper.findAll(Badge).map((node) => `${String(node.prop('type'))}: ${node.text}`);
+}
+
+export function typeInto(wrapper: Wrapper, label: string, value: string): void {
+  const found = wrapper.findAll(TextField, { label });
+  if (found.length === 0) throw new Error(`No field "${label}"`);
+  found[found.length - 1]!.trigger('onChange', { target: { value } } as never);
 }

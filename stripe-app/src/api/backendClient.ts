@@ -9,11 +9,18 @@ import type {
   CaseDetail,
   DashboardStats,
   EmailPreview,
+  Experiment,
+  ExperimentDraft,
   ListPage,
   MerchantSettings,
   PaymentRow,
   RecoveryEmail,
+  RecoveryLift,
   SequenceRow,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointChange,
+  WebhookEndpointWithSecret,
 } from './contract';
 
 /** Who is looking: the Dashboard user and account, and whether the Dashboard is in live mode. */
@@ -48,6 +55,7 @@ export type SettingsChange = Partial<Pick<MerchantSettings, 'dunning'>> & {
   retryPolicy?: Partial<MerchantSettings['retryPolicy']>;
   branding?: Partial<MerchantSettings['branding']>;
   postmarkServerToken?: string | null;
+  holdoutShare?: number;
 };
 
 /** The views' only way to the backend: every call signed, every error turned into a BackendError. */
@@ -90,6 +98,21 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
     apiKeys: () => call<{ object: 'list'; data: ApiKeySummary[] }>('GET', '/api/api-keys'),
     createApiKey: (name: string, scope: ApiKeySummary['scope']) => call<ApiKeySummary & { key: string }>('POST', '/api/api-keys', { name, scope }),
     revokeApiKey: (id: string) => call<{ id: string; revoked: true }>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
+    lift: () => call<RecoveryLift>('GET', '/api/dashboard/lift'),
+    webhookEndpoints: () => call<{ object: 'list'; data: WebhookEndpoint[] }>('GET', '/api/webhook-endpoints'),
+    createWebhookEndpoint: (input: { url: string; enabledEvents: string[]; description?: string }) => call<WebhookEndpointWithSecret>('POST', '/api/webhook-endpoints', input),
+    updateWebhookEndpoint: (id: string, change: WebhookEndpointChange) => call<WebhookEndpoint>('POST', `/api/webhook-endpoints/${encodeURIComponent(id)}`, { ...change }),
+    deleteWebhookEndpoint: (id: string) => call<{ id: string; object: 'webhook_endpoint'; deleted: true }>('DELETE', `/api/webhook-endpoints/${encodeURIComponent(id)}`),
+    rotateWebhookSecret: (id: string, overlapHours: number) => call<WebhookEndpointWithSecret>('POST', `/api/webhook-endpoints/${encodeURIComponent(id)}/rotate-secret`, { overlapHours }),
+    pingWebhookEndpoint: (id: string) => call<{ event: unknown; delivery: WebhookDelivery }>('POST', `/api/webhook-endpoints/${encodeURIComponent(id)}/ping`),
+    webhookDeliveries: (id: string, page: { limit?: number; startingAfter?: string } = {}) =>
+      call<{ object: 'list'; data: WebhookDelivery[]; hasMore: boolean }>('GET', `/api/webhook-endpoints/${encodeURIComponent(id)}/deliveries`, page),
+    resendWebhookDelivery: (id: string) => call<WebhookDelivery>('POST', `/api/webhook-deliveries/${encodeURIComponent(id)}/resend`),
+    experiments: () => call<{ object: 'list'; data: Experiment[] }>('GET', '/api/experiments'),
+    createExperiment: (draft: ExperimentDraft) => call<Experiment>('POST', '/api/experiments', { ...draft }),
+    // The views read the list again after these two rather than relying on their answers.
+    stopExperiment: (id: string) => call<unknown>('POST', `/api/experiments/${encodeURIComponent(id)}/stop`),
+    promoteExperiment: (id: string) => call<unknown>('POST', `/api/experiments/${encodeURIComponent(id)}/promote`),
   };
 }
 

@@ -42,9 +42,16 @@ export interface DashboardStats {
   emails: { sent: number; opened: number; clicked: number };
 }
 
+/**
+ * Which side of the holdout a case is on: `control` cases get no action of
+ * ours (Stripe's own retries and emails carry on), so the lift can be measured.
+ */
+export type CaseGroup = 'treated' | 'control';
+
 /** The columns every list of cases shares. */
 export interface CaseRow {
   id: string;
+  group: CaseGroup;
   invoiceId: string | null;
   customerId: string | null;
   customerEmail: string | null; // masked: a***@example.com
@@ -87,6 +94,7 @@ export interface SequenceRow extends CaseRow {
 export interface CaseDetail {
   id: string;
   object: 'recovery_case';
+  group: CaseGroup;
   status: CaseStatus;
   paused: boolean;
   invoiceId: string | null;
@@ -154,6 +162,8 @@ export interface MerchantSettings {
   dunning: { enabled: boolean; steps: DunningStepSetting[]; sendConfirmation: boolean; daytimeHours: [number, number] };
   branding: { merchantName: string; productName: string; logoUrl: string | null; accentColor: string; supportEmail: string | null };
   postmark: { configured: boolean };
+  /** The share of failed payments held out as the control group, as a fraction from 0 to 0.5 (0.1 = 10 %); 0 turns the holdout off. */
+  holdoutShare: number;
   /** Explains each card-network limit in words, for the settings view. */
   networkLimitNotes: string[];
 }
@@ -176,4 +186,114 @@ export interface ApiKeySummary {
 
 export interface ApiErrorBody {
   error: { type: string; message: string; param?: string; code?: string };
+}
+
+/**
+ * Every event a merchant's webhook endpoint can subscribe to. A copy of
+ * OUTBOUND_EVENT_TYPES in backend/src/outbound/outboundEvent.ts, as the App is
+ * bundled and uploaded on its own; test/contract.test.tsx holds the two lists equal.
+ */
+export const OUTBOUND_EVENT_TYPES = [
+  'recovery.case_opened', 'recovery.retry_failed', 'recovery.blocked', 'recovery.needs_attention',
+  'recovery.succeeded', 'recovery.failed', 'recovery.email_bounced', 'ping',
+] as const;
+
+export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
+
+/** Where we post a merchant's events. `enabledEvents` is `['*']` for every event. */
+export interface WebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  url: string;
+  description: string | null;
+  enabledEvents: string[];
+  status: 'enabled' | 'disabled';
+  /** Why we disabled it (after 3 days of failed deliveries); null when the merchant did, or it is enabled. */
+  disabledReason: string | null;
+  livemode: boolean;
+  createdAt: string;
+  /** Until then the previous secret signs too, next to the new one. */
+  secretRotationEndsAt: string | null;
+}
+
+/** Only the answers to create and rotate carry the signing secret, and only once. */
+export type WebhookEndpointWithSecret = WebhookEndpoint & { secret: string };
+
+export type WebhookEndpointChange = Partial<Pick<WebhookEndpoint, 'url' | 'enabledEvents' | 'status'>> & { description?: string };
+
+export interface WebhookDeliveryAttempt {
+  at: string;
+  /** null when no answer came (timeout, refused connection). */
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** One event on its way to one endpoint, with every attempt so far. */
+export interface WebhookDelivery {
+  id: string;
+  object: 'webhook_delivery';
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'abandoned';
+  attempts: WebhookDeliveryAttempt[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+/** A difference of two recovered shares (treated − control, or B − A) with its 95 % confidence interval, as fractions. */
+export interface ShareDifference {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+export interface LiftGroup {
+  cases: number;
+  ended: number;
+  recovered: number;
+  recoveredMinor: number;
+  recoveredShare: number | null;
+}
+
+/** GET /api/dashboard/lift: what recovery brings back compared with the holdout, per currency. */
+export interface RecoveryLift {
+  object: 'recovery_lift';
+  holdoutShare: number;
+  minimumCasesPerGroup: number;
+  currencies: Array<{ currency: string; treated: LiftGroup; control: LiftGroup; difference: ShareDifference | null; enoughData: boolean }>;
+}
+
+export interface ExperimentArm {
+  arm: 'A' | 'B';
+  label: string;
+  cases: number;
+  ended: number;
+  recovered: number;
+  recoveredShare: number | null;
+  meanDaysToRecovery: number | null;
+  emailsOpened: number | null;
+  emailsClicked: number | null;
+}
+
+/** An A/B test with a horizon fixed up front: its result is final only once each arm has `horizonCases` ended cases. */
+export interface Experiment {
+  id: string;
+  object: 'experiment';
+  name: string;
+  kind: 'email_sequence' | 'retry_policy';
+  status: 'running' | 'stopped' | 'finished';
+  horizonCases: number;
+  createdAt: string;
+  arms: ExperimentArm[];
+  result: { final: boolean; difference: ShareDifference | null; pValue: number | null; winner: 'A' | 'B' | null };
+}
+
+/** POST /api/experiments: the variant is tested against the current settings. */
+export interface ExperimentDraft {
+  name: string;
+  kind: Experiment['kind'];
+  variant: { dunning?: MerchantSettings['dunning']; retryPolicy?: Partial<MerchantSettings['retryPolicy']> };
+  horizonCases: number;
 }

@@ -15,8 +15,11 @@ export function useBackend(context: Pick<ExtensionContextValue, 'userContext' | 
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
 
-/** Loads once (and again on reload()), remembering whether it is loading, failed, or ready. */
-export function useLoaded<T>(load: () => Promise<T>, key: string): { loaded: Loaded<T>; reload: () => void; replace: (data: T) => void } {
+/**
+ * Loads once (and again on reload()), remembering whether it is loading, failed, or ready.
+ * `update` changes what was loaded in place (an item added, changed or removed), without a loading flash.
+ */
+export function useLoaded<T>(load: () => Promise<T>, key: string): { loaded: Loaded<T>; reload: () => void; replace: (data: T) => void; update: (change: (data: T) => T) => void } {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [round, setRound] = useState(0);
   useEffect(() => {
@@ -33,5 +36,6 @@ export function useLoaded<T>(load: () => Promise<T>, key: string): { loaded: Loa
   }, [key, round]);
   const reload = useCallback(() => setRound((value) => value + 1), []);
   const replace = useCallback((data: T) => setLoaded({ state: 'ready', data }), []);
-  return { loaded, reload, replace };
+  const update = useCallback((change: (data: T) => T) => setLoaded((before) => (before.state === 'ready' ? { state: 'ready', data: change(before.data) } : before)), []);
+  return { loaded, reload, replace, update };
 }

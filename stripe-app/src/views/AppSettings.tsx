@@ -1,5 +1,5 @@
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
-import { Badge, Banner, Box, Button, Divider, Inline, List, ListItem, Select, SettingsView, Switch, TextArea, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Badge, Banner, Box, Button, Divider, Inline, List, ListItem, Select, SettingsView, Switch, TextField } from '@stripe/ui-extension-sdk/ui';
 import { useState } from 'react';
 import type { BackendClient } from '../api/backendClient';
 import type { ApiKeySummary, DunningStepSetting, EmailPreview, MerchantSettings } from '../api/contract';
@@ -7,6 +7,9 @@ import { formatWhen } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { LoadFailed, Loading } from '../shared/states';
 import { WholeNumberField } from '../shared/WholeNumberField';
+import { Experiments } from './settings/Experiments';
+import { DunningStepFields, numbersInRetryPolicy, RetryPolicyFields } from './settings/policyFields';
+import { WebhookEndpoints } from './settings/WebhookEndpoints';
 
 /** Dashboard roles allowed to change how we recover payments; everyone else sees the settings read-only. */
 const ROLES_THAT_CAN_SAVE = new Set(['owner', 'admin', 'super_admin', 'developer']);
@@ -15,61 +18,57 @@ export function canChangeSettings(roles: ExtensionContextValue['userContext']['r
   return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
 }
 
-/** The card-network limits a merchant may tighten (or, for Visa, raise to 20), each with what it protects. */
-const NETWORK_LIMIT_FIELDS: Array<{ limit: keyof MerchantSettings['retryPolicy']['networkLimits']; label: string; description: string }> = [
-  { limit: 'visaMaxReattemptsPer30Days', label: 'Visa: reattempts per card in 30 days', description: 'Stripe documents 15; Visa allows up to 20. Going over brings fines.' },
-  { limit: 'mastercardMaxDeclinesPer24h', label: 'Mastercard: declined attempts per card in 24 hours', description: 'Mastercard counts declines on the same card, not attempts.' },
-  { limit: 'mastercardMaxDeclinesPer30Days', label: 'Mastercard: declined attempts per card in 30 days', description: 'The same count of declines on one card, over 30 days.' },
-];
-
-const TONES: Array<{ value: DunningStepSetting['tone']; label: string }> = [
-  { value: 'soft_reminder', label: 'Friendly reminder' },
-  { value: 'retry_notice', label: 'We will retry' },
-  { value: 'urgent_reminder', label: 'Urgent' },
-  { value: 'final_notice', label: 'Final notice' },
-];
-
-/** Settings: retry policy, the email sequence with previews, branding, Postmark, the end action and API keys. */
+/** Settings: retry policy, the email sequence with previews, branding, Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
 const AppSettings = (context: ExtensionContextValue) => {
   const backend = useBackend(context);
   const { loaded, reload } = useLoaded(async () => Promise.all([backend.settings(), backend.apiKeys()]), 'settings');
+  // A promoted experiment changed the saved settings: the form is built again from them, and says why.
+  const [promoted, setPromoted] = useState<string | null>(null);
+  const onPromoted = (message: string) => {
+    setPromoted(message);
+    reload();
+  };
   if (loaded.state === 'loading') return <SettingsView><Loading what="your settings" /></SettingsView>;
   if (loaded.state === 'error') return <SettingsView><LoadFailed message={loaded.message} onRetry={reload} /></SettingsView>;
-  return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} locale={context.userContext.locale} />;
+  return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} locale={context.userContext.locale} promoted={promoted} onPromoted={onPromoted} />;
 };
 
 /** `removePostmark`: the merchant asked to stop using their own Postmark server; the token itself is never read back. */
-type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding'> & { postmarkToken: string; removePostmark: boolean };
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare'> & { postmarkToken: string; removePostmark: boolean };
 
 /** Every number the form edits; a NaN among them is a field the merchant left empty or half-typed. */
 function numbersIn(draft: Draft): number[] {
-  const { windowDays, maxAttempts, networkLimits } = draft.retryPolicy;
-  return [windowDays, maxAttempts, ...Object.values(networkLimits), ...draft.dunning.steps.map((step) => step.dayOffset)];
+  return [...numbersInRetryPolicy(draft.retryPolicy), ...draft.dunning.steps.map((step) => step.dayOffset), draft.holdoutShare];
 }
+
+/** The holdout is typed in whole percent (0–50) and saved as a fraction (0–0.5). */
+const MAX_HOLDOUT_PERCENT = 50;
 
 function postmarkChange(draft: Draft): { postmarkServerToken?: string | null } {
   if (draft.postmarkToken.trim()) return { postmarkServerToken: draft.postmarkToken.trim() };
   return draft.removePostmark ? { postmarkServerToken: null } : {};
 }
 
-function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string }) {
-  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, postmarkToken: '', removePostmark: false });
+function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, postmarkToken: '', removePostmark: false });
   const [current, setCurrent] = useState(saved);
-  const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
+  const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(promoted ? { type: 'default', text: promoted } : null);
   const [preview, setPreview] = useState<EmailPreview | null>(null);
 
   const setRetry = (change: Partial<Draft['retryPolicy']>) => setDraft((before) => ({ ...before, retryPolicy: { ...before.retryPolicy, ...change } }));
   const setStep = (index: number, change: Partial<DunningStepSetting>) =>
     setDraft((before) => ({ ...before, dunning: { ...before.dunning, steps: before.dunning.steps.map((step, at) => (at === index ? { ...step, ...change } : step)) } }));
   const setBranding = (change: Partial<Draft['branding']>) => setDraft((before) => ({ ...before, branding: { ...before.branding, ...change } }));
-  const setNetworkLimit = (change: Partial<Draft['retryPolicy']['networkLimits']>) =>
-    setDraft((before) => ({ ...before, retryPolicy: { ...before.retryPolicy, networkLimits: { ...before.retryPolicy.networkLimits, ...change } } }));
 
   async function save() {
     if (!canSave) return;
     // JSON has no NaN: an unfinished number would reach the backend as null and be refused with a less helpful message.
     if (numbersIn(draft).some(Number.isNaN)) {
       setStatus({ type: 'critical', text: 'Enter a whole number in every number field.' });
+      return;
+    }
+    if (draft.holdoutShare < 0 || draft.holdoutShare > MAX_HOLDOUT_PERCENT / 100) {
+      setStatus({ type: 'critical', text: `The holdout share is a percentage from 0 to ${MAX_HOLDOUT_PERCENT}.` });
       return;
     }
     setStatus(null);
@@ -83,6 +82,7 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         },
         dunning: draft.dunning,
         branding: draft.branding,
+        holdoutShare: draft.holdoutShare,
         ...postmarkChange(draft),
       });
       setCurrent(next);
@@ -109,16 +109,7 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         {status?.type === 'critical' && <Banner type="critical" title="Not saved" description={status.text} />}
 
         <Inline css={{ font: 'heading' }}>Smart retries</Inline>
-        <WholeNumberField label="Retry for this many days after the first failure" value={draft.retryPolicy.windowDays} disabled={!canSave} onValue={(windowDays) => setRetry({ windowDays })} />
-        <WholeNumberField label="At most this many of our retries per payment" value={draft.retryPolicy.maxAttempts} disabled={!canSave} onValue={(maxAttempts) => setRetry({ maxAttempts })} />
-        {NETWORK_LIMIT_FIELDS.map(({ limit, label, description }) => (
-          <WholeNumberField key={limit} label={label} description={description} value={draft.retryPolicy.networkLimits[limit]} disabled={!canSave} onValue={(value) => setNetworkLimit({ [limit]: value })} />
-        ))}
-        <Select label="When recovery ends without payment" value={draft.retryPolicy.endAction} disabled={!canSave} onChange={(event) => setRetry({ endAction: event.target.value as Draft['retryPolicy']['endAction'] })}>
-          <option value="leave_open">Leave the invoice and subscription as they are</option>
-          <option value="cancel_subscription">Cancel the subscription</option>
-          <option value="mark_uncollectible">Mark the invoice uncollectible</option>
-        </Select>
+        <RetryPolicyFields policy={draft.retryPolicy} disabled={!canSave} onChange={setRetry} />
         <List>
           {current.networkLimitNotes.map((note) => (
             <ListItem key={note} title={note} />
@@ -129,28 +120,7 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         <Inline css={{ font: 'heading' }}>Dunning emails</Inline>
         <Switch label="Send dunning emails" checked={draft.dunning.enabled} disabled={!canSave} onChange={(event) => setDraft((before) => ({ ...before, dunning: { ...before.dunning, enabled: event.target.checked } }))} />
         {draft.dunning.steps.map((step, index) => (
-          <Box key={index} css={{ stack: 'y', gap: 'small', padding: 'small', borderRadius: 'medium', backgroundColor: 'container' }}>
-            <Inline css={{ font: 'subheading' }}>Email {index + 1}</Inline>
-            <WholeNumberField label="Days after the failure" value={step.dayOffset} disabled={!canSave} onValue={(dayOffset) => setStep(index, { dayOffset })} />
-            <Select label="Tone" value={step.tone} disabled={!canSave} onChange={(event) => setStep(index, { tone: event.target.value as DunningStepSetting['tone'] })}>
-              {TONES.map((tone) => (
-                <option key={tone.value} value={tone.value}>{tone.label}</option>
-              ))}
-            </Select>
-            <TextField
-              label="Subject (empty: our wording, adapted to the decline)"
-              value={step.custom?.subject ?? ''}
-              disabled={!canSave}
-              onChange={(event) => setStep(index, { custom: event.target.value ? { subject: event.target.value, html: step.custom?.html ?? '', text: step.custom?.text ?? '' } : null })}
-            />
-            {step.custom && (
-              <>
-                <TextArea label="HTML body ({{customerName}}, {{amount}}, {{updateLink}}, …)" value={step.custom.html} disabled={!canSave} onChange={(event) => setStep(index, { custom: { ...step.custom!, html: event.target.value } })} />
-                <TextArea label="Plain-text body" value={step.custom.text} disabled={!canSave} onChange={(event) => setStep(index, { custom: { ...step.custom!, text: event.target.value } })} />
-              </>
-            )}
-            <Button size="small" onPress={() => void showPreview(index)}>Preview</Button>
-          </Box>
+          <DunningStepFields key={index} index={index} step={step} disabled={!canSave} onChange={(change) => setStep(index, change)} onPreview={() => void showPreview(index)} />
         ))}
         {preview && (
           <Box css={{ stack: 'y', gap: 'small', padding: 'small', backgroundColor: 'container' }}>
@@ -180,7 +150,23 @@ function SettingsForm({ saved, keys, backend, canSave, locale }: { saved: Mercha
         )}
 
         <Divider />
+        <Inline css={{ font: 'heading' }}>Holdout</Inline>
+        <WholeNumberField
+          label="Holdout share (%)"
+          description="This share of failed payments gets no action from us (Stripe's own retries and emails carry on), so the home page can show what recovery adds. 0 turns it off."
+          value={Math.round(saved.holdoutShare * 100)}
+          disabled={!canSave}
+          onValue={(percent) => setDraft((before) => ({ ...before, holdoutShare: percent / 100 }))}
+        />
+
+        <Divider />
         <ApiKeys initial={keys} backend={backend} canChange={canSave} locale={locale} />
+
+        <Divider />
+        <WebhookEndpoints backend={backend} canChange={canSave} locale={locale} />
+
+        <Divider />
+        <Experiments backend={backend} canChange={canSave} settings={current} onPromoted={onPromoted} />
       </Box>
     </SettingsView>
   );

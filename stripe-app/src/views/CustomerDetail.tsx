@@ -1,7 +1,8 @@
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
-import { Badge, ContextView, List, ListItem } from '@stripe/ui-extension-sdk/ui';
+import { Badge, Box, ContextView, List, ListItem } from '@stripe/ui-extension-sdk/ui';
 import { formatMoney, formatWhen, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
+import { ControlGroupBadge } from '../shared/ControlGroupBadge';
 import { Empty, LoadFailed, Loading } from '../shared/states';
 
 /** A customer's recovery cases, newest first. */
@@ -22,7 +23,12 @@ const CustomerDetail = (context: ExtensionContextValue) => {
               key={found.id}
               title={`${formatMoney(found.amountMinor, found.currency, locale)} · ${found.invoiceId ?? 'one-time payment'}`}
               secondaryTitle={found.status === 'active' ? (found.nextAction?.reason ?? 'Recovering') : `Ended ${formatWhen(found.closedAt, locale)}`}
-              value={<Badge type={found.status === 'recovered' ? 'positive' : found.status === 'active' ? 'info' : 'neutral'}>{statusLabel(found.status, found.paused)}</Badge>}
+              value={
+                <Box css={{ stack: 'x', gap: 'xsmall' }}>
+                  <ControlGroupBadge group={found.group} />
+                  <Badge type={found.status === 'recovered' ? 'positive' : found.status === 'active' ? 'info' : 'neutral'}>{statusLabel(found.status, found.paused)}</Badge>
+                </Box>
+              }
             />
           ))}
         </List>

@@ -3,7 +3,9 @@ import { Badge, BarChart, Box, ContextView, Inline, List, ListItem } from '@stri
 import type { AttentionRow, DashboardStats, ListPage } from '../api/contract';
 import { formatMoney, formatRate } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
+import { CONTROL_GROUP_LABEL } from '../shared/ControlGroupBadge';
 import { Empty, LoadFailed, Loading } from '../shared/states';
+import { LiftCard } from './home/LiftCard';
 
 const ATTENTION_LABELS: Record<AttentionRow['reason'], string> = {
   email_undeliverable: 'Email undeliverable',
@@ -20,6 +22,9 @@ const HomeOverview = (context: ExtensionContextValue) => {
       {loaded.state === 'loading' && <Loading what="recovery stats" />}
       {loaded.state === 'error' && <LoadFailed message={loaded.message} onRetry={reload} />}
       {loaded.state === 'ready' && <Overview stats={loaded.data[0]} attention={loaded.data[1]} locale={context.userContext.locale} />}
+      <Box css={{ paddingTop: 'large' }}>
+        <LiftCard backend={backend} locale={context.userContext.locale} />
+      </Box>
     </ContextView>
   );
 };
@@ -63,7 +68,7 @@ function Overview({ stats, attention, locale }: { stats: DashboardStats; attenti
                 key={row.id}
                 id={row.id}
                 title={`${formatMoney(row.amountMinor, row.currency, locale)} · ${row.customerEmail ?? row.customerId ?? 'unknown customer'}`}
-                secondaryTitle={row.invoiceId ? `${row.invoiceId}: ${row.summary}` : row.summary}
+                secondaryTitle={[row.invoiceId ? `${row.invoiceId}: ${row.summary}` : row.summary, row.group === 'control' ? CONTROL_GROUP_LABEL : null].filter(Boolean).join(' · ')}
                 value={<Badge type={row.reason === 'email_undeliverable' ? 'negative' : 'warning'}>{ATTENTION_LABELS[row.reason]}</Badge>}
               />
             ))}

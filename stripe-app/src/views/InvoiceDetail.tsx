@@ -6,6 +6,7 @@ import type { CardUpdateLink, CaseControl, CaseDetail, RecoveryEmail } from '../
 import { formatMoney, formatWhen, methodLabel, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { ClipboardContext, copyToClipboard } from '../shared/clipboard';
+import { ControlGroupBadge } from '../shared/ControlGroupBadge';
 import { Empty, LoadFailed, Loading } from '../shared/states';
 
 /** One invoice's recovery case: what happened, what happens next and why, and the merchant's controls. */
@@ -93,6 +94,7 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
       <Box css={{ stack: 'x', gap: 'small', alignY: 'center' }}>
         <Inline css={{ font: 'heading' }}>{formatMoney(found.amountMinor, found.currency, locale)}</Inline>
         <Badge type={found.status === 'recovered' ? 'positive' : open ? (found.paused ? 'warning' : 'info') : 'neutral'}>{statusLabel(found.status, found.paused)}</Badge>
+        <ControlGroupBadge group={found.group} />
       </Box>
       {found.outcome?.recoveredBy && <Inline>Recovered by: {methodLabel(found.outcome.recoveredBy)}</Inline>}
       {found.emailStatus === 'undeliverable' && <Banner type="caution" title="Our emails cannot reach this customer" description="Contact them another way, or send them the card-update link." />}
