@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { createApiKeyStore, type ApiKeyStore } from './api';
+import { createApiKeyStore, createIdempotencyStore, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
@@ -13,7 +13,7 @@ import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createCaseControlService, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { createCaseControlService, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
@@ -42,6 +42,10 @@ export interface Container {
   dunning: DunningService;
   settings: SettingsService;
   apiKeys: ApiKeyStore;
+  /** The merchant API's Idempotency-Key records. */
+  idempotency: IdempotencyStore;
+  /** POST /api/recovery/execute: a merchant hands a failed payment to recovery. */
+  handOver: HandOverService;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -142,6 +146,17 @@ export function createContainer(options: {
     clock,
     logger,
   });
+  const handOver = createHandOverService({
+    cases,
+    recovery,
+    accounts,
+    cardAttempts,
+    billingFor,
+    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    isSettled: (accountId, targetId) => stripeEvents.hasSettlement(accountId, targetId),
+    selfHostedAccountId: config.stripe.selfHostedAccountId,
+    clock,
+  });
   const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, clock }), logger);
 
   return {
@@ -165,6 +180,8 @@ export function createContainer(options: {
     dunning,
     settings,
     apiKeys,
+    idempotency: createIdempotencyStore(connection),
+    handOver,
     cardUpdate,
     portalOrigins,
     worker,
