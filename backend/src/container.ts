@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { createApiKeyStore, createIdempotencyStore, type ApiKeyStore, type IdempotencyStore } from './api';
+import { createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
@@ -157,7 +157,8 @@ export function createContainer(options: {
     selfHostedAccountId: config.stripe.selfHostedAccountId,
     clock,
   });
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, clock }), logger);
+  const idempotency = createIdempotencyStore(connection);
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, idempotency, clock }), logger);
 
   return {
     config,
@@ -180,7 +181,7 @@ export function createContainer(options: {
     dunning,
     settings,
     apiKeys,
-    idempotency: createIdempotencyStore(connection),
+    idempotency,
     handOver,
     cardUpdate,
     portalOrigins,
@@ -191,6 +192,7 @@ export function createContainer(options: {
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
+  await ensureIdempotencyExpiryIndex(connection);
   // Suppressions became per mode; the older unique index would refuse one address in both modes.
   await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
 }

@@ -45,7 +45,21 @@ const recordSchema = new Schema<IdempotencyRecord>(
   { collection: 'idempotencyKeys', versionKey: false },
 );
 recordSchema.index({ accountId: 1, livemode: 1, key: 1 }, { unique: true });
-recordSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+/**
+ * The TTL index on expiresAt, made at start-up rather than on the schema:
+ * FerretDB refuses the option ("not implemented"), so there a plain index
+ * serves the worker's deletion of expired keys instead.
+ */
+export async function ensureIdempotencyExpiryIndex(connection: Connection): Promise<void> {
+  const collection = connection.collection('idempotencyKeys');
+  try {
+    await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
+  } catch (error) {
+    if (!/expireAfterSeconds.*not implemented/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    await collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt_1' });
+  }
+}
 
 export interface IdempotencyScope {
   accountId: string;
@@ -65,6 +79,8 @@ export interface IdempotencyStore {
   finish(scope: IdempotencyScope, owner: string, answer: { status: number; body: string }): Promise<void>;
   /** Frees the key without an answer (a 5xx): the same key may be tried again at once. */
   abandon(scope: IdempotencyScope, owner: string): Promise<void>;
+  /** Deletes keys past their 24 h, where the database runs no TTL index. */
+  deleteExpired(now: Date): Promise<number>;
 }
 
 export function createIdempotencyStore(connection: Connection): IdempotencyStore {
@@ -115,6 +131,9 @@ export function createIdempotencyStore(connection: Connection): IdempotencyStore
     },
     async abandon(scope, owner) {
       await records.deleteOne({ ...scope, owner, state: 'running' });
+    },
+    async deleteExpired(now) {
+      return (await records.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
     },
   };
 }

@@ -3,7 +3,7 @@ export { authenticateMerchant, jsonBody, openCors, merchantOf, requireWrite, typ
 export { createRecoveryRoutes } from './recoveryRoutes';
 export { createExecuteRoutes } from './executeRoutes';
 export { idempotentPosts, requestFingerprint, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
-export { createIdempotencyStore, IDEMPOTENCY_WINDOW_MS, IN_FLIGHT_MARKER_MS, type IdempotencyStore } from './idempotencyStore';
+export { createIdempotencyStore, ensureIdempotencyExpiryIndex, IDEMPOTENCY_WINDOW_MS, IN_FLIGHT_MARKER_MS, type IdempotencyStore } from './idempotencyStore';
 export { createEmailRoutes } from './emailRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
