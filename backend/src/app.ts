@@ -2,7 +2,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
-import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, jsonBody, merchantOf, openCors } from './api';
+import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { clientBucketOf, rateLimit } from './rateLimits';
@@ -74,6 +74,7 @@ export function createApp(deps: Container): Koa {
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
     createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),
     createExperimentRoutes({ experiments: deps.experiments }),
+    createExecuteRoutes({ handOver: deps.handOver }),
   ];
   const isMerchantPath = (path: string) => {
     // @koa/router matches case-insensitively and forgives a trailing slash: the guard must see every spelling it answers.
@@ -85,6 +86,7 @@ export function createApp(deps: Container): Koa {
     jsonBody(),
     authenticateMerchant({ appSecret: deps.config.stripe.appSecret, apiKeys: deps.apiKeys, clock: deps.clock }),
     rateLimit({ store: deps.rateLimits, clock: deps.clock, scope: 'merchant', limit: deps.config.merchantRateLimitPerMinute, windowMs: 60_000, keyOf: (ctx) => merchantOf(ctx).accountId }),
+    idempotentPosts({ store: deps.idempotency, clock: deps.clock }),
   ]);
   app.use((ctx, next) => (isMerchantPath(ctx.path) ? guard(ctx, next) : next()));
   for (const router of merchantApi) {

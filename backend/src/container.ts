@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { caseView, createApiKeyStore, type ApiKeyStore } from './api';
+import { caseView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createLogOnlyEventSink, createOutboxRelay, type OutboundEventSink, type OutboxRelay } from './outbound';
-import { createCaseControlService, createCaseOutboxStore, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
@@ -47,6 +47,10 @@ export interface Container {
   settings: SettingsService;
   experiments: ExperimentService;
   apiKeys: ApiKeyStore;
+  /** The merchant API's Idempotency-Key records. */
+  idempotency: IdempotencyStore;
+  /** POST /api/recovery/execute: a merchant hands a failed payment to recovery. */
+  handOver: HandOverService;
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
@@ -161,7 +165,19 @@ export function createContainer(options: {
     clock,
     logger,
   });
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, clock }), logger);
+  const handOver = createHandOverService({
+    cases,
+    recovery,
+    accounts,
+    cardAttempts,
+    billingFor,
+    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    isSettled: (accountId, targetId) => stripeEvents.hasSettlement(accountId, targetId),
+    selfHostedAccountId: config.stripe.selfHostedAccountId,
+    clock,
+  });
+  const idempotency = createIdempotencyStore(connection);
+  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, idempotency, clock }), logger);
 
   return {
     config,
@@ -186,6 +202,8 @@ export function createContainer(options: {
     settings,
     experiments,
     apiKeys,
+    idempotency,
+    handOver,
     cardUpdate,
     portalOrigins,
     worker,
@@ -195,6 +213,7 @@ export function createContainer(options: {
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
+  await ensureIdempotencyExpiryIndex(connection);
   // Suppressions became per mode; the older unique index would refuse one address in both modes.
   await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
 }

@@ -62,6 +62,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return error.name === 'MongooseError' && /before initial connection|Connection was force closed|client was closed/i.test(error.message);
 }
 
+/** The JSON body an expected failure is answered with. */
+export function errorBodyOf(error: AppError) {
+  return { error: { type: error.type, code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) } };
+}
+
 /** The first middleware: renders every error in one JSON shape; anything unexpected is a logged 500. */
 export function errorMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -74,7 +79,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       const error = isDatabaseUnavailable(caught) ? new DatabaseUnavailableError() : caught;
       if (error instanceof AppError) {
         ctx.status = error.status;
-        ctx.body = { error: { type: error.type, code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) } };
+        ctx.body = errorBodyOf(error);
         if (error.status >= 500) logger.warn({ code: error.code, path: ctx.path }, error.message);
         return;
       }

@@ -36,6 +36,7 @@ export async function startStripeSandbox(
   const state = new SandboxState(options.now ?? (() => new Date()), options.livemode ?? false);
   // A live-mode sandbox answers live keys only, a test-mode one test keys only, as Stripe's two modes do.
   const keyPattern = state.livemode ? /^Bearer (sk|rk)_live_\w+/ : /^Bearer (sk|rk)_test_\w+/;
+  const otherModeKey = state.livemode ? /^Bearer (sk|rk)_test_\w+/ : /^Bearer (sk|rk)_live_\w+/;
   const events = new WebhookSender(state, options.webhook ?? null);
   const billing = new SandboxBilling(state, events);
   const faults: Faults = { mode: null, remaining: 0, until: 0, method: null, holdMs: 0, applied: 0 };
@@ -87,6 +88,13 @@ export async function startStripeSandbox(
   });
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/v1/') && !keyPattern.test(ctx.get('authorization'))) {
+      // A key of the other mode is a real key at Stripe: it just sees none of this mode's objects.
+      const retrieved = /^\/v1\/([a-z_]+)\/([A-Za-z0-9_]+)$/.exec(ctx.path);
+      if (otherModeKey.test(ctx.get('authorization')) && ctx.method === 'GET' && retrieved) {
+        const [keyMode, objectMode] = state.livemode ? ['test', 'live'] : ['live', 'test'];
+        const message = `No such ${retrieved[1]!.replace(/s$/, '')}: '${retrieved[2]}'; a similar object exists in ${objectMode} mode, but a ${keyMode} mode key was used to make this request.`;
+        throw new SandboxError(404, { type: 'invalid_request_error', code: 'resource_missing', message });
+      }
       throw new SandboxError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided.' });
     }
     await next();

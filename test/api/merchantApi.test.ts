@@ -138,7 +138,7 @@ describe('CORS, bodies and limits', () => {
   it('answers preflights for any origin without cookies', async () => {
     const response = await request(testApp.server).options('/api/recovery/status').set('origin', 'https://abc.stripe-apps.example').set('access-control-request-method', 'GET');
     expect(response.status).toBe(204);
-    expect(response.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-headers': 'Authorization, Stripe-Signature, Content-Type' });
+    expect(response.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-headers': 'Authorization, Stripe-Signature, Content-Type, Idempotency-Key' });
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -15,6 +15,7 @@ const merchantRouters: Router[] = [
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),
   createExperimentRoutes({ experiments: unused }),
+  createExecuteRoutes({ handOver: unused }),
 ];
 
 describe('GET /api/openapi.json', () => {
@@ -27,6 +28,15 @@ describe('GET /api/openapi.json', () => {
     const payments = response.body.paths['/api/dashboard/payments'].get;
     expect(payments.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['status', 'from', 'to', 'customerId', 'limit', 'starting_after']));
     expect(payments.parameters.find((parameter: { name: string }) => parameter.name === 'limit').schema).toMatchObject({ maximum: 100 });
+  });
+
+  it('documents the Idempotency-Key header on every POST, and execute with its 201 and refusals', async () => {
+    const testApp = await createTestApp(db.connection);
+    const { paths } = (await request(testApp.server).get('/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> }>> };
+    const posts = Object.entries(paths).flatMap(([path, methods]) => (methods.post ? [[path, methods.post] as const] : []));
+    expect(posts.length).toBeGreaterThan(5);
+    for (const [path, post] of posts) expect([path, post.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')]).toEqual([path, true]);
+    expect(Object.keys(paths['/api/recovery/execute']!.post!.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']));
   });
 
   it('documents exactly the routes the merchant API serves', () => {

@@ -102,6 +102,11 @@ describe('POST /api/experiments', () => {
     expect(await snapshotOf('live')).toEqual(before);
   });
 });
+/**
+ * Routes that read the named object at Stripe in the caller's mode; this app has no Stripe key, so the
+ * other mode's invoice is refused without Stripe (test/api/executeApi.test.ts shows Stripe's own 404 across modes).
+ */
+const stripeRoutes = (other: Mode): Array<[string, Call]> => [['POST /api/recovery/execute', { method: 'post', path: '/api/recovery/execute', body: { invoiceId: `in_${other}_a` } }]];
 
 const ways = {
   'an API key': (mode: Mode, call: Call) => request(testApp.server)[call.method](call.path).set('authorization', `Bearer ${data[mode].key}`).send(call.body ?? {}),
@@ -129,6 +134,15 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
       expect(await snapshotOf(other)).toEqual(before);
     });
 
+    it.each(stripeRoutes(other).map(([name]) => name))("refuses the other mode's object on %s and changes nothing", async (name) => {
+      const before = await snapshotOf(other);
+      const [, call] = stripeRoutes(other).find(([candidate]) => candidate === name)!;
+      const response = await send(mode, call);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(response.body).replaceAll(`in_${other}_a`, '')).not.toMatch(tracesOf(other));
+      expect(await snapshotOf(other)).toEqual(before);
+    });
+
     it.each(ownRoutes.map(([name]) => name))("shows and changes nothing of the other mode on %s", async (name) => {
       const before = await snapshotOf(other);
       const [, call] = ownRoutes.find(([candidate]) => candidate === name)!;
@@ -141,7 +155,7 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
 });
 
 it('covers every documented route of the merchant API', () => {
-  const covered = new Set([...idRoutes('live'), ...ownRoutes, ['POST /api/experiments']].map(([name]) => name!.replace(/ \(.*\)$/, '')));
+  const covered = new Set([...idRoutes('live'), ...stripeRoutes('live'), ...ownRoutes, ['POST /api/experiments']].map(([name]) => name!.replace(/ \(.*\)$/, '')));
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route))).toEqual([]);
 });
 

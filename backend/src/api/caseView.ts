@@ -57,6 +57,7 @@ export function caseView(found: RecoveryCase) {
     customerId: found.stripeCustomerId,
     customerEmail: maskEmail(found.customerEmail),
     subscriptionId: found.subscriptionId,
+    metadata: found.metadata ?? {},
     amountMinor: found.amountMinor,
     currency: found.currency,
     outcome: found.outcome,

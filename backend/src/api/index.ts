@@ -1,6 +1,9 @@
 export { createApiKeyStore, API_KEY_PREFIX, type ApiKey, type ApiKeyScope, type ApiKeyStore } from './apiKeyStore';
 export { authenticateMerchant, jsonBody, openCors, merchantOf, requireWrite, type Merchant } from './merchantAuth';
 export { createRecoveryRoutes } from './recoveryRoutes';
+export { createExecuteRoutes } from './executeRoutes';
+export { idempotentPosts, requestFingerprint, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
+export { createIdempotencyStore, ensureIdempotencyExpiryIndex, IDEMPOTENCY_WINDOW_MS, IN_FLIGHT_MARKER_MS, type IdempotencyStore } from './idempotencyStore';
 export { createEmailRoutes } from './emailRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';

@@ -86,7 +86,8 @@ export function requireWrite(ctx: Context): Merchant {
 export function openCors(): Middleware {
   return async (ctx, next) => {
     ctx.set('Access-Control-Allow-Origin', '*');
-    ctx.set('Access-Control-Allow-Headers', 'Authorization, Stripe-Signature, Content-Type');
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Stripe-Signature, Content-Type, Idempotency-Key');
+    ctx.set('Access-Control-Expose-Headers', 'Idempotent-Replayed, Retry-After');
     ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
     ctx.set('Access-Control-Max-Age', '600');
     if (ctx.method === 'OPTIONS') {

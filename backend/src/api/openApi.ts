@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, settingsBody, statusQuery } from './schemas';
+import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, executeBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod
@@ -25,8 +25,20 @@ const recoveryCase = z
     retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.enum(['pending', 'succeeded', 'declined', 'needs_customer_action']), decline: z.record(z.string(), z.string()).nullable() })),
     emails: z.array(z.object({ index: z.number(), kind: z.string(), step: z.number().nullable(), sentAt: z.string(), delivery: z.enum(['sent', 'recorded_test_mode']).describe('test mode records emails to customers instead of sending them'), status: z.string(), opens: z.number(), clicks: z.number() })),
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string() })),
+    paymentIntentId: z.string().nullable().describe('for a one-time payment (no invoice)'),
+    metadata: z.record(z.string(), z.string()).describe('what the merchant gave when handing the payment over (POST /api/recovery/execute)'),
   })
   .meta({ id: 'RecoveryCase' });
+
+const plan = z
+  .object({
+    nextAction: z.enum(['retry', 'wait_for_new_payment_method', 'exhausted', 'none']),
+    at: z.string().nullable().describe('when the next retry is planned'),
+    reason: z.string(),
+    source: z.enum(['case', 'preview']).describe("preview: the plan the worker is about to make for a case it has not planned yet"),
+  })
+  .meta({ id: 'RecoveryPlan' });
+const execution = z.object({ case: recoveryCase, plan }).meta({ id: 'Execution' });
 
 const stats = z
   .object({
@@ -96,7 +108,16 @@ const errors = {
   429: { description: 'Over the rate limit or a cool-down; see Retry-After.', ...json(errorBody) },
 };
 
-type Route = Omit<RouteConfig, 'responses' | 'security'> & { ok: RouteConfig['responses'][string]; status?: number };
+type Route = Omit<RouteConfig, 'responses' | 'security'> & { ok: RouteConfig['responses'][string]; status?: number; extra?: RouteConfig['responses'] };
+
+/** Every POST takes an Idempotency-Key (see the API description). */
+const idempotencyKeyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .max(255)
+    .optional()
+    .describe('Replays the first answer (status and body, with Idempotent-Replayed: true) for 24 h; the same key with another body, or while the first request runs, is a 409 idempotency_error. Per account and mode; 5xx and 429 answers are not kept.'),
+});
 
 const routes: Route[] = [
   { method: 'get', path: '/api/dashboard/stats', summary: 'Recovery stats: this month, all time, a 30-day trend, breakdowns; amounts per currency', request: { query: identityQuery }, ok: { description: 'Stats', ...json(stats) } },
@@ -106,7 +127,17 @@ const routes: Route[] = [
   { method: 'get', path: '/api/dashboard/export.csv', summary: 'Every case matching the filters as CSV, streamed', request: { query: exportQuery }, ok: { description: 'CSV with a header row', content: { 'text/csv': { schema: z.string() } } } },
   { method: 'get', path: '/api/recovery/status', summary: "One invoice's recovery case, or a customer's cases", request: { query: statusQuery }, ok: { description: 'The case (or a list for customerId)', ...json(recoveryCase) } },
   { method: 'get', path: '/api/recovery/emails/{caseId}/{index}', summary: "One email of a case as the customer got it (in test mode: as recorded instead of sent)", request: { params: caseEmailParams, query: identityQuery }, ok: { description: 'The email', ...json(recoveryEmail) } },
-  { method: 'post', path: '/api/recovery/retry', summary: 'Retry now (within card-network limits; one per hour per case)', request: { body: json(caseControlBody) }, ok: { description: 'Scheduled', ...json(z.object({ caseId: z.string(), retry: z.literal('scheduled') })) }, status: 202 },
+  {
+    method: 'post',
+    path: '/api/recovery/execute',
+    summary: 'Hand a failed invoice or PaymentIntent to recovery: read at Stripe, opens its case (201) or answers the existing one (200)',
+    description:
+      'Amounts, state and the decline are read at Stripe with this account and mode; the body never sets them. 404 when Stripe has no such object for this account in this mode; 409 when it is already paid, not failed, not collectable (draft, void, uncollectible, canceled) or has no customer. `simulateOutcome` (test mode only; 400 in live mode) then ends the case as named through the real transitions, so the outbound webhooks fire; nothing is charged.',
+    request: { body: json(executeBody) },
+    ok: { description: 'The case already existed', ...json(execution) },
+    extra: { 201: { description: 'The case was opened', ...json(execution) }, 409: { description: 'Nothing to recover (see `code`), or an Idempotency-Key conflict', ...json(errorBody) }, 503: { description: 'No Stripe key for this mode on this deployment', ...json(errorBody) } },
+  },
+  { method: 'post', path: '/api/recovery/retry', summary: 'Retry now, naming the case or its invoice (within card-network limits; one per hour per case)', request: { body: json(retryBody) }, ok: { description: 'Scheduled', ...json(z.object({ caseId: z.string(), retry: z.literal('scheduled') })) }, status: 202 },
   { method: 'post', path: '/api/recovery/remind', summary: 'Send the next dunning email now (one per customer per day)', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
   { method: 'post', path: '/api/recovery/pause', summary: 'Pause retries and emails for a case', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
   { method: 'post', path: '/api/recovery/resume', summary: 'Resume a paused case (both plans are made again from now)', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
@@ -135,12 +166,15 @@ export function buildOpenApiDocument(publicUrl: string) {
     name: 'Stripe-Signature',
     description: 'From fetchStripeSignature() in the Stripe App; user_id and account_id travel in the query (GET, DELETE) or body.',
   });
-  for (const { ok, status, ...route } of routes) {
-    registry.registerPath({ ...route, security: [{ apiKey: [] }, { stripeAppSignature: [] }], responses: { [status ?? 200]: ok, ...errors } });
+  for (const { ok, status, extra, ...route } of routes) {
+    const request = route.method === 'post' ? { ...route.request, headers: idempotencyKeyHeader } : route.request;
+    registry.registerPath({ ...route, ...(request ? { request } : {}), security: [{ apiKey: [] }, { stripeAppSignature: [] }], responses: { [status ?? 200]: ok, ...errors, ...extra } });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Payment recovery merchant API', version: '1', description: 'Failed-payment recovery for Stripe: stats, cases and their controls, settings, API keys. Errors: {"error": {"type", "message", "param"?, "code"?}}.' },
+    info: { title: 'Payment recovery merchant API', version: '1', description:
+        'Failed-payment recovery for Stripe: stats, cases and their controls, handing failed payments over, settings, API keys. Errors: {"error": {"type", "message", "param"?, "code"?}}. Every POST accepts an Idempotency-Key header (up to 255 characters, per account and mode): the first answer is replayed for 24 h with Idempotent-Replayed: true; another body under the same key, or a request still running under it, answers 409 with code idempotency_error.',
+    },
     servers: [{ url: publicUrl }],
   });
 }

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import type { CaseControlService, CaseStore, ControlOutcome, RetryService } from '../recovery';
 import { caseView } from './caseView';
 import { merchantOf, requireWrite } from './merchantAuth';
-import { caseControlBody, statusQuery } from './schemas';
+import { caseControlBody, retryBody, statusQuery } from './schemas';
 import { parseInput } from './validation';
 
 const REFUSALS: Record<string, { status: number; message: string }> = {
@@ -42,18 +42,22 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
 
   router.post('/api/recovery/retry', async (ctx) => {
     const merchant = requireWrite(ctx);
-    const body = parseInput(caseControlBody, ctx.state.body);
-    const result = await deps.retries.requestManualRetry(merchant.accountId, merchant.livemode, body.caseId);
+    const body = parseInput(retryBody, ctx.state.body);
+    const param = body.invoiceId ? 'invoiceId' : 'caseId';
+    // By invoice: the case of that invoice in the caller's own account and mode, as GET /status finds it.
+    const caseId = body.caseId ?? (await deps.cases.findByKey(merchant.accountId, merchant.livemode, `invoice:${body.invoiceId}`))?.id;
+    if (!caseId) throw new AppError('no_recovery_case', `No recovery case for invoice ${body.invoiceId}.`, 404, param);
+    const result = await deps.retries.requestManualRetry(merchant.accountId, merchant.livemode, caseId);
     if (result.ok) {
       ctx.status = 202;
-      ctx.body = { caseId: body.caseId, retry: 'scheduled' };
+      ctx.body = { caseId, retry: 'scheduled' };
       return;
     }
     if (result.reason === 'cooling_down') {
       ctx.set('Retry-After', secondsUntil(result.retryAfter, deps.clock.now()));
-      throw new AppError('retry_cooling_down', `A retry ran recently; the next one can start at ${result.retryAfter.toISOString()}.`, 429, 'caseId');
+      throw new AppError('retry_cooling_down', `A retry ran recently; the next one can start at ${result.retryAfter.toISOString()}.`, 429, param);
     }
-    throw new AppError(result.reason === 'closed' ? 'case_closed' : 'no_recovery_case', REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, 'caseId');
+    throw new AppError(result.reason === 'closed' ? 'case_closed' : 'no_recovery_case', REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, param);
   });
 
   const control = (action: (accountId: string, livemode: boolean, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {

@@ -28,6 +28,37 @@ export const statusQuery = z
 
 export const caseControlBody = z.object({ ...appIdentity, caseId }).meta({ id: 'CaseControl' });
 
+const invoiceId = z.string().regex(/^in_\w+$/, 'an invoice id (in_…)').max(255);
+const paymentIntentId = z.string().regex(/^pi_\w+$/, 'a PaymentIntent id (pi_…)').max(255);
+
+/** Retry now, naming the case or the invoice it recovers. */
+export const retryBody = z
+  .object({ ...appIdentity, caseId: caseId.optional(), invoiceId: invoiceId.optional() })
+  .refine((body) => Boolean(body.caseId) !== Boolean(body.invoiceId), { message: 'give exactly one of caseId or invoiceId', path: ['caseId'] })
+  .meta({ id: 'RetryRequest' });
+
+/** Stripe's metadata limits: at most 50 keys, keys up to 40 characters, values up to 500. */
+const metadata = z
+  .record(z.string().min(1).max(40, 'metadata keys are at most 40 characters'), z.string().max(500, 'metadata values are at most 500 characters'))
+  .refine((value) => Object.keys(value).length <= 50, 'at most 50 metadata keys');
+
+/**
+ * Hands a failed Stripe payment to recovery. Strict: amounts and state are
+ * read at Stripe, so a field such as `amount` is refused rather than ignored.
+ */
+export const executeBody = z
+  .object({
+    ...appIdentity,
+    invoiceId: invoiceId.optional(),
+    paymentIntentId: paymentIntentId.optional(),
+    originalDeclineCode: z.string().regex(/^[a-z_]{1,64}$/, "a Stripe decline code such as insufficient_funds").optional().describe('used only when Stripe carries no decline of its own'),
+    metadata: metadata.optional(),
+    simulateOutcome: z.enum(['succeeded', 'failed', 'blocked']).optional().describe('test mode only: drives the new case to this end through the real transitions (and outbound webhooks); nothing is charged'),
+  })
+  .strict()
+  .refine((body) => Boolean(body.invoiceId) !== Boolean(body.paymentIntentId), { message: 'give exactly one of invoiceId or paymentIntentId', path: ['invoiceId'] })
+  .meta({ id: 'ExecuteRequest' });
+
 /** One email of a case: the case and the email's place in the case's list (0 = first). */
 export const caseEmailParams = z.object({ caseId, index: z.coerce.number().int().min(0).max(1000) });
 

@@ -37,6 +37,8 @@ export interface PaymentFailedFact extends FactBase {
   attemptKey: string | null;
   /** A one-time payment's order fields; absent for invoices. */
   order?: OrderDetails | null;
+  /** The merchant's metadata, when they handed the payment over through the API. */
+  metadata?: Record<string, string> | null;
 }
 
 export interface PaymentSucceededFact extends FactBase {

@@ -21,6 +21,7 @@ const caseSchema = new Schema(
     customerName: { type: String, default: null },
     subscriptionId: { type: String, default: null },
     order: { type: Schema.Types.Mixed, default: null },
+    metadata: { type: Schema.Types.Mixed, default: null },
     amountMinor: { type: Number, required: true },
     currency: { type: String, required: true },
     status: { type: String, required: true, enum: ['active', 'recovered', 'exhausted', 'canceled', 'churned'] },

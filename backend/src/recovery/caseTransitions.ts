@@ -122,6 +122,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
     customerName: fact.customerName,
     subscriptionId: fact.subscriptionId,
     order: fact.order ?? null,
+    ...(fact.metadata ? { metadata: fact.metadata } : {}),
     amountMinor: fact.amountMinor,
     currency: fact.currency,
     status: 'active',

@@ -38,3 +38,6 @@ export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type
 export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';
+export { decideHandOver, handOverEventId, planViewOf, type HandOverDecision, type HandOverRefusal, type HandOverRequest, type PlanView } from './handOverRules';
+export { createHandOverService, type HandOverService, type HandOverOutcome } from './handOverService';
+export { SIMULATED_OUTCOMES, SIMULATED_BLOCKING_DECLINE, type SimulatedOutcome } from './simulatedOutcomes';

@@ -187,6 +187,8 @@ export interface RecoveryCase {
   subscriptionId: string | null;
   /** A one-time payment's order fields (metadata, description), to recognise the customer paying it another way. */
   order?: OrderDetails | null;
+  /** The merchant's own key-value pairs, given when they handed the payment over through the API (Stripe-like metadata). */
+  metadata?: Record<string, string> | null;
   amountMinor: number;
   currency: string;
   status: CaseStatus;

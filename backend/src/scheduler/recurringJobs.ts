@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '../api/idempotencyStore';
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
@@ -26,6 +27,7 @@ export function listRecurringJobs(deps: {
   dunning: DunningService;
   rateLimits: RateLimitStore;
   outbox: OutboxRelay;
+  idempotency: IdempotencyStore;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -62,6 +64,15 @@ export function listRecurringJobs(deps: {
       idleDelayMs: 60_000,
       run: async () => {
         await deps.rateLimits.deleteExpired(deps.clock.now());
+        return 0;
+      },
+    },
+    {
+      // Idempotency keys past their 24 h, where the database runs no TTL index (FerretDB); reads ignore them anyway.
+      name: 'delete-expired-idempotency-keys',
+      idleDelayMs: 60_000,
+      run: async () => {
+        await deps.idempotency.deleteExpired(deps.clock.now());
         return 0;
       },
     },

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { CardDetails, DeclineDetails, OrderDetails } from '../../recovery';
+import { fetchPaymentRecord, type PaymentRecord, type PaymentRef } from './paymentRecords';
 import { declineFrom, idOf, orNull, paymentIntentSnapshot, translateError, type PAYMENT_INTENT_STATUSES } from './stripeTranslation';
 
 export { translateError } from './stripeTranslation';
@@ -75,6 +76,8 @@ export interface BillingGateway {
   fetchCard(account: AccountRef, paymentMethodId: string): Promise<CardDetails | null>;
   /** The subscription's status, read right before a charge; null when Stripe has no such subscription. */
   fetchSubscription(account: AccountRef, subscriptionId: string): Promise<SubscriptionSnapshot | null>;
+  /** The invoice or payment intent a merchant hands to recovery, with its last decline; null when this account has none in this mode. */
+  fetchPaymentRecord(account: AccountRef, ref: PaymentRef): Promise<PaymentRecord | null>;
 }
 
 export function createBillingGateway(stripe: Stripe): BillingGateway {
@@ -229,5 +232,7 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
       const subscription = await orNull(() => stripe.subscriptions.retrieve(subscriptionId, {}, as(account)));
       return subscription ? { status: subscription.status, collectionPaused: Boolean(subscription.pause_collection) } : null;
     },
+
+    fetchPaymentRecord: (account, ref) => fetchPaymentRecord(stripe, as(account), ref),
   };
 }

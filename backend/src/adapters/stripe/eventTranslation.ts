@@ -190,7 +190,7 @@ function translatePaymentIntentSuccess(object: Json, base: { eventId: string; oc
 }
 
 /** The order fields a checkout writes on a payment intent: string metadata and the description. */
-function orderOf(object: Json): OrderDetails {
+export function orderOf(object: Json): OrderDetails {
   const metadata: Record<string, string> = {};
   const raw = object.metadata && typeof object.metadata === 'object' ? (object.metadata as Json) : {};
   for (const [key, value] of Object.entries(raw)) if (typeof value === 'string') metadata[key] = value;
@@ -236,7 +236,8 @@ function amountOwed(invoice: Json): number {
   return remaining !== null && remaining > 0 ? remaining : (integer(invoice.amount_due) ?? 0);
 }
 
-function declineOf(error: Json): DeclineDetails | null {
+/** A payment intent's `last_payment_error` in our words; null when it says nothing. */
+export function declineOf(error: Json): DeclineDetails | null {
   const decline: DeclineDetails = {};
   const fields = [
     ['code', 'code'],
@@ -253,7 +254,8 @@ function declineOf(error: Json): DeclineDetails | null {
   return Object.keys(decline).length > 0 ? decline : null;
 }
 
-function cardOf(paymentMethod: unknown): CardDetails | null {
+/** The card a payment method object names (id, brand, fingerprint, last4); null for a bare id or nothing. */
+export function cardOf(paymentMethod: unknown): CardDetails | null {
   if (!paymentMethod || typeof paymentMethod !== 'object') return null;
   const method = paymentMethod as Json;
   const card = (method.card ?? {}) as Json;

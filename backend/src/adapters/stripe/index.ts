@@ -11,6 +11,7 @@ export {
 } from './eventTranslation';
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
 export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome, type PaymentIntentSnapshot } from './billingGateway';
+export type { PaymentRecord, PaymentRef, LastPaymentAttempt } from './paymentRecords';
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
 export { verifyAppSignature } from './appSignature';
 export { createAccountProfileLookup, type AccountProfileLookup } from './accountProfile';
