@@ -110,7 +110,7 @@ export function createContainer(options: {
     recovery,
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
-    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone),
     clock,
     logger,
     instanceId,
@@ -138,7 +138,7 @@ export function createContainer(options: {
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
     from: config.postmark.from,
-    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account)).merchantTimeZone,
+    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
     clock,
     logger,
   });
