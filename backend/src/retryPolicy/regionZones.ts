@@ -13,6 +13,9 @@ export const MAIN_ZONE: Record<string, string> = {
   MH: 'Pacific/Majuro', MN: 'Asia/Ulaanbaatar', MX: 'America/Mexico_City', MY: 'Asia/Kuala_Lumpur', NZ: 'Pacific/Auckland',
   PF: 'Pacific/Tahiti', PG: 'Pacific/Port_Moresby', PS: 'Asia/Hebron', PT: 'Europe/Lisbon', RU: 'Europe/Moscow', TF: 'Indian/Kerguelen',
   UA: 'Europe/Kyiv', UM: 'Pacific/Wake', US: 'America/New_York', UZ: 'Asia/Tashkent', VN: 'Asia/Ho_Chi_Minh',
+  // Uninhabited islands the tz database gives no zone: Bouvet (Norwegian), Heard and McDonald (Australian, near Kerguelen).
+  BV: 'Europe/Oslo',
+  HM: 'Indian/Kerguelen',
 };
 
 /** Zone → the region codes and names (upper case, no accents) it covers; a country's other regions take its main zone. */
