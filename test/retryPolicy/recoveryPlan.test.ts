@@ -94,7 +94,7 @@ describe('planNextRetry', () => {
     expect(planNextRetry(input({ customerCountry: 'DE' }), { ...DEFAULT_RETRY_POLICY, windowDays: 10 }, openedAt)).toEqual({
       kind: 'retry',
       at: new Date('2026-04-25T07:00:00Z'),
-      reason: 'Retrying on Saturday 25 April at 09:00 customer time (Europe/Berlin): insufficient funds, a last try: no better time is left in the recovery window.',
+      reason: 'Retrying on Saturday 25 April at 09:00 customer time (Europe/Berlin): insufficient funds, before the recovery window ends (no payday is left in it).',
     });
   });
 });

@@ -144,7 +144,8 @@ export function planNextRetry(input: RetryPlanInput, policy: RetryPolicy, now: D
   const lastAt = input.ourAttemptCount > 0 && input.lastAttemptAt ? input.lastAttemptAt.getTime() + MIN_FALLBACK_GAP_MS : now.getTime();
   const lastDayAt = classification.isInsufficientFunds ? windowEndsAt.getTime() - LAST_DAY_MS : 0;
   const from = afterAdviceWait(input, new Date(Math.max(now.getTime(), lastAt, lastDayAt)));
-  const fallback: Aim = { from, fit: morning, why: aim.why, placement: () => ', a last try: no better time is left in the recovery window' };
+  const missing = classification.isInsufficientFunds ? 'no payday is left in it' : 'the usual wait would pass its end';
+  const fallback: Aim = { from, fit: morning, why: aim.why, placement: () => `, before the recovery window ends (${missing})` };
   const last = decide(fallback, input, policy, now, windowEndsAt, zone);
   if (last) return last;
   if (earliestAllowedAt(input.cardHistory, input.cardBrand, now, policy.networkLimits) === null) {
