@@ -144,3 +144,19 @@ describe('a new card after the window (issue 18)', () => {
     expect(planNextRetry(input({ ourAttemptCount: 8 }), DEFAULT_RETRY_POLICY, later)).toMatchObject({ kind: 'exhausted' });
   });
 });
+
+describe('a reason that matches the time chosen (issue 18)', () => {
+  it('says a network wait moved the retry, not just that it is a payday', () => {
+    // Sixteen Visa attempts in 30 days, the oldest on Friday 20 March 13:30 New York: no retry before Sunday 19 April 13:30.
+    const sixteen = [
+      { at: new Date('2026-03-20T17:30:00Z'), outcome: 'declined' as const, initiatedBy: 'merchant' as const },
+      ...Array.from({ length: 14 }, (_, day) => ({ at: new Date(Date.UTC(2026, 2, 25 + day, 13)), outcome: 'declined' as const, initiatedBy: 'merchant' as const })),
+      { at: openedAt, outcome: 'declined' as const, initiatedBy: 'merchant' as const },
+    ];
+    expect(planNextRetry(input({ cardHistory: sixteen }), DEFAULT_RETRY_POLICY, openedAt)).toEqual({
+      kind: 'retry',
+      at: new Date('2026-04-24T13:00:00Z'),
+      reason: 'Retrying on Friday 24 April at 09:00 customer time (America/New_York): insufficient funds, on payday (a Friday); Visa allows at most 15 reattempts per card in 30 days, so no earlier try.',
+    });
+  });
+});
