@@ -13,6 +13,15 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -44,6 +53,8 @@ const settingsSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).optional(),
   // Longer than the slowest step: up to three Stripe calls, each up to three tries of STRIPE_TIMEOUT_SECONDS.
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // The zone for customers whose place is unknown, until a merchant sets their own: US Eastern, where the largest group of customers lives (UTC would retry them at night).
+  DEFAULT_MERCHANT_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('America/New_York'),
   STRIPE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
   SECRETS_ENCRYPTION_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   POSTMARK_SERVER_TOKEN: optionalText,
@@ -75,6 +86,8 @@ export interface Config {
   readonly secretsKey: string;
   /** How long a worker holds a case; a crashed worker's cases are taken over after this. */
   readonly workerLeaseMs: number;
+  /** The merchant's zone until they set their own: customers whose place is unknown are retried and emailed in its daytime. */
+  readonly defaultMerchantTimeZone: string;
   /** Requests per minute per merchant account on the merchant API. */
   readonly merchantRateLimitPerMinute: number;
   /**
@@ -168,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings: Object.freeze(warnings),
     merchantRateLimitPerMinute: settings.MERCHANT_RATE_LIMIT_PER_MINUTE,
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
+    defaultMerchantTimeZone: settings.DEFAULT_MERCHANT_TIME_ZONE,
     secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? DEVELOPMENT_SECRETS_ENCRYPTION_KEY,
     cardUpdate: Object.freeze({
       linkSecret: settings.CARD_UPDATE_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,

@@ -133,7 +133,7 @@ export function createContainer(options: {
     recovery,
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
-    policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account)),
+    policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)),
     clock,
     logger,
     instanceId,
@@ -161,7 +161,7 @@ export function createContainer(options: {
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
     from: config.postmark.from,
-    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account)).merchantTimeZone,
+    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
     clock,
     logger,
   });
@@ -171,7 +171,7 @@ export function createContainer(options: {
     accounts,
     cardAttempts,
     billingFor,
-    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account),
+    policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone),
     isSettled: (accountId, targetId) => stripeEvents.hasSettlement(accountId, targetId),
     selfHostedAccountId: config.stripe.selfHostedAccountId,
     clock,

@@ -1,4 +1,4 @@
-import { classifyDecline, DEFAULT_RETRY_POLICY, planNextRetry, type CardAttempt, type RetryDecision, type RetryPlanInput, type RetryPolicy } from '../../backend/src/retryPolicy';
+import { classifyDecline, DEFAULT_RETRY_POLICY, planNextRetry, timeZoneForPlace, type CardAttempt, type RetryDecision, type RetryPlanInput, type RetryPolicy } from '../../backend/src/retryPolicy';
 import { CaseRun } from './caseRun';
 import type { SimulatedCase } from './population';
 import type { RecoveryPolicy } from './simplePolicies';
@@ -10,7 +10,7 @@ import type { RecoveryPolicy } from './simplePolicies';
  * decline goes back into the plan as the case's decline, the attempt count and
  * the card's history; a new card the customer saves wakes the case and is
  * planned with `paymentMethodChangedSinceLastFailure`. A case the plan
- * exhausted is closed: a later new card no longer reaches it.
+ * exhausted reopens for a new card saved while the invoice is open (issue 18), and charges it once.
  * Changes to the planner show up here without touching this file; new inputs
  * to the plan are filled in `planInputOf` below, from what the case knows.
  */
@@ -23,7 +23,7 @@ const MAX_STEPS = 200;
 function runOurs(found: SimulatedCase, seed: number, policy: RetryPolicy): ReturnType<RecoveryPolicy['run']> {
   const run = new CaseRun(found, seed);
   const plan = (now: number, newCard: boolean): RetryDecision => {
-    const decision = planNextRetry(planInputOf(found, run, newCard), policy, new Date(now));
+    const decision = planNextRetry(planInputOf(found, run, newCard, policy), policy, new Date(now));
     run.decide({ decidedAt: new Date(now), kind: decision.kind, at: decision.kind === 'retry' ? decision.at : decision.kind === 'wait_for_new_payment_method' ? decision.recheckAt : null, reason: decision.reason });
     return decision;
   };
@@ -31,7 +31,10 @@ function runOurs(found: SimulatedCase, seed: number, policy: RetryPolicy): Retur
   let now = found.failedAt;
   for (let step = 0; step < MAX_STEPS; step += 1) {
     const decision = plan(now, false);
-    if (decision.kind === 'exhausted') break;
+    if (decision.kind === 'exhausted') {
+      if (found.cardUpdateAt !== null && found.cardUpdateAt >= now) chargeNewCardAsPlanned(run, found.cardUpdateAt, plan);
+      break;
+    }
     const dueAt = decision.kind === 'retry' ? decision.at.getTime() : decision.recheckAt.getTime();
     if (found.cardUpdateAt !== null && found.cardUpdateAt >= now && found.cardUpdateAt <= dueAt) {
       chargeNewCardAsPlanned(run, found.cardUpdateAt, plan);
@@ -52,7 +55,7 @@ function chargeNewCardAsPlanned(run: CaseRun, updatedAt: number, plan: (now: num
 }
 
 /** What the case would hold for the plan (recovery/retryPlanning.ts planInputOf), from the simulated case. */
-function planInputOf(found: SimulatedCase, run: CaseRun, newCard: boolean): RetryPlanInput {
+function planInputOf(found: SimulatedCase, run: CaseRun, newCard: boolean, policy: RetryPolicy): RetryPlanInput {
   const decline = found.declineCode === 'incorrect_number' || found.declineCode === 'expired_card' ? { code: found.declineCode, declineCode: found.declineCode } : { code: 'card_declined', declineCode: found.declineCode };
   const ownHistory: CardAttempt[] = run.history.map((attempt) => ({ at: new Date(attempt.at), outcome: 'declined', initiatedBy: 'merchant', declineCode: attempt.declineCode }));
   return {
@@ -62,10 +65,12 @@ function planInputOf(found: SimulatedCase, run: CaseRun, newCard: boolean): Retr
     lastAttemptAt: new Date(run.lastAttemptAt),
     nextStripeRetryAt: null,
     paymentMethodChangedSinceLastFailure: newCard,
-    // The worker reads the country from the Stripe customer before its first plan; the case stores no zone today.
+    // The worker reads the customer's address before its first plan and stores the zone it derives (recovery/caseRefresh.ts).
     customerCountry: found.place.country,
-    customerTimeZone: null,
+    customerTimeZone: timeZoneForPlace({ country: found.place.country, state: found.place.region, postalCode: found.place.postalCode }, policy.merchantTimeZone),
     cardBrand: found.brand,
+    // The model's cards are issued in the customer's country (cardBehaviour.ts: India's e-mandates).
+    cardCountry: found.place.country,
     // A new card has no history with us yet.
     cardHistory: newCard ? [] : ownHistory,
   };

@@ -48,14 +48,31 @@ describe('the dunning sequence is planned again', () => {
     const { subscriptionId } = world.customerWithCard('platform', expiredCard, { country: 'JP' });
     world.sandbox.billing.renew('platform', subscriptionId);
     await world.settle();
-    // The email job looks before the retry worker has read the customer's country: UTC daytime, 09:00.
+    // The email job looks before the retry worker has read the customer's country: it waits a few minutes for it.
     await world.container.dunning.runNextDue();
-    expect((await db.connection.collection('recoveryCases').findOne({}))!.nextEmailAt).toEqual(new Date('2026-05-04T09:00:00Z'));
+    expect((await db.connection.collection('recoveryCases').findOne({}))!.nextEmailAt).toEqual(new Date('2026-05-04T08:05:00Z'));
 
     await world.runUntil(new Date(start.getTime() + DAY));
     const [email] = world.postmark.state.emails;
     const hour = localParts(email!.receivedAt, 'Asia/Tokyo').hour;
     expect(hour).toBeGreaterThanOrEqual(9);
     expect(hour).toBeLessThan(18);
+  });
+
+  it("holds the day-0 email, due in the merchant's daytime, until the customer's place is known (issue 18)", async () => {
+    const start = new Date('2026-05-04T14:00:00Z'); // 10:00 in New York (the merchant's default zone), 23:00 in Tokyo
+    await openWorld(start);
+    const { subscriptionId } = world.customerWithCard('platform', expiredCard, { country: 'JP' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.settle();
+    // The customer lookup is slow: the email job runs first.
+    await world.container.dunning.runNextDue();
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const [email] = world.postmark.state.emails;
+    expect(email).toBeDefined();
+    const hour = localParts(email!.receivedAt, 'Asia/Tokyo').hour;
+    expect(hour).toBeGreaterThanOrEqual(9);
+    expect(hour).toBeLessThan(18);
+    expect(await db.connection.collection('recoveryCases').findOne({})).toMatchObject({ customerCountry: 'JP', customerTimeZone: 'Asia/Tokyo' });
   });
 });

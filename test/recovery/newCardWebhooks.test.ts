@@ -44,3 +44,29 @@ describe('a new card told by webhook', () => {
     expect(charges[0]).toMatchObject({ paymentMethod: newCardId, fingerprint: (pm.card as { fingerprint: string }).fingerprint });
   });
 });
+
+describe('a new card after recovery ended (issue 18)', () => {
+  it('reopens an exhausted case whose invoice is still open and charges the new card once', async () => {
+    const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', customer.subscriptionId);
+    // The expired card waits for a new one; the 21-day window runs out and the case is closed as exhausted.
+    await world.runUntil(new Date(start.getTime() + 23 * 24 * 60 * MINUTE));
+    const [closed] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(closed).toMatchObject({ status: 'exhausted' });
+    expect(world.ourCharges()).toHaveLength(0);
+
+    const pm = world.sandbox.billing.createPaymentMethod('platform', { brand: 'mastercard', behaviour: { declines: [], then: 'succeed' } });
+    const newCardId = pm.id as string;
+    for (let repeat = 0; repeat < 2; repeat += 1) {
+      world.clock.advance(5 * MINUTE);
+      world.sandbox.billing.attach('platform', newCardId, customer.customerId, null);
+      world.sandbox.billing.updateCustomer('platform', customer.customerId, { invoice_settings: { default_payment_method: newCardId } }, null);
+      await world.settle();
+      await world.runDue();
+    }
+    expect(world.ourCharges()).toHaveLength(1);
+    expect(world.ourCharges()[0]).toMatchObject({ paymentMethod: newCardId });
+    const [reopened] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(reopened).toMatchObject({ status: 'recovered', outcome: { recoveredBy: 'card_update' } });
+  });
+});

@@ -1,5 +1,5 @@
 import { beginAttempt } from '../../backend/src/recovery';
-import { paydaysOf, DEFAULT_PAYDAY_CALENDAR, localParts } from '../../backend/src/retryPolicy';
+import { paydayCalendarFor, paydayNameOf, localParts } from '../../backend/src/retryPolicy';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
@@ -54,12 +54,12 @@ describe('smart retries against the Stripe sandbox', () => {
     await world.runUntil(new Date(start.getTime() + 30 * DAY));
 
     const attempts = world.ourCharges().map((charge) => new Date(charge.at));
-    // Thursday 30 April is the last business day of April; Friday 1 May the next payday.
-    expect(attempts.map((at) => at.toISOString())).toEqual(['2026-04-30T13:00:00.000Z', '2026-05-01T13:00:00.000Z']);
+    // US pay moments: Fridays 17 and 24 April (weekly and biweekly pay), Thursday 30 April (the last business day), Friday 1 May.
+    expect(attempts.map((at) => at.toISOString())).toEqual(['2026-04-17T13:00:00.000Z', '2026-04-24T13:00:00.000Z', '2026-04-30T13:00:00.000Z', '2026-05-01T13:00:00.000Z']);
     for (const at of attempts) {
       const local = localParts(at, 'America/New_York');
       expect(local.hour).toBe(9);
-      expect(paydaysOf(local.year, local.month, DEFAULT_PAYDAY_CALENDAR)).toContain(local.day);
+      expect(paydayNameOf(local.year, local.month, local.day, paydayCalendarFor('US', {}))).not.toBeNull();
     }
     const [found] = await casesOf(SELF_HOSTED_ACCOUNT);
     expect(found).toMatchObject({ status: 'recovered', outcome: { recoveredBy: 'our_retry' } });

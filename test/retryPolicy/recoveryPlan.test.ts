@@ -26,8 +26,9 @@ describe('planNextRetry', () => {
   it('aims insufficient funds at the next payday morning in the customer’s zone, and says why', () => {
     expect(planNextRetry(input(), DEFAULT_RETRY_POLICY, openedAt)).toEqual({
       kind: 'retry',
-      at: new Date('2026-04-30T13:00:00Z'),
-      reason: 'Retrying on Thursday 30 April at 09:00 customer time (America/New_York): insufficient funds, on a common payday.',
+      // US customers are mostly paid weekly or biweekly on Fridays: the next pay moment is Friday 17 April.
+      at: new Date('2026-04-17T13:00:00Z'),
+      reason: 'Retrying on Friday 17 April at 09:00 customer time (America/New_York): insufficient funds, on payday (a Friday).',
     });
   });
 
@@ -37,7 +38,8 @@ describe('planNextRetry', () => {
     // 24 h after the failure is 13:00 in London; the next 09:00 there is the day after.
     expect(first).toMatchObject({ kind: 'retry', at: new Date('2026-04-18T08:00:00Z') });
     const third = planNextRetry({ ...soft, ourAttemptCount: 2, lastAttemptAt: new Date('2026-04-20T08:00:00Z') }, DEFAULT_RETRY_POLICY, new Date('2026-04-20T08:00:00Z'));
-    expect(third).toMatchObject({ kind: 'retry', at: new Date('2026-04-23T08:00:00Z') });
+    // The third try comes two days after the second (policy gaps 24, 24, 48, … hours).
+    expect(third).toMatchObject({ kind: 'retry', at: new Date('2026-04-22T08:00:00Z') });
   });
 
   it.each([
@@ -62,10 +64,14 @@ describe('planNextRetry', () => {
   });
 
   it("keeps clear of Stripe's own scheduled retry, on the next payday morning", () => {
-    // Stripe retries at 10:00 New York on payday; 4 hours later is 14:00, past the morning, so the next payday (Friday 1 May).
-    const stripeAt = new Date('2026-04-30T14:00:00Z');
+    // Stripe retries at 10:00 New York on payday Friday 17 April; 4 hours later is 14:00, past the morning, so the next payday (Friday 24 April).
+    const stripeAt = new Date('2026-04-17T14:00:00Z');
     const decision = planNextRetry(input({ nextStripeRetryAt: stripeAt }), DEFAULT_RETRY_POLICY, openedAt);
-    expect(decision).toMatchObject({ kind: 'retry', at: new Date('2026-05-01T13:00:00Z') });
+    expect(decision).toEqual({
+      kind: 'retry',
+      at: new Date('2026-04-24T13:00:00Z'),
+      reason: "Retrying on Friday 24 April at 09:00 customer time (America/New_York): insufficient funds, on payday (a Friday); clear of Stripe's own retry on Friday 17 April at 10:00.",
+    });
   });
 
   it('honours a Mastercard wait before anything else', () => {
@@ -80,8 +86,16 @@ describe('planNextRetry', () => {
       kind: 'exhausted',
       endAction: 'cancel_subscription',
     });
-    // The next payday (30 April) is past a 10-day window.
-    expect(planNextRetry(input(), { ...DEFAULT_RETRY_POLICY, windowDays: 10 }, openedAt)).toMatchObject({ kind: 'exhausted' });
+  });
+
+  it('uses an attempt left on the window’s last day when no payday falls inside it (issue 18)', () => {
+    // Germany pays on the 1st, the 15th and month end: none falls inside a 10-day window from Thursday 16 April.
+    // The window ends Sunday 26 April 12:00 UTC; its last day starts Saturday 00:00 UTC, so Saturday 25 April 09:00 Berlin.
+    expect(planNextRetry(input({ customerCountry: 'DE' }), { ...DEFAULT_RETRY_POLICY, windowDays: 10 }, openedAt)).toEqual({
+      kind: 'retry',
+      at: new Date('2026-04-25T07:00:00Z'),
+      reason: 'Retrying on Saturday 25 April at 09:00 customer time (Europe/Berlin): insufficient funds, before the recovery window ends (no payday is left in it).',
+    });
   });
 });
 
@@ -125,7 +139,8 @@ describe('planNextRetry in the customer’s morning', () => {
       input({ openedAt: new Date('2026-04-29T14:00:00Z'), lastAttemptAt: new Date('2026-04-29T14:00:00Z'), classification: mastercardWait('insufficient_funds', '28'), cardBrand: 'mastercard', cardHistory: [] }),
       DEFAULT_RETRY_POLICY,
       new Date('2026-04-29T14:00:00Z'),
-      '2026-05-15T13:00:00.000Z',
+      // Friday 8 May, the next weekly payday in the US.
+      '2026-05-08T13:00:00.000Z',
     ],
   ])('%s', (_name, planInput, policy, now, expectedAt) => {
     const decision = planNextRetry(planInput, policy, now);

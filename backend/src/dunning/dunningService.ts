@@ -24,6 +24,18 @@ export interface DunningService {
 const EMAIL_LEASE_MS = 60_000;
 const RETRY_SEND_AFTER_MS = 5 * 60_000;
 const RETRY_REFUSED_SEND_AFTER_MS = 60 * 60_000;
+/** How long the first email waits for the customer's address (read by the case's first retry step), and how often it looks. */
+const PLACE_WAIT_MS = 60 * 60_000;
+const PLACE_RECHECK_MS = 5 * 60_000;
+
+/**
+ * True while a young case's customer place is still unknown but Stripe has a customer to read it from:
+ * the email waits (at most PLACE_WAIT_MS after the case opened), then goes in the merchant's zone.
+ * Example: opened 14:00 UTC, Tokyo customer not read yet → look again at 14:05; read at 14:01 → planned in Tokyo's daytime.
+ */
+function isPlaceAwaited(current: RecoveryCase, now: Date): boolean {
+  return !current.customerTimeZone && !current.customerCountry && current.stripeCustomerId !== null && now.getTime() < current.openedAt.getTime() + PLACE_WAIT_MS;
+}
 
 export function createDunningService(deps: {
   cases: CaseStore;
@@ -140,6 +152,11 @@ export function createDunningService(deps: {
         ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
         : null;
     const decision = reminder ?? (await plan(current, lastEmailAt));
+    // The customer's place is read by the retry step that opens the case: an email timed without it lands in the wrong daytime.
+    if (!reminder && decision.kind === 'send' && isPlaceAwaited(current, now)) {
+      await release(current, (fresh) => ({ ...fresh, nextEmailAt: new Date(now.getTime() + PLACE_RECHECK_MS) }));
+      return;
+    }
     if (decision.kind === 'none' || decision.at > now || !delivery) {
       await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && delivery ? decision.at : null }));
       return;

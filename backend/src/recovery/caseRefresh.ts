@@ -1,6 +1,6 @@
 import type { AccountRef, BillingGateway } from '../adapters/stripe';
 import { isUntriedCard } from '../cardLedger';
-import type { RetryPolicy } from '../retryPolicy';
+import { timeZoneForPlace, type RetryPolicy } from '../retryPolicy';
 import type { CaseFact } from './billingFacts';
 import { subscriptionStop } from './chargeChecks';
 import { decideCaseFact } from './caseTransitions';
@@ -16,8 +16,8 @@ import type { CardDetails, RecoveryCase } from './recoveryCase';
 
 type Save = (change: (fresh: RecoveryCase) => RecoveryCase | null) => Promise<RecoveryCase>;
 
-/** A paid, voided or written-off invoice closes the case; otherwise Stripe's counts and the customer's country are noted. */
-export async function refreshFromStripe(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, save: Save, now: Date): Promise<RecoveryCase> {
+/** A paid, voided or written-off invoice closes the case; otherwise Stripe's counts, the customer's country and the zone derived from their address are noted. */
+export async function refreshFromStripe(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, save: Save, now: Date, merchantTimeZone = 'UTC'): Promise<RecoveryCase> {
   const invoice = current.target.kind === 'invoice' ? await gateway.fetchInvoice(account, current.target.invoiceId) : null;
   if (invoice && current.target.kind === 'invoice' && invoice.status !== 'open' && invoice.status !== 'draft') {
     const base = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target };
@@ -30,8 +30,9 @@ export async function refreshFromStripe(current: RecoveryCase, account: AccountR
       return decision.kind === 'update' ? decision.case : null;
     });
   }
-  const country =
-    !current.customerCountry && current.stripeCustomerId ? ((await gateway.fetchCustomer(account, current.stripeCustomerId))?.country ?? null) : null;
+  // The zone was never stored before the address was read: read it until Stripe has one.
+  const customer = !current.customerTimeZone && current.stripeCustomerId ? await gateway.fetchCustomer(account, current.stripeCustomerId) : null;
+  const country = customer?.country ?? null;
   if (!invoice && !country) return current;
   // One write for whatever Stripe told us.
   return save((fresh) => ({
@@ -43,8 +44,11 @@ export async function refreshFromStripe(current: RecoveryCase, account: AccountR
           amountMinor: invoice.amountRemainingMinor > 0 ? invoice.amountRemainingMinor : fresh.amountMinor,
         }
       : {}),
-    // The customer's place moves their daytime: the email job plans the sequence again from now.
-    ...(country ? { customerCountry: country, ...(fresh.status === 'active' ? { nextEmailAt: now } : {}) } : {}),
+    // The customer's place moves their daytime: the zone used from now on is stored, and the email job plans again from now
+    // (the retry is planned again by the step that reads this).
+    ...(country && customer
+      ? { customerCountry: country, customerTimeZone: timeZoneForPlace(customer, merchantTimeZone), ...(fresh.status === 'active' ? { nextEmailAt: now } : {}) }
+      : {}),
   }));
 }
 

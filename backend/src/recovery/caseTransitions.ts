@@ -174,6 +174,7 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
  * Example: declined Visa fp X; payment_method.attached pm_B fp X → "the card we already tried", no retry.
  */
 function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodChangedFact): CaseDecision {
+  if (isReopenable(current, fact.occurredAt)) return reopenForNewCard(current, fact);
   if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
   const candidate = fact.paymentMethodId ? { ...fact.card, paymentMethodId: fact.paymentMethodId } : null;
   const source = fact.source.replaceAll('_', ' ');
@@ -190,6 +191,37 @@ function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodCha
   };
   const summary = `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
   return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
+}
+
+/**
+ * An exhausted invoice case is closed only on our side: Stripe still holds the
+ * invoice open (the worker checks it before charging and closes the case
+ * otherwise). A card the case never tried, saved after the case ended, is a
+ * new chance: the case reopens and the worker charges that card once, under
+ * its own card-network limits. The same card told again changes nothing.
+ * Example: exhausted on 22 May; 25 May the customer saves a Mastercard fp Y → active, retry with it now.
+ */
+function isReopenable(current: RecoveryCase, at: Date): boolean {
+  return current.status === 'exhausted' && current.target.kind === 'invoice' && (current.closedAt === null || at >= current.closedAt);
+}
+
+function reopenForNewCard(current: RecoveryCase, fact: PaymentMethodChangedFact): CaseDecision {
+  const candidate = fact.paymentMethodId ? { ...fact.card, paymentMethodId: fact.paymentMethodId } : null;
+  if (!candidate || !isUntriedCard(candidate, [current.card, ...(current.triedCards ?? [])])) {
+    return { kind: 'ignore', reason: 'case is closed and the card is not a new one' };
+  }
+  const reopened: RecoveryCase = {
+    ...current,
+    status: 'active',
+    outcome: null,
+    closedAt: null,
+    paymentMethodChangedAt: fact.occurredAt,
+    newPaymentMethodId: candidate.paymentMethodId,
+    nextActionAt: fact.occurredAt,
+    nextActionTrigger: 'new_payment_method',
+  };
+  const summary = `Customer saved a new card (${fact.source.replaceAll('_', ' ')}) after recovery ended: recovery reopened, retrying with it now.`;
+  return { kind: 'update', case: withEntry(reopened, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 
 function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDecision {

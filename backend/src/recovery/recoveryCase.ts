@@ -45,6 +45,8 @@ export interface CardDetails {
   brand?: string;
   fingerprint?: string;
   last4?: string;
+  /** Where the card was issued (ISO country): Indian cards are charged off-session only under an e-mandate. */
+  country?: string;
 }
 
 /** One charge attempt we made. `pending` until Stripe's answer is recorded: a crash replays it with the same idempotency key. */

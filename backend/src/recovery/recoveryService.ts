@@ -147,6 +147,8 @@ export function createRecoveryService(deps: {
       for (;;) {
         // Scoped by the event's mode: a test-mode uninstall or cancellation never touches live cases.
         const affected = await cases.listActive(tenant.accountId, tenant.livemode, scope);
+        // A new card may reopen the customer's exhausted invoice cases (see decideGroupFact).
+        if (fact.kind === 'payment_method_changed') affected.push(...(await cases.listByCustomer(tenant.accountId, tenant.livemode, fact.stripeCustomerId, 100)).filter((found) => found.status === 'exhausted'));
         let changed = 0;
         for (const found of affected) {
           const result = await applyToOne(

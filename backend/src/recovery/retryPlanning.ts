@@ -1,5 +1,5 @@
 import type { RecordedCardAttempt } from '../cardLedger';
-import { classifyDecline, type CardAttempt, type RetryPlanInput } from '../retryPolicy';
+import { classifyDecline, type CardAttempt, type LearnedPayMoments, type RetryPlanInput } from '../retryPolicy';
 import type { CardDetails, RecoveryCase } from './recoveryCase';
 
 /**
@@ -40,7 +40,7 @@ export function cardHistoryOf(current: RecoveryCase, recorded: RecordedCardAttem
  * retry it at once, under its own brand's network rules. Without one the plan
  * is for the case's own card, whatever the customer did on the card-update page.
  */
-export function planInputOf(current: RecoveryCase, history: CardAttempt[], newCard: CardDetails | null = null): RetryPlanInput {
+export function planInputOf(current: RecoveryCase, history: CardAttempt[], newCard: CardDetails | null = null, learned: LearnedPayMoments | null = null): RetryPlanInput {
   const lastOurs = current.ourAttempts.at(-1)?.startedAt ?? null;
   const lastAttemptAt = lastOurs && lastOurs > current.lastFailedAt ? lastOurs : current.lastFailedAt;
   return {
@@ -53,6 +53,8 @@ export function planInputOf(current: RecoveryCase, history: CardAttempt[], newCa
     customerCountry: current.customerCountry,
     customerTimeZone: current.customerTimeZone,
     cardBrand: (newCard ?? current.card)?.brand ?? null,
+    cardCountry: (newCard ?? current.card)?.country ?? null,
     cardHistory: history,
+    learnedPayMoments: learned,
   };
 }

@@ -149,7 +149,7 @@ export function createRetryService(deps: {
     const leftOver = pendingAttempt(current);
     // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
     if (leftOver) current = await charge(save, current, leftOver, account, gateway, now);
-    if (current.status === 'active') current = await refreshFromStripe(current, account, gateway, save, now);
+    if (current.status === 'active') current = await refreshFromStripe(current, account, gateway, save, now, policy.merchantTimeZone);
     if (current.status !== 'active') return void (await release());
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);

@@ -1,27 +1,48 @@
+import { createRequire } from 'node:module';
+import type * as CountriesAndTimezones from 'countries-and-timezones' with { 'resolution-mode': 'import' };
+import { MAIN_ZONE, zoneForRegion } from './regionZones';
+
+// The package ships CommonJS code but declares its types as an ES module: load the code, borrow the types.
+const { getCountry } = createRequire(__filename)('countries-and-timezones') as typeof CountriesAndTimezones;
+
 /**
  * Wall-clock time in a customer's time zone, with Intl (deterministic, DST-aware).
  * Pure: every function takes the instant it works from.
  */
 
-const ZONE_BY_COUNTRY: Record<string, string> = {
-  US: 'America/New_York', CA: 'America/Toronto', MX: 'America/Mexico_City', BR: 'America/Sao_Paulo', AR: 'America/Argentina/Buenos_Aires',
-  GB: 'Europe/London', IE: 'Europe/Dublin', FR: 'Europe/Paris', DE: 'Europe/Berlin', ES: 'Europe/Madrid', IT: 'Europe/Rome', NL: 'Europe/Amsterdam',
-  BE: 'Europe/Brussels', CH: 'Europe/Zurich', AT: 'Europe/Vienna', SE: 'Europe/Stockholm', NO: 'Europe/Oslo', DK: 'Europe/Copenhagen',
-  FI: 'Europe/Helsinki', PL: 'Europe/Warsaw', PT: 'Europe/Lisbon', IN: 'Asia/Kolkata', JP: 'Asia/Tokyo', SG: 'Asia/Singapore', HK: 'Asia/Hong_Kong',
-  AU: 'Australia/Sydney', NZ: 'Pacific/Auckland', ZA: 'Africa/Johannesburg', AE: 'Asia/Dubai',
-};
+/** Where a customer lives, as their Stripe address tells it. */
+export interface CustomerPlace {
+  country: string | null;
+  state?: string | null;
+  postalCode?: string | null;
+}
 
-/** The customer's zone from their country (the largest commercial zone), else the fallback. */
+/**
+ * The customer's zone from their address: the region's zone (state or province,
+ * postal code where a state is split) in countries that span zones, else the
+ * country's main zone (every ISO 3166 country: countries-and-timezones' data,
+ * with our choice of main zone where a country has several), else `fallback`.
+ * Example: { country: 'US', state: 'CA' } → America/Los_Angeles; { country: 'US' } →
+ * America/New_York; { country: 'CO' } → America/Bogota; { country: null } → fallback.
+ */
+export function timeZoneForPlace(place: CustomerPlace, fallback: string): string {
+  const country = place.country?.trim().toUpperCase() ?? '';
+  if (!/^[A-Z]{2}$/.test(country)) return fallback;
+  const candidates = [zoneForRegion(country, place.state ?? null, place.postalCode ?? null), MAIN_ZONE[country], ...(getCountry(country)?.timezones ?? [])];
+  // The tz data may name a zone newer than this runtime's ICU (Europe/Kyiv on an old Node): take the next that is known.
+  return candidates.find((zone): zone is string => typeof zone === 'string' && isValidTimeZone(zone)) ?? fallback;
+}
+
+/** The customer's zone from their country alone (its main zone), else the fallback. */
 export function timeZoneForCountry(country: string | null, fallback: string): string {
-  if (!country) return fallback;
-  return ZONE_BY_COUNTRY[country.toUpperCase()] ?? fallback;
+  return timeZoneForPlace({ country }, fallback);
 }
 
 /**
  * The one time zone a case is planned and emailed in, so that the date an email
- * promises is the local date of the retry. In order: the customer's own zone
- * (from Stripe), else their country's main zone, else the merchant's zone,
- * else UTC; a name that is not an IANA zone is skipped.
+ * promises is the local date of the retry. In order: the zone stored on the case
+ * (derived from the customer's address when Stripe told it), else their country's
+ * main zone, else the merchant's zone, else UTC; a name that is not an IANA zone is skipped.
  * Example: { customerTimeZone: 'Not/AZone', customerCountry: 'US' } with the
  * merchant in Europe/Paris → America/New_York; with no country → Europe/Paris.
  */

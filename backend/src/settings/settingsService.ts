@@ -22,8 +22,9 @@ export interface SettingsChange {
   postmarkServerToken?: string | null;
 }
 
-export function retryPolicyOf(account: Account | null): RetryPolicy {
-  return { ...DEFAULT_RETRY_POLICY, ...((account?.settings?.retry as Partial<RetryPolicy> | undefined) ?? {}) };
+/** The merchant's retry policy; `merchantTimeZone` is the deployment's default zone (DEFAULT_MERCHANT_TIME_ZONE) until they set one. */
+export function retryPolicyOf(account: Account | null, merchantTimeZone = DEFAULT_RETRY_POLICY.merchantTimeZone): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, merchantTimeZone, ...((account?.settings?.retry as Partial<RetryPolicy> | undefined) ?? {}) };
 }
 
 export function dunningPolicyOf(account: Account | null): DunningPolicy {

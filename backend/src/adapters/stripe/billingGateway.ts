@@ -23,6 +23,9 @@ export interface InvoiceSnapshot {
 
 export interface CustomerSnapshot {
   country: string | null;
+  /** State or province and postal code, from the same address as the country: they pick the zone in countries that span several. */
+  state: string | null;
+  postalCode: string | null;
   defaultPaymentMethodId: string | null;
 }
 
@@ -105,8 +108,11 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
     async fetchCustomer(account, customerId) {
       const customer = await orNull(() => stripe.customers.retrieve(customerId, {}, as(account)));
       if (!customer || customer.deleted) return null;
+      const address = customer.address?.country ? customer.address : (customer.shipping?.address ?? null);
       return {
-        country: customer.address?.country ?? customer.shipping?.address?.country ?? null,
+        country: address?.country ?? null,
+        state: address?.state ?? null,
+        postalCode: address?.postal_code ?? null,
         defaultPaymentMethodId: idOf(customer.invoice_settings?.default_payment_method),
       };
     },
@@ -225,6 +231,7 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
         ...(method.card?.fingerprint ? { fingerprint: method.card.fingerprint } : {}),
         ...(method.card?.brand ? { brand: method.card.brand } : {}),
         ...(method.card?.last4 ? { last4: method.card.last4 } : {}),
+        ...(method.card?.country ? { country: method.card.country } : {}),
       };
     },
 

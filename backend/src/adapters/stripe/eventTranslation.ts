@@ -262,7 +262,7 @@ export function cardOf(paymentMethod: unknown): CardDetails | null {
   const details: CardDetails = {};
   const id = idOf(method);
   if (id) details.paymentMethodId = id;
-  for (const [ours, theirs] of [['brand', 'brand'], ['fingerprint', 'fingerprint'], ['last4', 'last4']] as const) {
+  for (const [ours, theirs] of [['brand', 'brand'], ['fingerprint', 'fingerprint'], ['last4', 'last4'], ['country', 'country']] as const) {
     const value = text(card[theirs]);
     if (value) details[ours] = value;
   }

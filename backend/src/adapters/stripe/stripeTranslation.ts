@@ -44,13 +44,14 @@ export function declineFrom(error: InstanceType<typeof Stripe.errors.StripeCardE
     if (found) decline[key] = found;
   }
   if (decline.code === 'authentication_required' || decline.declineCode === 'authentication_required') return { kind: 'needs_customer_action' };
-  const method = (raw.payment_method ?? error.payment_method) as { id?: string; card?: { brand?: string; fingerprint?: string; last4?: string } } | undefined;
+  const method = (raw.payment_method ?? error.payment_method) as { id?: string; card?: { brand?: string; fingerprint?: string; last4?: string; country?: string } } | undefined;
   const card: CardDetails | null = method
     ? {
         ...(method.id ? { paymentMethodId: method.id } : {}),
         ...(method.card?.brand ? { brand: method.card.brand } : {}),
         ...(method.card?.fingerprint ? { fingerprint: method.card.fingerprint } : {}),
         ...(method.card?.last4 ? { last4: method.card.last4 } : {}),
+        ...(method.card?.country ? { country: method.card.country } : {}),
       }
     : null;
   return { kind: 'declined', decline, card };
