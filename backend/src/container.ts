@@ -55,6 +55,8 @@ export function createContainer(options: {
   clock?: Clock;
   /** Until merchants can set their own policy (issue 5), tests and the demo pass one here. */
   retryPolicy?: RetryPolicy;
+  /** The holdout share of accounts that have not chosen one (10 % unless given; tests pass 0). */
+  defaultHoldoutShare?: number;
 }): Container {
   const { config, logger, connection } = options;
   const clock = options.clock ?? systemClock;
@@ -80,6 +82,8 @@ export function createContainer(options: {
     events: stripeEvents,
     accounts,
     recovery,
+    // Called only while events are handled, after `settings` below exists.
+    holdoutOf: (account) => settings.holdoutOf(account),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
     logger,
     clock,
@@ -88,7 +92,7 @@ export function createContainer(options: {
   });
   const rateLimits = createRateLimitStore(connection);
   const secrets = createSecretBox(config.secretsKey);
-  const settings = createSettingsService({ accounts, secrets });
+  const settings = createSettingsService({ accounts, secrets, ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}) });
   const apiKeys = createApiKeyStore(connection);
   const suppressions = createSuppressionStore(connection);
   const cardUpdate = createCardUpdateService({

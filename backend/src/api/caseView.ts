@@ -64,6 +64,7 @@ export function caseView(found: RecoveryCase) {
     declineBucket: currentDeclineBucket(found),
     openingDeclineBucket: found.openingDeclineBucket,
     needsCustomerAction: isWaitingOnCustomer(found),
+    group: found.group ?? 'treated',
     emailStatus: found.emailStatus,
     nextAction: found.plannedAction,
     retries: found.ourAttempts.map((attempt) => ({
@@ -100,6 +101,8 @@ export function paymentRow(found: RecoveryCase) {
     // The bucket the case opened with: what the stats group failures and recoveries by.
     openingDeclineBucket: found.openingDeclineBucket,
     recoveredBy: found.outcome?.status === 'recovered' ? found.outcome.recoveredBy : null,
+    // Control cases are labeled wherever they appear: their outcome is Stripe's alone.
+    group: found.group ?? 'treated',
     attempts: found.ourAttempts.length,
     emailsSent: found.emails.filter((email) => (email.delivery ?? 'sent') === 'sent').length,
     openedAt: found.openedAt,

@@ -5,5 +5,6 @@ export { createEmailRoutes } from './emailRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
 export { createDashboardRoutes } from './dashboardRoutes';
+export { createLiftRoutes } from './liftRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';

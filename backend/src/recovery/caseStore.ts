@@ -54,6 +54,8 @@ const caseSchema = new Schema(
     pausedAt: { type: Date, default: null },
     reminderRequestedAt: { type: Date, default: null },
     openingDeclineBucket: { type: String, default: null },
+    group: { type: String, enum: ['treated', 'control'] },
+    countsInLift: { type: Boolean },
     actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: () => new Date(0) },

@@ -2,6 +2,8 @@ import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentMethodChangedFa
 import { isUntriedCard } from '../cardLedger/cardIdentity';
 import { appendToTimeline } from './caseTimeline';
 import { classifyDecline } from '../retryPolicy/declineRules';
+import type { Holdout } from '../lift/holdout';
+import { assignToGroup } from './controlGroup';
 import { formatAmount } from './money';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
@@ -29,6 +31,8 @@ export const STRIPE_RETRY_ATTRIBUTION_WINDOW_MS = 60 * 60 * 1000;
 export interface Tenant {
   accountId: string;
   livemode: boolean;
+  /** The account's holdout in this mode, for cases that open; absent: every new case is treated. */
+  holdout?: Holdout | null;
 }
 
 /**
@@ -45,7 +49,7 @@ export function decideCaseFact(
   if (current === null) {
     if (fact.kind !== 'payment_failed') return { kind: 'ignore', reason: `${fact.kind} for a payment with no recovery case` };
     if (alreadySettled) return { kind: 'ignore', reason: 'payment already settled before this failure arrived' };
-    return { kind: 'open', case: openCase(fact, tenant) };
+    return { kind: 'open', case: assignToGroup(openCase(fact, tenant), tenant.holdout ?? null) };
   }
   if (current.appliedEventIds.includes(fact.eventId)) return { kind: 'ignore', reason: 'event already applied' };
 
@@ -187,7 +191,8 @@ function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodCha
     paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
     ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
   };
-  const summary = `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
+  const retryNote = current.group === 'control' ? ' (control group: no retry from us).' : isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.';
+  const summary = `Customer's payment method changed (${source})${retryNote}`;
   return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 

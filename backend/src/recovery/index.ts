@@ -37,3 +37,4 @@ export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type
 export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';
+export { holdBackControlCase, isControlCase, withoutEmails, CONTROL_GROUP_PLAN } from './controlGroup';
