@@ -98,3 +98,21 @@ describe("the merchant's controls on a control case", () => {
     expect(requestReminder(found, null, at(2))).toEqual({ ok: false, reason: 'control_group' });
   });
 });
+
+describe("Stripe's retry schedule on a case (found by the holdout scenario)", () => {
+  it("survives the payment intent's failure event, which says nothing of it, arriving in the same second as the invoice's", () => {
+    const found = open(customerIn('control'));
+    expect(found.nextStripeRetryAt).toEqual(at(4));
+    const intentFailure = failure({ eventId: 'evt_pi_failed', occurredAt: at(1), stripeAttemptCount: null, nextStripeRetryAt: null, subscriptionId: null });
+    const after = updated(found, intentFailure);
+    expect(after.nextStripeRetryAt).toEqual(at(4));
+    const paid = updated(after, { kind: 'payment_succeeded', eventId: 'evt_paid', occurredAt: at(4), target: found.target, paidOutOfBand: false, stripeAttemptCount: 2 });
+    expect(paid.outcome).toMatchObject({ recoveredBy: 'stripe_retry' });
+  });
+
+  it("is cleared by an invoice failure that says Stripe will not try again", () => {
+    const found = open(customerIn('control'));
+    const last = updated(found, failure({ eventId: 'evt_fail_last', occurredAt: at(4), stripeAttemptCount: 4, nextStripeRetryAt: null }));
+    expect(last.nextStripeRetryAt).toBeNull();
+  });
+});

@@ -210,7 +210,8 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
     decline: isNewest ? (fact.decline ?? current.decline) : (current.decline ?? fact.decline),
     card: isNewest ? (fact.card ?? current.card) : (current.card ?? fact.card),
     needsCustomerAction: isNewest ? fact.needsCustomerAction || (fact.decline === null && current.needsCustomerAction) : current.needsCustomerAction,
-    nextStripeRetryAt: isNewest ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
+    // A payment intent's failure (no attempt count) says nothing of Stripe's schedule; only an invoice's changes it.
+    nextStripeRetryAt: isNewest && fact.stripeAttemptCount !== null ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
     // New decline facts change the plan: the worker plans again (it never retries early because of this).
     ...(isNewest && current.status === 'active' && current.nextActionTrigger !== 'new_payment_method'
       ? { nextActionAt: fact.occurredAt, nextActionTrigger: 'schedule' as const }
