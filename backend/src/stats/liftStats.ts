@@ -10,10 +10,11 @@ import type { RollupDocument } from './rollupStore';
  */
 
 /**
- * Ended cases each group needs before the difference is shown. Below about 30
- * per group the 95 % interval of a difference of two shares is wider than
- * ±25 points (15 of 30 against 15 of 30 gives about −0.24 to +0.24): it
- * cannot tell a real lift from luck, and one case more flips its sign.
+ * Ended cases each group needs before the difference is shown. At 30 per
+ * group the 95 % interval of a difference of two shares is still about ±24
+ * points wide (15 of 30 against 15 of 30: −0.24 to +0.24); with fewer it is
+ * wider still, says nothing a merchant can act on, and one case more can flip
+ * the estimate's sign. 30 is where the figure starts to mean something.
  */
 export const MINIMUM_CASES_PER_GROUP = 30;
 
