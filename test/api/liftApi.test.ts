@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createSecretBox } from '../../backend/src/accounts';
+import { assignHoldoutGroup } from '../../backend/src/lift/holdout';
 import { createSettingsService } from '../../backend/src/settings';
 import { MINIMUM_CASES_PER_GROUP } from '../../backend/src/stats';
 import { createTestApp } from '../support/testApp';
@@ -110,5 +111,17 @@ describe('GET /api/dashboard/lift', () => {
     expect((await get(`/api/recovery/status?invoiceId=${invoiceId}`)).body.group).toBe('control');
     const csv = (await get(`/api/dashboard/export.csv?customerId=${control!.stripeCustomerId}`)).text.trim().split('\n');
     expect(csv[1]!.split(',')[csv[0]!.split(',').indexOf('group')]).toBe('control');
+  });
+
+  it('keeps control cases out of the needs-attention list: the merchant stepping in would spoil the measurement', async () => {
+    const { holdoutSalt } = (await testApp.container.accounts.find(ACCOUNT, false))!;
+    const candidates = Array.from({ length: 40 }, (_, index) => `cus_attention_${index}`);
+    const inGroup = (group: string) => candidates.find((id) => assignHoldoutGroup({ salt: holdoutSalt!, share: 0.5 }, id) === group)!;
+    for (const customer of [inGroup('control'), inGroup('treated')]) {
+      await testApp.deliver(stripeEvent('invoice.payment_action_required', invoice({ id: `in_${customer}`, customer }), { account: ACCOUNT, created: T0 + 5 * 86_400 }));
+    }
+    const listed = (await get('/api/dashboard/attention?limit=100')).body.data.map((row: { customerId: string; group: string }) => [row.customerId, row.group]);
+    expect(listed).toContainEqual([inGroup('treated'), 'treated']);
+    expect(listed.map(([customerId]: [string]) => customerId)).not.toContain(inGroup('control'));
   });
 });

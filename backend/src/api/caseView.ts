@@ -90,6 +90,8 @@ const commonColumns = (found: RecoveryCase) => ({
   customerEmail: maskEmail(found.customerEmail),
   amountMinor: found.amountMinor,
   currency: found.currency,
+  // Control cases are labeled wherever they appear: their outcome is Stripe's alone.
+  group: found.group ?? 'treated',
 });
 
 /** One line of the payments list and of the CSV export. */
@@ -101,8 +103,6 @@ export function paymentRow(found: RecoveryCase) {
     // The bucket the case opened with: what the stats group failures and recoveries by.
     openingDeclineBucket: found.openingDeclineBucket,
     recoveredBy: found.outcome?.status === 'recovered' ? found.outcome.recoveredBy : null,
-    // Control cases are labeled wherever they appear: their outcome is Stripe's alone.
-    group: found.group ?? 'treated',
     attempts: found.ourAttempts.length,
     emailsSent: found.emails.filter((email) => (email.delivery ?? 'sent') === 'sent').length,
     openedAt: found.openedAt,

@@ -9,7 +9,8 @@ import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBo
  */
 
 const money = { amountMinor: z.number().int(), currency: z.string() };
-const caseRowFields = { id: z.string(), invoiceId: z.string().nullable(), customerId: z.string().nullable(), customerEmail: z.string().nullable().describe('masked: a***@example.com'), ...money };
+const holdoutGroup = z.enum(['treated', 'control']).describe("the holdout group, fixed when the case opened: control cases get no action of ours (Stripe's own retries and emails carry on)");
+const caseRowFields = { id: z.string(), invoiceId: z.string().nullable(), customerId: z.string().nullable(), customerEmail: z.string().nullable().describe('masked: a***@example.com'), ...money, group: holdoutGroup };
 const listOf = (item: z.ZodType) => z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 
 const recoveryCase = z
@@ -21,7 +22,6 @@ const recoveryCase = z
     declineBucket: z.string().nullable().describe('from the latest decline; the same in the payments list'),
     openingDeclineBucket: z.string().nullable().describe('from the decline the case opened with (what the stats group by)'),
     needsCustomerAction: z.boolean().describe('true while recovery waits on the customer: authentication or a new card'),
-    group: z.enum(['treated', 'control']).describe("the holdout group, fixed when the case opened: control cases get no action of ours (Stripe's own retries and emails carry on)"),
     nextAction: z.object({ kind: z.string(), at: z.string().nullable(), reason: z.string() }).nullable(),
     retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.enum(['pending', 'succeeded', 'declined', 'needs_customer_action']), decline: z.record(z.string(), z.string()).nullable() })),
     emails: z.array(z.object({ index: z.number(), kind: z.string(), step: z.number().nullable(), sentAt: z.string(), delivery: z.enum(['sent', 'recorded_test_mode']).describe('test mode records emails to customers instead of sending them'), status: z.string(), opens: z.number(), clicks: z.number() })),
@@ -74,7 +74,7 @@ const lift = z
 const recoveryEmail = z
   .object({ object: z.literal('recovery_email'), caseId: z.string(), index: z.number(), kind: z.enum(['dunning', 'confirmation']), step: z.number().nullable(), delivery: z.enum(['sent', 'recorded_test_mode']), at: z.string(), to: z.string(), from: z.string(), replyTo: z.string().nullable(), subject: z.string(), html: z.string(), text: z.string() })
   .meta({ id: 'RecoveryEmail' });
-const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), openingDeclineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), group: z.enum(['treated', 'control']), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
+const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), openingDeclineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
 const sequence = z.object({ ...caseRowFields, paused: z.boolean(), stepsDone: z.number(), stepsTotal: z.number(), nextEmailAt: z.string().nullable(), nextRetryAt: z.string().nullable() }).meta({ id: 'Sequence' });
 const attention = z.object({ ...caseRowFields, reason: z.enum(['email_undeliverable', 'needs_new_card', 'needs_authentication']), summary: z.string() }).meta({ id: 'NeedsAttention' });
 const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), holdoutShare: z.number().describe('share of customers in the control group (0 to 0.5; 0: off)'), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });

@@ -189,7 +189,8 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async listNeedingAttention(accountId, livemode, limit) {
       const found = await cases
-        .find({ accountId, livemode, status: 'active', $or: [{ emailStatus: 'undeliverable' }, { 'plannedAction.kind': 'wait_for_new_payment_method' }, { needsCustomerAction: true }] })
+        // A control case is left to Stripe alone: asking the merchant to step in would spoil the holdout's measurement.
+        .find({ accountId, livemode, status: 'active', group: { $ne: 'control' }, $or: [{ emailStatus: 'undeliverable' }, { 'plannedAction.kind': 'wait_for_new_payment_method' }, { needsCustomerAction: true }] })
         .sort({ openedAt: -1 })
         .limit(limit)
         .lean();
