@@ -59,6 +59,14 @@ describe('the holdout setting', () => {
     expect(await testApp.container.accounts.ensureHoldoutSalt(ACCOUNT, false, 'another')).toBe(account.holdoutSalt);
     expect(await testApp.container.settings.holdoutOf(account)).toEqual({ salt: account.holdoutSalt, share: 0.5 });
   });
+
+  it('gives an account stored before the holdout existed (no salt field at all) its salt once', async () => {
+    await db.connection.collection('accounts').insertOne({ accountId: 'acct_older', livemode: true, source: 'self_hosted', status: 'installed', installedAt: NOW, uninstalledAt: null, branding: null, settings: null });
+    const first = await testApp.container.accounts.ensureHoldoutSalt('acct_older', true, 'first');
+    expect([first, await testApp.container.accounts.ensureHoldoutSalt('acct_older', true, 'second')]).toEqual(['first', 'first']);
+    // Test and live records of one account are separate merchants' worth of data: the other mode has none yet.
+    expect(await testApp.container.accounts.find('acct_older', false)).toBeNull();
+  });
 });
 
 describe('GET /api/dashboard/lift', () => {

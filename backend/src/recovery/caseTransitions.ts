@@ -2,8 +2,7 @@ import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentMethodChangedFa
 import { isUntriedCard } from '../cardLedger/cardIdentity';
 import { appendToTimeline } from './caseTimeline';
 import { classifyDecline } from '../retryPolicy/declineRules';
-import type { Holdout } from '../lift/holdout';
-import { assignToGroup } from './controlGroup';
+import { assignToGroup, type Holdout } from './controlGroup';
 import { formatAmount } from './money';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
@@ -191,8 +190,7 @@ function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodCha
     paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
     ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
   };
-  const retryNote = current.group === 'control' ? ' (control group: no retry from us).' : isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.';
-  const summary = `Customer's payment method changed (${source})${retryNote}`;
+  const summary = `Customer's payment method changed (${source})${current.group === 'control' ? ' (control group: no retry from us).' : isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
   return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 

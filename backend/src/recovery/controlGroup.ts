@@ -3,6 +3,8 @@ import { applyPlan } from './attemptTransitions';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { RecoveryCase } from './recoveryCase';
 
+export type { Holdout } from '../lift/holdout';
+
 /**
  * The holdout's control group on a case, as pure decisions: we take no action
  * of ours on a control case (no retry, email, card-update link or merchant
