@@ -10,7 +10,11 @@
  * prints a summary, a card-update link, an API key and the page of caught
  * emails, and keeps serving until Ctrl-C.
  *
- *   npm run demo [-- --customers 100 --days 21 --seed 7]
+ *   npm run demo [-- --customers 100 --days 21 --seed 7 --holdout 0.1]
+ *
+ * The holdout is off unless asked: `--holdout 0.1` (or DEMO_HOLDOUT=0.1, which
+ * `npm start` passes on too) leaves that share of the customers to Stripe alone
+ * and prints the lift at the end.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +36,7 @@ import { recoveryReportLines } from '../bench/recovery/recoveryReport';
 import { simulateRecovery } from '../bench/recovery/simulateRecovery';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
+import { buildRecoveryLift, utcDay, type RecoveryLift } from '../backend/src/stats';
 import { DemoClock } from './demoClock';
 
 const ACCOUNT = 'acct_demo_merchant';
@@ -58,10 +63,12 @@ export interface DemoOptions {
   customers: number;
   days: number;
   seed: number;
+  /** The share of customers in the holdout's control group; 0 (off) unless asked. */
+  holdout: number;
 }
 
 /** What `npm start` and `npm run demo` use unless told otherwise. */
-export const DEMO_DEFAULTS = { customers: 300, days: 21, seed: 7 } as const;
+export const DEMO_DEFAULTS = { customers: 300, days: 21, seed: 7, holdout: 0 } as const;
 
 /** Runs the demo, prints its summary, then serves (web and worker) until SIGINT or SIGTERM. */
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -115,7 +122,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 
-  await container.settings.update(ACCOUNT, true, { branding: { merchantName: 'Northwind Software', productName: 'Northwind Pro', supportEmail: 'billing@northwind.example' } }, clock.now());
+  const saved = await container.settings.update(ACCOUNT, true, { branding: { merchantName: 'Northwind Software', productName: 'Northwind Pro', supportEmail: 'billing@northwind.example' }, holdoutShare: options.holdout }, clock.now());
+  if (!saved.ok) throw new Error(`demo settings refused: ${saved.problems.join('; ')}`);
   // Northwind installs the App first: only installed accounts get recovery.
   sandbox.billing.authorizeApp(ACCOUNT);
   await sandbox.events.idle();
@@ -165,7 +173,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const latecomer = createCustomers(sandbox, [{ ...latecomerProfile!, index: customerCount, declineCode: 'expired_card', bucket: 'customer_must_act' }], random)[0]!;
   await runDue();
   const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, true, latecomer.customerId, 1))[0];
-  const link = latecomerCase ? await container.cardUpdate.linkFor(latecomerCase) : null;
+  // A control case (with --holdout) gets no card-update link from us.
+  const link = latecomerCase && latecomerCase.group !== 'control' ? await container.cardUpdate.linkFor(latecomerCase) : null;
   const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
 
   process.stdout.write(
@@ -173,6 +182,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       '',
       summaryTable(totals, receiver.state.emails.length),
       '',
+      ...(options.holdout > 0 ? [...liftLines(buildRecoveryLift(await container.rollups.readSince(ACCOUNT, true, utcDay(clock.now()), utcDay(clock.now())), options.holdout)), ''] : []),
       `${days} days took ${((Date.now() - startedAt) / 1000).toFixed(0)} s of real time, in ${steps} clock steps.`,
       '',
       // The same population under each retry policy, in the simulator (npm run bench:recovery) rather than the sandbox.
@@ -327,6 +337,21 @@ function summaryTable(totals: Tally, emails: number): string {
   return ['| what | count |', `|${'-'.repeat(width + 2)}|-------|`, ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value.padStart(5)} |`)].join('\n');
 }
 
+/** The holdout's lift per currency, as GET /api/dashboard/lift gives it. */
+function liftLines(lift: RecoveryLift): string[] {
+  const share = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+  return [
+    `Holdout: ${(lift.holdoutShare * 100).toFixed(0)}% of customers left to Stripe alone (control group).`,
+    ...lift.currencies.map((entry) => {
+      const groups = `treated ${share(entry.treated.recoveredShare)} of ${entry.treated.ended} ended, control ${share(entry.control.recoveredShare)} of ${entry.control.ended} ended`;
+      const difference = entry.difference
+        ? `lift ${share(entry.difference.estimate)} (95% interval ${share(entry.difference.low)} to ${share(entry.difference.high)})`
+        : `not enough data yet (${lift.minimumCasesPerGroup} ended cases per group needed)`;
+      return `  ${entry.currency}: ${groups}; ${difference}`;
+    }),
+  ];
+}
+
 async function listen(server: http.Server, preferred: number): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
@@ -341,8 +366,15 @@ async function listen(server: http.Server, preferred: number): Promise<number> {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { customers: { type: 'string', default: String(DEMO_DEFAULTS.customers) }, days: { type: 'string', default: String(DEMO_DEFAULTS.days) }, seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) } } });
-  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed) }).catch((error: unknown) => {
+  const { values } = parseArgs({
+    options: {
+      customers: { type: 'string', default: String(DEMO_DEFAULTS.customers) },
+      days: { type: 'string', default: String(DEMO_DEFAULTS.days) },
+      seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
+      holdout: { type: 'string', default: process.env.DEMO_HOLDOUT ?? String(DEMO_DEFAULTS.holdout) },
+    },
+  });
+  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed), holdout: Number(values.holdout) }).catch((error: unknown) => {
     process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

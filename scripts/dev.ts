@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   // Nothing configured: show the product at work first (the demo), then keep serving. DEMO=off skips it.
   const nothingConfigured = !env.MONGODB_URI && !env.STRIPE_SECRET_KEY && !env.POSTMARK_SERVER_TOKEN;
   if (env.NODE_ENV !== 'production' && nothingConfigured && env.DEMO !== 'off') {
-    await runDemo({ ...DEMO_DEFAULTS, customers: Number(env.DEMO_CUSTOMERS ?? DEMO_DEFAULTS.customers) });
+    await runDemo({ ...DEMO_DEFAULTS, customers: Number(env.DEMO_CUSTOMERS ?? DEMO_DEFAULTS.customers), holdout: Number(env.DEMO_HOLDOUT ?? DEMO_DEFAULTS.holdout) });
     return;
   }
   const lines: string[] = [];

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
-import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
+import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createSettingsRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { clientBucketOf, rateLimit } from './rateLimits';
@@ -71,6 +71,7 @@ export function createApp(deps: Container): Koa {
     createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, controls: deps.caseControls, cardUpdate: deps.cardUpdate, clock: deps.clock }),
     createEmailRoutes({ cases: deps.cases }),
     createDashboardRoutes({ cases: deps.cases, rollups: deps.rollups, accounts: deps.accounts, clock: deps.clock }),
+    createLiftRoutes({ rollups: deps.rollups, settings: deps.settings, clock: deps.clock }),
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
     createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),
     createExperimentRoutes({ experiments: deps.experiments }),

@@ -66,6 +66,8 @@ export function createContainer(options: {
   retryPolicy?: RetryPolicy;
   /** Where case events go; until webhook delivery is wired in, a sink that only logs them at debug level. */
   outboundEvents?: OutboundEventSink;
+  /** The holdout share of accounts that have not chosen one (10 % unless given; tests pass 0). */
+  defaultHoldoutShare?: number;
 }): Container {
   const { config, logger, connection } = options;
   const clock = options.clock ?? systemClock;
@@ -78,7 +80,7 @@ export function createContainer(options: {
   const cardAttempts = createCardAttemptStore(connection);
   const rollups = createRollupStore(connection);
   const secrets = createSecretBox(config.secretsKey);
-  const settings = createSettingsService({ accounts, secrets });
+  const settings = createSettingsService({ accounts, secrets, ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}) });
   const experimentStore = createExperimentStore(connection);
   const experiments = createExperimentService({ experiments: experimentStore, settings, clock, logger });
   // Each case save carries its events, stats delta and experiment counts in its outbox, in the same write; the relay passes them on.
@@ -105,6 +107,8 @@ export function createContainer(options: {
     events: stripeEvents,
     accounts,
     recovery,
+    // Called only while events are handled, after `settings` below exists.
+    holdoutOf: (account) => settings.holdoutOf(account),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
     logger,
     clock,

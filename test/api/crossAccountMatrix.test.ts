@@ -52,6 +52,7 @@ const idRoutes: Array<[string, () => Call]> = [
 const listRoutes: Array<[string, Call]> = [
   ['GET /api/recovery/status (customer)', { method: 'get', path: `/api/recovery/status?customerId=cus_beta_only` }],
   ['GET /api/dashboard/stats', { method: 'get', path: '/api/dashboard/stats' }],
+  ['GET /api/dashboard/lift', { method: 'get', path: '/api/dashboard/lift' }],
   ['GET /api/dashboard/payments', { method: 'get', path: '/api/dashboard/payments?limit=100' }],
   ['GET /api/dashboard/sequences', { method: 'get', path: '/api/dashboard/sequences?limit=100' }],
   ['GET /api/dashboard/attention', { method: 'get', path: '/api/dashboard/attention' }],

@@ -121,7 +121,7 @@ describe('GET /api/dashboard/export.csv', () => {
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="recovery-test-2026-05-10\.csv"$/);
     const lines = response.text.trim().split('\n');
-    expect(lines[0]).toBe('id,invoiceId,customerId,customerEmail,amountMinor,currency,status,declineBucket,recoveredBy,attempts,emailsSent,openedAt,closedAt');
+    expect(lines[0]).toBe('id,invoiceId,customerId,customerEmail,amountMinor,currency,status,declineBucket,recoveredBy,group,attempts,emailsSent,openedAt,closedAt');
     expect(lines).toHaveLength(6);
     expect(lines[1]).toContain(',in_dash_6,cus_dash_0,c***@example.com,7000,eur,active,');
   });

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -12,6 +12,7 @@ const merchantRouters: Router[] = [
   createRecoveryRoutes({ cases: unused, retries: unused, controls: unused, cardUpdate: unused, clock: unused }),
   createEmailRoutes({ cases: unused }),
   createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused }),
+  createLiftRoutes({ rollups: unused, settings: unused, clock: unused }),
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),
   createExperimentRoutes({ experiments: unused }),

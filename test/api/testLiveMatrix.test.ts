@@ -81,6 +81,7 @@ const idRoutes = (other: Mode): Array<[string, Call]> => [
 const ownRoutes: Array<[string, Call]> = [
   ['GET /api/recovery/status (customer)', { method: 'get', path: '/api/recovery/status?customerId=cus_shared' }],
   ['GET /api/dashboard/stats', { method: 'get', path: '/api/dashboard/stats' }],
+  ['GET /api/dashboard/lift', { method: 'get', path: '/api/dashboard/lift' }],
   ['GET /api/dashboard/payments', { method: 'get', path: '/api/dashboard/payments?limit=100' }],
   ['GET /api/dashboard/sequences', { method: 'get', path: '/api/dashboard/sequences?limit=100' }],
   ['GET /api/dashboard/attention', { method: 'get', path: '/api/dashboard/attention' }],

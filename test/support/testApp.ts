@@ -15,7 +15,7 @@ export { TEST_LINK_SECRET, TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_SECRETS, TEST_WE
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
 
 /** The real app on the test database, with quiet logs; env adds settings as process.env would. */
-export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy; outboundEvents?: OutboundEventSink } = {}) {
+export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy; outboundEvents?: OutboundEventSink; defaultHoldoutShare?: number } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     ...TEST_SECRETS,
@@ -29,6 +29,8 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.outboundEvents ? { outboundEvents: options.outboundEvents } : {}),
+    // The holdout is off in tests unless a test turns it on: a random 10 % of cases would get no action of ours.
+    defaultHoldoutShare: options.defaultHoldoutShare ?? 0,
   });
   await ensureIndexes(connection);
   const app = createApp(container);

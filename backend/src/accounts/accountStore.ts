@@ -33,6 +33,8 @@ export interface Account {
   /** Stripe's creation time and id of the last install or uninstall event applied; older ones change nothing. */
   installEventAt?: Date | null;
   installEventId?: string | null;
+  /** Scatters this account's customers for its holdout (lift/holdout.ts); generated once, never changed. */
+  holdoutSalt?: string | null;
 }
 
 /** An `account.application.authorized` or `.deauthorized` event, as Stripe created it. */
@@ -52,6 +54,8 @@ export interface AccountSettings {
   retry?: unknown;
   /** The merchant's own Postmark server token, sealed with the secret box. */
   postmarkServerTokenSealed?: string;
+  /** The share of customers in the holdout's control group (0 to 0.5; 0 turns it off). */
+  holdoutShare?: number;
 }
 
 export function brandingOf(account: Account | null): Branding {
@@ -71,6 +75,7 @@ const accountSchema = new Schema(
     stripeAccountEmail: { type: Schema.Types.Mixed, default: null },
     installEventAt: { type: Date, default: null },
     installEventId: { type: String, default: null },
+    holdoutSalt: { type: String, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -98,12 +103,14 @@ export interface AccountStore {
   noteStripeAccountEmail(accountId: string, livemode: boolean, email: string | null, readAt: Date): Promise<void>;
   /** Replaces the given settings (already validated by the caller); other settings stay. */
   updateSettings(accountId: string, livemode: boolean, patch: AccountSettings): Promise<void>;
+  /** The account's holdout salt: `candidate` is stored if it has none yet, else the stored one wins (two first writers agree). */
+  ensureHoldoutSalt(accountId: string, livemode: boolean, candidate: string): Promise<string>;
 }
 
 export function createAccountStore(connection: Connection): AccountStore {
   const accounts: Model<Account> =
     (connection.models.Account as Model<Account> | undefined) ?? connection.model<Account>('Account', accountSchema);
-  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1, installEventAt: 1, installEventId: 1, stripeAccountEmail: 1 };
+  const project = { _id: 0, accountId: 1, livemode: 1, source: 1, status: 1, installedAt: 1, uninstalledAt: 1, branding: 1, settings: 1, installEventAt: 1, installEventId: 1, stripeAccountEmail: 1, holdoutSalt: 1 };
 
   async function upsert(accountId: string, livemode: boolean, update: Record<string, unknown>): Promise<Account> {
     try {
@@ -158,6 +165,12 @@ export function createAccountStore(connection: Connection): AccountStore {
       await accounts.updateOne({ accountId, livemode, settings: null }, { $set: { settings: {} } });
       await accounts.updateOne({ accountId, livemode }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
     },
+    async ensureHoldoutSalt(accountId, livemode, candidate) {
+      await accounts.updateOne({ accountId, livemode, holdoutSalt: null }, { $set: { holdoutSalt: candidate } });
+      const found = await accounts.findOne({ accountId, livemode }, { _id: 0, holdoutSalt: 1 }).lean<Pick<Account, 'holdoutSalt'>>();
+      if (!found?.holdoutSalt) throw new Error(`account ${accountId} has no record to hold a holdout salt`);
+      return found.holdoutSalt;
+    },
     async noteStripeAccountEmail(accountId, livemode, email, readAt) {
       await accounts.updateOne({ accountId, livemode }, { $set: { stripeAccountEmail: { email, readAt } } });
     },
@@ -180,5 +193,6 @@ function toAccount(doc: Account): Account {
     stripeAccountEmail: doc.stripeAccountEmail ?? null,
     installEventAt: doc.installEventAt ?? null,
     installEventId: doc.installEventId ?? null,
+    holdoutSalt: doc.holdoutSalt ?? null,
   };
 }

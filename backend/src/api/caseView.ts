@@ -65,6 +65,7 @@ export function caseView(found: RecoveryCase) {
     declineBucket: currentDeclineBucket(found),
     openingDeclineBucket: found.openingDeclineBucket,
     needsCustomerAction: isWaitingOnCustomer(found),
+    group: found.group ?? 'treated',
     emailStatus: found.emailStatus,
     nextAction: found.plannedAction,
     retries: found.ourAttempts.map((attempt) => ({
@@ -90,6 +91,8 @@ const commonColumns = (found: RecoveryCase) => ({
   customerEmail: maskEmail(found.customerEmail),
   amountMinor: found.amountMinor,
   currency: found.currency,
+  // Control cases are labeled wherever they appear: their outcome is Stripe's alone.
+  group: found.group ?? 'treated',
 });
 
 /** One line of the payments list and of the CSV export. */

@@ -12,7 +12,7 @@ import { decodeCursor, toPage } from './pageCursor';
 import { exportQuery, identityQuery, pageQuery, paymentsQuery } from './schemas';
 import { parseInput } from './validation';
 
-const EXPORT_COLUMNS = ['id', 'invoiceId', 'customerId', 'customerEmail', 'amountMinor', 'currency', 'status', 'declineBucket', 'recoveredBy', 'attempts', 'emailsSent', 'openedAt', 'closedAt'] as const;
+const EXPORT_COLUMNS = ['id', 'invoiceId', 'customerId', 'customerEmail', 'amountMinor', 'currency', 'status', 'declineBucket', 'recoveredBy', 'group', 'attempts', 'emailsSent', 'openedAt', 'closedAt'] as const;
 
 const filterOf = (query: { status?: CaseFilter['status']; customerId?: string; from?: Date; to?: Date }): CaseFilter => ({
   ...(query.status ? { status: query.status } : {}),

@@ -8,6 +8,7 @@ export { createEmailRoutes } from './emailRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
 export { createDashboardRoutes } from './dashboardRoutes';
+export { createLiftRoutes } from './liftRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
 export { createExperimentRoutes, experimentView } from './experimentRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';

@@ -9,7 +9,8 @@ import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBo
  */
 
 const money = { amountMinor: z.number().int(), currency: z.string() };
-const caseRowFields = { id: z.string(), invoiceId: z.string().nullable(), customerId: z.string().nullable(), customerEmail: z.string().nullable().describe('masked: a***@example.com'), ...money };
+const holdoutGroup = z.enum(['treated', 'control']).describe("the holdout group, fixed when the case opened: control cases get no action of ours (Stripe's own retries and emails carry on)");
+const caseRowFields = { id: z.string(), invoiceId: z.string().nullable(), customerId: z.string().nullable(), customerEmail: z.string().nullable().describe('masked: a***@example.com'), ...money, group: holdoutGroup };
 const listOf = (item: z.ZodType) => z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 
 const recoveryCase = z
@@ -58,13 +59,37 @@ const stats = z
   })
   .meta({ id: 'DashboardStats' });
 
+const liftGroup = z.object({
+  cases: z.number().int().describe('cases opened in the group while the holdout was on'),
+  ended: z.number().int().describe('of those, ended: recovered, exhausted, canceled or churned'),
+  recovered: z.number().int(),
+  recoveredMinor: z.number().int(),
+  recoveredShare: z.number().nullable().describe('recovered ÷ ended; null while none has ended'),
+});
+const lift = z
+  .object({
+    object: z.literal('recovery_lift'),
+    holdoutShare: z.number().describe('the share of customers held out now (settings)'),
+    minimumCasesPerGroup: z.number().int().describe('ended cases each group needs before the difference is shown'),
+    currencies: z.array(
+      z.object({
+        currency: z.string(),
+        treated: liftGroup,
+        control: liftGroup,
+        difference: z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable().describe("treated − control recovered share with Newcombe's 95 % interval; null without enough data"),
+        enoughData: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'RecoveryLift' });
+
 const recoveryEmail = z
   .object({ object: z.literal('recovery_email'), caseId: z.string(), index: z.number(), kind: z.enum(['dunning', 'confirmation']), step: z.number().nullable(), delivery: z.enum(['sent', 'recorded_test_mode']), at: z.string(), to: z.string(), from: z.string(), replyTo: z.string().nullable(), subject: z.string(), html: z.string(), text: z.string() })
   .meta({ id: 'RecoveryEmail' });
 const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), openingDeclineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
 const sequence = z.object({ ...caseRowFields, paused: z.boolean(), stepsDone: z.number(), stepsTotal: z.number(), nextEmailAt: z.string().nullable(), nextRetryAt: z.string().nullable() }).meta({ id: 'Sequence' });
 const attention = z.object({ ...caseRowFields, reason: z.enum(['email_undeliverable', 'needs_new_card', 'needs_authentication']), summary: z.string() }).meta({ id: 'NeedsAttention' });
-const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
+const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), holdoutShare: z.number().describe('share of customers in the control group (0 to 0.5; 0: off)'), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
 const apiKey = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'read_write']), prefix: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() }).meta({ id: 'ApiKey' });
 const experimentArm = z.object({
   arm: z.enum(['A', 'B']),
@@ -121,6 +146,7 @@ const idempotencyKeyHeader = z.object({
 
 const routes: Route[] = [
   { method: 'get', path: '/api/dashboard/stats', summary: 'Recovery stats: this month, all time, a 30-day trend, breakdowns; amounts per currency', request: { query: identityQuery }, ok: { description: 'Stats', ...json(stats) } },
+  { method: 'get', path: '/api/dashboard/lift', summary: "What we add over Stripe alone: recovered share of treated cases against the holdout's control group, per currency, with a 95 % interval", request: { query: identityQuery }, ok: { description: 'The lift', ...json(lift) } },
   { method: 'get', path: '/api/dashboard/payments', summary: 'Failed payments and what became of them, newest first', request: { query: paymentsQuery }, ok: { description: 'A page', ...json(listOf(payment)) } },
   { method: 'get', path: '/api/dashboard/sequences', summary: 'Active recovery sequences and their progress', request: { query: pageQuery }, ok: { description: 'A page', ...json(listOf(sequence)) } },
   { method: 'get', path: '/api/dashboard/attention', summary: 'Active cases that need the merchant', request: { query: pageQuery }, ok: { description: 'A list', ...json(listOf(attention)) } },

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { CardUpdateService } from '../cardUpdate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { CaseControlService, CaseStore, ControlOutcome, RetryService } from '../recovery';
+import { isControlCase, type CaseControlService, type CaseStore, type ControlOutcome, type RetryService } from '../recovery';
 import { caseView } from './caseView';
 import { merchantOf, requireWrite } from './merchantAuth';
 import { caseControlBody, retryBody, statusQuery } from './schemas';
@@ -12,6 +12,10 @@ import { parseInput } from './validation';
 const REFUSALS: Record<string, { status: number; message: string }> = {
   not_found: { status: 404, message: 'No such recovery case.' },
   closed: { status: 409, message: 'This recovery case is closed; there is nothing to do.' },
+  control_group: {
+    status: 409,
+    message: "This case is in the control group (holdout): we take no action on it (no retry, email or card-update link), so the lift can be measured; Stripe's own retries and emails carry on.",
+  },
   already_paused: { status: 409, message: 'Recovery is already paused for this case.' },
   not_paused: { status: 409, message: 'Recovery is not paused for this case.' },
   paused: { status: 409, message: 'Recovery is paused for this case: resume it first.' },
@@ -57,7 +61,8 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
       ctx.set('Retry-After', secondsUntil(result.retryAfter, deps.clock.now()));
       throw new AppError('retry_cooling_down', `A retry ran recently; the next one can start at ${result.retryAfter.toISOString()}.`, 429, param);
     }
-    throw new AppError(result.reason === 'closed' ? 'case_closed' : 'no_recovery_case', REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, param);
+    const code = result.reason === 'closed' ? 'case_closed' : result.reason === 'control_group' ? 'control_group' : 'no_recovery_case';
+    throw new AppError(code, REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, param);
   });
 
   const control = (action: (accountId: string, livemode: boolean, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {
@@ -86,6 +91,7 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     const found = await deps.cases.findById(merchant.accountId, merchant.livemode, body.caseId);
     if (!found) throw new AppError('no_recovery_case', REFUSALS.not_found!.message, 404, 'caseId');
     if (found.status !== 'active') throw new AppError('case_closed', REFUSALS.closed!.message, 409, 'caseId');
+    if (isControlCase(found)) throw new AppError('control_group', REFUSALS.control_group!.message, 409, 'caseId');
     const link = await deps.cardUpdate.linkFor(found);
     if (!link) throw new AppError('no_customer', 'This payment has no Stripe customer to send a card-update link to.', 409, 'caseId');
     ctx.body = { object: 'card_update_link', caseId: found.id, url: link.url, expiresAt: link.expiresAt };

@@ -133,6 +133,7 @@ export const settingsBody = z
     dunning: dunningInput.optional(),
     branding: brandingInput.optional(),
     postmarkServerToken: z.string().max(200).nullable().optional(),
+    holdoutShare: z.number().min(0).max(0.5).optional().describe('share of customers in the control group (0 to 0.5, default 0.1; 0 turns the holdout off); applies to cases opened from now on'),
   })
   .strict()
   .meta({ id: 'SettingsChange' });

@@ -6,7 +6,7 @@ import type { AccountProfileLookup } from '../adapters/stripe';
 import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { formatAmount, markUndeliverable, recordEmailSent, reminderStepIndex, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
+import { formatAmount, isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
@@ -190,6 +190,11 @@ export function createDunningService(deps: {
       const now = clock.now();
       const claimed = await cases.claimEmailDue(now, EMAIL_LEASE_MS);
       if (!claimed) return false;
+      // The holdout's control group gets no email from us, not even the thank-you.
+      if (isControlCase(claimed)) {
+        await release(claimed, withoutEmails);
+        return true;
+      }
       const account = await accounts.find(claimed.accountId, claimed.livemode);
       const policy = await deps.policyFor(account, claimed);
       try {

@@ -1,4 +1,5 @@
 import { noteOnTimeline } from './attemptTransitions';
+import { isControlCase } from './controlGroup';
 import type { RecoveryCase } from './recoveryCase';
 
 /**
@@ -9,7 +10,7 @@ import type { RecoveryCase } from './recoveryCase';
 
 export type ControlDecision =
   | { ok: true; case: RecoveryCase }
-  | { ok: false; reason: 'closed' | 'already_paused' | 'not_paused' | 'paused' | 'no_email_address' | 'email_undeliverable' }
+  | { ok: false; reason: 'closed' | 'control_group' | 'already_paused' | 'not_paused' | 'paused' | 'no_email_address' | 'email_undeliverable' }
   | { ok: false; reason: 'cooling_down'; retryAfter: Date };
 
 /** A reminder waits this long after the last email to the same customer: one nudge a day at most. */
@@ -17,6 +18,8 @@ export const REMINDER_COOLDOWN_MS = 24 * 60 * 60 * 1000;
 
 export function pauseCase(current: RecoveryCase, now: Date): ControlDecision {
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
+  // The holdout measures Stripe alone on control cases: nothing the merchant does through us may touch them.
+  if (isControlCase(current)) return { ok: false, reason: 'control_group' };
   if (current.pausedAt) return { ok: false, reason: 'already_paused' };
   return {
     ok: true,
@@ -27,6 +30,7 @@ export function pauseCase(current: RecoveryCase, now: Date): ControlDecision {
 
 export function resumeCase(current: RecoveryCase, now: Date): ControlDecision {
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
+  if (isControlCase(current)) return { ok: false, reason: 'control_group' };
   if (!current.pausedAt) return { ok: false, reason: 'not_paused' };
   return {
     ok: true,
@@ -40,6 +44,7 @@ export function resumeCase(current: RecoveryCase, now: Date): ControlDecision {
 
 export function cancelByMerchant(current: RecoveryCase, now: Date): ControlDecision {
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
+  if (isControlCase(current)) return { ok: false, reason: 'control_group' };
   return {
     ok: true,
     case: noteOnTimeline(
@@ -62,6 +67,7 @@ export function cancelByMerchant(current: RecoveryCase, now: Date): ControlDecis
 /** `lastEmailToCustomerAt`: the latest dunning email to this customer from any of their cases. */
 export function requestReminder(current: RecoveryCase, lastEmailToCustomerAt: Date | null, now: Date): ControlDecision {
   if (current.status !== 'active') return { ok: false, reason: 'closed' };
+  if (isControlCase(current)) return { ok: false, reason: 'control_group' };
   if (current.pausedAt) return { ok: false, reason: 'paused' };
   if (!current.customerEmail) return { ok: false, reason: 'no_email_address' };
   if (current.emailStatus === 'undeliverable') return { ok: false, reason: 'email_undeliverable' };

@@ -55,6 +55,8 @@ const caseSchema = new Schema(
     pausedAt: { type: Date, default: null },
     reminderRequestedAt: { type: Date, default: null },
     openingDeclineBucket: { type: String, default: null },
+    group: { type: String, enum: ['treated', 'control'] },
+    countsInLift: { type: Boolean },
     actionFailures: { type: Number, default: 0 },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Date, default: () => new Date(0) },
@@ -207,7 +209,8 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async listNeedingAttention(accountId, livemode, limit) {
       const found = await cases
-        .find({ accountId, livemode, status: 'active', $or: [{ emailStatus: 'undeliverable' }, { 'plannedAction.kind': 'wait_for_new_payment_method' }, { needsCustomerAction: true }] })
+        // A control case is left to Stripe alone: asking the merchant to step in would spoil the holdout's measurement.
+        .find({ accountId, livemode, status: 'active', group: { $ne: 'control' }, $or: [{ emailStatus: 'undeliverable' }, { 'plannedAction.kind': 'wait_for_new_payment_method' }, { needsCustomerAction: true }] })
         .sort({ openedAt: -1 })
         .limit(limit)
         .lean();

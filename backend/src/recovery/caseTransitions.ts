@@ -2,6 +2,7 @@ import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentMethodChangedFa
 import { isUntriedCard } from '../cardLedger/cardIdentity';
 import { appendToTimeline } from './caseTimeline';
 import { classifyDecline } from '../retryPolicy/declineRules';
+import { assignToGroup, type Holdout } from './controlGroup';
 import { formatAmount } from './money';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
@@ -29,6 +30,8 @@ export const STRIPE_RETRY_ATTRIBUTION_WINDOW_MS = 60 * 60 * 1000;
 export interface Tenant {
   accountId: string;
   livemode: boolean;
+  /** The account's holdout in this mode, for cases that open; absent: every new case is treated. */
+  holdout?: Holdout | null;
 }
 
 /**
@@ -45,7 +48,7 @@ export function decideCaseFact(
   if (current === null) {
     if (fact.kind !== 'payment_failed') return { kind: 'ignore', reason: `${fact.kind} for a payment with no recovery case` };
     if (alreadySettled) return { kind: 'ignore', reason: 'payment already settled before this failure arrived' };
-    return { kind: 'open', case: openCase(fact, tenant) };
+    return { kind: 'open', case: assignToGroup(openCase(fact, tenant), tenant.holdout ?? null) };
   }
   if (current.appliedEventIds.includes(fact.eventId)) return { kind: 'ignore', reason: 'event already applied' };
 
@@ -189,7 +192,7 @@ function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodCha
     paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
     ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
   };
-  const summary = `Customer's payment method changed (${source})${isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
+  const summary = `Customer's payment method changed (${source})${current.group === 'control' ? ' (control group: no retry from us).' : isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
   return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
 }
 
@@ -238,7 +241,8 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
     decline: isNewest ? (fact.decline ?? current.decline) : (current.decline ?? fact.decline),
     card: isNewest ? (fact.card ?? current.card) : (current.card ?? fact.card),
     needsCustomerAction: isNewest ? fact.needsCustomerAction || (fact.decline === null && current.needsCustomerAction) : current.needsCustomerAction,
-    nextStripeRetryAt: isNewest ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
+    // A payment intent's failure (no attempt count) says nothing of Stripe's schedule; only an invoice's changes it.
+    nextStripeRetryAt: isNewest && fact.stripeAttemptCount !== null ? fact.nextStripeRetryAt : current.nextStripeRetryAt,
     // New decline facts change the plan: the worker plans again (it never retries early because of this).
     ...(isNewest && current.status === 'active' && current.nextActionTrigger !== 'new_payment_method'
       ? { nextActionAt: fact.occurredAt, nextActionTrigger: 'schedule' as const }

@@ -41,3 +41,4 @@ export { createCaseControlService, type CaseControlService, type ControlOutcome 
 export { decideHandOver, handOverEventId, planViewOf, type HandOverDecision, type HandOverRefusal, type HandOverRequest, type PlanView } from './handOverRules';
 export { createHandOverService, type HandOverService, type HandOverOutcome } from './handOverService';
 export { SIMULATED_OUTCOMES, SIMULATED_BLOCKING_DECLINE, type SimulatedOutcome } from './simulatedOutcomes';
+export { holdBackControlCase, isControlCase, withoutEmails, CONTROL_GROUP_PLAN } from './controlGroup';

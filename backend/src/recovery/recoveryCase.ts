@@ -1,4 +1,5 @@
 import type { OutboundEvent } from '../outbound/outboundEvent';
+import type { HoldoutGroup } from '../lift/holdout';
 import type { DeclineBucket } from '../retryPolicy/declineRules';
 import type { RollupIncrement } from '../stats/caseContribution';
 import type { OrderDetails } from './oneTimePayments';
@@ -142,6 +143,7 @@ export type TimelineKind =
   | 'merchant_control'
   | 'event_ignored'
   | 'card_unchanged'
+  | 'control_group'
   | 'stripe_unavailable'
   | 'entries_folded';
 
@@ -240,6 +242,13 @@ export interface RecoveryCase {
   pausedAt: Date | null;
   /** The merchant asked for a reminder email now; the email job sends the next step and clears it. */
   reminderRequestedAt: Date | null;
+  /**
+   * The holdout group, decided when the case opened and never changed: a control case gets no action of ours
+   * (Stripe's own retries and emails carry on) and is followed to its end. Older cases lack it (treated).
+   */
+  group?: HoldoutGroup;
+  /** Opened while the holdout was on, for a known customer: the case is part of the treated-versus-control lift. */
+  countsInLift?: boolean;
   /** The decline bucket when the case opened, so stats compare failures and recoveries of the same kind. */
   openingDeclineBucket: DeclineBucket | null;
   /** Consecutive failed actions (Stripe down, timeouts): drives the back-off. */

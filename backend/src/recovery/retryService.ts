@@ -10,6 +10,7 @@ import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } fr
 import type { CaseFact } from './billingFacts';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact } from './caseTransitions';
+import { holdBackControlCase, isControlCase } from './controlGroup';
 import { checkBeforeConfirm } from './oneTimeCheck';
 import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
 import { closeAsPaidElsewhere } from './oneTimePayments';
@@ -24,7 +25,7 @@ export const MANUAL_RETRY_COOLDOWN_MS = 60 * 60 * 1000;
 
 export type ManualRetryResult =
   | { ok: true }
-  | { ok: false; reason: 'not_found' | 'closed' }
+  | { ok: false; reason: 'not_found' | 'closed' | 'control_group' }
   | { ok: false; reason: 'cooling_down'; retryAfter: Date };
 
 export interface RetryService {
@@ -249,6 +250,12 @@ export function createRetryService(deps: {
       const claimed = await cases.claimDue(instanceId, now, deps.leaseMs);
       if (!claimed) return false;
       const account = await accounts.find(claimed.accountId, claimed.livemode);
+      // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
+      if (isControlCase(claimed)) {
+        const { windowDays } = await deps.policyFor(account, claimed);
+        await releaseAfter(claimed, (fresh) => holdBackControlCase(fresh, windowDays, now));
+        return true;
+      }
       const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
       const billing = deps.billingFor(claimed.livemode);
       if (!billing) {
@@ -277,6 +284,7 @@ export function createRetryService(deps: {
       const found = await cases.findById(accountId, livemode, caseId);
       if (!found) return { ok: false, reason: 'not_found' };
       if (found.status !== 'active') return { ok: false, reason: 'closed' };
+      if (isControlCase(found)) return { ok: false, reason: 'control_group' };
       const last = found.ourAttempts.at(-1)?.startedAt;
       if (last && now.getTime() - last.getTime() < MANUAL_RETRY_COOLDOWN_MS) {
         return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + MANUAL_RETRY_COOLDOWN_MS) };

@@ -1,1 +1,1 @@
-export { createSettingsService, dunningPolicyOf, retryPolicyOf, type MerchantSettings, type SettingsChange, type SettingsService, type SaveResult } from './settingsService';
+export { createSettingsService, dunningPolicyOf, holdoutShareOf, retryPolicyOf, type MerchantSettings, type SettingsChange, type SettingsService, type SaveResult } from './settingsService';

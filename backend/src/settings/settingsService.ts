@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { brandingOf, secretBinding, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
 import { DEFAULT_DUNNING_POLICY, sanitizeDunningPolicy, validateDunningSettings, type DunningPolicy } from '../dunning';
+import { DEFAULT_HOLDOUT_SHARE, MAX_HOLDOUT_SHARE, type Holdout } from '../lift/holdout';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
 
 /** `sanitizerRemoved` names each template part the HTML sanitizer took something out of (absent when none). */
@@ -11,6 +13,8 @@ export interface MerchantSettings {
   dunning: DunningPolicy;
   branding: Branding;
   postmark: { configured: boolean };
+  /** The share of customers whose failed payments we leave to Stripe alone, to measure the lift (0 to 0.5; 0: off). */
+  holdoutShare: number;
 }
 
 /** A change to any part of the settings; parts left out stay as they are. */
@@ -20,6 +24,8 @@ export interface SettingsChange {
   branding?: Partial<Branding>;
   /** The merchant's own Postmark server token; null removes it. */
   postmarkServerToken?: string | null;
+  /** Applies to cases opened from now on; a case keeps the group it opened with. */
+  holdoutShare?: number;
 }
 
 /** The merchant's retry policy; `merchantTimeZone` is the deployment's default zone (DEFAULT_MERCHANT_TIME_ZONE) until they set one. */
@@ -29,6 +35,11 @@ export function retryPolicyOf(account: Account | null, merchantTimeZone = DEFAUL
 
 export function dunningPolicyOf(account: Account | null): DunningPolicy {
   return (account?.settings?.dunning as DunningPolicy | undefined) ?? DEFAULT_DUNNING_POLICY;
+}
+
+/** The merchant's holdout share, or the deployment's default (10 % unless the caller says otherwise). */
+export function holdoutShareOf(account: Account | null, defaultShare = DEFAULT_HOLDOUT_SHARE): number {
+  return account?.settings?.holdoutShare ?? defaultShare;
 }
 
 /**
@@ -42,11 +53,14 @@ export interface SettingsService {
   saveRetryPolicy(accountId: string, livemode: boolean, policy: RetryPolicy): Promise<SaveResult>;
   /** Stores the merchant's own Postmark server token, sealed; null removes it. */
   savePostmarkToken(accountId: string, livemode: boolean, token: string | null): Promise<SaveResult>;
+  /** The holdout new cases of this account and mode are assigned with; null when it is off. Gives the account its salt the first time. */
+  holdoutOf(account: Account): Promise<Holdout | null>;
 }
 
 const POSTMARK_TOKEN = /^[\w-]{8,200}$/;
 
-export function createSettingsService(deps: { accounts: AccountStore; secrets: SecretBox }): SettingsService {
+export function createSettingsService(deps: { accounts: AccountStore; secrets: SecretBox; defaultHoldoutShare?: number }): SettingsService {
+  const shareOf = (account: Account | null) => holdoutShareOf(account, deps.defaultHoldoutShare);
   const service: SettingsService = {
     async read(accountId, livemode) {
       const account = await deps.accounts.find(accountId, livemode);
@@ -55,6 +69,7 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
         dunning: dunningPolicyOf(account),
         branding: brandingOf(account),
         postmark: { configured: Boolean(account?.settings?.postmarkServerTokenSealed) },
+        holdoutShare: shareOf(account),
       };
     },
 
@@ -71,12 +86,16 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
         ...(typeof change.postmarkServerToken === 'string' && !POSTMARK_TOKEN.test(change.postmarkServerToken)
           ? ['postmarkServerToken: a Postmark server token (letters, digits and dashes)']
           : []),
+        ...(change.holdoutShare !== undefined && !(Number.isFinite(change.holdoutShare) && change.holdoutShare >= 0 && change.holdoutShare <= MAX_HOLDOUT_SHARE)
+          ? [`holdoutShare: a share from 0 (off) to ${MAX_HOLDOUT_SHARE}`]
+          : []),
       ];
       if (problems.length > 0) return { ok: false, problems };
 
       await deps.accounts.updateSettings(accountId, livemode, {
         ...(retryPolicy ? { retry: retryPolicy } : {}),
         ...(dunning ? { dunning } : {}),
+        ...(change.holdoutShare !== undefined ? { holdoutShare: change.holdoutShare } : {}),
         ...(change.postmarkServerToken !== undefined
           ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken, secretBinding(accountId, livemode)) }
           : {}),
@@ -88,6 +107,13 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
     saveDunning: (accountId, livemode, policy) => service.update(accountId, livemode, { dunning: policy }, new Date()),
     saveRetryPolicy: (accountId, livemode, policy) => service.update(accountId, livemode, { retryPolicy: policy }, new Date()),
     savePostmarkToken: (accountId, livemode, token) => service.update(accountId, livemode, { postmarkServerToken: token }, new Date()),
+
+    async holdoutOf(account) {
+      const share = shareOf(account);
+      if (share <= 0) return null;
+      const salt = account.holdoutSalt ?? (await deps.accounts.ensureHoldoutSalt(account.accountId, account.livemode, randomBytes(16).toString('hex')));
+      return { salt, share };
+    },
   };
   return service;
 }

@@ -11,7 +11,8 @@ import type { RecoveryCase } from '../recovery/recoveryCase';
  * without the money), active, activeMinor (all time only), mrrSavedMinor and
  * churnPrevented (recovered subscription invoices), emailsSent, emailsOpened,
  * emailsClicked, `bucket:<decline bucket>:failed|recovered`,
- * `method:<how the money came back>:count|minor`.
+ * `method:<how the money came back>:count|minor`, and for cases in the lift
+ * (see countsInLift), all time only: `group:<treated|control>:failed|ended|recovered|recoveredMinor`.
  */
 
 export const ALL_TIME = 'all';
@@ -60,6 +61,17 @@ function contribution(found: RecoveryCase | null): Map<string, number> {
     }
   } else if (found.outcome) {
     add(found.outcome.at, 'lost', 1);
+  }
+
+  if (found.countsInLift) {
+    // The lift compares the groups over all time: no day counters, a few fields on the all-time document.
+    const group = `group:${found.group ?? 'treated'}`;
+    add(null, `${group}:failed`, 1, true);
+    if (found.status !== 'active') add(null, `${group}:ended`, 1, true);
+    if (found.outcome?.status === 'recovered') {
+      add(null, `${group}:recovered`, 1, true);
+      add(null, `${group}:recoveredMinor`, found.amountMinor, true);
+    }
   }
 
   for (const email of found.emails) {

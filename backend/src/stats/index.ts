@@ -3,3 +3,4 @@ export { createRollupStore, type RollupStore, type RollupDocument } from './roll
 export type { PendingRollup, RollupCell } from './rollupEntries';
 export { buildDashboardStats, statsFromDay, TREND_DAYS, type DashboardStats } from './dashboardStats';
 export { rebuildAccountRollups, driftOf, type RollupDrift } from './rollupRebuild';
+export { buildRecoveryLift, MINIMUM_CASES_PER_GROUP, type RecoveryLift, type CurrencyLift, type LiftGroup } from './liftStats';

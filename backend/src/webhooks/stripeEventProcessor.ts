@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AccountStore } from '../accounts';
+import type { Account, AccountStore } from '../accounts';
 import {
   invoiceLinkInPayload,
   isHandledEventType,
@@ -9,6 +9,7 @@ import {
   type StripeEventEnvelope,
 } from '../adapters/stripe';
 import type { Clock } from '../clock';
+import type { Holdout } from '../lift/holdout';
 import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
@@ -31,6 +32,8 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventStore;
   accounts: AccountStore;
   recovery: RecoveryService;
+  /** The account's holdout for cases opening now (settings/holdoutOf); null when it is off. */
+  holdoutOf: (account: Account) => Promise<Holdout | null>;
   /** Asks Stripe in the event's own mode; null when that mode has no key. */
   paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   logger: Logger;
@@ -82,7 +85,9 @@ export function createStripeEventProcessor(deps: {
     }
     const facts = translateStripeEvent(event, link);
     if (facts.length === 0) return { status: 'ignored', summary: 'nothing in this event concerns recovery' };
-    return { status: 'handled', summary: await applyFacts(tenant, facts) };
+    // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
+    const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await deps.holdoutOf(account) } : tenant;
+    return { status: 'handled', summary: await applyFacts(opening, facts) };
   }
 
   async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {
