@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DEFAULT_DUNNING_POLICY } from '../../backend/src/dunning';
+import { DEFAULT_RETRY_POLICY } from '../../backend/src/retryPolicy';
 import { armFor, experimentTallyChanges, type Arm } from '../../backend/src/experiments';
 import type { RecoveryCase } from '../../backend/src/recovery';
 import { openedCase } from '../support/caseBuilders';
@@ -215,7 +216,8 @@ describe('POST /api/experiments/:id/promote', () => {
     await countCases(id, 'B', 50, 30);
     const response = await promote(id);
     expect(response.status).toBe(200);
-    expect(response.body.settings.retryPolicy).toMatchObject({ maxAttempts: 4, windowDays: 14, gapsHours: [24, 48, 72, 96, 120] });
+    // The variant's fields replace the current policy's; the rest (the gaps) stay the account's.
+    expect(response.body.settings.retryPolicy).toMatchObject({ maxAttempts: 4, windowDays: 14, gapsHours: DEFAULT_RETRY_POLICY.gapsHours });
   });
 });
 
