@@ -16,7 +16,8 @@ import type { Logger } from './logger';
 import { createCaseControlService, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
-import { createWorker, listRecurringJobs, type Worker } from './scheduler';
+import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
+import { createOutboundWebhooks, type OutboundWebhooks } from './outbound';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
 /** Everything the app and the worker need, built in one place. */
@@ -45,6 +46,8 @@ export interface Container {
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
+  /** Merchants' webhook endpoints, the publisher the outbox relays to, and deliveries. */
+  outboundWebhooks: OutboundWebhooks;
   worker: Worker;
 }
 
@@ -142,7 +145,21 @@ export function createContainer(options: {
     clock,
     logger,
   });
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, clock }), logger);
+  const outboundWebhooks = createOutboundWebhooks({
+    connection,
+    secrets,
+    mailer,
+    emailFrom: config.postmark.from,
+    // The Stripe account's own email as the accounts module last read it (dunning refreshes it daily).
+    accountEmailOf: async (accountId, livemode) => (await accounts.find(accountId, livemode))?.stripeAccountEmail?.email ?? null,
+    allowLocalUrls: config.outboundWebhooks.allowLocalUrls,
+    clock,
+    logger,
+    instanceId,
+    workerLeaseMs: config.workerLeaseMs,
+    onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
+  });
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, webhookDeliveries: outboundWebhooks.deliveries, clock }), logger);
 
   return {
     config,
@@ -167,6 +184,7 @@ export function createContainer(options: {
     apiKeys,
     cardUpdate,
     portalOrigins,
+    outboundWebhooks,
     worker,
   };
 }

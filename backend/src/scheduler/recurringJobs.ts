@@ -3,6 +3,7 @@ import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
 import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
+import type { DeliveryService } from '../outbound';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
 export interface RecurringJob {
@@ -16,6 +17,9 @@ export interface RecurringJob {
 export const STRIPE_EVENT_BATCH = 100;
 export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
+export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
+/** Deliveries in flight at once per run: enough to hide one slow receiver's latency, few enough for one process. */
+export const WEBHOOK_DELIVERY_BATCH = 25;
 
 /** Every recurring job, listed once. */
 export function listRecurringJobs(deps: {
@@ -23,6 +27,7 @@ export function listRecurringJobs(deps: {
   retries: RetryService;
   dunning: DunningService;
   rateLimits: RateLimitStore;
+  webhookDeliveries: DeliveryService;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -45,6 +50,12 @@ export function listRecurringJobs(deps: {
       name: HANDLE_STRIPE_EVENTS_JOB,
       idleDelayMs: 250,
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
+    },
+    {
+      // Merchants' webhook deliveries that are due: first attempts and back-off retries, several in flight.
+      name: DELIVER_WEBHOOKS_JOB,
+      idleDelayMs: 500,
+      run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
     },
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.

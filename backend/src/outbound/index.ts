@@ -1,0 +1,17 @@
+export { OUTBOUND_EVENT_TYPES, RECOVERY_EVENT_TYPES, type OutboundEvent, type OutboundEventSink, type OutboundEventType, type RecoveryEventType } from './outboundEvent';
+export { verifyRecoveryWebhook, type WebhookVerification } from './verifyRecoveryWebhook';
+export { signatureHeader, SIGNATURE_HEADER } from './webhookSignature';
+export { isAllowedAddress } from './addressRules';
+export { checkEndpointUrl } from './endpointUrl';
+export { decideAfterFailure, RETRY_WINDOW_MS } from './deliverySchedule';
+export { endpointView, MAX_ENDPOINTS_PER_MODE, MAX_ROTATION_OVERLAP_HOURS, type WebhookEndpoint, type WebhookEndpointView } from './webhookEndpoint';
+export { deliveryView, type WebhookDelivery, type DeliveryView } from './webhookDelivery';
+export { createEndpointStore, type EndpointStore } from './endpointStore';
+export { createDeliveryStore, type DeliveryStore } from './deliveryStore';
+export { createOutboundEventStore, type OutboundEventStore } from './outboundEventStore';
+export { createEndpointService, type EndpointService, type Outcome, type Refusal } from './endpointService';
+export { createDeliveryService, type DeliveryService } from './deliveryService';
+export { createWebhookPublisher } from './webhookPublisher';
+export { createWebhookSender, guardedLookup, type WebhookSender } from './webhookSender';
+export { createDisabledEndpointNotice, endpointDisabledEmail } from './endpointDisabledEmail';
+export { createOutboundWebhooks, type OutboundWebhooks } from './outboundWebhooks';
