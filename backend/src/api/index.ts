@@ -7,3 +7,4 @@ export { caseView, maskEmail } from './caseView';
 export { createDashboardRoutes } from './dashboardRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';
+export { createWebhookEndpointRoutes } from './webhookEndpointRoutes';
