@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createRecoveryRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -14,6 +14,7 @@ const merchantRouters: Router[] = [
   createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused }),
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),
+  createWebhookEndpointRoutes({ webhooks: unused, clock: unused }),
 ];
 
 describe('GET /api/openapi.json', () => {
