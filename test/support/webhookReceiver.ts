@@ -47,7 +47,7 @@ const server = http.createServer((req, res) => {
       // recorded as an unreadable body below
     }
     const status = forcedStatus ?? (validFor.length > 0 ? 200 : 400);
-    appendFileSync(recordFile, `${JSON.stringify({ eventId: event.id ?? null, type: event.type ?? null, sequence: event.sequence ?? null, account: event.account ?? null, livemode: event.livemode ?? null, headerEventId: req.headers['recovery-event-id'] ?? null, signatures: (header ?? '').split(',').filter((part) => part.startsWith('v1=')).length, validFor, status })}\n`);
+    appendFileSync(recordFile, `${JSON.stringify({ path: req.url, eventId: event.id ?? null, type: event.type ?? null, sequence: event.sequence ?? null, account: event.account ?? null, livemode: event.livemode ?? null, headerEventId: req.headers['recovery-event-id'] ?? null, signatures: (header ?? '').split(',').filter((part) => part.startsWith('v1=')).length, validFor, status })}\n`);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     res.writeHead(status, { 'content-type': 'application/json' }).end('{"received":true}');
   });

@@ -8,6 +8,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** One request the receiver process got, as it recorded it. */
 export interface ReceivedWebhook {
+  path: string;
   eventId: string | null;
   type: string | null;
   sequence: number | null;
