@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { createApiKeyStore, type ApiKeyStore } from './api';
+import { caseView, createApiKeyStore, type ApiKeyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
@@ -13,11 +13,11 @@ import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createCaseControlService, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
+import { createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
+import { createCaseControlService, createCaseOutboxStore, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
-import { createOutboundWebhooks, type OutboundWebhooks } from './outbound';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
 /** Everything the app and the worker need, built in one place. */
@@ -33,6 +33,8 @@ export interface Container {
   recovery: RecoveryService;
   caseControls: CaseControlService;
   rollups: RollupStore;
+  /** Passes what case saves wrote to their outboxes on: events to the outbound sink, deltas to the rollups. */
+  outboxRelay: OutboxRelay;
   retries: RetryService;
   stripeEvents: StripeEventStore;
   stripeEventProcessor: StripeEventProcessor;
@@ -58,6 +60,8 @@ export function createContainer(options: {
   clock?: Clock;
   /** Until merchants can set their own policy (issue 5), tests and the demo pass one here. */
   retryPolicy?: RetryPolicy;
+  /** Where case events go; until webhook delivery is wired in, a sink that only logs them at debug level. */
+  outboundEvents?: OutboundEventSink;
 }): Container {
   const { config, logger, connection } = options;
   const clock = options.clock ?? systemClock;
@@ -69,8 +73,18 @@ export function createContainer(options: {
   const stripeEvents = createStripeEventStore(connection);
   const cardAttempts = createCardAttemptStore(connection);
   const rollups = createRollupStore(connection);
-  // A crash between a case save and its rollup write loses that one change from the stats (not from the case).
-  const recovery = createRecoveryService({ cases, cardAttempts, logger, onCaseChanged: (before, after) => rollups.recordChange(before, after) });
+  // Each case save carries its events and stats delta in its outbox, in the same write; the relay passes them on.
+  const recovery = createRecoveryService({ cases, cardAttempts, logger, clock, describeCase: caseView });
+  const outboxRelay = createOutboxRelay({
+    outbox: createCaseOutboxStore(connection),
+    rollups,
+    // The webhook publisher is built further down (it needs the mailer); the relay only calls it once the worker runs.
+    sink: options.outboundEvents ?? { publish: (events) => outboundWebhooks.publisher.publish(events) },
+    clock,
+    instanceId,
+    leaseMs: config.workerLeaseMs,
+    logger,
+  });
   const caseControls = createCaseControlService({ cases, recovery, clock });
   // One client per mode, chosen by each case's or event's livemode: our calls never cross modes.
   const keys = stripeKeysByMode(config.stripe.secretKey, config.stripe.testSecretKey);
@@ -159,7 +173,7 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, webhookDeliveries: outboundWebhooks.deliveries, clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, clock }), logger);
 
   return {
     config,
@@ -173,6 +187,7 @@ export function createContainer(options: {
     recovery,
     caseControls,
     rollups,
+    outboxRelay,
     retries,
     stripeEvents,
     stripeEventProcessor,

@@ -55,7 +55,10 @@ export async function seedDueCases(connection: Connection, sandbox: StripeSandbo
 }
 
 /** A worker process (ROLE=worker) as operators run it, against the given database and Stripe. */
-export function startWorkerProcess(env: { mongodbUri: string; stripeApiBase: string; accountId: string; leaseSeconds?: number }): ChildProcessWithoutNullStreams & { exited: Promise<number | null> } {
+export function startWorkerProcess(
+  env: { mongodbUri: string; stripeApiBase: string; accountId: string; leaseSeconds?: number; logLevel?: string },
+  onOutput?: (chunk: string) => void,
+): ChildProcessWithoutNullStreams & { exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -63,7 +66,7 @@ export function startWorkerProcess(env: { mongodbUri: string; stripeApiBase: str
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       ROLE: 'worker',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: env.logLevel ?? 'warn',
       MONGODB_URI: env.mongodbUri,
       STRIPE_SECRET_KEY: 'sk_test_workers',
       STRIPE_API_BASE: env.stripeApiBase,
@@ -71,7 +74,8 @@ export function startWorkerProcess(env: { mongodbUri: string; stripeApiBase: str
       WORKER_LEASE_SECONDS: String(env.leaseSeconds ?? 60),
     },
   }) as ChildProcessWithoutNullStreams & { exited: Promise<number | null> };
-  child.stdout.resume();
+  if (onOutput) child.stdout.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  else child.stdout.resume();
   child.stderr.resume();
   child.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   return child;

@@ -44,12 +44,13 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   handler = backend.app.callback();
   const { container } = backend;
 
-  /** Waits until every webhook is delivered and handled. */
+  /** Waits until every webhook is delivered and handled, and the case outboxes are relayed (events, stats). */
   async function settle(): Promise<void> {
     for (let round = 0; round < 3; round += 1) {
       await sandbox.events.idle();
       await container.stripeEventProcessor.drain();
     }
+    await container.outboxRelay.drain();
   }
 
   /** Runs every due recovery action and email, as the worker's jobs would. */
@@ -67,6 +68,7 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
         busy = true;
       }
     }
+    await container.outboxRelay.drain();
     return ran;
   }
 

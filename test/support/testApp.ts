@@ -3,6 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../backend/src/app';
 import type { Clock } from '../../backend/src/clock';
+import type { OutboundEventSink } from '../../backend/src/outbound';
 import { loadConfig } from '../../backend/src/config';
 import { createContainer, ensureIndexes, type Container } from '../../backend/src/container';
 import type { RetryPolicy } from '../../backend/src/retryPolicy';
@@ -14,7 +15,7 @@ export { TEST_LINK_SECRET, TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_SECRETS, TEST_WE
 export const SELF_HOSTED_ACCOUNT = 'acct_selfhosted_test';
 
 /** The real app on the test database, with quiet logs; env adds settings as process.env would. */
-export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy } = {}) {
+export async function createTestApp(connection: Connection, options: { env?: Record<string, string>; clock?: Clock; retryPolicy?: RetryPolicy; outboundEvents?: OutboundEventSink } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     ...TEST_SECRETS,
@@ -27,12 +28,13 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     connection,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.outboundEvents ? { outboundEvents: options.outboundEvents } : {}),
   });
   await ensureIndexes(connection);
   const app = createApp(container);
   const server = app.callback();
 
-  /** POSTs an event signed with the endpoint secret and waits until its handling has finished. */
+  /** POSTs an event signed with the endpoint secret and waits until its handling has finished (outboxes relayed too). */
   async function deliver(event: Record<string, unknown>) {
     const payload = JSON.stringify(event);
     const response = await request(server)
@@ -41,6 +43,7 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
       .set('stripe-signature', signPayload(payload, TEST_WEBHOOK_SECRET))
       .send(payload);
     await container.stripeEventProcessor.drain();
+    await container.outboxRelay.drain();
     return response;
   }
 

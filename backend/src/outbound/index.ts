@@ -1,4 +1,8 @@
-export { OUTBOUND_EVENT_TYPES, RECOVERY_EVENT_TYPES, type OutboundEvent, type OutboundEventSink, type OutboundEventType, type RecoveryEventType } from './outboundEvent';
+export * from './outboundEvent';
+export { eventTypesCausedBy, eventsCausedBy, caseEventId, type DescribeCase } from './caseEvents';
+export { consequencesOfSave, rollupEntryId, type SaveConsequences } from './caseOutbox';
+export { createOutboxRelay, OUTBOX_RELAY_BATCH, type OutboxRelay } from './outboxRelay';
+export { createLogOnlyEventSink } from './logOnlyEventSink';
 export { verifyRecoveryWebhook, type WebhookVerification } from './verifyRecoveryWebhook';
 export { signatureHeader, SIGNATURE_HEADER } from './webhookSignature';
 export { isAllowedAddress } from './addressRules';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { NewRecoveryCase } from './caseTransitions';
-import type { RecoveryCase } from './recoveryCase';
+import type { OutboxEntry, RecoveryCase } from './recoveryCase';
 
 /** The recoveryCases collection. Every query names accountId; writes are guarded by revision. */
 
@@ -59,6 +59,11 @@ const caseSchema = new Schema(
     leaseUntil: { type: Date, default: () => new Date(0) },
     appliedEventIds: { type: [String], default: [] },
     timeline: { type: [timelineEntrySchema], default: [] },
+    outbox: { type: [Schema.Types.Mixed], default: [] },
+    eventSequence: { type: Number, default: 0 },
+    outboxDueAt: { type: Date, default: null },
+    outboxLeaseUntil: { type: Date, default: () => new Date(0) },
+    outboxLeaseOwner: { type: String, default: null },
     revision: { type: Number, required: true, default: 0 },
   },
   { collection: 'recoveryCases', versionKey: false, minimize: false, timestamps: true },
@@ -70,10 +75,20 @@ caseSchema.index({ status: 1, nextActionAt: 1 });
 caseSchema.index({ status: 1, nextEmailAt: 1 });
 caseSchema.index({ status: 1, confirmationDueAt: 1 });
 caseSchema.index({ accountId: 1, stripeCustomerId: 1 });
+// The outbox relay's claim: cases with entries to relay whose relay lease has run out.
+caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
 
 caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
 
-type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
+export type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
+
+/** The recoveryCases model of a connection (one per connection, shared by the case and outbox stores). */
+export function caseModelOf(connection: Connection): Model<CaseDocument> {
+  return (connection.models.RecoveryCase as Model<CaseDocument> | undefined) ?? connection.model<CaseDocument>('RecoveryCase', caseSchema);
+}
+
+/** Set on a save that appends to the outbox: the relay finds the case from then on. */
+const OUTBOX_DUE = new Date(0);
 
 /** Per customer, the last dunning email from any of their cases: one small document read by key. */
 interface CustomerContact {
@@ -118,10 +133,14 @@ export interface CaseStore {
   streamAll(accountId: string, livemode: boolean, filter: CaseFilter): AsyncIterable<RecoveryCase>;
   /** Active cases the merchant should look at: undeliverable email, waiting for a new card, or for the customer's authentication. */
   listNeedingAttention(accountId: string, livemode: boolean, limit: number): Promise<RecoveryCase[]>;
-  /** Inserts a new case; returns null when another writer created it first. */
-  insert(newCase: NewRecoveryCase): Promise<RecoveryCase | null>;
-  /** Saves a changed case if nobody else changed it since it was read; false on a conflict. */
-  replaceIfUnchanged(changed: RecoveryCase): Promise<boolean>;
+  /** Inserts a new case with its outbox entries; returns null when another writer created it first. */
+  insert(newCase: NewRecoveryCase, outbox?: OutboxEntry[]): Promise<RecoveryCase | null>;
+  /**
+   * Saves a changed case if nobody else changed it since it was read, appending
+   * `outbox` to its outbox in the same write (entries the relay removed meanwhile
+   * are never written back); false on a conflict.
+   */
+  replaceIfUnchanged(changed: RecoveryCase, outbox?: OutboxEntry[]): Promise<boolean>;
   /**
    * Leases the active case whose next action is most overdue, across all
    * accounts: the scheduler serves every merchant, so this is the one query
@@ -137,8 +156,7 @@ export interface CaseStore {
 }
 
 export function createCaseStore(connection: Connection): CaseStore {
-  const cases: Model<CaseDocument> =
-    (connection.models.RecoveryCase as Model<CaseDocument> | undefined) ?? connection.model<CaseDocument>('RecoveryCase', caseSchema);
+  const cases = caseModelOf(connection);
 
   const contacts: Model<CustomerContact> =
     (connection.models.CustomerContact as Model<CustomerContact> | undefined) ?? connection.model<CustomerContact>('CustomerContact', customerContactSchema);
@@ -193,9 +211,11 @@ export function createCaseStore(connection: Connection): CaseStore {
         .lean();
       return found.map((doc) => toCase(doc)!);
     },
-    async insert(newCase) {
+    async insert(newCase, outbox = []) {
       try {
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...newCase, revision: 0 });
+        const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
+        const due = outbox.length > 0 ? OUTBOX_DUE : null;
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, revision: 0 });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
@@ -239,11 +259,14 @@ export function createCaseStore(connection: Connection): CaseStore {
       // $max: a late write of an older send never moves the date back.
       await contacts.updateOne({ _id: contactId(accountId, stripeCustomerId) }, { $setOnInsert: { accountId, stripeCustomerId }, $max: { lastDunningEmailAt: at } }, { upsert: true });
     },
-    async replaceIfUnchanged(changed) {
-      const { id, revision, ...fields } = changed;
+    async replaceIfUnchanged(changed, outbox = []) {
+      // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
+      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = changed;
+      // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
+      const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       const result = await cases.updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
-        { $set: { ...fields, revision: revision + 1 } },
+        { $set: { ...fields, revision: revision + 1, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}) }, ...appends },
       );
       return result.matchedCount === 1;
     },

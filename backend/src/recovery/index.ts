@@ -1,7 +1,8 @@
 export type { BillingFact, CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
 export { isCaseFact } from './billingFacts';
 export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type Tenant } from './caseTransitions';
-export { createCaseStore, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
+export { createCaseStore, caseIdFor, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
+export { createCaseOutboxStore, type CaseOutboxStore, type ClaimedOutbox } from './caseOutboxStore';
 export { createRecoveryService, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
 export {

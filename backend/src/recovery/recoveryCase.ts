@@ -1,4 +1,6 @@
+import type { OutboundEvent } from '../outbound/outboundEvent';
 import type { DeclineBucket } from '../retryPolicy/declineRules';
+import type { RollupIncrement } from '../stats/caseContribution';
 import type { OrderDetails } from './oneTimePayments';
 
 /** A recovery case: one failed invoice (or one-time payment) we are trying to win back. */
@@ -145,6 +147,17 @@ export interface TimelineEntry {
   lastAt?: Date;
 }
 
+/**
+ * A consequence of a case change, written in the same database write as the
+ * change and removed once relayed: an event for the merchant's webhooks, or
+ * the change's stats rollup delta. The id is unique across all cases
+ * (`evt_rec_<case>_<sequence>` for an event, `rollup_<case>_<revision>` for a
+ * delta), so the relay can apply a delta once however often it sees it.
+ */
+export type OutboxEntry =
+  | { id: string; kind: 'event'; event: OutboundEvent }
+  | { id: string; kind: 'rollup'; increments: RollupIncrement[] };
+
 export interface RecoveryCase {
   id: string;
   accountId: string;
@@ -217,6 +230,15 @@ export interface RecoveryCase {
   /** Events already applied, so a re-delivered or re-processed event changes nothing. */
   appliedEventIds: string[];
   timeline: TimelineEntry[];
+  /** Consequences of saved changes not relayed yet, oldest first (older records lack it: none). */
+  outbox?: OutboxEntry[];
+  /** The sequence number of the case's last event (older records lack it: 0). */
+  eventSequence?: number;
+  /** Set while the outbox holds entries: the relay claims cases by it. */
+  outboxDueAt?: Date | null;
+  /** The relay's own lease, separate from the retry worker's and the email job's. */
+  outboxLeaseUntil?: Date;
+  outboxLeaseOwner?: string | null;
   revision: number;
 }
 

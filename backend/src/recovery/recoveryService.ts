@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
+import type { Clock } from '../clock';
+import type { DescribeCase } from '../outbound/caseEvents';
+import { consequencesOfSave } from '../outbound/caseOutbox';
 import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts';
-import type { CaseStore } from './caseStore';
+import { caseIdFor, type CaseStore } from './caseStore';
 import { decideCaseFact, decideGroupFact, type CaseDecision, type Tenant } from './caseTransitions';
 import { closeAsPaidElsewhere, matchPayment, pickCaseForPayment, type CompletedPayment } from './oneTimePayments';
 import { caseKeyOf, type RecoveryCase } from './recoveryCase';
@@ -25,11 +28,20 @@ export interface RecoveryService {
 // Concurrent writers to one case (two instances, two events) retry on a fresh read.
 const MAX_CONFLICT_RETRIES = 8;
 
-/** Told about every saved change to a case, after it is saved (the stats rollups). */
-export type CaseChangeListener = (before: RecoveryCase | null, after: RecoveryCase) => Promise<void>;
+/**
+ * Every save writes its consequences (events for the merchant's webhooks, the
+ * stats delta) into the case's outbox in the same database write; the outbox
+ * relay passes them on. `describeCase` is the case summary events carry.
+ */
+export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; clock: Clock; describeCase: DescribeCase }): RecoveryService {
+  const { cases, cardAttempts, logger, clock, describeCase } = deps;
 
-export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: CardAttemptStore; logger: Logger; onCaseChanged: CaseChangeListener }): RecoveryService {
-  const { cases, cardAttempts, logger, onCaseChanged } = deps;
+  /** The save of `after` over `before` with its outbox entries and event count; false on a conflicting write. */
+  async function save(before: RecoveryCase, after: RecoveryCase): Promise<RecoveryCase | null> {
+    const { entries, eventSequence } = consequencesOfSave(before, after, { now: clock.now(), revision: after.revision + 1, describeCase });
+    const saved = { ...after, eventSequence };
+    return (await cases.replaceIfUnchanged(saved, entries)) ? saved : null;
+  }
 
   /** Every declined charge Stripe tells us about counts toward the card's network limits. */
   async function recordCardAttempt(tenant: Tenant, fact: PaymentFailedFact): Promise<void> {
@@ -62,16 +74,16 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       const decision = decide(current);
       if (decision.kind === 'ignore') return { caseId: current?.id ?? null, summary: `ignored: ${decision.reason}` };
       if (decision.kind === 'open') {
-        const created = await cases.insert(decision.case);
+        const opened = { ...decision.case, id: caseIdFor(decision.case.accountId, decision.case.caseKey), revision: 0 };
+        const { entries, eventSequence } = consequencesOfSave(null, opened, { now: clock.now(), revision: 0, describeCase });
+        const created = await cases.insert({ ...decision.case, eventSequence }, entries);
         if (created) {
-          await onCaseChanged(null, created);
           logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
           return { caseId: created.id, summary: 'case opened' };
         }
         continue;
       }
-      if (await cases.replaceIfUnchanged(decision.case)) {
-        await onCaseChanged(current, decision.case);
+      if (current && (await save(current, decision.case))) {
         logger.info({ accountId: tenant.accountId, caseId: decision.case.id, status: decision.case.status, outcome: 'case_updated' }, 'recovery case updated');
         return { caseId: decision.case.id, summary: `case ${decision.case.status}` };
       }
@@ -146,10 +158,8 @@ export function createRecoveryService(deps: { cases: CaseStore; cardAttempts: Ca
       for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES && fresh; attempt += 1) {
         const changed = change(fresh);
         if (!changed) return fresh;
-        if (await cases.replaceIfUnchanged(changed)) {
-          await onCaseChanged(fresh, changed);
-          return { ...changed, revision: changed.revision + 1 };
-        }
+        const saved = await save(fresh, changed);
+        if (saved) return { ...saved, revision: saved.revision + 1 };
         fresh = await cases.findById(accountId, current.livemode, current.id);
       }
       if (!fresh) throw new Error(`recovery case ${current.id} disappeared`);

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
+import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
-import type { DeliveryService } from '../outbound';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
 export interface RecurringJob {
@@ -17,6 +17,7 @@ export interface RecurringJob {
 export const STRIPE_EVENT_BATCH = 100;
 export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
+export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
 export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
 /** Deliveries in flight at once per run: enough to hide one slow receiver's latency, few enough for one process. */
 export const WEBHOOK_DELIVERY_BATCH = 25;
@@ -27,6 +28,7 @@ export function listRecurringJobs(deps: {
   retries: RetryService;
   dunning: DunningService;
   rateLimits: RateLimitStore;
+  outbox: OutboxRelay;
   webhookDeliveries: DeliveryService;
   clock: Clock;
 }): RecurringJob[] {
@@ -50,6 +52,13 @@ export function listRecurringJobs(deps: {
       name: HANDLE_STRIPE_EVENTS_JOB,
       idleDelayMs: 250,
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
+    },
+    {
+      // What case saves wrote to their outboxes: events to the outbound sink, deltas to the stats rollups.
+      // A short pause: the dashboard shows a change once this has run.
+      name: RELAY_CASE_OUTBOX_JOB,
+      idleDelayMs: 250,
+      run: () => deps.outbox.relayBatch(),
     },
     {
       // Merchants' webhook deliveries that are due: first attempts and back-off retries, several in flight.

@@ -1,10 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { RecoveryCase } from '../recovery/recoveryCase';
-import { ALL_TIME, rollupIncrements, type RollupIncrement } from './caseContribution';
+import { ALL_TIME, type RollupIncrement } from './caseContribution';
+import { applyEntriesOnce, forgetAppliedEntries, readAllCells, type PendingRollup, type RollupCell } from './rollupEntries';
 
 /**
- * The recoveryRollups collection, kept up to date with $inc on every case
- * save: per account, mode and currency, one document per UTC month holding
+ * The recoveryRollups collection, kept up to date with $inc by the outbox relay (each case
+ * save's delta, once): per account, mode and currency, one document per UTC month holding
  * each day's counters, and one all-time document; plus one small document per
  * account and mode listing its currencies. Every document is addressed by a
  * computed _id, so the dashboard reads a handful of documents by key, and
@@ -22,7 +22,7 @@ export interface RollupDocument {
   counters: Record<string, number>;
 }
 
-interface StoredRollup {
+export interface StoredRollup {
   _id: string;
   accountId: string;
   livemode: boolean;
@@ -35,6 +35,8 @@ interface StoredRollup {
   counters?: Record<string, number>;
   /** The currencies document's list. */
   currencies?: string[];
+  /** Ids of outbox entries already counted here and maybe not yet removed from their case (see rollupEntries). */
+  appliedOutboxEntries?: string[];
 }
 
 const rollupSchema = new Schema(
@@ -47,6 +49,7 @@ const rollupSchema = new Schema(
     days: Schema.Types.Mixed,
     counters: Schema.Types.Mixed,
     currencies: [String],
+    appliedOutboxEntries: [String],
   },
   { collection: 'recoveryRollups', versionKey: false, minimize: false },
 );
@@ -56,24 +59,33 @@ const rollupSchema = new Schema(
 const BATCH = 25;
 
 const mode = (livemode: boolean) => (livemode ? 'live' : 'test');
-const currenciesId = (accountId: string, livemode: boolean) => `${accountId}|${mode(livemode)}|currencies`;
-const rollupId = (accountId: string, livemode: boolean, currency: string, month: string) => `${accountId}|${mode(livemode)}|${currency}|${month}`;
+export const currenciesId = (accountId: string, livemode: boolean) => `${accountId}|${mode(livemode)}|currencies`;
+export const rollupId = (accountId: string, livemode: boolean, currency: string, month: string) => `${accountId}|${mode(livemode)}|${currency}|${month}`;
+
+export function rollupModelOf(connection: Connection): Model<StoredRollup> {
+  return (connection.models.RecoveryRollup as Model<StoredRollup> | undefined) ?? connection.model<StoredRollup>('RecoveryRollup', rollupSchema);
+}
 
 export interface RollupStore {
-  /** Adds a case's change to the counters; nothing is written when its stats did not change. */
-  recordChange(before: RecoveryCase | null, after: RecoveryCase): Promise<void>;
+  /** Adds increments to the counters, unconditionally (corrections, seeding). */
   apply(accountId: string, livemode: boolean, increments: RollupIncrement[]): Promise<void>;
+  /** Adds each outbox entry's increments exactly once, however often it is passed (see rollupEntries). */
+  applyOnce(entries: PendingRollup[]): Promise<void>;
+  /** Drops the applied-entry marks of entries removed from their cases: nothing can pass them again. */
+  forgetApplied(entries: PendingRollup[]): Promise<void>;
+  /** Every stored counter of an account and mode, all days and all time. */
+  readCells(accountId: string, livemode: boolean): Promise<RollupCell[]>;
   /** Every day from `fromDay` (YYYY-MM-DD) on, and the all-time counters, per currency. */
   readSince(accountId: string, livemode: boolean, fromDay: string, toDay: string): Promise<RollupDocument[]>;
 }
 
 export function createRollupStore(connection: Connection): RollupStore {
-  const rollups: Model<StoredRollup> = (connection.models.RecoveryRollup as Model<StoredRollup> | undefined) ?? connection.model<StoredRollup>('RecoveryRollup', rollupSchema);
+  const rollups = rollupModelOf(connection);
 
   const store: RollupStore = {
-    async recordChange(before, after) {
-      await store.apply(after.accountId, after.livemode, rollupIncrements(before, after));
-    },
+    applyOnce: (entries) => applyEntriesOnce(rollups, entries),
+    forgetApplied: (entries) => forgetAppliedEntries(rollups, entries),
+    readCells: (accountId, livemode) => readAllCells(rollups, accountId, livemode),
 
     async apply(accountId, livemode, increments) {
       if (increments.length === 0) return;

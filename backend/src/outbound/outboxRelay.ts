@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { CaseOutboxStore, ClaimedOutbox } from '../recovery/caseOutboxStore';
+import type { PendingRollup, RollupStore } from '../stats';
+import type { OutboundEvent, OutboundEventSink } from './outboundEvent';
+
+/** Cases claimed per run: their events go to the sink in one call, their rollup deltas in one write per rollup document. */
+export const OUTBOX_RELAY_BATCH = 50;
+
+export interface OutboxRelay {
+  /** Relays the outboxes of up to OUTBOX_RELAY_BATCH cases; returns how many cases it claimed. */
+  relayBatch(): Promise<number>;
+  /** Relays until no case has entries left (tests, and a worker asked to catch up). */
+  drain(): Promise<void>;
+}
+
+/**
+ * Passes on what case saves wrote to their outboxes. Guarantees: every event
+ * reaches the sink at least once (a crash before an entry's removal publishes
+ * it again, with the same id), a case's events reach it in sequence order,
+ * every rollup delta counts exactly once (rollupEntries), and only the
+ * entries relayed are removed (a save may append more meanwhile).
+ */
+export function createOutboxRelay(deps: {
+  outbox: CaseOutboxStore;
+  rollups: RollupStore;
+  sink: OutboundEventSink;
+  clock: Clock;
+  instanceId: string;
+  leaseMs: number;
+  logger: Logger;
+}): OutboxRelay {
+  const { outbox, rollups, sink, clock, instanceId, leaseMs, logger } = deps;
+
+  async function claimBatch(): Promise<ClaimedOutbox[]> {
+    const claimed: ClaimedOutbox[] = [];
+    while (claimed.length < OUTBOX_RELAY_BATCH) {
+      const next = await outbox.claimDue(instanceId, clock.now(), leaseMs);
+      if (!next) break;
+      claimed.push(next);
+    }
+    return claimed;
+  }
+
+  const relay: OutboxRelay = {
+    async relayBatch() {
+      const claimed = await claimBatch();
+      if (claimed.length === 0) return 0;
+      const events: OutboundEvent[] = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event] : [])));
+      const rollupsOf = (found: ClaimedOutbox): PendingRollup[] =>
+        found.entries.flatMap((entry) => (entry.kind === 'rollup' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, increments: entry.increments }] : []));
+      if (events.length > 0) await sink.publish(events);
+      await rollups.applyOnce(claimed.flatMap(rollupsOf));
+      const removed: PendingRollup[] = [];
+      for (const found of claimed) if (await outbox.removeRelayed(found, instanceId)) removed.push(...rollupsOf(found));
+      // Only entries gone from their case lose their marks: one still in an outbox may be passed again.
+      await rollups.forgetApplied(removed);
+      logger.debug({ cases: claimed.length, events: events.length }, 'case outboxes relayed');
+      return claimed.length;
+    },
+    async drain() {
+      for (let round = 0; round < 1_000 && (await relay.relayBatch()) > 0; round += 1);
+    },
+  };
+  return relay;
+}

@@ -1,0 +1,99 @@
+import type { OutboundEvent } from '../../backend/src/outbound';
+import { createCaseOutboxStore, type RecoveryCase } from '../../backend/src/recovery';
+import { createTestApp } from '../support/testApp';
+import { at, failure } from '../support/caseBuilders';
+import { useTestDatabase } from '../support/testDatabase';
+
+/**
+ * The outbox on the real dev database: a case save and its consequences are
+ * one write, the relay removes only what it relayed, and a rollup delta
+ * counts once however often the relay passes it.
+ */
+const db = useTestDatabase();
+const NOW = at(3);
+const published: OutboundEvent[] = [];
+let testApp: Awaited<ReturnType<typeof createTestApp>>;
+const tenant = { accountId: 'acct_outbox', livemode: false };
+
+beforeAll(async () => {
+  testApp = await createTestApp(db.connection, { clock: { now: () => NOW }, outboundEvents: { publish: async (events) => void published.push(...events) } });
+});
+beforeEach(async () => {
+  published.length = 0;
+  await Promise.all(['recoveryCases', 'recoveryRollups'].map((name) => db.connection.collection(name).deleteMany({})));
+});
+
+const rawCase = (invoiceId: string) => db.connection.collection('recoveryCases').findOne({ caseKey: `invoice:${invoiceId}` });
+const open = async (invoiceId: string) => {
+  await testApp.container.recovery.applyCaseFact(tenant, failure({ eventId: `evt_${invoiceId}`, target: { kind: 'invoice', invoiceId } }), false);
+  return (await testApp.container.cases.findByKey(tenant.accountId, false, `invoice:${invoiceId}`))!;
+};
+const stats = async () => (await testApp.container.rollups.readCells(tenant.accountId, false)).filter((cell) => cell.day === 'all').reduce<Record<string, number>>((all, cell) => ({ ...all, [cell.counter]: cell.value }), {});
+const cancel = (found: RecoveryCase): RecoveryCase => ({ ...found, status: 'canceled', outcome: { status: 'canceled', reason: 'merchant_canceled', at: NOW }, closedAt: NOW, nextActionAt: null });
+
+it('writes the opened case with its event and stats delta in one insert', async () => {
+  await open('in_one');
+  const stored = await rawCase('in_one');
+  expect(stored!.outbox.map((entry: { kind: string; id: string }) => [entry.kind, entry.id])).toEqual([['event', `evt_rec_${stored!._id}_1`], ['rollup', `rollup_${stored!._id}_0`]]);
+  expect(stored!.outbox[0].event).toMatchObject({ type: 'recovery.case_opened', sequence: 1, account: 'acct_outbox', data: { object: { status: 'active', amountMinor: 4900 } } });
+  expect(stored!.eventSequence).toBe(1);
+  expect(stored!.outboxDueAt).toEqual(new Date(0));
+  expect(await stats()).toEqual({});
+});
+
+it('relays the events in order, counts the stats and leaves the outbox empty', async () => {
+  const found = await open('in_two');
+  await testApp.container.recovery.mutate(tenant.accountId, found, cancel);
+  await testApp.container.outboxRelay.drain();
+  expect(published.map((event) => [event.type, event.sequence])).toEqual([['recovery.case_opened', 1], ['recovery.failed', 2]]);
+  expect(await stats()).toMatchObject({ failed: 1, lost: 1, failedMinor: 4900, active: 0 });
+  const stored = await rawCase('in_two');
+  expect(stored).toMatchObject({ outbox: [], outboxDueAt: null, outboxLeaseOwner: null });
+  const rollupMarks = await db.connection.collection('recoveryRollups').find({ appliedOutboxEntries: { $exists: true } }).toArray();
+  expect(rollupMarks.flatMap((doc) => doc.appliedOutboxEntries)).toEqual([]);
+});
+
+it('appends a save to the outbox without bringing back entries the relay removed meanwhile', async () => {
+  const readBeforeRelay = await open('in_three');
+  await testApp.container.outboxRelay.drain();
+  // The relay does not bump the revision: the save read before it still goes through, and only appends.
+  await testApp.container.recovery.mutate(tenant.accountId, readBeforeRelay, cancel);
+  const stored = await rawCase('in_three');
+  expect(stored!.outbox.map((entry: { kind: string; event?: OutboundEvent }) => entry.event?.type ?? entry.kind)).toEqual(['recovery.failed', 'rollup']);
+  await testApp.container.outboxRelay.drain();
+  expect(published.map((event) => event.sequence)).toEqual([1, 2]);
+  expect(await stats()).toMatchObject({ failed: 1, lost: 1, active: 0 });
+});
+
+it('keeps entries a save appended between the claim and the removal', async () => {
+  const found = await open('in_four');
+  const outboxes = createCaseOutboxStore(db.connection);
+  const claimed = (await outboxes.claimDue('relay-a', NOW, 60_000))!;
+  await testApp.container.recovery.mutate(tenant.accountId, found, cancel);
+  expect(await outboxes.removeRelayed(claimed, 'relay-a')).toBe(true);
+  const stored = await rawCase('in_four');
+  expect(stored!.outbox.map((entry: { event?: OutboundEvent; kind: string }) => entry.event?.type ?? entry.kind)).toEqual(['recovery.failed', 'rollup']);
+  expect(stored!.outboxDueAt).toEqual(new Date(0));
+  // Another relay's lease is respected: nothing is removed by a relay that lost it.
+  const reclaimed = (await outboxes.claimDue('relay-b', NOW, 60_000))!;
+  expect(await outboxes.removeRelayed(reclaimed, 'relay-a')).toBe(false);
+  expect((await rawCase('in_four'))!.outbox).toHaveLength(2);
+});
+
+it('counts a rollup entry once when the relay passes it again after a crash', async () => {
+  const found = await open('in_five');
+  const stored = await rawCase('in_five');
+  const entry = stored!.outbox.find((candidate: { kind: string }) => candidate.kind === 'rollup');
+  const pending = { id: entry.id, accountId: tenant.accountId, livemode: false, increments: entry.increments };
+  // The crashed relay wrote the counters but never removed the entry.
+  await testApp.container.rollups.applyOnce([pending]);
+  await testApp.container.recovery.mutate(tenant.accountId, found, cancel);
+  // The next relay passes the old entry again with the new one: the old counts once, the new once.
+  await testApp.container.outboxRelay.drain();
+  expect(await stats()).toMatchObject({ failed: 1, failedMinor: 4900, lost: 1, active: 0, activeMinor: 0 });
+});
+
+it('finds cases with entries through its index, on the dev database too', async () => {
+  const indexes = await db.connection.collection('recoveryCases').indexes();
+  expect(indexes.map((index) => index.key)).toContainEqual({ outboxDueAt: 1, outboxLeaseUntil: 1 });
+});
