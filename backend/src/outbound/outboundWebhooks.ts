@@ -57,6 +57,6 @@ export function createOutboundWebhooks(deps: {
     leaseMs: Math.min(deps.workerLeaseMs, MAX_DELIVERY_LEASE_MS),
     onQueued: deps.onQueued,
   });
-  const publisher = createWebhookPublisher({ events, endpoints: endpointStore, deliveries: deliveryStore, clock: deps.clock, onDeliveriesCreated: deps.onQueued });
+  const publisher = createWebhookPublisher({ events, endpoints: endpointStore, deliveries: deliveryStore, clock: deps.clock, logger: deps.logger, onDeliveriesCreated: deps.onQueued });
   return { publisher, endpoints, endpointStore, deliveries, deliveryStore };
 }
