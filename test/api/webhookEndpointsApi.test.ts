@@ -103,6 +103,13 @@ describe('POST /api/webhook-endpoints/:id', () => {
     const enabled = await as(keys.test).post(`/api/webhook-endpoints/${id}`, { status: 'enabled' });
     expect(enabled.body).toMatchObject({ status: 'enabled', disabledReason: null, url: 'https://other.example.com/h' });
   });
+
+  it('answers an empty change with the endpoint as it is, and refuses an unknown field', async () => {
+    const { id } = (await create()).body;
+    expect((await as(keys.test).post(`/api/webhook-endpoints/${id}`, {})).body).toMatchObject({ id, status: 'enabled', url: 'https://hooks.example.com/recovery' });
+    const unknown = await as(keys.test).post(`/api/webhook-endpoints/${id}`, { secret: 'whsec_mine' });
+    expect(unknown.status).toBe(400);
+  });
 });
 
 describe('POST /api/webhook-endpoints/:id/rotate-secret', () => {

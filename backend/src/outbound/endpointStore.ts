@@ -63,6 +63,8 @@ export function createEndpointStore(connection: Connection): EndpointStore {
       return toEndpoint(await endpoints.findOne({ _id: id, accountId, livemode }).lean<EndpointDocument>());
     },
     async update(accountId, livemode, id, change) {
+      // Mongoose sends nothing for an empty $set, and "nothing matched" would read as "no such endpoint".
+      if (Object.keys(change).length === 0) return toEndpoint(await endpoints.findOne({ _id: id, accountId, livemode }).lean<EndpointDocument>());
       const result = await endpoints.updateOne({ _id: id, accountId, livemode }, { $set: change });
       if (result.matchedCount !== 1) return null;
       return toEndpoint(await endpoints.findOne({ _id: id, accountId, livemode }).lean<EndpointDocument>());
