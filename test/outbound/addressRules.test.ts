@@ -53,6 +53,8 @@ describe('which webhook URLs may be saved', () => {
     ['https://user:pass@hooks.example.com/', false, 'url: must not contain a user name or password'],
     ['ftp://hooks.example.com/', false, 'url: must use https://'],
     ['not a url', false, 'url: not a valid URL (e.g. https://hooks.example.com/recovery)'],
+    ['https://2130706433/hook', false, 'url: 127.0.0.1 is not a public address'],
+    ['https://0xa9.254.169.254/', false, 'url: 169.254.169.254 is not a public address'],
     ['http://127.0.0.1:4000/hook', true, null],
     ['http://localhost:4000/hook', true, null],
     ['http://10.0.0.1/hook', true, 'url: 10.0.0.1 is not a public address'],
