@@ -13,7 +13,7 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const APP_SECRET = 'absec_matrix_secret';
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const beta = { caseId: '', keyId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only' };
+const beta = { caseId: '', keyId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only', endpointId: '', deliveryId: '' };
 let alphaKey: string;
 
 beforeAll(async () => {
@@ -27,6 +27,12 @@ beforeAll(async () => {
   const now = new Date();
   alphaKey = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_alpha', livemode: false, name: 'alpha', scope: 'read_write', now })).key;
   beta.keyId = (await testApp.container.apiKeys.create({ accountId: 'acct_matrix_beta', livemode: false, name: 'beta', scope: 'read_write', now })).apiKey.id;
+  const endpoint = await testApp.container.outboundWebhooks.endpoints.create('acct_matrix_beta', false, { url: 'https://hooks.beta.example/recovery', enabledEvents: ['*'] }, now);
+  if (!endpoint.ok) throw new Error(endpoint.refusal.message);
+  beta.endpointId = endpoint.value.endpoint.id;
+  const ping = await testApp.container.outboundWebhooks.deliveries.ping('acct_matrix_beta', false, beta.endpointId);
+  if (!ping.ok) throw new Error(ping.refusal.message);
+  beta.deliveryId = ping.value.delivery.id;
 });
 
 type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
@@ -40,6 +46,12 @@ const idRoutes: Array<[string, () => Call]> = [
   ]),
   ['GET /api/recovery/emails/:caseId/:index', () => ({ method: 'get', path: `/api/recovery/emails/${beta.caseId}/0` })],
   ['DELETE /api/api-keys/:id', () => ({ method: 'delete', path: `/api/api-keys/${beta.keyId}` })],
+  ['POST /api/webhook-endpoints/:id', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}`, body: { url: 'https://alpha.example.com/steal' } })],
+  ['DELETE /api/webhook-endpoints/:id', () => ({ method: 'delete', path: `/api/webhook-endpoints/${beta.endpointId}` })],
+  ['POST /api/webhook-endpoints/:id/rotate-secret', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}/rotate-secret` })],
+  ['POST /api/webhook-endpoints/:id/ping', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}/ping` })],
+  ['GET /api/webhook-endpoints/:id/deliveries', () => ({ method: 'get', path: `/api/webhook-endpoints/${beta.endpointId}/deliveries` })],
+  ['POST /api/webhook-deliveries/:id/resend', () => ({ method: 'post', path: `/api/webhook-deliveries/${beta.deliveryId}/resend` })],
 ];
 
 /** Alpha's lists and documents, which must hold nothing of beta's. */
@@ -52,6 +64,7 @@ const listRoutes: Array<[string, Call]> = [
   ['GET /api/dashboard/export.csv', { method: 'get', path: '/api/dashboard/export.csv' }],
   ['GET /api/settings', { method: 'get', path: '/api/settings' }],
   ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
+  ['GET /api/webhook-endpoints', { method: 'get', path: '/api/webhook-endpoints' }],
 ];
 
 const ways = {
@@ -85,10 +98,12 @@ it('leaves beta’s case and key untouched after all of that', async () => {
   const found = (await testApp.container.cases.findById('acct_matrix_beta', false, beta.caseId))!;
   expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule' });
   expect((await testApp.container.apiKeys.list('acct_matrix_beta', false))[0]).toMatchObject({ revokedAt: null });
+  expect(await testApp.container.outboundWebhooks.endpointStore.find('acct_matrix_beta', false, beta.endpointId)).toMatchObject({ url: 'https://hooks.beta.example/recovery', previousSecretSealed: null });
+  expect(await testApp.container.outboundWebhooks.deliveryStore.listForEndpoint('acct_matrix_beta', false, beta.endpointId, 10, null)).toHaveLength(1);
 });
 
 it('covers every documented route of the merchant API', () => {
   const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
-  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys'];
+  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys', 'POST /api/webhook-endpoints'];
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route) && !needsNoId.includes(route))).toEqual([]);
 });
