@@ -13,7 +13,7 @@ import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
+import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
 import { createCaseControlService, createCaseOutboxStore, createCaseStore, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
@@ -164,8 +164,15 @@ export function createContainer(options: {
     secrets,
     mailer,
     emailFrom: config.postmark.from,
-    // The Stripe account's own email as the accounts module last read it (dunning refreshes it daily).
-    accountEmailOf: async (accountId, livemode) => (await accounts.find(accountId, livemode))?.stripeAccountEmail?.email ?? null,
+    accountEmailOf: createMerchantEmailLookup({
+      accounts,
+      accountProfilesFor: (livemode) => {
+        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+        return stripe ? createAccountProfileLookup(stripe) : null;
+      },
+      selfHostedAccountId: config.stripe.selfHostedAccountId,
+      clock,
+    }),
     allowLocalUrls: config.outboundWebhooks.allowLocalUrls,
     clock,
     logger,

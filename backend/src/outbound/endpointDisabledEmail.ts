@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import type { AccountStore } from '../accounts';
 import type { Mailer, OutgoingEmail } from '../adapters/postmark';
+import type { AccountProfileLookup } from '../adapters/stripe';
+import type { Clock } from '../clock';
 import type { WebhookEndpoint } from './webhookEndpoint';
 
 /**
@@ -37,5 +40,23 @@ export function createDisabledEndpointNotice(deps: { mailer: Mailer | null; from
     }
     const result = await deps.mailer.send(endpointDisabledEmail(endpoint, reason, deps.from, to));
     if (result.kind !== 'sent') deps.logger.warn({ endpointId: endpoint.id, result: result.kind }, 'the disabled-endpoint email was refused');
+  };
+}
+
+/**
+ * The merchant's address: the Stripe account's own email as the accounts
+ * module cached it, else read from Stripe with the key of the account's mode
+ * (and cached). A live-mode merchant may never have had it read by dunning.
+ */
+export function createMerchantEmailLookup(deps: { accounts: AccountStore; accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null; selfHostedAccountId: string; clock: Clock }) {
+  return async (accountId: string, livemode: boolean): Promise<string | null> => {
+    const account = await deps.accounts.find(accountId, livemode);
+    const cached = account?.stripeAccountEmail?.email;
+    const profiles = deps.accountProfilesFor(livemode);
+    if (cached || !profiles) return cached ?? null;
+    const isAppInstall = account ? account.source === 'app' : accountId !== deps.selfHostedAccountId;
+    const email = await profiles.fetchAccountEmail({ accountId, isAppInstall });
+    if (account) await deps.accounts.noteStripeAccountEmail(accountId, livemode, email, deps.clock.now());
+    return email;
   };
 }

@@ -17,5 +17,5 @@ export { createEndpointService, type EndpointService, type Outcome, type Refusal
 export { createDeliveryService, type DeliveryService } from './deliveryService';
 export { createWebhookPublisher } from './webhookPublisher';
 export { createWebhookSender, guardedLookup, type WebhookSender } from './webhookSender';
-export { createDisabledEndpointNotice, endpointDisabledEmail } from './endpointDisabledEmail';
+export { createDisabledEndpointNotice, createMerchantEmailLookup, endpointDisabledEmail } from './endpointDisabledEmail';
 export { createOutboundWebhooks, type OutboundWebhooks } from './outboundWebhooks';
