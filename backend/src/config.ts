@@ -113,6 +113,14 @@ export interface Config {
     readonly webhookUsername: string;
     readonly webhookPassword: string;
   };
+  readonly outboundWebhooks: {
+    /**
+     * Whether merchants' webhook URLs may be http:// and reach loopback: only with
+     * NODE_ENV=test, or development with no sign of a deployment (see deploymentSigns).
+     * Everywhere else only https:// URLs whose addresses are public are called.
+     */
+    readonly allowLocalUrls: boolean;
+  };
   readonly stripe: {
     readonly secretKey: string | undefined;
     /** Serves test-mode cases when STRIPE_SECRET_KEY is a live key: one deployment for both modes. */
@@ -194,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: settings.EMAIL_FROM ?? 'Billing <billing@localhost.test>',
       webhookUsername: settings.POSTMARK_WEBHOOK_USERNAME,
       webhookPassword: settings.POSTMARK_WEBHOOK_PASSWORD ?? DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD,
+    }),
+    outboundWebhooks: Object.freeze({
+      allowLocalUrls: settings.NODE_ENV === 'test' || (settings.NODE_ENV === 'development' && deploymentSigns(settings).length === 0),
     }),
     stripe: Object.freeze({
       secretKey: settings.STRIPE_SECRET_KEY,

@@ -14,11 +14,11 @@ import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createLogOnlyEventSink, createOutboxRelay, type OutboundEventSink, type OutboxRelay } from './outbound';
+import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
 import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
 import { createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
-import { createWorker, listRecurringJobs, type Worker } from './scheduler';
+import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
 
 /** Everything the app and the worker need, built in one place. */
@@ -54,6 +54,8 @@ export interface Container {
   cardUpdate: CardUpdateService;
   /** Where the Billing Portal lives: the card-update page may send the customer there. */
   portalOrigins: string[];
+  /** Merchants' webhook endpoints, the publisher the outbox relays to, and deliveries. */
+  outboundWebhooks: OutboundWebhooks;
   worker: Worker;
 }
 
@@ -89,7 +91,8 @@ export function createContainer(options: {
     outbox: createCaseOutboxStore(connection),
     rollups,
     experimentTallies: experiments,
-    sink: options.outboundEvents ?? createLogOnlyEventSink(logger),
+    // The webhook publisher is built further down (it needs the mailer); the relay only calls it once the worker runs.
+    sink: options.outboundEvents ?? { publish: (events) => outboundWebhooks.publisher.publish(events) },
     clock,
     instanceId,
     leaseMs: config.workerLeaseMs,
@@ -181,7 +184,28 @@ export function createContainer(options: {
     clock,
   });
   const idempotency = createIdempotencyStore(connection);
-  const worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, idempotency, clock }), logger);
+  const outboundWebhooks = createOutboundWebhooks({
+    connection,
+    secrets,
+    mailer,
+    emailFrom: config.postmark.from,
+    accountEmailOf: createMerchantEmailLookup({
+      accounts,
+      accountProfilesFor: (livemode) => {
+        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+        return stripe ? createAccountProfileLookup(stripe) : null;
+      },
+      selfHostedAccountId: config.stripe.selfHostedAccountId,
+      clock,
+    }),
+    allowLocalUrls: config.outboundWebhooks.allowLocalUrls,
+    clock,
+    logger,
+    instanceId,
+    workerLeaseMs: config.workerLeaseMs,
+    onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
+  });
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
 
   return {
     config,
@@ -210,6 +234,7 @@ export function createContainer(options: {
     handOver,
     cardUpdate,
     portalOrigins,
+    outboundWebhooks,
     worker,
   };
 }

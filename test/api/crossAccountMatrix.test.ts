@@ -13,7 +13,7 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const APP_SECRET = 'absec_matrix_secret';
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
-const beta = { caseId: '', keyId: '', experimentId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only' };
+const beta = { caseId: '', keyId: '', experimentId: '', invoiceId: 'in_beta_only', customerId: 'cus_beta_only', endpointId: '', deliveryId: '' };
 let alphaKey: string;
 
 beforeAll(async () => {
@@ -30,6 +30,12 @@ beforeAll(async () => {
   await db.connection.collection('experiments').deleteMany({});
   const experiment = await testApp.container.experiments.create('acct_matrix_beta', false, { name: 'beta experiment', kind: 'retry_policy', variant: { retryPolicy: { maxAttempts: 4 } }, horizonCases: 50 });
   beta.experimentId = experiment.kind === 'created' ? experiment.experiment.id : '';
+  const endpoint = await testApp.container.outboundWebhooks.endpoints.create('acct_matrix_beta', false, { url: 'https://hooks.beta.example/recovery', enabledEvents: ['*'] }, now);
+  if (!endpoint.ok) throw new Error(endpoint.refusal.message);
+  beta.endpointId = endpoint.value.endpoint.id;
+  const ping = await testApp.container.outboundWebhooks.deliveries.ping('acct_matrix_beta', false, beta.endpointId);
+  if (!ping.ok) throw new Error(ping.refusal.message);
+  beta.deliveryId = ping.value.delivery.id;
 });
 
 type Call = { method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: Record<string, unknown> };
@@ -46,6 +52,12 @@ const idRoutes: Array<[string, () => Call]> = [
   ['GET /api/experiments/:id', () => ({ method: 'get', path: `/api/experiments/${beta.experimentId}` })],
   ['POST /api/experiments/:id/stop', () => ({ method: 'post', path: `/api/experiments/${beta.experimentId}/stop` })],
   ['POST /api/experiments/:id/promote', () => ({ method: 'post', path: `/api/experiments/${beta.experimentId}/promote` })],
+  ['POST /api/webhook-endpoints/:id', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}`, body: { url: 'https://alpha.example.com/steal' } })],
+  ['DELETE /api/webhook-endpoints/:id', () => ({ method: 'delete', path: `/api/webhook-endpoints/${beta.endpointId}` })],
+  ['POST /api/webhook-endpoints/:id/rotate-secret', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}/rotate-secret` })],
+  ['POST /api/webhook-endpoints/:id/ping', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}/ping` })],
+  ['GET /api/webhook-endpoints/:id/deliveries', () => ({ method: 'get', path: `/api/webhook-endpoints/${beta.endpointId}/deliveries` })],
+  ['POST /api/webhook-deliveries/:id/resend', () => ({ method: 'post', path: `/api/webhook-deliveries/${beta.deliveryId}/resend` })],
 ];
 
 /** Alpha's lists and documents, which must hold nothing of beta's. */
@@ -61,6 +73,7 @@ const listRoutes: Array<[string, Call]> = [
   ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
   ['GET /api/experiments', { method: 'get', path: '/api/experiments' }],
   ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
+  ['GET /api/webhook-endpoints', { method: 'get', path: '/api/webhook-endpoints' }],
 ];
 
 const ways = {
@@ -95,11 +108,13 @@ it('leaves beta’s case and key untouched after all of that', async () => {
   expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule' });
   expect((await testApp.container.apiKeys.list('acct_matrix_beta', false))[0]).toMatchObject({ revokedAt: null });
   expect(await testApp.container.experiments.find('acct_matrix_beta', false, beta.experimentId)).toMatchObject({ status: 'running' });
+  expect(await testApp.container.outboundWebhooks.endpointStore.find('acct_matrix_beta', false, beta.endpointId)).toMatchObject({ url: 'https://hooks.beta.example/recovery', previousSecretSealed: null });
+  expect(await testApp.container.outboundWebhooks.deliveryStore.listForEndpoint('acct_matrix_beta', false, beta.endpointId, 10, null)).toHaveLength(1);
 });
 
 it('covers every documented route of the merchant API', () => {
   const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
-  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys', 'POST /api/experiments'];
+  const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/api-keys', 'POST /api/experiments', 'POST /api/webhook-endpoints'];
   // Reads the named payment at Stripe, which this app has no key for: executeApi.test.ts holds another account's invoice to a 404.
   const heldAtStripe = ['POST /api/recovery/execute'];
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route) && !needsNoId.includes(route) && !heldAtStripe.includes(route))).toEqual([]);

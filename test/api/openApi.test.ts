@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createSettingsRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -17,6 +17,7 @@ const merchantRouters: Router[] = [
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),
   createExperimentRoutes({ experiments: unused }),
   createExecuteRoutes({ handOver: unused }),
+  createWebhookEndpointRoutes({ webhooks: unused, clock: unused }),
 ];
 
 describe('GET /api/openapi.json', () => {

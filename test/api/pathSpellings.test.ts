@@ -27,6 +27,9 @@ describe('merchant API paths spelled differently', () => {
     ['GET', '/api/api-keys/'],
     ['GET', '/API/SETTINGS'],
     ['PATCH', '/api/Settings/'],
+    ['GET', '/API/Webhook-Endpoints'],
+    ['GET', '/api/webhook-endpoints/'],
+    ['GET', '/api/Webhook-Endpoints/we_000000000000000000000000/Deliveries'],
   ])('%s %s asks for credentials (401) or is not found (404), never 500 and never unguarded', async (method, path) => {
     const response = await request(testApp.server)[method === 'GET' ? 'get' : 'patch'](path);
     expect([401, 404]).toContain(response.status);

@@ -22,7 +22,10 @@ const isLive = (mode: Mode) => mode === 'live';
 const otherThan = (mode: Mode): Mode => (mode === 'live' ? 'test' : 'live');
 /** Amounts only one mode has, so a leak shows in any body. */
 const AMOUNT: Record<Mode, number> = { live: 97531, test: 24680 };
-const data: Record<Mode, { caseIds: string[]; key: string; keyId: string; experimentId: string }> = { live: { caseIds: [], key: '', keyId: '', experimentId: '' }, test: { caseIds: [], key: '', keyId: '', experimentId: '' } };
+const data: Record<Mode, { caseIds: string[]; key: string; keyId: string; experimentId: string; endpointId: string; deliveryId: string }> = {
+  live: { caseIds: [], key: '', keyId: '', experimentId: '', endpointId: '', deliveryId: '' },
+  test: { caseIds: [], key: '', keyId: '', experimentId: '', endpointId: '', deliveryId: '' },
+};
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
 
 beforeAll(async () => {
@@ -48,6 +51,12 @@ beforeAll(async () => {
     data[mode].keyId = created.apiKey.id;
     const experiment = await testApp.container.experiments.create(ACCOUNT, livemode, { name: `experiment-${mode}`, kind: 'retry_policy', variant: { retryPolicy: { maxAttempts: 4 } }, horizonCases: 50 });
     data[mode].experimentId = experiment.kind === 'created' ? experiment.experiment.id : '';
+    const endpoint = await testApp.container.outboundWebhooks.endpoints.create(ACCOUNT, livemode, { url: `https://hooks.example.com/${mode}`, enabledEvents: ['*'] }, new Date());
+    if (!endpoint.ok) throw new Error(endpoint.refusal.message);
+    data[mode].endpointId = endpoint.value.endpoint.id;
+    const ping = await testApp.container.outboundWebhooks.deliveries.ping(ACCOUNT, livemode, endpoint.value.endpoint.id);
+    if (!ping.ok) throw new Error(ping.refusal.message);
+    data[mode].deliveryId = ping.value.delivery.id;
   }
 });
 
@@ -55,7 +64,7 @@ beforeAll(async () => {
 async function snapshotOf(mode: Mode) {
   const scope = { accountId: ACCOUNT, livemode: isLive(mode) };
   const read = (name: string) => db.connection.collection(name).find(scope).sort({ _id: 1 }).toArray();
-  return { cases: await read('recoveryCases'), experiments: await read('experiments'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key) };
+  return { cases: await read('recoveryCases'), experiments: await read('experiments'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key), webhookEndpoints: await read('webhookEndpoints'), webhookDeliveries: await read('webhookDeliveries') };
 }
 
 /** What of `mode` must never show in an answer to the other mode. */
@@ -75,6 +84,12 @@ const idRoutes = (other: Mode): Array<[string, Call]> => [
   ['GET /api/experiments/:id', { method: 'get', path: `/api/experiments/${data[other].experimentId}` }],
   ['POST /api/experiments/:id/stop', { method: 'post', path: `/api/experiments/${data[other].experimentId}/stop` }],
   ['POST /api/experiments/:id/promote', { method: 'post', path: `/api/experiments/${data[other].experimentId}/promote` }],
+  ['POST /api/webhook-endpoints/:id', { method: 'post', path: `/api/webhook-endpoints/${data[other].endpointId}`, body: { description: 'changed from the other mode' } }],
+  ['DELETE /api/webhook-endpoints/:id', { method: 'delete', path: `/api/webhook-endpoints/${data[other].endpointId}` }],
+  ['POST /api/webhook-endpoints/:id/rotate-secret', { method: 'post', path: `/api/webhook-endpoints/${data[other].endpointId}/rotate-secret` }],
+  ['POST /api/webhook-endpoints/:id/ping', { method: 'post', path: `/api/webhook-endpoints/${data[other].endpointId}/ping` }],
+  ['GET /api/webhook-endpoints/:id/deliveries', { method: 'get', path: `/api/webhook-endpoints/${data[other].endpointId}/deliveries` }],
+  ['POST /api/webhook-deliveries/:id/resend', { method: 'post', path: `/api/webhook-deliveries/${data[other].deliveryId}/resend` }],
 ];
 
 /** Lists and documents of the caller's own mode, and its own writes that take no id. */
@@ -93,6 +108,8 @@ const ownRoutes: Array<[string, Call]> = [
   ['POST /api/api-keys', { method: 'post', path: '/api/api-keys', body: { name: 'another', scope: 'read' } }],
   ['GET /api/experiments', { method: 'get', path: '/api/experiments' }],
   ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
+  ['GET /api/webhook-endpoints', { method: 'get', path: '/api/webhook-endpoints' }],
+  ['POST /api/webhook-endpoints', { method: 'post', path: '/api/webhook-endpoints', body: { url: 'https://hooks.example.com/another', enabledEvents: ['*'] } }],
 ];
 
 describe('POST /api/experiments', () => {
@@ -130,7 +147,7 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
       const response = await send(mode, call);
       expect(response.status).toBe(404);
       // The id the caller sent may be echoed; nothing else of the other mode may appear.
-      const echoed = [`in_${other}_a`, String(call.body?.caseId), data[other].keyId];
+      const echoed = [`in_${other}_a`, String(call.body?.caseId), data[other].keyId, data[other].endpointId, data[other].deliveryId];
       expect(echoed.reduce((text, id) => text.replaceAll(id, ''), JSON.stringify(response.body))).not.toMatch(tracesOf(other));
       expect(await snapshotOf(other)).toEqual(before);
     });

@@ -9,7 +9,7 @@ import { useTestDatabase } from '../support/testDatabase';
  * A worker process is SIGKILLed while cases it saved still hold their events
  * and stats deltas in their outboxes (saved, not yet relayed). A new worker
  * relays them: the dashboard rollups end equal to a recount from the cases,
- * and every event reaches the sink (here the log-only sink's debug lines) at
+ * and every event reaches the sink (here the webhook publisher's debug lines) at
  * least once, each case's in sequence order.
  */
 const db = useTestDatabase();

@@ -12,3 +12,4 @@ export { createLiftRoutes } from './liftRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
 export { createExperimentRoutes, experimentView } from './experimentRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';
+export { createWebhookEndpointRoutes } from './webhookEndpointRoutes';

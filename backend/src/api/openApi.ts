@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, executeBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
+import { webhookEndpointRouteDocs } from './webhookEndpointSchemas';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod
@@ -181,6 +182,7 @@ const routes: Route[] = [
   { method: 'get', path: '/api/api-keys', summary: "The account's API keys (never the keys themselves)", request: { query: identityQuery }, ok: { description: 'Keys', ...json(listOf(apiKey)) } },
   { method: 'post', path: '/api/api-keys', summary: 'Create an API key; the key is shown in this response only', request: { body: json(apiKeyBody) }, ok: { description: 'The key', ...json(apiKey.extend({ key: z.string() })) }, status: 201 },
   { method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', request: { params: z.object({ id: z.string() }), query: identityQuery }, ok: { description: 'Revoked', ...json(z.object({ id: z.string(), revoked: z.literal(true) })) } },
+  ...webhookEndpointRouteDocs,
 ];
 
 export function buildOpenApiDocument(publicUrl: string) {

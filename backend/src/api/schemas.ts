@@ -15,7 +15,7 @@ const customerId = z.string().regex(/^cus_\w+$/, 'a customer id (cus_…)');
 const caseStatus = z.enum(['active', 'recovered', 'exhausted', 'canceled', 'churned']);
 
 /** Signed Stripe App calls carry these in the query (GET) or body (POST, PUT); API-key calls do not need them. */
-const appIdentity = {
+export const appIdentity = {
   user_id: z.string().max(100).optional(),
   account_id: z.string().max(100).optional(),
   livemode: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),

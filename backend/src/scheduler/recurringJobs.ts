@@ -2,7 +2,7 @@ import type { IdempotencyStore } from '../api/idempotencyStore';
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
-import type { OutboxRelay } from '../outbound';
+import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { StripeEventProcessor } from '../webhooks';
 
@@ -19,6 +19,9 @@ export const STRIPE_EVENT_BATCH = 100;
 export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
 export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
+export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
+/** Deliveries in flight at once per run: enough to hide one slow receiver's latency, few enough for one process. */
+export const WEBHOOK_DELIVERY_BATCH = 25;
 
 /** Every recurring job, listed once. */
 export function listRecurringJobs(deps: {
@@ -28,6 +31,7 @@ export function listRecurringJobs(deps: {
   rateLimits: RateLimitStore;
   outbox: OutboxRelay;
   idempotency: IdempotencyStore;
+  webhookDeliveries: DeliveryService;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -57,6 +61,12 @@ export function listRecurringJobs(deps: {
       name: RELAY_CASE_OUTBOX_JOB,
       idleDelayMs: 250,
       run: () => deps.outbox.relayBatch(),
+    },
+    {
+      // Merchants' webhook deliveries that are due: first attempts and back-off retries, several in flight.
+      name: DELIVER_WEBHOOKS_JOB,
+      idleDelayMs: 500,
+      run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
     },
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.
