@@ -66,7 +66,7 @@ export function createContainer(options: {
   clock?: Clock;
   /** Until merchants can set their own policy (issue 5), tests and the demo pass one here. */
   retryPolicy?: RetryPolicy;
-  /** Where case events go; until webhook delivery is wired in, a sink that only logs them at debug level. */
+  /** Where case events go (tests may watch them); the webhook publisher by default. */
   outboundEvents?: OutboundEventSink;
   /** The holdout share of accounts that have not chosen one (10 % unless given; tests pass 0). */
   defaultHoldoutShare?: number;

@@ -2,7 +2,6 @@ export * from './outboundEvent';
 export { eventTypesCausedBy, eventsCausedBy, caseEventId, type DescribeCase } from './caseEvents';
 export { consequencesOfSave, rollupEntryId, type SaveConsequences } from './caseOutbox';
 export { createOutboxRelay, OUTBOX_RELAY_BATCH, type OutboxRelay } from './outboxRelay';
-export { createLogOnlyEventSink } from './logOnlyEventSink';
 export { verifyRecoveryWebhook, type WebhookVerification } from './verifyRecoveryWebhook';
 export { signatureHeader, SIGNATURE_HEADER } from './webhookSignature';
 export { isAllowedAddress } from './addressRules';
