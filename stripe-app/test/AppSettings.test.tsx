@@ -1,9 +1,8 @@
 import { Banner, Button, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
 import AppSettings, { canChangeSettings } from '../src/views/AppSettings';
 import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
-import { settings } from './fixtures';
+import { apiKeys as keys, createdApiKey, emailPreview, settings } from './fixtures';
 
-const keys = { object: 'list', data: [{ id: 'key_1', name: 'Zapier', scope: 'read', prefix: 'rk_recovery_ab12', createdAt: '2026-11-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null }] };
 const admin = [{ id: 'admin', name: 'Administrator', type: 'builtIn' as const }];
 type Wrapper = ReturnType<typeof renderView>['wrapper'];
 const field = (wrapper: Wrapper, label: string) => wrapper.find(TextField, { label })!;
@@ -87,7 +86,7 @@ describe('AppSettings', () => {
   });
 
   it('previews an email step as the customer would get it', async () => {
-    const { wrapper, update, backend } = await openSettings({ 'POST /api/settings/email-preview': { body: { subject: 'Your Acme Pro payment did not go through', html: '<p>Hi</p>', text: 'Hi Alice, …' } } });
+    const { wrapper, update, backend } = await openSettings({ 'POST /api/settings/email-preview': { body: emailPreview } });
     wrapper.findAll(Button).find((node) => node.text === 'Preview')!.trigger('onPress');
     await update();
     expect(backend.sent.find((request) => request.path === '/api/settings/email-preview')!.body).toMatchObject({ stepIndex: 0, branding: { productName: 'Acme Pro' } });
@@ -95,7 +94,7 @@ describe('AppSettings', () => {
   });
 
   it('creates an API key and shows it once', async () => {
-    const created = { id: 'key_2', name: 'Reports', scope: 'read_write', prefix: 'rk_recovery_cd34', createdAt: '2026-11-23T00:00:00.000Z', lastUsedAt: null, revokedAt: null, key: 'rk_recovery_cd34_secret' };
+    const created = createdApiKey;
     const { wrapper, update, backend } = await openSettings({ 'POST /api/api-keys': { status: 201, body: created } });
     type(wrapper, "New key's name", 'Reports');
     wrapper.find(Select, { label: 'Access' })!.trigger('onChange', { target: { value: 'read_write' } } as never);

@@ -5,8 +5,8 @@ import CustomerDetail from '../src/views/CustomerDetail';
 import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 
 const caseOf = (id: string, status: CaseDetail['status'], invoiceId: string, group: CaseDetail['group'] = 'treated'): CaseDetail => ({
-  id, object: 'recovery_case', group, status, paused: false, invoiceId, customerId: 'cus_7', customerEmail: 'b***@example.com', amountMinor: 1500, currency: 'eur',
-  outcome: null, decline: null, declineBucket: null, needsCustomerAction: false, emailStatus: 'ok',
+  id, object: 'recovery_case', group, status, paused: false, livemode: false, invoiceId, paymentIntentId: null, customerId: 'cus_7', customerEmail: 'b***@example.com', subscriptionId: null, metadata: {}, amountMinor: 1500, currency: 'eur',
+  outcome: null, decline: null, declineBucket: null, openingDeclineBucket: null, needsCustomerAction: false, emailStatus: 'ok',
   nextAction: status === 'active' ? { kind: 'wait_for_new_payment_method', at: null, reason: 'waiting for a new card: the card was reported stolen' } : null,
   retries: [], emails: [], openedAt: '2026-11-01T10:00:00.000Z', closedAt: status === 'active' ? null : '2026-11-05T10:00:00.000Z', timeline: [],
 });

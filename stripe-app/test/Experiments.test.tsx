@@ -155,7 +155,8 @@ describe('Settings: promoting an experiment’s winner', () => {
       'GET /api/api-keys': { body: { object: 'list', data: [] } },
       'GET /api/webhook-endpoints': { body: { object: 'list', data: [] } },
       'GET /api/experiments': listOf(finishedExperiment),
-      'POST /api/experiments/exp_2/promote': () => ((promoted = true), { body: { ...finishedExperiment } }),
+      // The backend answers the promoted experiment and the new settings (experimentRoutes.ts); the view reads the settings again instead.
+      'POST /api/experiments/exp_2/promote': () => ((promoted = true), { body: { experiment: finishedExperiment, settings: promotedSettings } }),
     });
     const { wrapper, update } = renderView(backend.withBackend(<AppSettings {...viewProps({ roles: [{ id: 'admin', name: 'Administrator', type: 'builtIn' }] })} />));
     await update();

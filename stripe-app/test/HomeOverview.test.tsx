@@ -1,34 +1,8 @@
 import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
-import type { DashboardStats } from '../src/api/contract';
 import HomeOverview from '../src/views/HomeOverview';
 import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
 import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
-import { lift } from './fixtures';
-
-const stats: DashboardStats = {
-  object: 'recovery_stats',
-  month: '2026-11',
-  recoveredThisMonth: 12,
-  failedThisMonth: 20,
-  recoveredTotal: 140,
-  recoveryRate: 0.6,
-  activeSequences: 7,
-  churnPrevented: 9,
-  currencies: [
-    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0 },
-    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000 },
-  ],
-  trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [] }],
-  byDeclineBucket: [],
-  byRecoveryMethod: [],
-  emails: { sent: 40, opened: 22, clicked: 9 },
-};
-const attention = {
-  object: 'list',
-  has_more: false,
-  next_cursor: null,
-  data: [{ id: 'case_1', group: 'treated', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', reason: 'email_undeliverable', summary: 'Our emails cannot reach this customer.' }],
-};
+import { attention, lift, stats } from './fixtures';
 
 function openHome(answers: Parameters<typeof fakeBackend>[0]) {
   const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention }, 'GET /api/dashboard/lift': { body: lift }, ...answers });

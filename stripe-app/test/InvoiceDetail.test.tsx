@@ -3,30 +3,7 @@ import type { CaseDetail } from '../src/api/contract';
 import InvoiceDetail from '../src/views/InvoiceDetail';
 import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
 import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
-
-const activeCase: CaseDetail = {
-  id: '65f0c0ffee0000000000abcd',
-  object: 'recovery_case',
-  group: 'treated',
-  status: 'active',
-  paused: false,
-  invoiceId: 'in_42',
-  customerId: 'cus_42',
-  customerEmail: 'a***@example.com',
-  amountMinor: 4900,
-  currency: 'usd',
-  outcome: null,
-  decline: { code: 'card_declined', declineCode: 'insufficient_funds' },
-  declineBucket: 'soft',
-  needsCustomerAction: false,
-  emailStatus: 'ok',
-  nextAction: { kind: 'retry', at: '2026-12-01T14:00:00.000Z', reason: 'retrying on Tuesday 1 December at 09:00 customer time: insufficient funds, first business day after a common payday' },
-  retries: [{ number: 1, trigger: 'schedule', at: '2026-11-20T14:00:00.000Z', outcome: 'declined', decline: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' } }],
-  emails: [{ index: 0, kind: 'dunning', step: 0, sentAt: '2026-11-18T15:00:00.000Z', delivery: 'sent', status: 'delivered', deliveredAt: '2026-11-18T15:00:02.000Z', openedAt: '2026-11-18T16:00:00.000Z', clickedAt: null, opens: 2, clicks: 0 }],
-  openedAt: '2026-11-18T14:00:00.000Z',
-  closedAt: null,
-  timeline: [{ at: '2026-11-18T14:00:00.000Z', kind: 'case_opened', summary: 'Payment of 49.00 USD failed: recovery started.' }],
-};
+import { activeCase, cardUpdateLink, recordedEmail, retryScheduled } from './fixtures';
 
 type Wrapper = ReturnType<typeof renderView>['wrapper'];
 const button = (wrapper: Wrapper, label: string) => wrapper.findWhere((node) => node.is(Button) && node.text === label);
@@ -54,7 +31,7 @@ describe('InvoiceDetail', () => {
 
   it('labels a test-mode email "recorded, not sent" and shows it as the customer would get it', async () => {
     const recorded: CaseDetail = { ...activeCase, emails: [{ ...activeCase.emails[0]!, delivery: 'recorded_test_mode', status: 'sent', deliveredAt: null, openedAt: null, opens: 0 }] };
-    const email = { object: 'recovery_email', caseId: activeCase.id, index: 0, kind: 'dunning', step: 0, delivery: 'recorded_test_mode', at: '2026-11-18T15:00:00.000Z', to: 'alice@example.com', from: 'Billing <billing@example.com>', replyTo: null, subject: 'Your payment for Acme did not go through', html: '<p>Hi Alice</p>', text: 'Hi Alice, please update your card.' };
+    const email = recordedEmail;
     const backend = fakeBackend({ 'GET /api/recovery/status': { body: recorded }, [`GET /api/recovery/emails/${activeCase.id}/0`]: { body: email } });
     const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
@@ -68,7 +45,7 @@ describe('InvoiceDetail', () => {
   });
 
   it('sends "retry now" to the backend, signed, for this case', async () => {
-    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/retry': { status: 202, body: { caseId: activeCase.id, retry: 'scheduled' } } });
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/retry': { status: 202, body: retryScheduled } });
     const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
     press(wrapper, 'Retry now');
@@ -106,7 +83,7 @@ describe('InvoiceDetail', () => {
   it("fetches a fresh card-update link and shows it to copy", async () => {
     const backend = fakeBackend({
       'GET /api/recovery/status': { body: activeCase },
-      'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } },
+      'POST /api/recovery/card-update-link': { body: cardUpdateLink },
     });
     const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
     await update();
@@ -121,7 +98,7 @@ describe('InvoiceDetail', () => {
 
   it('still shows the card-update link, without an error, when there is no clipboard', async () => {
     const backend = fakeBackend(
-      { 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/card-update-link': { body: { url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' } } },
+      { 'GET /api/recovery/status': { body: activeCase }, 'POST /api/recovery/card-update-link': { body: cardUpdateLink } },
       { clipboard: 'missing' },
     );
     const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));

@@ -1,13 +1,11 @@
 import { Banner, Button, Checkbox, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
-import type { WebhookEndpointWithSecret } from '../src/api/contract';
 import { SECRET_SHOWN_ONCE } from '../src/views/settings/SecretShown';
 import { WebhookEndpoints } from '../src/views/settings/WebhookEndpoints';
-import { disabledEndpoint, endpoint, failedDelivery, pingDelivery } from './fixtures';
+import { createdEndpoint as created, disabledEndpoint, endpoint, failedDelivery, pingAnswer, pingDelivery, rotatedEndpoint as rotated } from './fixtures';
 import { badgesIn, componentsIn, errorBody, fakeBackend, pressButton, renderView, typeInto, WithClient } from './fakeBackend';
 
 type Answers = Parameters<typeof fakeBackend>[0];
 const listOf = (...data: unknown[]) => ({ body: { object: 'list', data } });
-const created: WebhookEndpointWithSecret = { ...endpoint, id: 'we_3', url: 'https://new.example.com/hook', description: null, enabledEvents: ['recovery.blocked', 'ping'], secret: 'whsec_new_secret' };
 
 async function openSection(answers: Answers, options: { canChange?: boolean; clipboard?: 'working' | 'missing' } = {}) {
   const backend = fakeBackend({ 'GET /api/webhook-endpoints': listOf(endpoint, disabledEndpoint), ...answers }, { clipboard: options.clipboard ?? 'working' });
@@ -149,7 +147,6 @@ describe('Settings: webhook endpoints', () => {
   });
 
   it('rotates the signing secret with the chosen overlap and shows the new secret once', async () => {
-    const rotated = { ...endpoint, secretRotationEndsAt: '2026-11-23T10:00:00.000Z', secret: 'whsec_rotated' };
     const { wrapper, update, backend } = await openSection({ 'POST /api/webhook-endpoints/we_1/rotate-secret': { body: rotated } });
     wrapper.findAll(Button).find((node) => node.text === 'Rotate secret')!.trigger('onPress');
     expect(wrapper.find(TextField, { label: 'Keep the old secret signing for (hours)' })).toHaveProps({ value: '24' });
@@ -163,7 +160,7 @@ describe('Settings: webhook endpoints', () => {
   });
 
   it('sends a test event and says how its delivery went', async () => {
-    const { wrapper, update, backend } = await openSection({ 'POST /api/webhook-endpoints/we_1/ping': { body: { event: { id: 'evt_rec_ping', type: 'ping' }, delivery: pingDelivery } } });
+    const { wrapper, update, backend } = await openSection({ 'POST /api/webhook-endpoints/we_1/ping': { body: pingAnswer } });
     wrapper.findAll(Button).find((node) => node.text === 'Send test event')!.trigger('onPress');
     await update();
     expect(sentTo(backend, 'POST', '/api/webhook-endpoints/we_1/ping')).toHaveLength(1);

@@ -1,9 +1,27 @@
-import type { Experiment, MerchantSettings, RecoveryLift, WebhookDelivery, WebhookEndpoint } from '../src/api/contract';
+import type {
+  ApiKeySummary,
+  AttentionRow,
+  CardUpdateLink,
+  CaseDetail,
+  DashboardStats,
+  EmailPreview,
+  Experiment,
+  ListPage,
+  MerchantSettings,
+  PaymentRow,
+  RecoveryEmail,
+  RecoveryLift,
+  SequenceRow,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+} from '../src/api/contract';
 
 /**
  * Answers of the backend's routes, typed by the App's
  * contract, so a change to a shape breaks the views' type check and tests
- * here; a backend test can hold the real answers to the same shapes.
+ * here. test/stripeApp/appContract.test.ts (backend side) holds the real
+ * answers to the same shapes: a fixture here is a promise about the backend.
  */
 
 /** GET /api/settings. */
@@ -111,6 +129,7 @@ export const runningExperiment: Experiment = {
   status: 'running',
   horizonCases: 400,
   createdAt: '2026-11-01T00:00:00.000Z',
+  variant: { dunning: { ...settings.dunning, steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: { subject: 'Quick fix', html: '<p>Update your card</p>', text: 'Update your card' } }] } },
   arms: arms(150, 142),
   result: { final: false, difference: { estimate: 0.1, low: -0.01, high: 0.21 }, pValue: 0.08, winner: 'B' },
 };
@@ -123,3 +142,137 @@ export const finishedExperiment: Experiment = {
   arms: arms(400, 400),
   result: { final: true, difference: { estimate: 0.1, low: 0.031, high: 0.167 }, pValue: 0.0043, winner: 'B' },
 };
+
+/** GET /api/dashboard/stats. */
+export const stats: DashboardStats = {
+  object: 'recovery_stats',
+  month: '2026-11',
+  recoveredThisMonth: 12,
+  failedThisMonth: 20,
+  recoveredTotal: 140,
+  recoveryRate: 0.6,
+  activeSequences: 7,
+  churnPrevented: 9,
+  currencies: [
+    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0 },
+    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000 },
+  ],
+  trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [{ currency: 'usd', failedMinor: 14700, recoveredMinor: 9800 }] }],
+  byDeclineBucket: [{ bucket: 'soft', failed: 20, recovered: 12 }],
+  byRecoveryMethod: [{ method: 'our_retry', count: 12, amounts: [{ currency: 'usd', amountMinor: 123400 }] }],
+  emails: { sent: 40, opened: 22, clicked: 9 },
+};
+
+/** GET /api/dashboard/attention. */
+export const attention: ListPage<AttentionRow> = {
+  object: 'list',
+  has_more: false,
+  next_cursor: null,
+  data: [{ id: 'case_1', group: 'treated', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', reason: 'email_undeliverable', summary: 'Our emails cannot reach this customer.' }],
+};
+
+/** GET /api/dashboard/payments. */
+export const payments: ListPage<PaymentRow> = {
+  object: 'list',
+  has_more: true,
+  next_cursor: 'case_2',
+  data: [
+    { id: 'case_2', group: 'treated', invoiceId: 'in_2', customerId: 'cus_2', customerEmail: 'b***@example.com', amountMinor: 4900, currency: 'usd', status: 'recovered', declineBucket: 'soft', openingDeclineBucket: 'soft', recoveredBy: 'our_retry', attempts: 2, emailsSent: 1, openedAt: '2026-11-18T14:00:00.000Z', closedAt: '2026-11-20T14:00:00.000Z' },
+  ],
+};
+
+/** GET /api/dashboard/sequences. */
+export const sequences: ListPage<SequenceRow> = {
+  object: 'list',
+  has_more: false,
+  next_cursor: null,
+  data: [
+    { id: 'case_1', group: 'treated', invoiceId: 'in_1', customerId: 'cus_1', customerEmail: 'a***@example.com', amountMinor: 4900, currency: 'usd', paused: false, stepsDone: 1, stepsTotal: 4, nextEmailAt: '2026-11-21T15:00:00.000Z', nextRetryAt: '2026-11-20T14:00:00.000Z', openedAt: '2026-11-18T14:00:00.000Z' },
+  ],
+};
+
+/** GET /api/recovery/status?invoiceId=: a case still recovering, after one retry and one email. */
+export const activeCase: CaseDetail = {
+  id: '65f0c0ffee0000000000abcd',
+  object: 'recovery_case',
+  group: 'treated',
+  status: 'active',
+  paused: false,
+  livemode: false,
+  invoiceId: 'in_42',
+  paymentIntentId: null,
+  customerId: 'cus_42',
+  customerEmail: 'a***@example.com',
+  subscriptionId: 'sub_42',
+  metadata: {},
+  amountMinor: 4900,
+  currency: 'usd',
+  outcome: null,
+  decline: { code: 'card_declined', declineCode: 'insufficient_funds' },
+  declineBucket: 'soft',
+  openingDeclineBucket: 'soft',
+  needsCustomerAction: false,
+  emailStatus: 'ok',
+  nextAction: { kind: 'retry', at: '2026-12-01T14:00:00.000Z', reason: 'retrying on Tuesday 1 December at 09:00 customer time: insufficient funds, first business day after a common payday' },
+  retries: [{ number: 1, trigger: 'schedule', at: '2026-11-20T14:00:00.000Z', outcome: 'declined', status: null, decline: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' } }],
+  emails: [{ index: 0, kind: 'dunning', step: 0, sentAt: '2026-11-18T15:00:00.000Z', delivery: 'sent', status: 'delivered', deliveredAt: '2026-11-18T15:00:02.000Z', openedAt: '2026-11-18T16:00:00.000Z', clickedAt: null, opens: 2, clicks: 0 }],
+  openedAt: '2026-11-18T14:00:00.000Z',
+  closedAt: null,
+  timeline: [{ at: '2026-11-18T14:00:00.000Z', kind: 'case_opened', summary: 'Payment of 49.00 USD failed: recovery started.', eventId: 'evt_1' }],
+};
+
+/** GET /api/recovery/emails/:caseId/:index: a test-mode email, recorded instead of sent. */
+export const recordedEmail: RecoveryEmail = {
+  object: 'recovery_email',
+  caseId: activeCase.id,
+  index: 0,
+  kind: 'dunning',
+  step: 0,
+  delivery: 'recorded_test_mode',
+  at: '2026-11-18T15:00:00.000Z',
+  to: 'alice@example.com',
+  from: 'Billing <billing@example.com>',
+  replyTo: null,
+  subject: 'Your payment for Acme did not go through',
+  html: '<p>Hi Alice</p>',
+  text: 'Hi Alice, please update your card.',
+};
+
+/** POST /api/recovery/card-update-link. */
+export const cardUpdateLink: CardUpdateLink = { object: 'card_update_link', caseId: activeCase.id, url: 'https://recovery.test/update?token=abc', expiresAt: '2026-11-30T10:00:00.000Z' };
+
+/** POST /api/recovery/retry (202): the retry runs from the worker, not in the request. */
+export const retryScheduled = { caseId: activeCase.id, retry: 'scheduled' as const };
+
+/** POST /api/settings/email-preview. */
+export const emailPreview: EmailPreview = { object: 'email_preview', subject: 'Your Acme Pro payment did not go through', html: '<p>Hi</p>', text: 'Hi Alice, …' };
+
+/** GET /api/api-keys. */
+export const apiKeys: { object: 'list'; data: ApiKeySummary[] } = {
+  object: 'list',
+  data: [{ id: 'key_1', accountId: 'acct_1234', livemode: false, name: 'Zapier', scope: 'read', prefix: 'rk_recovery_ab12', createdAt: '2026-11-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null }],
+};
+
+/** POST /api/api-keys: the key itself is shown once. */
+export const createdApiKey: ApiKeySummary & { key: string; note: string } = {
+  id: 'key_2', accountId: 'acct_1234', livemode: false, name: 'Reports', scope: 'read_write', prefix: 'rk_recovery_cd34', createdAt: '2026-11-23T00:00:00.000Z', lastUsedAt: null, revokedAt: null,
+  key: 'rk_recovery_cd34_secret', note: 'Store this key now: it is not shown again.',
+};
+
+/** DELETE /api/api-keys/:id. */
+export const revokedApiKey = { id: 'key_1', revoked: true as const };
+
+/** POST /api/webhook-endpoints (201): the signing secret is shown once. */
+export const createdEndpoint: WebhookEndpointWithSecret = { ...endpoint, id: 'we_3', url: 'https://new.example.com/hook', description: null, enabledEvents: ['recovery.blocked', 'ping'], secret: 'whsec_new_secret' };
+
+/** POST /api/webhook-endpoints/:id/rotate-secret. */
+export const rotatedEndpoint: WebhookEndpointWithSecret = { ...endpoint, secretRotationEndsAt: '2026-11-23T10:00:00.000Z', secret: 'whsec_rotated' };
+
+/** DELETE /api/webhook-endpoints/:id. */
+export const deletedEndpoint = { id: 'we_1', object: 'webhook_endpoint' as const, deleted: true as const };
+
+/** POST /api/webhook-endpoints/:id/ping: the views read only the delivery. */
+export const pingAnswer = { event: { id: 'evt_rec_ping', type: 'ping' }, delivery: pingDelivery };
+
+/** GET /api/webhook-endpoints/:id/deliveries. */
+export const deliveriesPage = { object: 'list' as const, data: [failedDelivery], hasMore: true };

@@ -96,7 +96,7 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
     previewEmail: (stepIndex: number, draft: { dunning?: MerchantSettings['dunning']; branding?: Partial<MerchantSettings['branding']> }) =>
       call<EmailPreview>('POST', '/api/settings/email-preview', { stepIndex, ...draft }),
     apiKeys: () => call<{ object: 'list'; data: ApiKeySummary[] }>('GET', '/api/api-keys'),
-    createApiKey: (name: string, scope: ApiKeySummary['scope']) => call<ApiKeySummary & { key: string }>('POST', '/api/api-keys', { name, scope }),
+    createApiKey: (name: string, scope: ApiKeySummary['scope']) => call<ApiKeySummary & { key: string; note: string }>('POST', '/api/api-keys', { name, scope }),
     revokeApiKey: (id: string) => call<{ id: string; revoked: true }>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
     lift: () => call<RecoveryLift>('GET', '/api/dashboard/lift'),
     webhookEndpoints: () => call<{ object: 'list'; data: WebhookEndpoint[] }>('GET', '/api/webhook-endpoints'),

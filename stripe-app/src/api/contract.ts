@@ -62,6 +62,8 @@ export interface CaseRow {
 export interface PaymentRow extends CaseRow {
   status: CaseStatus;
   declineBucket: DeclineBucket | null;
+  /** The bucket the case opened with: what the stats group failures and recoveries by. */
+  openingDeclineBucket: DeclineBucket | null;
   recoveredBy: RecoveryMethod | null;
   attempts: number;
   emailsSent: number;
@@ -97,23 +99,31 @@ export interface CaseDetail {
   group: CaseGroup;
   status: CaseStatus;
   paused: boolean;
+  livemode: boolean;
   invoiceId: string | null;
+  /** A failed one-time payment's PaymentIntent; null for an invoice. */
+  paymentIntentId: string | null;
   customerId: string | null;
   customerEmail: string | null;
+  subscriptionId: string | null;
+  metadata: Record<string, string>;
   amountMinor: number;
   currency: string;
   outcome: { status: string; recoveredBy?: RecoveryMethod; reason?: string; at: string } | null;
   decline: { code?: string; declineCode?: string; adviceCode?: string; networkAdviceCode?: string; message?: string } | null;
   declineBucket: DeclineBucket | null;
+  openingDeclineBucket: DeclineBucket | null;
   needsCustomerAction: boolean;
   emailStatus: 'ok' | 'undeliverable';
   nextAction: { kind: 'retry' | 'wait_for_new_payment_method' | 'exhausted' | 'none'; at: string | null; reason: string } | null;
-  retries: Array<{ number: number; trigger: string; at: string; outcome: string; decline: CaseDetail['decline'] }>;
+  /** `status` explains a pending charge (its answer from Stripe is asked for again); null otherwise. */
+  retries: Array<{ number: number; trigger: string; at: string; outcome: string; status: string | null; decline: CaseDetail['decline'] }>;
   /** `delivery`: test mode records emails to customers instead of sending them. */
   emails: Array<{ index: number; kind: 'dunning' | 'confirmation'; step: number | null; sentAt: string; delivery: 'sent' | 'recorded_test_mode'; status: string; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; opens: number; clicks: number }>;
   openedAt: string;
   closedAt: string | null;
-  timeline: Array<{ at: string; kind: string; summary: string }>;
+  /** `count`: how many repeats in a row, or folded entries, this entry stands for. */
+  timeline: Array<{ at: string; kind: string; summary: string; eventId?: string; count?: number }>;
 }
 
 export type CaseControl = 'retry' | 'remind' | 'pause' | 'resume' | 'cancel';
@@ -136,6 +146,8 @@ export interface RecoveryEmail {
 }
 
 export interface CardUpdateLink {
+  object: 'card_update_link';
+  caseId: string;
   url: string;
   expiresAt: string;
 }
@@ -169,6 +181,7 @@ export interface MerchantSettings {
 }
 
 export interface EmailPreview {
+  object: 'email_preview';
   subject: string;
   html: string;
   text: string;
@@ -176,6 +189,8 @@ export interface EmailPreview {
 
 export interface ApiKeySummary {
   id: string;
+  accountId: string;
+  livemode: boolean;
   name: string;
   scope: 'read' | 'read_write';
   prefix: string;
@@ -286,6 +301,8 @@ export interface Experiment {
   status: 'running' | 'stopped' | 'finished';
   horizonCases: number;
   createdAt: string;
+  /** What arm B changes, as it was drafted. */
+  variant: ExperimentDraft['variant'];
   arms: ExperimentArm[];
   result: { final: boolean; difference: ShareDifference | null; pValue: number | null; winner: 'A' | 'B' | null };
 }
