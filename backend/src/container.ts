@@ -16,7 +16,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createLogOnlyEventSink, createOutboxRelay, type OutboundEventSink, type OutboxRelay } from './outbound';
 import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
-import { createRollupStore, type RollupStore } from './stats';
+import { createPayMomentsReader, createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
@@ -138,6 +138,8 @@ export function createContainer(options: {
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
     policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)),
+    // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
+    payMomentsFor: createPayMomentsReader({ readAllTime: rollups.readAllTime, now: () => clock.now() }),
     clock,
     logger,
     instanceId,
