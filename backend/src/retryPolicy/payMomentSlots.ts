@@ -16,11 +16,17 @@ export interface PayMomentSlots {
  * Payroll and transfers do not all post by the morning (other banks, later
  * batches, pay a day late), and money that came typically lasts a few days, so
  * the next morning is the second best moment of that pay period; one such
- * morning per payday.
+ * morning per payday, and only with an attempt to spare: while the attempts
+ * left do not cover every pay moment still ahead in the window, those come first.
  * Example (New York, 09:00–12:00): declined Fri 17 Apr 10:00 → Sat 18 Apr 09:00 ("the morning
  * after payday (a Friday)"); declined on Sat 18 Apr → the next pay moment, Fri 24 Apr 09:00.
  */
-export function payMomentSlots(calendar: PaydayCalendar, zone: string, lastAttemptAt: Date | null, hours: { from: number; until: number }): PayMomentSlots {
+export function payMomentSlots(
+  calendar: PaydayCalendar,
+  zone: string,
+  hours: { from: number; until: number },
+  budget: { lastAttemptAt: Date | null; attemptsLeft: number; windowEndsAt: Date },
+): PayMomentSlots {
   const nameOf = (at: Date) => {
     const local = localParts(at, zone);
     return paydayNameOf(local.year, local.month, local.day, calendar);
@@ -29,7 +35,9 @@ export function payMomentSlots(calendar: PaydayCalendar, zone: string, lastAttem
     const hour = localParts(at, zone).hour;
     return hour >= hours.from && hour < hours.until;
   };
-  const followUp = morningAfterPayday(calendar, zone, lastAttemptAt, hours.from);
+  const morningAfter = morningAfterPayday(calendar, zone, budget.lastAttemptAt, hours.from);
+  // A pay moment not yet tried is worth more than a second look at one that was: the morning after only takes a spare attempt.
+  const followUp = morningAfter && budget.attemptsLeft - 1 >= payMomentsBetween(morningAfter.startsAt, budget.windowEndsAt, zone, calendar, hours.from) ? morningAfter : null;
   const isFollowUpMorning = (at: Date) => followUp !== null && isMorning(at) && sameLocalDay(at, followUp.startsAt, zone);
   return {
     fit: (at) => {
@@ -54,6 +62,13 @@ function morningAfterPayday(calendar: PaydayCalendar, zone: string, lastAttemptA
   if (!payday || tried.hour < hourLocal) return null;
   const next = new Date(Date.UTC(tried.year, tried.month - 1, tried.day + 1));
   return { startsAt: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), hourLocal, 0, zone), payday };
+}
+
+/** How many pay-moment mornings fall after `from` and before `until`. */
+function payMomentsBetween(from: Date, until: Date, zone: string, calendar: PaydayCalendar, hourLocal: number): number {
+  let count = 0;
+  for (let at = nextPaydayMorning(from, zone, calendar, hourLocal); at < until; at = nextPaydayMorning(new Date(at.getTime() + 1), zone, calendar, hourLocal)) count += 1;
+  return count;
 }
 
 function sameLocalDay(a: Date, b: Date, zone: string): boolean {

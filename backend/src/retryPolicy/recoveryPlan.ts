@@ -163,7 +163,9 @@ function aimFor(input: RetryPlanInput, policy: RetryPolicy, now: Date, zone: str
   const morning = (at: Date) => morningOf(at, zone, policy);
   if (classification.isInsufficientFunds) {
     const calendar = paydayCalendarFor(input.customerCountry, policy.paydayCalendars, input.learnedPayMoments ?? null);
-    const slots = payMomentSlots(calendar, zone, input.lastAttemptAt, { from: policy.retryHourLocal, until: morningEndHour(policy) });
+    const windowEndsAt = new Date(input.openedAt.getTime() + policy.windowDays * DAY_MS);
+    const budget = { lastAttemptAt: input.lastAttemptAt, attemptsLeft: policy.maxAttempts - input.ourAttemptCount, windowEndsAt };
+    const slots = payMomentSlots(calendar, zone, { from: policy.retryHourLocal, until: morningEndHour(policy) }, budget);
     return {
       from: waitForAdvice(later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now)),
       fit: slots.fit,
