@@ -130,6 +130,8 @@ export function createContainer(options: {
     linkValidityDays: config.cardUpdate.linkValidityDays,
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
+  // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
+  const payMomentsFor = createPayMomentsReader({ readAllTime: rollups.readAllTime, now: () => clock.now() });
   const retries = createRetryService({
     cases,
     cardAttempts,
@@ -138,8 +140,7 @@ export function createContainer(options: {
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
     policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)),
-    // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
-    payMomentsFor: createPayMomentsReader({ readAllTime: rollups.readAllTime, now: () => clock.now() }),
+    payMomentsFor,
     clock,
     logger,
     instanceId,
@@ -178,6 +179,7 @@ export function createContainer(options: {
     cardAttempts,
     billingFor,
     policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone),
+    payMomentsFor,
     isSettled: (accountId, targetId) => stripeEvents.hasSettlement(accountId, targetId),
     selfHostedAccountId: config.stripe.selfHostedAccountId,
     clock,
