@@ -16,7 +16,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
 import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
-import { createRollupStore, type RollupStore } from './stats';
+import { createPayMomentsReader, createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
@@ -133,6 +133,8 @@ export function createContainer(options: {
     linkValidityDays: config.cardUpdate.linkValidityDays,
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
+  // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
+  const payMomentsFor = createPayMomentsReader({ readAllTime: rollups.readAllTime, now: () => clock.now() });
   const retries = createRetryService({
     cases,
     cardAttempts,
@@ -141,6 +143,7 @@ export function createContainer(options: {
     billingFor,
     // Saved settings were validated when saved (settings/); tests and the demo may pass their own.
     policyFor: (account, current) => experiments.retryPolicyFor(current, options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)),
+    payMomentsFor,
     clock,
     logger,
     instanceId,
@@ -179,6 +182,7 @@ export function createContainer(options: {
     cardAttempts,
     billingFor,
     policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone),
+    payMomentsFor,
     isSettled: (accountId, targetId) => stripeEvents.hasSettlement(accountId, targetId),
     selfHostedAccountId: config.stripe.selfHostedAccountId,
     clock,

@@ -57,7 +57,7 @@ describe('the zone a case is planned and emailed in', () => {
 describe('paydays', () => {
   it.each([
     ['May 2026: 1st is a Friday, 15th a Friday, last business day Friday 29th', 2026, 5, [1, 15, 29]],
-    ['August 2026: 1st is a Saturday (moves to Monday 3rd), 15th a Saturday (moves to 17th), last business day 31st', 2026, 8, [3, 17, 31]],
+    ['August 2026: 1st is a Saturday (moves to Monday 3rd), 15th a Saturday (paid the Friday before, the 14th), last business day 31st', 2026, 8, [3, 14, 31]],
     ['February 2028 (leap year): last business day Tuesday 29th', 2028, 2, [1, 15, 29]],
   ])('%s', (_name, year, month, days) => {
     expect(paydaysOf(year, month, DEFAULT_PAYDAY_CALENDAR)).toEqual(days);

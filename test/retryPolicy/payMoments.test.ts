@@ -56,6 +56,8 @@ describe('pay moments', () => {
     ['the 15th in the US', 'US', 2026, 4, 15, 'the 15th'],
     ['the last business day of April 2026 (Thursday 30)', 'DE', 2026, 4, 30, 'the last business day of the month'],
     ['the 25th in Japan', 'JP', 2026, 5, 25, 'the 25th'],
+    ['the 25th in Japan on a Sunday, paid the Friday before (23 October 2026)', 'JP', 2026, 10, 23, 'the 25th'],
+    ['no payday on the Monday after a weekend 25th in Japan', 'JP', 2026, 10, 26, null],
     ['the 5th business day in Brazil (Thursday 7 May 2026)', 'BR', 2026, 5, 7, 'the 5th business day'],
     ['a Friday is no payday in Germany', 'DE', 2026, 4, 17, null],
   ])('%s', (_name, country, year, month, day, expected) => {
@@ -77,17 +79,40 @@ describe('pay moments', () => {
 });
 
 describe('insufficient funds across several pay moments (issue 18)', () => {
-  it('tries a US customer on each Friday, the 1st and month end inside the window, then once before it ends', () => {
-    // The window ends Thursday 7 May at 08:00 New York; the next Friday is past it.
+  it('tries a US customer on each Friday, the 1st and month end inside the window, each the morning after too, then once before it ends', () => {
+    // The window ends Thursday 7 May at 08:00 New York; the next Friday is past it. Each declined payday try is followed
+    // by the next morning while the attempts left still cover the pay moments ahead (Thu 30/4 is followed by a payday).
     const times = retriesOf(input());
-    expect(times.map((at) => localDay(at, 'America/New_York'))).toEqual(['Fri 17/4 9:00', 'Fri 24/4 9:00', 'Thu 30/4 9:00', 'Fri 1/5 9:00', 'Wed 6/5 9:00']);
+    expect(times.map((at) => localDay(at, 'America/New_York'))).toEqual(['Fri 17/4 9:00', 'Sat 18/4 9:00', 'Fri 24/4 9:00', 'Sat 25/4 9:00', 'Thu 30/4 9:00', 'Fri 1/5 9:00', 'Sat 2/5 9:00', 'Wed 6/5 9:00']);
   });
 
   it('uses the attempts left before the window ends instead of closing early', () => {
-    // Germany: 1st, 15th, month end. Opened 16 April: paydays 30 April and 1 May, then nothing until 15 May, past the window
-    // (Thursday 7 May 14:00 Berlin): the window's last day and a half takes the attempts left, a day apart.
+    // Germany: 1st, 15th, month end. Opened 16 April: paydays 30 April and 1 May (and the morning after), then nothing until
+    // 15 May, past the window (Thursday 7 May 14:00 Berlin): the window's last day and a half takes the attempts left, a day apart.
     const times = retriesOf(input({ customerCountry: 'DE' }));
-    expect(times.map((at) => localDay(at, 'Europe/Berlin'))).toEqual(['Thu 30/4 9:00', 'Fri 1/5 9:00', 'Wed 6/5 9:00', 'Thu 7/5 9:00']);
+    expect(times.map((at) => localDay(at, 'Europe/Berlin'))).toEqual(['Thu 30/4 9:00', 'Fri 1/5 9:00', 'Sat 2/5 9:00', 'Wed 6/5 9:00', 'Thu 7/5 9:00']);
+  });
+
+  it('tries again the morning after a declined payday try, and says so', () => {
+    const friday = new Date('2026-04-17T13:00:00Z'); // Friday 17 April, 09:00 New York: a payday
+    const decision = planNextRetry(input({ ourAttemptCount: 1, lastAttemptAt: friday }), DEFAULT_RETRY_POLICY, friday);
+    expect(decision).toEqual({
+      kind: 'retry',
+      at: new Date('2026-04-18T13:00:00Z'),
+      reason: 'Retrying on Saturday 18 April at 09:00 customer time (America/New_York): insufficient funds, the morning after payday (a Friday).',
+    });
+  });
+
+  it('keeps to the pay moments ahead, without the morning after, when the attempts left only cover those', () => {
+    // Three attempts for Fri 24/4, Thu 30/4 and Fri 1/5 ahead of the first: no Saturday.
+    const times = retriesOf(input(), { ...DEFAULT_RETRY_POLICY, maxAttempts: 4 });
+    expect(times.map((at) => localDay(at, 'America/New_York'))).toEqual(['Fri 17/4 9:00', 'Fri 24/4 9:00', 'Thu 30/4 9:00', 'Fri 1/5 9:00']);
+  });
+
+  it('does not follow a try on a day that is no payday with another the next morning', () => {
+    const monday = new Date('2026-04-20T14:00:00Z'); // Monday 20 April, 10:00 New York
+    const decision = planNextRetry(input({ ourAttemptCount: 1, lastAttemptAt: monday }), DEFAULT_RETRY_POLICY, monday);
+    expect(decision).toMatchObject({ kind: 'retry', at: new Date('2026-04-24T13:00:00Z'), reason: expect.stringContaining('on payday (a Friday)') });
   });
 
   it('plans in the learned pay moments of the account', () => {

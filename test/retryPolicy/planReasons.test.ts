@@ -28,13 +28,18 @@ describe('plan reasons over 200 simulated cases', () => {
         const local = localParts(at, zone);
         const payday = paydayNameOf(local.year, local.month, local.day, calendar);
         const isNow = at.getTime() - decision.decidedAt.getTime() < 60_000;
+        const dayBefore = localParts(new Date(at.getTime() - 24 * 3_600_000), zone);
+        const paydayBefore = paydayNameOf(dayBefore.year, dayBefore.month, dayBefore.day, calendar);
         const problems = [
           !isNow && !decision.reason.includes(`on ${describeLocalTime(at, zone)} customer time (${zone})`) && 'names another time',
           isNow !== decision.reason.startsWith('Retrying now') && 'says now for a later time, or a later time for now',
           !isNow && (local.hour < 9 || local.hour >= 12) && 'is outside the morning',
           decision.reason.includes('on payday') && !(payday && decision.reason.includes(`on payday (${payday})`)) && `names a payday on a day that is ${payday ?? 'none'}`,
           decision.reason.includes('common payday') && 'uses the old payday wording',
-          trace.found.bucket === 'insufficient_funds' && !isNow && !payday && !/window ends|no earlier try|Stripe's own retry/.test(decision.reason) && 'leaves unsaid why a day that is no payday was chosen',
+          decision.reason.includes('the morning after payday') &&
+            !(paydayBefore && decision.reason.includes(`the morning after payday (${paydayBefore})`)) &&
+            `names the morning after a payday after a day that is ${paydayBefore ?? 'none'}`,
+          trace.found.bucket === 'insufficient_funds' && !isNow && !payday && !/window ends|no earlier try|Stripe's own retry|the morning after payday/.test(decision.reason) && 'leaves unsaid why a day that is no payday was chosen',
         ].filter(Boolean);
         if (problems.length > 0) mismatches.push(`case ${trace.found.index} at ${at.toISOString()}: ${problems.join(', ')} — "${decision.reason}"`);
       }

@@ -35,6 +35,19 @@ describe('what a case adds to the stats', () => {
     expect(counters(increments, '2026-05-01')).toEqual({});
   });
 
+  it("counts a recovered payment's local weekday and day of month, all time only, in the customer's time zone", () => {
+    // Paid Sat 2 May 2026 at 02:00 UTC: still Friday 1 May in Los Angeles.
+    const paidAt = new Date('2026-05-02T02:00:00Z');
+    const opened = openedCase({ customerTimeZone: 'America/Los_Angeles' });
+    const recovered = finishAttempt(beginAttempt(opened, 'schedule', null, paidAt).case, 1, { kind: 'paid' }, paidAt);
+    const increments = rollupIncrements(opened, recovered);
+    expect(counters(increments, ALL_TIME)).toMatchObject({ 'paid:weekday:5': 1, 'paid:dom:01': 1 });
+    expect(Object.keys(counters(increments, '2026-05-02')).filter((name) => name.startsWith('paid:'))).toEqual([]);
+    // Without a known zone the payment counts in UTC: Saturday the 2nd.
+    const inUtc = finishAttempt(beginAttempt(openedCase(), 'schedule', null, paidAt).case, 1, { kind: 'paid' }, paidAt);
+    expect(counters(rollupIncrements(openedCase(), inUtc), ALL_TIME)).toMatchObject({ 'paid:weekday:6': 1, 'paid:dom:02': 1 });
+  });
+
   it('counts a one-time payment as saved money but not as churn prevented', () => {
     const opened = openedCase({}, failure({ subscriptionId: null }));
     expect(counters(rollupIncrements(opened, recoveredByRetry(opened, 3)), '2026-05-03')).not.toHaveProperty('churnPrevented');

@@ -2,7 +2,7 @@ import type { Account, AccountStore } from '../accounts';
 import type { AccountRef, BillingGateway, PaymentRef } from '../adapters/stripe';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
-import { planNextRetry, type RetryDecision, type RetryPolicy } from '../retryPolicy';
+import { planNextRetry, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, noteOnTimeline } from './attemptTransitions';
 import type { CaseStore } from './caseStore';
 import type { Tenant } from './caseTransitions';
@@ -32,6 +32,8 @@ export function createHandOverService(deps: {
   cardAttempts: CardAttemptStore;
   billingFor: (livemode: boolean) => BillingGateway | null;
   policyFor: (account: Account | null) => RetryPolicy;
+  /** The account's learned pay moments, as the retry worker plans with them. */
+  payMomentsFor?: (accountId: string, livemode: boolean) => Promise<LearnedPayMoments | null>;
   /** Whether Stripe already told us this invoice or payment intent was paid, voided or written off. */
   isSettled: (accountId: string, targetId: string) => Promise<boolean>;
   selfHostedAccountId: string;
@@ -50,7 +52,8 @@ export function createHandOverService(deps: {
   /** The plan the worker would make for the case now: the real planner, with the card's ledger and the merchant's policy. */
   async function planFor(current: RecoveryCase, account: Account, now: Date): Promise<RetryDecision> {
     const recorded = await deps.cardAttempts.recentFor(current.accountId, cardKeyOf(current.card, current.stripeCustomerId), now);
-    return planNextRetry(planInputOf(current, cardHistoryOf(current, recorded, true), null), deps.policyFor(account), now);
+    const learned = (await deps.payMomentsFor?.(current.accountId, current.livemode)) ?? null;
+    return planNextRetry(planInputOf(current, cardHistoryOf(current, recorded, true), null, learned), deps.policyFor(account), now);
   }
 
   async function simulate(tenant: Tenant, current: RecoveryCase, outcome: SimulatedOutcome, account: Account, now: Date): Promise<RecoveryCase> {

@@ -4,7 +4,7 @@ import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayO
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { checkNetworkLimits, planNextRetry, type CardAttempt, type RetryDecision, type RetryPolicy } from '../retryPolicy';
+import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, type AttemptResult } from './attemptTransitions';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
@@ -48,6 +48,8 @@ export function createRetryService(deps: {
   billingFor: (livemode: boolean) => BillingGateway | null;
   /** The case's policy: the account's, or its experiment arm's (issue 15). */
   policyFor: (account: Account | null, current: RecoveryCase) => RetryPolicy | Promise<RetryPolicy>;
+  /** Pay moments learned from the account's own recovered payments (stats' createPayMomentsReader); none when absent. */
+  payMomentsFor?: (accountId: string, livemode: boolean) => Promise<LearnedPayMoments | null>;
   clock: Clock;
   logger: Logger;
   instanceId: string;
@@ -62,8 +64,9 @@ export function createRetryService(deps: {
     return cardHistoryOf(current, recorded, newCard === null);
   }
 
-  function plan(current: RecoveryCase, newCard: CardDetails | null, history: CardAttempt[], policy: RetryPolicy, now: Date): RetryDecision {
-    const input = planInputOf(current, history, newCard);
+  /** `learned`: the account's pay moments, read once per step (see payMomentsFor). */
+  function plan(current: RecoveryCase, newCard: CardDetails | null, history: CardAttempt[], policy: RetryPolicy, now: Date, learned: LearnedPayMoments | null): RetryDecision {
+    const input = planInputOf(current, history, newCard, learned);
     const code = input.classification.code;
     if (input.classification.matchedBy === 'unknown' && code && !unknownCodesLogged.has(code)) {
       // New codes appear as networks and Stripe add them: say so once, so the table can learn it.
@@ -136,7 +139,7 @@ export function createRetryService(deps: {
     return charge(save, ready, begun, account, gateway, now);
   }
 
-  async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy): Promise<void> {
+  async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy, learned: LearnedPayMoments | null): Promise<void> {
     const now = clock.now();
     // What this step last read or wrote: a request newer than that survives the release.
     let known = claimed;
@@ -146,7 +149,7 @@ export function createRetryService(deps: {
       save((fresh) => keepRequestMadeMeanwhile(known, fresh, { ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
 
     let current = claimed;
-    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(release, current, current.target.paymentIntentId, account, gateway, policy, now))) return;
+    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(release, current, current.target.paymentIntentId, account, gateway, policy, now, learned))) return;
     const leftOver = pendingAttempt(current);
     // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
     if (leftOver) current = await charge(save, current, leftOver, account, gateway, now);
@@ -157,7 +160,7 @@ export function createRetryService(deps: {
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
     const history = await historyOf(current, newCard, now);
     if (current.nextActionTrigger !== 'manual') {
-      const decision = plan(current, newCard, history, policy, now);
+      const decision = plan(current, newCard, history, policy, now, learned);
       if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
     }
     // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule.
@@ -172,7 +175,7 @@ export function createRetryService(deps: {
     const charged = await attempt(save, current, newCard, account, gateway, now);
     if (!charged || charged.status !== 'active') return void (await release());
     const next = await historyOf(charged, null, now);
-    await conclude(release, charged, plan(charged, null, next, policy, now), account, gateway, policy, now);
+    await conclude(release, charged, plan(charged, null, next, policy, now, learned), account, gateway, policy, now);
   }
 
   /**
@@ -187,6 +190,7 @@ export function createRetryService(deps: {
     gateway: BillingGateway,
     policy: RetryPolicy,
     now: Date,
+    learned: LearnedPayMoments | null,
   ): Promise<boolean> {
     const decision = await checkBeforeConfirm(current, paymentIntentId, account, gateway);
     switch (decision.kind) {
@@ -195,7 +199,7 @@ export function createRetryService(deps: {
       case 'wait_for_customer':
         // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
         if (pendingAttempt(current)) return false;
-        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now), policy, now), decision.reason, now), account, gateway, policy, now);
+        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now), policy, now, learned), decision.reason, now), account, gateway, policy, now);
         return true;
       case 'in_flight': {
         const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
@@ -263,7 +267,8 @@ export function createRetryService(deps: {
         return true;
       }
       try {
-        await step(claimed, billing, ref, await deps.policyFor(account, claimed));
+        const learned = (await deps.payMomentsFor?.(claimed.accountId, claimed.livemode)) ?? null;
+        await step(claimed, billing, ref, await deps.policyFor(account, claimed), learned);
       } catch (error) {
         const failure = {
           failures: claimed.actionFailures + 1,

@@ -4,8 +4,9 @@ import { localParts, zonedTime } from './customerTime';
  * When people get paid: money for an insufficient-funds decline is most
  * likely there on payday morning (payroll credits are available early on
  * payday). A calendar names several pay moments: weekdays (weekly and biweekly
- * pay, typically Friday in the US), days of the month (moved to the next
- * business day when they fall on a weekend or holiday), the n-th business day,
+ * pay, typically Friday in the US), days of the month (paid the business day
+ * before when they fall on a weekend or holiday, as employers do; the 1st the
+ * business day after), the n-th business day,
  * and the last business day of the month. Merchants can set a calendar per country.
  */
 export interface PaydayCalendar {
@@ -101,9 +102,11 @@ function monthlyPaydays(year: number, month: number, calendar: PaydayCalendar): 
   const business = (day: number) => isBusinessDay(year, month, day, calendar);
   const days = new Map<number, string>();
   for (const wanted of calendar.daysOfMonth) {
+    // Pay due on a weekend or holiday is paid the business day before; the 1st, whose day before is last month's, the day after.
     let day = Math.min(wanted, daysInMonth);
-    while (day <= daysInMonth && !business(day)) day += 1;
-    if (day <= daysInMonth && !days.has(day)) days.set(day, `the ${ordinal(wanted)}`);
+    const step = wanted > 1 ? -1 : 1;
+    while (day >= 1 && day <= daysInMonth && !business(day)) day += step;
+    if (day >= 1 && day <= daysInMonth && !days.has(day)) days.set(day, `the ${ordinal(wanted)}`);
   }
   for (const nth of calendar.businessDaysOfMonth ?? []) {
     let seen = 0;

@@ -1,7 +1,8 @@
-import { customerTimeZoneFor, describeLocalTime, isValidTimeZone, localParts, withinLocalHours } from './customerTime';
+import { customerTimeZoneFor, describeLocalTime, isValidTimeZone, withinLocalHours } from './customerTime';
 import type { DeclineClassification } from './declineRules';
 import { checkNetworkLimits, DEFAULT_NETWORK_LIMITS, earliestAllowedAt, validateNetworkLimits, type CardAttempt, type NetworkLimits } from './networkLimits';
-import { nextPaydayMorning, paydayCalendarFor, paydayNameOf, type PaydayCalendar } from './paydays';
+import { paydayCalendarFor, type PaydayCalendar } from './paydays';
+import { payMomentSlots } from './payMomentSlots';
 import type { LearnedPayMoments } from './payHabits';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -93,7 +94,8 @@ interface Aim {
  *    Stripe will not charge off-session again (India e-mandates) → wait for the customer;
  * 3. insufficient funds → the next pay moment's morning in the customer's time:
  *    Fridays, the 1st, the 15th, month end, the country's habits and the
- *    account's own learned pay days;
+ *    account's own learned pay days; after a declined try on a payday, also
+ *    the next morning (see payMomentSlots);
  * 4. soft declines → policy.gapsHours (a day, a day, then longer), in the customer's morning;
  * 5. ambiguous declines → at most 3 of our attempts, a day or two apart, then wait;
  * every time is first moved past network limits (and a Mastercard advice wait)
@@ -161,15 +163,14 @@ function aimFor(input: RetryPlanInput, policy: RetryPolicy, now: Date, zone: str
   const morning = (at: Date) => morningOf(at, zone, policy);
   if (classification.isInsufficientFunds) {
     const calendar = paydayCalendarFor(input.customerCountry, policy.paydayCalendars, input.learnedPayMoments ?? null);
+    const windowEndsAt = new Date(input.openedAt.getTime() + policy.windowDays * DAY_MS);
+    const budget = { lastAttemptAt: input.lastAttemptAt, attemptsLeft: policy.maxAttempts - input.ourAttemptCount, windowEndsAt };
+    const slots = payMomentSlots(calendar, zone, { from: policy.retryHourLocal, until: morningEndHour(policy) }, budget);
     return {
       from: waitForAdvice(later(now, input.lastAttemptAt ? new Date(input.lastAttemptAt.getTime() + 12 * HOUR_MS) : now)),
-      fit: (at) => paydayMorningOf(at, zone, calendar, policy),
+      fit: slots.fit,
       why: 'insufficient funds',
-      placement: (at) => {
-        const local = localParts(at, zone);
-        const payday = paydayNameOf(local.year, local.month, local.day, calendar);
-        return payday ? `, on payday (${payday})` : '';
-      },
+      placement: slots.placement,
     };
   }
   const ambiguous = classification.bucket === 'ambiguous';
@@ -245,14 +246,6 @@ function afterGap(input: RetryPlanInput, gapsHours: number[], now: Date): Date {
 /** The time itself when it falls in the customer's morning, else the next morning's start. */
 function morningOf(at: Date, zone: string, policy: RetryPolicy): Date {
   return withinLocalHours(at, zone, policy.retryHourLocal, morningEndHour(policy));
-}
-
-/** The time itself when it falls in a payday's morning (a retry delayed by an outage still counts), else the next payday morning. */
-function paydayMorningOf(at: Date, zone: string, calendar: PaydayCalendar, policy: RetryPolicy): Date {
-  const local = localParts(at, zone);
-  const isMorning = local.hour >= policy.retryHourLocal && local.hour < morningEndHour(policy);
-  if (isMorning && paydayNameOf(local.year, local.month, local.day, calendar)) return at;
-  return nextPaydayMorning(at, zone, calendar, policy.retryHourLocal);
 }
 
 function morningEndHour(policy: RetryPolicy): number {

@@ -1,4 +1,5 @@
 import type { RecoveryCase } from '../recovery/recoveryCase';
+import { payHabitCountersOf } from './payHabitCounters';
 
 /**
  * What one recovery case adds to the merchant's stats, as counters per UTC day
@@ -12,7 +13,8 @@ import type { RecoveryCase } from '../recovery/recoveryCase';
  * churnPrevented (recovered subscription invoices), emailsSent, emailsOpened,
  * emailsClicked, `bucket:<decline bucket>:failed|recovered`,
  * `method:<how the money came back>:count|minor`, and for cases in the lift
- * (see countsInLift), all time only: `group:<treated|control>:failed|ended|recovered|recoveredMinor`.
+ * (see countsInLift), all time only: `group:<treated|control>:failed|ended|recovered|recoveredMinor`;
+ * and for recovered cases, all time only, `paid:weekday:<0-6>` and `paid:dom:<01-31>` (see payHabitCounters).
  */
 
 export const ALL_TIME = 'all';
@@ -59,6 +61,8 @@ function contribution(found: RecoveryCase | null): Map<string, number> {
       add(at, 'mrrSavedMinor', found.amountMinor);
       add(at, 'churnPrevented', 1);
     }
+    // The account's pay habits: when its customers had the money, in their own calendar (the retry plan learns paydays from it).
+    for (const counter of payHabitCountersOf(at, found.customerTimeZone)) add(null, counter, 1, true);
   } else if (found.outcome) {
     add(found.outcome.at, 'lost', 1);
   }

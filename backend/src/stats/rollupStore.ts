@@ -77,6 +77,8 @@ export interface RollupStore {
   readCells(accountId: string, livemode: boolean): Promise<RollupCell[]>;
   /** Every day from `fromDay` (YYYY-MM-DD) on, and the all-time counters, per currency. */
   readSince(accountId: string, livemode: boolean, fromDay: string, toDay: string): Promise<RollupDocument[]>;
+  /** The all-time counters of each currency (one small document per currency, read by key). */
+  readAllTime(accountId: string, livemode: boolean): Promise<Array<Record<string, number>>>;
 }
 
 export function createRollupStore(connection: Connection): RollupStore {
@@ -115,6 +117,12 @@ export function createRollupStore(connection: Connection): RollupStore {
       for (let start = 0; start < operations.length; start += BATCH) {
         await rollups.bulkWrite(operations.slice(start, start + BATCH), { ordered: false });
       }
+    },
+
+    async readAllTime(accountId, livemode) {
+      const currencies = (await rollups.findById(currenciesId(accountId, livemode)).lean())?.currencies ?? [];
+      const found = await Promise.all(currencies.map((currency) => rollups.findById(rollupId(accountId, livemode, currency, ALL_TIME)).lean()));
+      return found.map((stored) => stored?.counters ?? {});
     },
 
     async readSince(accountId, livemode, fromDay, toDay) {
