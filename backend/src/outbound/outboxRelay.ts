@@ -35,19 +35,9 @@ export function createOutboxRelay(deps: {
 }): OutboxRelay {
   const { outbox, rollups, experimentTallies, sink, clock, instanceId, leaseMs, logger } = deps;
 
-  async function claimBatch(): Promise<ClaimedOutbox[]> {
-    const claimed: ClaimedOutbox[] = [];
-    while (claimed.length < OUTBOX_RELAY_BATCH) {
-      const next = await outbox.claimDue(instanceId, clock.now(), leaseMs);
-      if (!next) break;
-      claimed.push(next);
-    }
-    return claimed;
-  }
-
   const relay: OutboxRelay = {
     async relayBatch() {
-      const claimed = await claimBatch();
+      const claimed = await outbox.claimSome(instanceId, clock.now(), leaseMs, OUTBOX_RELAY_BATCH);
       if (claimed.length === 0) return 0;
       const events: OutboundEvent[] = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event] : [])));
       const rollupsOf = (found: ClaimedOutbox): PendingRollup[] =>

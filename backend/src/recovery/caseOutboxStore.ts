@@ -18,6 +18,12 @@ export interface CaseOutboxStore {
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<ClaimedOutbox | null>;
   /**
+   * Leases up to `limit` such cases: one query finds them, then each is
+   * leased by its _id (a case another relay took meanwhile is skipped), so a
+   * batch costs one search however many cases it holds.
+   */
+  claimSome(owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedOutbox[]>;
+  /**
    * Removes exactly `relayed` from the case's outbox and releases the lease;
    * entries a save appended meanwhile stay, and so does the due marker for
    * them. False, and nothing removed, when the lease was lost (the new holder relays again).
@@ -27,6 +33,14 @@ export interface CaseOutboxStore {
 
 const NOT_LEASED = new Date(0);
 
+const due = (now: Date) => ({ outboxDueAt: { $lte: now }, outboxLeaseUntil: { $lte: now } });
+const leased = (owner: string, now: Date, leaseMs: number) => ({ outboxLeaseOwner: owner, outboxLeaseUntil: new Date(now.getTime() + leaseMs) });
+
+function toClaimed(found: Record<string, unknown> | null): ClaimedOutbox | null {
+  if (!found) return null;
+  return { caseId: String(found._id), accountId: found.accountId as string, livemode: found.livemode as boolean, entries: (found.outbox as OutboxEntry[] | undefined) ?? [] };
+}
+
 export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
   const cases = caseModelOf(connection);
   // The native collection: $pullAll compares whole entries, so they go back exactly as they were read.
@@ -35,13 +49,21 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
   return {
     async claimDue(owner, now, leaseMs) {
       // Date ranges only: the dev database checks them in SQLite, and MongoDB answers from the index.
-      const claimed = await collection().findOneAndUpdate(
-        { outboxDueAt: { $lte: now }, outboxLeaseUntil: { $lte: now } },
-        { $set: { outboxLeaseOwner: owner, outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
-        { returnDocument: 'after', includeResultMetadata: false },
+      return toClaimed(
+        await collection().findOneAndUpdate(due(now), { $set: leased(owner, now, leaseMs) }, { returnDocument: 'after', includeResultMetadata: false }),
       );
-      if (!claimed) return null;
-      return { caseId: String(claimed._id), accountId: claimed.accountId as string, livemode: claimed.livemode as boolean, entries: (claimed.outbox as OutboxEntry[] | undefined) ?? [] };
+    },
+
+    async claimSome(owner, now, leaseMs, limit) {
+      const candidates = await collection().find(due(now), { projection: { _id: 1 } }).limit(limit).toArray();
+      const claimed: ClaimedOutbox[] = [];
+      for (const { _id } of candidates) {
+        const taken = toClaimed(
+          await collection().findOneAndUpdate({ _id, ...due(now) }, { $set: leased(owner, now, leaseMs) }, { returnDocument: 'after', includeResultMetadata: false }),
+        );
+        if (taken) claimed.push(taken);
+      }
+      return claimed;
     },
 
     async removeRelayed(claimed, owner) {

@@ -57,15 +57,17 @@ export function listRecurringJobs(deps: {
     },
     {
       // What case saves wrote to their outboxes: events to the outbound sink, deltas to the stats rollups.
-      // A short pause: the dashboard shows a change once this has run.
+      // The dashboard shows a change once this has run. A second's pause: each run scans for due outboxes, and
+      // the saves of one retry step (begin, finish, release) then travel in one pass instead of three.
       name: RELAY_CASE_OUTBOX_JOB,
-      idleDelayMs: 250,
+      idleDelayMs: 1_000,
       run: () => deps.outbox.relayBatch(),
     },
     {
       // Merchants' webhook deliveries that are due: first attempts and back-off retries, several in flight.
       name: DELIVER_WEBHOOKS_JOB,
-      idleDelayMs: 500,
+      // Woken at once when the publisher queues a delivery in this process; the pause only paces back-off retries.
+      idleDelayMs: 2_000,
       run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
     },
     {

@@ -34,6 +34,9 @@ export interface RollupCell {
 }
 
 const DUPLICATE_KEY = 11000;
+// Small batches per command (see BATCH in rollupStore.ts: the dev database holds a cursor per statement).
+const APPLY_BATCH = 25;
+const FORGET_BATCH = 25;
 
 /** What one entry adds to one document: `$inc` paths and the document's identity. */
 interface DocumentShare {
@@ -57,22 +60,36 @@ function sharesOf(entry: PendingRollup): DocumentShare[] {
   return [...shares.values()];
 }
 
-/** Adds `shares` (all for one document) and marks their entries, unless the document already marks any of them; false then. */
-async function addUnlessMarked(rollups: Model<StoredRollup>, shares: DocumentShare[]): Promise<boolean> {
+/** The conditional upsert that adds `shares` (all for one document) and marks their entries, unless the document already marks any of them. */
+function markedIncrement(shares: DocumentShare[]) {
   const inc: Record<string, number> = {};
   for (const share of shares) for (const [path, value] of Object.entries(share.inc)) inc[path] = (inc[path] ?? 0) + value;
   const ids = shares.map((share) => share.entryId);
+  // No match on an existing document makes the upsert insert a second one with its _id: the duplicate key says "already marked".
+  return {
+    updateOne: {
+      filter: { _id: shares[0]!.docId as never, appliedOutboxEntries: { $nin: ids } },
+      update: { $setOnInsert: shares[0]!.setOnInsert, $inc: inc, $push: { appliedOutboxEntries: { $each: ids } as never } },
+      upsert: true,
+    },
+  };
+}
+
+/**
+ * Runs the increments in one ordered command; returns the index of the one
+ * refused as "already marked" (those before it are written, those after it
+ * not tried), or null when all were written. Ordered, because the dev
+ * database stops at the first refusal even when told not to.
+ */
+async function writeMarked(rollups: Model<StoredRollup>, groups: DocumentShare[][]): Promise<number | null> {
   try {
-    // No match on an existing document makes the upsert insert a second one with its _id: the duplicate key says "already marked".
-    await rollups.collection.updateOne(
-      { _id: shares[0]!.docId as never, appliedOutboxEntries: { $nin: ids } },
-      { $setOnInsert: shares[0]!.setOnInsert, $inc: inc, $push: { appliedOutboxEntries: { $each: ids } as never } },
-      { upsert: true },
-    );
-    return true;
+    await rollups.collection.bulkWrite(groups.map(markedIncrement), { ordered: true });
+    return null;
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-    throw error;
+    const refused = (error as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
+    const first = Array.isArray(refused) ? refused[0] : refused;
+    if (first?.code !== DUPLICATE_KEY) throw error;
+    return first.index;
   }
 }
 
@@ -80,10 +97,17 @@ export async function applyEntriesOnce(rollups: Model<StoredRollup>, entries: Pe
   const byDocument = new Map<string, DocumentShare[]>();
   for (const share of entries.flatMap(sharesOf)) byDocument.set(share.docId, [...(byDocument.get(share.docId) ?? []), share]);
   await addCurrencies(rollups, entries);
-  for (const shares of byDocument.values()) {
-    // One write for all of a batch's entries on a document; one per entry when some were counted before (a crashed relay).
-    if (await addUnlessMarked(rollups, shares)) continue;
-    for (const share of shares) await addUnlessMarked(rollups, [share]);
+  let pending = [...byDocument.values()];
+  while (pending.length > 0) {
+    const batch = pending.slice(0, APPLY_BATCH);
+    // One write for all of a batch's entries on a document; one per entry on a document that counted some before (a crashed relay).
+    const refused = await writeMarked(rollups, batch);
+    if (refused === null) {
+      pending = pending.slice(batch.length);
+      continue;
+    }
+    for (const share of batch[refused]!) await writeMarked(rollups, [[share]]);
+    pending = pending.slice(refused + 1);
   }
 }
 
@@ -111,7 +135,9 @@ async function addCurrencies(rollups: Model<StoredRollup>, entries: PendingRollu
 export async function forgetAppliedEntries(rollups: Model<StoredRollup>, entries: PendingRollup[]): Promise<void> {
   const byDocument = new Map<string, string[]>();
   for (const share of entries.flatMap(sharesOf)) byDocument.set(share.docId, [...(byDocument.get(share.docId) ?? []), share.entryId]);
-  for (const [docId, ids] of byDocument) await rollups.collection.updateOne({ _id: docId as never }, { $pullAll: { appliedOutboxEntries: ids } as never });
+  const operations = [...byDocument].map(([docId, ids]) => ({ updateOne: { filter: { _id: docId as never }, update: { $pullAll: { appliedOutboxEntries: ids } as never } } }));
+  // One command per batch of documents (see BATCH in rollupStore.ts for why batches stay small on the dev database).
+  for (let start = 0; start < operations.length; start += FORGET_BATCH) await rollups.collection.bulkWrite(operations.slice(start, start + FORGET_BATCH), { ordered: false });
 }
 
 export async function readAllCells(rollups: Model<StoredRollup>, accountId: string, livemode: boolean): Promise<RollupCell[]> {
