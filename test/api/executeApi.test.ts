@@ -146,6 +146,30 @@ describe('POST /api/recovery/execute in test mode', () => {
     expect(world.sandbox.state.requests.filter((logged) => logged.method === 'POST')).toEqual([]);
   });
 
+  it.each([
+    ['succeeded', ['recovery.case_opened', 'recovery.succeeded']],
+    ['failed', ['recovery.case_opened', 'recovery.failed']],
+    ['blocked', ['recovery.case_opened', 'recovery.blocked']],
+  ] as const)("simulateOutcome %s sends the merchant's endpoints the real events, numbered in order", async (simulateOutcome, types) => {
+    const endpoint = await request(world.backend.server)
+      .post('/api/webhook-endpoints')
+      .set('authorization', `Bearer ${key}`)
+      .send({ url: 'http://127.0.0.1:9/receiver', enabledEvents: ['*'] });
+    expect(endpoint.status).toBe(201);
+    const invoiceId = await failedInvoice('platform');
+    const response = await execute(key, { invoiceId, simulateOutcome });
+    await world.settle();
+    const stored = await db.connection.collection('outboundEvents').find({ accountId: SELF_HOSTED_ACCOUNT }).toArray();
+    const sent = stored
+      .map((found) => JSON.parse(found.body as string) as { type: string; sequence: number; livemode: boolean; data: { object: { id: string } } })
+      .filter((event) => event.data.object.id === response.body.case.id)
+      .sort((a, b) => a.sequence - b.sequence);
+    // Blocking a case also asks for the merchant's attention; the rest follow one another in sequence.
+    expect(sent.map((event) => event.type).filter((type) => type !== 'recovery.needs_attention')).toEqual(types);
+    expect(sent.map((event) => event.sequence)).toEqual(sent.map((_, index) => index + 1));
+    expect(sent.every((event) => event.livemode === false)).toBe(true);
+  });
+
   it('refuses simulateOutcome from a live-mode caller with a 400 naming it, before reading Stripe', async () => {
     const invoiceId = await failedInvoice('platform');
     const liveKey = await keyFor(SELF_HOSTED_ACCOUNT, true);

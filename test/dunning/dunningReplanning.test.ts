@@ -48,9 +48,9 @@ describe('the dunning sequence is planned again', () => {
     const { subscriptionId } = world.customerWithCard('platform', expiredCard, { country: 'JP' });
     world.sandbox.billing.renew('platform', subscriptionId);
     await world.settle();
-    // The email job looks before the retry worker has read the customer's country: it waits a few minutes for it.
+    // The email job looks before the retry worker has read the customer's country: it looks again half a minute later.
     await world.container.dunning.runNextDue();
-    expect((await db.connection.collection('recoveryCases').findOne({}))!.nextEmailAt).toEqual(new Date('2026-05-04T08:05:00Z'));
+    expect((await db.connection.collection('recoveryCases').findOne({}))!.nextEmailAt).toEqual(new Date('2026-05-04T08:00:30Z'));
 
     await world.runUntil(new Date(start.getTime() + DAY));
     const [email] = world.postmark.state.emails;

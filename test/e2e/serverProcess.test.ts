@@ -122,7 +122,8 @@ describe('the backend process', () => {
       const [email] = await waitFor(async () => {
         const caught = (await (await fetch(`${receiverUrl}/_receiver/emails`)).json()) as Array<{ subject: string; to: string; textBody: string }>;
         return caught.length > 0 ? caught : undefined;
-      }, 'the first dunning email');
+        // The email job may look before the first retry step has read the customer's country; it then looks again 30 s later.
+      }, 'the first dunning email', 60_000);
       expect(email).toMatchObject({ to: 'alice@example.com', subject: 'Your payment for our service did not go through' });
       expect(email!.textBody).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/update\\?token=`));
       server.child.kill('SIGTERM');

@@ -26,12 +26,13 @@ const RETRY_SEND_AFTER_MS = 5 * 60_000;
 const RETRY_REFUSED_SEND_AFTER_MS = 60 * 60_000;
 /** How long the first email waits for the customer's address (read by the case's first retry step), and how often it looks. */
 const PLACE_WAIT_MS = 60 * 60_000;
-const PLACE_RECHECK_MS = 5 * 60_000;
+// Half a minute: the case's first retry step (due at once) reads the place, so it is usually known by the next look.
+const PLACE_RECHECK_MS = 30_000;
 
 /**
  * True while a young case's customer place is still unknown but Stripe has a customer to read it from:
  * the email waits (at most PLACE_WAIT_MS after the case opened), then goes in the merchant's zone.
- * Example: opened 14:00 UTC, Tokyo customer not read yet → look again at 14:05; read at 14:01 → planned in Tokyo's daytime.
+ * Example: opened 14:00 UTC, Tokyo customer not read yet → look again at 14:00:30; read at 14:01 → planned in Tokyo's daytime.
  */
 function isPlaceAwaited(current: RecoveryCase, now: Date): boolean {
   return !current.customerTimeZone && !current.customerCountry && current.stripeCustomerId !== null && now.getTime() < current.openedAt.getTime() + PLACE_WAIT_MS;

@@ -151,7 +151,7 @@ export interface CaseStore {
    * not scoped by accountId. An expired lease is taken over.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
-  /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts. */
+  /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts, unless a retry step holds it. */
   claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
   lastDunningEmailTo(accountId: string, stripeCustomerId: string): Promise<Date | null>;
@@ -242,10 +242,12 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async claimEmailDue(now, leaseMs) {
       // One query for both kinds of due email: each claim attempt is a scan on FerretDB, and the email job polls.
+      // Not while a retry step holds the case: the email follows the step's outcome, and the two never write over each other.
       const claimed = await cases
         .findOneAndUpdate(
           {
             emailLeaseUntil: { $lte: now },
+            leaseUntil: { $lte: now },
             $or: [
               { status: 'active', nextEmailAt: { $lte: now }, pausedAt: null },
               { status: 'recovered', confirmationDueAt: { $lte: now } },
