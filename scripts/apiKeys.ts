@@ -12,8 +12,7 @@
 import { parseArgs } from 'node:util';
 // The store alone, not the api folder's index: the command starts in a fraction of the time without Koa and Stripe.
 import { createApiKeyStore, type ApiKey } from '../backend/src/api/apiKeyStore';
-import { ConfigError, loadConfig } from '../backend/src/config';
-import { connectDatabase } from '../backend/src/database';
+import { connectOperatorDatabase } from './operatorDatabase';
 
 const USAGE = [
   'usage: npm run api-key -- create --account <acct_…> --mode test|live --access read|read_write [--name <name>]',
@@ -64,16 +63,7 @@ const describe = (key: ApiKey) =>
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2));
-  let mongodbUri: string | undefined;
-  try {
-    mongodbUri = loadConfig().mongodbUri;
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  if (!mongodbUri) fail('MONGODB_URI is unset: point it at the database the backend uses (the embedded dev database is reachable only from the process that started it).');
-
-  const connection = await connectDatabase(mongodbUri);
+  const connection = await connectOperatorDatabase(fail);
   try {
     const keys = createApiKeyStore(connection);
     const now = new Date();

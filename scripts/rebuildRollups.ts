@@ -9,26 +9,16 @@
  * Reads the backend's settings (MONGODB_URI and the rest) like the backend does.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../backend/src/config';
-import { connectDatabase } from '../backend/src/database';
 import { createCaseStore } from '../backend/src/recovery';
 import { createRollupStore, rebuildAccountRollups, type RollupDrift } from '../backend/src/stats';
+import { connectOperatorDatabase } from './operatorDatabase';
 
 const USAGE = 'usage: npm run rollups:rebuild [-- --account <acct_…>]…';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { account: { type: 'string', multiple: true }, help: { type: 'boolean' } } });
   if (values.help) fail(USAGE);
-  let mongodbUri: string | undefined;
-  try {
-    mongodbUri = loadConfig().mongodbUri;
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  if (!mongodbUri) fail('MONGODB_URI is unset: point it at the database the backend uses (the embedded dev database is reachable only from the process that started it).');
-
-  const connection = await connectDatabase(mongodbUri);
+  const connection = await connectOperatorDatabase(fail);
   try {
     const cases = createCaseStore(connection);
     const rollups = createRollupStore(connection);

@@ -11,9 +11,8 @@
  * Reads the backend's settings (MONGODB_URI and the rest) like the backend does.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../backend/src/config';
-import { connectDatabase } from '../backend/src/database';
 import { createStripeEventStore } from '../backend/src/webhooks';
+import { connectOperatorDatabase } from './operatorDatabase';
 
 const USAGE = 'usage: npm run events:retry -- --since <ISO date> [--type <event type>]… [--account <acct_…>]…';
 
@@ -28,16 +27,7 @@ async function main(): Promise<void> {
   const since = values.since ? new Date(values.since) : null;
   if (!since || Number.isNaN(since.getTime())) fail(`--since needs a date such as 2026-05-02T00:00:00Z\n${USAGE}`);
 
-  let mongodbUri: string | undefined;
-  try {
-    mongodbUri = loadConfig().mongodbUri;
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  if (!mongodbUri) fail('MONGODB_URI is unset: point it at the database the backend uses (the embedded dev database is reachable only from the process that started it).');
-
-  const connection = await connectDatabase(mongodbUri);
+  const connection = await connectOperatorDatabase(fail);
   try {
     const requeued = await createStripeEventStore(connection).requeueFailed({ since, types: values.type, accountIds: values.account }, new Date());
     for (const event of requeued) {
