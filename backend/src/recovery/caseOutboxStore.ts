@@ -1,5 +1,5 @@
 import { Types, type Connection } from 'mongoose';
-import { caseModelOf } from './caseStore';
+import { caseModelOf } from './caseModel';
 import type { OutboxEntry } from './recoveryCase';
 
 /** A case's outbox as the relay holds it while its lease runs. */

@@ -1,95 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { caseModelOf, type CaseDocument } from './caseModel';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { OutboxEntry, RecoveryCase } from './recoveryCase';
 
 /** The recoveryCases collection. Every query names accountId; writes are guarded by revision. */
-
-const timelineEntrySchema = new Schema(
-  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String, count: Number, lastAt: Date },
-  { _id: false },
-);
-
-const caseSchema = new Schema(
-  {
-    accountId: { type: String, required: true },
-    livemode: { type: Boolean, required: true },
-    caseKey: { type: String, required: true },
-    target: { type: Schema.Types.Mixed, required: true },
-    stripeCustomerId: { type: String, default: null },
-    customerEmail: { type: String, default: null },
-    customerName: { type: String, default: null },
-    subscriptionId: { type: String, default: null },
-    order: { type: Schema.Types.Mixed, default: null },
-    metadata: { type: Schema.Types.Mixed, default: null },
-    amountMinor: { type: Number, required: true },
-    currency: { type: String, required: true },
-    status: { type: String, required: true, enum: ['active', 'recovered', 'exhausted', 'canceled', 'churned'] },
-    outcome: { type: Schema.Types.Mixed, default: null },
-    decline: { type: Schema.Types.Mixed, default: null },
-    card: { type: Schema.Types.Mixed, default: null },
-    needsCustomerAction: { type: Boolean, default: false },
-    stripeAttemptCount: { type: Number, default: 0 },
-    failureCount: { type: Number, default: 0 },
-    nextStripeRetryAt: { type: Date, default: null },
-    openedAt: { type: Date, required: true },
-    lastFailedAt: { type: Date, required: true },
-    closedAt: { type: Date, default: null },
-    paymentMethodChangedAt: { type: Date, default: null },
-    hostedInvoiceUrl: { type: String, default: null },
-    newPaymentMethodId: { type: String, default: null },
-    triedCards: { type: [Schema.Types.Mixed], default: [] },
-    customerCountry: { type: String, default: null },
-    customerTimeZone: { type: String, default: null },
-    ourAttempts: { type: [Schema.Types.Mixed], default: [] },
-    plannedAction: { type: Schema.Types.Mixed, default: null },
-    nextActionAt: { type: Date, default: null },
-    nextActionTrigger: { type: String, default: null },
-    emails: { type: [Schema.Types.Mixed], default: [] },
-    dunningStepsDone: { type: [Number], default: [] },
-    nextEmailAt: { type: Date, default: null },
-    emailLeaseUntil: { type: Date, default: () => new Date(0) },
-    sendingStep: { type: Schema.Types.Mixed, default: null },
-    confirmationDueAt: { type: Date, default: null },
-    emailStatus: { type: String, default: 'ok' },
-    pausedAt: { type: Date, default: null },
-    reminderRequestedAt: { type: Date, default: null },
-    openingDeclineBucket: { type: String, default: null },
-    group: { type: String, enum: ['treated', 'control'] },
-    countsInLift: { type: Boolean },
-    actionFailures: { type: Number, default: 0 },
-    leaseOwner: { type: String, default: null },
-    leaseUntil: { type: Date, default: () => new Date(0) },
-    experiments: { type: [Schema.Types.Mixed], default: undefined },
-    appliedEventIds: { type: [String], default: [] },
-    timeline: { type: [timelineEntrySchema], default: [] },
-    outbox: { type: [Schema.Types.Mixed], default: [] },
-    eventSequence: { type: Number, default: 0 },
-    outboxDueAt: { type: Date, default: null },
-    outboxLeaseUntil: { type: Date, default: () => new Date(0) },
-    outboxLeaseOwner: { type: String, default: null },
-    revision: { type: Number, required: true, default: 0 },
-  },
-  { collection: 'recoveryCases', versionKey: false, minimize: false, timestamps: true },
-);
-caseSchema.index({ accountId: 1, caseKey: 1 }, { unique: true });
-caseSchema.index({ accountId: 1, status: 1, stripeCustomerId: 1 });
-caseSchema.index({ accountId: 1, status: 1, subscriptionId: 1 });
-caseSchema.index({ status: 1, nextActionAt: 1 });
-caseSchema.index({ status: 1, nextEmailAt: 1 });
-caseSchema.index({ status: 1, confirmationDueAt: 1 });
-caseSchema.index({ accountId: 1, stripeCustomerId: 1 });
-// The outbox relay's claim: cases with entries to relay whose relay lease has run out.
-caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
-
-caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
-
-export type CaseDocument = Omit<RecoveryCase, 'id'> & { _id: unknown };
-
-/** The recoveryCases model of a connection (one per connection, shared by the case and outbox stores). */
-export function caseModelOf(connection: Connection): Model<CaseDocument> {
-  return (connection.models.RecoveryCase as Model<CaseDocument> | undefined) ?? connection.model<CaseDocument>('RecoveryCase', caseSchema);
-}
 
 /** Set on a save that appends to the outbox: the relay finds the case from then on. */
 const OUTBOX_DUE = new Date(0);

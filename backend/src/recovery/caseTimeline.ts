@@ -27,6 +27,18 @@ export function appendToTimeline(timeline: TimelineEntry[], entry: TimelineEntry
 }
 
 /** The case with one more timeline entry: the only way an entry is written. */
+/** How many applied event ids a case remembers; older duplicates are caught by the event store's unique id. */
+export const APPLIED_EVENT_MEMORY = 100;
+
+/** The case with a timeline entry caused by event `eventId`, which the case then remembers as applied. */
+export function withAppliedEntry(current: RecoveryCase, eventId: string, entry: Omit<TimelineEntry, 'eventId'>): RecoveryCase {
+  return {
+    ...current,
+    appliedEventIds: [...current.appliedEventIds, eventId].slice(-APPLIED_EVENT_MEMORY),
+    timeline: appendToTimeline(current.timeline, { ...entry, eventId }),
+  };
+}
+
 export function withTimelineEntry(current: RecoveryCase, entry: TimelineEntry): RecoveryCase {
   return { ...current, timeline: appendToTimeline(current.timeline, entry) };
 }

@@ -1,9 +1,9 @@
-import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentMethodChangedFact, PaymentSucceededFact } from './billingFacts';
-import { isUntriedCard } from '../cardLedger/cardIdentity';
-import { appendToTimeline } from './caseTimeline';
+import type { CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
+import { withAppliedEntry } from './caseTimeline';
 import { classifyDecline } from '../retryPolicy/declineRules';
 import { assignToGroup, type Holdout } from './controlGroup';
 import { formatAmount } from './money';
+import { recordPaymentMethodChange } from './paymentMethodTransitions';
 import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
 /**
@@ -21,8 +21,7 @@ export type CaseDecision =
   | { kind: 'update'; case: RecoveryCase }
   | { kind: 'ignore'; reason: string };
 
-/** How many applied event ids a case remembers; older duplicates are caught by the event store's unique id. */
-export const APPLIED_EVENT_MEMORY = 100;
+export { APPLIED_EVENT_MEMORY } from './caseTimeline';
 
 /** Stripe's own retry is credited when the payment lands this close to the time Stripe scheduled it. */
 export const STRIPE_RETRY_ATTRIBUTION_WINDOW_MS = 60 * 60 * 1000;
@@ -79,7 +78,7 @@ export function decideGroupFact(current: RecoveryCase, fact: CaseGroupFact): Cas
       if (fact.previousStatus === null || fact.previousStatus === fact.status) return { kind: 'ignore', reason: 'subscription status unchanged' };
       return {
         kind: 'update',
-        case: withEntry(current, fact.eventId, {
+        case: withAppliedEntry(current, fact.eventId, {
           at: fact.occurredAt,
           kind: 'subscription_changed',
           summary: `Subscription went from ${fact.previousStatus} to ${fact.status}.`,
@@ -169,64 +168,6 @@ function openCase(fact: PaymentFailedFact, tenant: Tenant): NewRecoveryCase {
   };
 }
 
-/**
- * A card that is none of the case's declined or tried cards (by fingerprint,
- * else by payment-method id), seen after the last failure, is a new chance:
- * the worker retries with it at once, and only once. The same card told
- * again (attached twice, made the default again) changes nothing.
- * Example: declined Visa fp X; payment_method.attached pm_B fp X → "the card we already tried", no retry.
- */
-function recordPaymentMethodChange(current: RecoveryCase, fact: PaymentMethodChangedFact): CaseDecision {
-  if (isReopenable(current, fact.occurredAt)) return reopenForNewCard(current, fact);
-  if (current.status !== 'active') return { kind: 'ignore', reason: 'case is closed' };
-  const candidate = fact.paymentMethodId ? { ...fact.card, paymentMethodId: fact.paymentMethodId } : null;
-  const source = fact.source.replaceAll('_', ' ');
-  if (!candidate || !isUntriedCard(candidate, [current.card, ...(current.triedCards ?? [])])) {
-    const why = candidate ? 'it is the card we already tried' : 'Stripe did not say which card';
-    return { kind: 'update', case: withEntry(current, fact.eventId, { at: fact.occurredAt, kind: 'card_unchanged', summary: `Customer's payment method changed (${source}), but ${why}: no retry.` }) };
-  }
-  const alreadyAsked = current.newPaymentMethodId === candidate.paymentMethodId && current.nextActionTrigger === 'new_payment_method';
-  const isNewChance = fact.occurredAt > current.lastFailedAt && !alreadyAsked;
-  const next: RecoveryCase = {
-    ...current,
-    paymentMethodChangedAt: isNewChance ? latest(current.paymentMethodChangedAt, fact.occurredAt) : current.paymentMethodChangedAt,
-    ...(isNewChance ? { newPaymentMethodId: candidate.paymentMethodId, nextActionAt: fact.occurredAt, nextActionTrigger: 'new_payment_method' as const } : {}),
-  };
-  const summary = `Customer's payment method changed (${source})${current.group === 'control' ? ' (control group: no retry from us).' : isNewChance ? ': retrying with it now.' : alreadyAsked ? ': the retry with it is already planned.' : '.'}`;
-  return { kind: 'update', case: withEntry(next, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
-}
-
-/**
- * An exhausted invoice case is closed only on our side: Stripe still holds the
- * invoice open (the worker checks it before charging and closes the case
- * otherwise). A card the case never tried, saved after the case ended, is a
- * new chance: the case reopens and the worker charges that card once, under
- * its own card-network limits. The same card told again changes nothing.
- * Example: exhausted on 22 May; 25 May the customer saves a Mastercard fp Y → active, retry with it now.
- */
-function isReopenable(current: RecoveryCase, at: Date): boolean {
-  return current.status === 'exhausted' && current.target.kind === 'invoice' && (current.closedAt === null || at >= current.closedAt);
-}
-
-function reopenForNewCard(current: RecoveryCase, fact: PaymentMethodChangedFact): CaseDecision {
-  const candidate = fact.paymentMethodId ? { ...fact.card, paymentMethodId: fact.paymentMethodId } : null;
-  if (!candidate || !isUntriedCard(candidate, [current.card, ...(current.triedCards ?? [])])) {
-    return { kind: 'ignore', reason: 'case is closed and the card is not a new one' };
-  }
-  const reopened: RecoveryCase = {
-    ...current,
-    status: 'active',
-    outcome: null,
-    closedAt: null,
-    paymentMethodChangedAt: fact.occurredAt,
-    newPaymentMethodId: candidate.paymentMethodId,
-    nextActionAt: fact.occurredAt,
-    nextActionTrigger: 'new_payment_method',
-  };
-  const summary = `Customer saved a new card (${fact.source.replaceAll('_', ' ')}) after recovery ended: recovery reopened, retrying with it now.`;
-  return { kind: 'update', case: withEntry(reopened, fact.eventId, { at: fact.occurredAt, kind: 'payment_method_changed', summary }) };
-}
-
 function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDecision {
   if (current.status === 'recovered' || current.status === 'canceled' || current.status === 'churned') {
     return { kind: 'ignore', reason: `late failure for a ${current.status} case` };
@@ -257,7 +198,7 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
   };
   return {
     kind: 'update',
-    case: withEntry(next, fact.eventId, {
+    case: withAppliedEntry(next, fact.eventId, {
       at: fact.occurredAt,
       kind: fact.needsCustomerAction ? 'payment_action_required' : 'payment_failed',
       summary: fact.needsCustomerAction
@@ -289,7 +230,7 @@ function recordPayment(current: RecoveryCase, fact: PaymentSucceededFact): CaseD
   };
   return {
     kind: 'update',
-    case: withEntry(next, fact.eventId, {
+    case: withAppliedEntry(next, fact.eventId, {
       at: fact.occurredAt,
       kind: 'payment_succeeded',
       summary: `Paid: ${formatAmount(current.amountMinor, current.currency)} recovered (${recoveredBy.replaceAll('_', ' ')}).`,
@@ -313,23 +254,11 @@ function stopIfActive(
     : 'subscription_canceled';
   return {
     kind: 'update',
-    case: withEntry({ ...current, status, outcome: { status, reason, at }, closedAt: at }, eventId, { at, kind, summary }),
-  };
-}
-
-function withEntry(current: RecoveryCase, eventId: string, entry: Omit<TimelineEntry, 'eventId'>): RecoveryCase {
-  return {
-    ...current,
-    appliedEventIds: [...current.appliedEventIds, eventId].slice(-APPLIED_EVENT_MEMORY),
-    timeline: appendToTimeline(current.timeline, { ...entry, eventId }),
+    case: withAppliedEntry({ ...current, status, outcome: { status, reason, at }, closedAt: at }, eventId, { at, kind, summary }),
   };
 }
 
 function describeDecline(fact: PaymentFailedFact): string {
   const reason = fact.decline?.declineCode ?? fact.decline?.code;
   return reason ? ` (${reason})` : '';
-}
-
-function latest(a: Date | null, b: Date): Date {
-  return a && a > b ? a : b;
 }
