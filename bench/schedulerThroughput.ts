@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
-import { createCaseStore } from '../backend/src/recovery';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
 import { seedDueCases, startWorkerProcess } from '../test/support/dueCases';
+import { claimAndSaveBaseline } from './claimAndSaveBaseline';
 import { median, writeReport } from './report';
 
 const ACCOUNT = 'acct_bench';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   try {
     for (let round = 1; round <= rounds; round += 1) {
-      results.baseline!.push(await databaseBaseline(baseUri, sandbox, cases, round));
+      results.baseline!.push(await claimAndSaveBaseline(baseUri, sandbox, { count: cases, accountId: ACCOUNT, dbName: `bench_baseline_${round}` }));
       for (const workers of [1, 4]) {
         const rate = await workerRun(baseUri, sandbox, cases, workers, round);
         results[workers === 1 ? '1 worker' : '4 workers']!.push(rate);
@@ -57,28 +57,6 @@ async function main(): Promise<void> {
     'An action: claim, re-read the invoice at Stripe, start the attempt (saved), charge (invoices.pay), record the ledger entry, save the result.',
     `Target (issue 3): at least 300 actions/s with 4 workers. ${median(results['4 workers']!) >= 300 ? 'Met.' : 'Not met on this database: see the ratio to the baseline.'}`,
   ]);
-}
-
-/** Claims every due case and saves it back, in one process: database work only. */
-async function databaseBaseline(baseUri: string, sandbox: Awaited<ReturnType<typeof startStripeSandbox>>, count: number, round: number): Promise<number> {
-  const connection = await connectDatabase(baseUri, { dbName: `bench_baseline_${round}` });
-  try {
-    await connection.dropDatabase();
-    await seedDueCases(connection, sandbox, { count, accountId: ACCOUNT, now: new Date() });
-    const store = createCaseStore(connection);
-    const startedAt = process.hrtime.bigint();
-    let done = 0;
-    for (;;) {
-      const claimed = await store.claimDue('bench', new Date(), 60_000);
-      if (!claimed) break;
-      await store.replaceIfUnchanged({ ...claimed, status: 'recovered', nextActionAt: null });
-      done += 1;
-    }
-    return done / (Number(process.hrtime.bigint() - startedAt) / 1e9);
-  } finally {
-    await connection.dropDatabase();
-    await connection.close();
-  }
 }
 
 /** Seeds cases due later, starts the workers, then makes everything due at once and times the drain. */

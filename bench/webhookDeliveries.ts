@@ -19,14 +19,12 @@ import pino from 'pino';
 import { createSecretBox } from '../backend/src/accounts';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
 import { createOutboundWebhooks, type OutboundEvent } from '../backend/src/outbound';
-import { createCaseStore } from '../backend/src/recovery';
 import { WEBHOOK_DELIVERY_BATCH } from '../backend/src/scheduler/recurringJobs';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
-import { seedDueCases } from '../test/support/dueCases';
+import { claimAndSaveBaseline } from './claimAndSaveBaseline';
 import { median, writeReport } from './report';
 
 const ACCOUNT = 'acct_bench';
-type Sandbox = Awaited<ReturnType<typeof startStripeSandbox>>;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' } } });
@@ -42,7 +40,7 @@ async function main(): Promise<void> {
   const results: Record<string, number[]> = { baseline: [], deliveries: [] };
   try {
     for (let round = 1; round <= rounds; round += 1) {
-      results.baseline!.push(await claimAndSaveBaseline(baseUri, sandbox, count, round));
+      results.baseline!.push(await claimAndSaveBaseline(baseUri, sandbox, { count: count, accountId: ACCOUNT, dbName: `bench_webhooks_baseline_${round}` }));
       results.deliveries!.push(await deliveryRun(baseUri, receiverUrl, count, round));
       process.stderr.write(`round ${round}/${rounds} done\n`);
     }
@@ -66,28 +64,6 @@ async function main(): Promise<void> {
     'Baseline: one process claiming each due recovery case and saving it back (two database writes, no HTTP), as in the scheduler benchmark.',
     `Target (issue 13): at least 0.5 of the baseline. ${deliveries / baseline >= 0.5 ? 'Met.' : 'Not met on this database.'}`,
   ]);
-}
-
-/** Claims every due case and saves it back, in one process: database work only. */
-async function claimAndSaveBaseline(baseUri: string, sandbox: Sandbox, count: number, round: number): Promise<number> {
-  const connection = await connectDatabase(baseUri, { dbName: `bench_webhooks_baseline_${round}` });
-  try {
-    await connection.dropDatabase();
-    await seedDueCases(connection, sandbox, { count, accountId: ACCOUNT, now: new Date() });
-    const store = createCaseStore(connection);
-    const startedAt = process.hrtime.bigint();
-    let done = 0;
-    for (;;) {
-      const claimed = await store.claimDue('bench', new Date(), 60_000);
-      if (!claimed) break;
-      await store.replaceIfUnchanged({ ...claimed, status: 'recovered', nextActionAt: null });
-      done += 1;
-    }
-    return done / (Number(process.hrtime.bigint() - startedAt) / 1e9);
-  } finally {
-    await connection.dropDatabase();
-    await connection.close();
-  }
 }
 
 /** Publishes `count` events to one endpoint, then times the delivery job draining them. */
