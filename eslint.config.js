@@ -22,6 +22,16 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The domain owns its ports (recovery/billingGateway.ts, dunning/mailer.ts,
+    // accounts/accountProfileLookup.ts); adapters implement them. Only the
+    // composition root and the HTTP edge (api/, webhooks/) may reach adapters/.
+    files: ['backend/src/**/*.ts'],
+    ignores: ['backend/src/adapters/**', 'backend/src/api/**', 'backend/src/webhooks/**', 'backend/src/container.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters', '**/adapters/**'], message: 'The domain declares its ports; import the port, not the adapter.' }] }],
+    },
+  },
+  {
     // Tests, scripts, benchmarks and dev services may read the environment directly.
     files: ['test/**', 'scripts/**', 'bench/**', 'devservices/**', 'backend/src/config.ts'],
     rules: { 'no-restricted-syntax': 'off' },

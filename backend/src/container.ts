@@ -5,7 +5,7 @@ import { createAccountStore, createSecretBox, secretBinding, type AccountStore }
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
 import { caseView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
-import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode, type BillingGateway } from './adapters/stripe';
+import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
-import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
+import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type BillingGateway, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
 import { createPayMomentsReader, createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';

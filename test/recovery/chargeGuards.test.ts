@@ -1,6 +1,6 @@
 import pino from 'pino';
 import request from 'supertest';
-import type { BillingGateway } from '../../backend/src/adapters/stripe';
+import type { BillingGateway } from '../../backend/src/recovery';
 import { TEST_LINK_SECRET } from '../support/testSecrets';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
 import { createRetryService } from '../../backend/src/recovery';

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
-import type { AccountRef, BillingGateway } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import { describeDeclineForCustomer } from '../dunning';
 import { UpstreamError } from '../errors';
 import {
+  type AccountRef,
+  type BillingGateway,
   formatAmount,
   requestRetryAfterCardUpdate,
   type CardDetails,

@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import { brandingOf, type Account, type AccountStore, type Branding } from '../accounts';
-import type { Mailer, OutgoingEmail } from '../adapters/postmark';
-import type { AccountProfileLookup } from '../adapters/stripe';
+import { brandingOf, type Account, type AccountProfileLookup, type AccountStore, type Branding } from '../accounts';
 // The token module directly: cardUpdate's index pulls in its service, which uses dunning's wording (a cycle).
 import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
@@ -13,6 +11,7 @@ import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from '
 import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
 import { createEmailDelivery } from './emailDelivery';
+import type { Mailer, OutgoingEmail } from './mailer';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
 

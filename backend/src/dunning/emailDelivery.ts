@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Account, AccountStore } from '../accounts';
-import type { Mailer, OutgoingEmail } from '../adapters/postmark';
-import type { AccountProfileLookup } from '../adapters/stripe';
+import type { Account, AccountProfileLookup, AccountStore } from '../accounts';
+import type { Mailer, OutgoingEmail } from './mailer';
 import { markSending, type RecoveryCase, type RecoveryService } from '../recovery';
 
 /** What became of an email: handed to Postmark (or found there), recorded in test mode, or refused. */

@@ -1,3 +1,4 @@
+export type { Mailer, OutgoingEmail, SendResult, SentMessage } from './mailer';
 export { describeDeclineForCustomer } from './declineWording';
 export { renderTemplate, sampleValues, validateTemplate, TEMPLATE_VARIABLES, type TemplateProblem, type TemplateValues, type TemplateVariable } from './emailTemplates';
 export { DEFAULT_DUNNING_POLICY, validateDunningPolicy, type CopyVariant, type DunningPolicy, type DunningStep, type EmailCopy, type StepTone } from './dunningSteps';

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { AccountStore } from '../accounts';
-import type { Mailer, OutgoingEmail } from '../adapters/postmark';
-import type { AccountProfileLookup } from '../adapters/stripe';
+import type { AccountProfileLookup, AccountStore } from '../accounts';
+import type { Mailer, OutgoingEmail } from '../dunning';
 import type { Clock } from '../clock';
 import type { WebhookEndpoint } from './webhookEndpoint';
 

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../accounts';
-import type { Mailer } from '../adapters/postmark';
+import type { Mailer } from '../dunning';
 import type { Clock } from '../clock';
 import { createDeliveryService, type DeliveryService } from './deliveryService';
 import { createDeliveryStore, type DeliveryStore } from './deliveryStore';

@@ -1,7 +1,7 @@
-import type { AccountRef, BillingGateway } from '../adapters/stripe';
 import { isUntriedCard } from '../cardLedger';
 import { timeZoneForPlace, type RetryPolicy } from '../retryPolicy';
 import type { CaseFact } from './billingFacts';
+import type { AccountRef, BillingGateway } from './billingGateway';
 import { subscriptionStop } from './chargeChecks';
 import { decideCaseFact } from './caseTransitions';
 import { triedCardsOf } from './newCardTransitions';

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../adapters/stripe';
+import type { PaymentRecord } from './billingGateway';
 import type { PaymentFailedFact } from './billingFacts';
 import type { DeclineDetails, RecoveryCase } from './recoveryCase';
 

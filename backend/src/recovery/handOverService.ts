@@ -1,9 +1,9 @@
 import type { Account, AccountStore } from '../accounts';
-import type { AccountRef, BillingGateway, PaymentRef } from '../adapters/stripe';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { planNextRetry, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, noteOnTimeline } from './attemptTransitions';
+import type { AccountRef, BillingGateway, PaymentRef } from './billingGateway';
 import type { CaseStore } from './caseStore';
 import type { Tenant } from './caseTransitions';
 import { decideHandOver, planViewOf, type HandOverRefusal, type HandOverRequest, type PlanView } from './handOverRules';

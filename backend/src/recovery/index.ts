@@ -1,3 +1,17 @@
+export {
+  missingStripeKeyReason,
+  PAYMENT_INTENT_STATUSES,
+  type AccountRef,
+  type BillingGateway,
+  type CustomerSnapshot,
+  type InvoiceSnapshot,
+  type LastPaymentAttempt,
+  type PaymentIntentSnapshot,
+  type PaymentRecord,
+  type PaymentRef,
+  type PayOutcome,
+  type SubscriptionSnapshot,
+} from './billingGateway';
 export type { BillingFact, CaseFact, CaseGroupFact, PaymentFailedFact, PaymentSucceededFact } from './billingFacts';
 export { isCaseFact } from './billingFacts';
 export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';

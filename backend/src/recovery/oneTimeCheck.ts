@@ -1,4 +1,4 @@
-import type { AccountRef, BillingGateway, PaymentIntentSnapshot } from '../adapters/stripe';
+import type { AccountRef, BillingGateway, PaymentIntentSnapshot } from './billingGateway';
 import { decideBeforeConfirm, type ConfirmDecision } from './oneTimeConfirmation';
 import { findPaymentForCase, SAME_ORDER_WINDOW_MS, type CompletedPayment } from './oneTimePayments';
 import type { RecoveryCase } from './recoveryCase';

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Account, AccountStore } from '../accounts';
-import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from '../adapters/stripe';
 import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
@@ -8,6 +7,7 @@ import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMom
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, type AttemptResult } from './attemptTransitions';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
+import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
 import type { CaseStore } from './caseStore';
 import { decideCaseFact } from './caseTransitions';
 import { holdBackControlCase, isControlCase } from './controlGroup';

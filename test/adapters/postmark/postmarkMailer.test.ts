@@ -1,4 +1,5 @@
-import { createPostmarkMailer, type OutgoingEmail } from '../../../backend/src/adapters/postmark';
+import { createPostmarkMailer } from '../../../backend/src/adapters/postmark';
+import type { OutgoingEmail } from '../../../backend/src/dunning';
 import { startPostmarkReceiver, type PostmarkReceiver } from '../../../devservices/postmark-receiver/postmarkReceiver';
 
 let receiver: PostmarkReceiver;

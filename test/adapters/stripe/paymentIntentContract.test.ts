@@ -1,4 +1,5 @@
-import { createBillingGateway, createStripeClient, type AccountRef } from '../../../backend/src/adapters/stripe';
+import { createBillingGateway, createStripeClient } from '../../../backend/src/adapters/stripe';
+import type { AccountRef } from '../../../backend/src/recovery';
 import { startStripeMock, type LocalService } from '../../support/localServices';
 
 /** Contract checks for the one-time payment reads, against stripe-mock (Stripe's OpenAPI spec). */

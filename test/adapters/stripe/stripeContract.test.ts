@@ -5,8 +5,8 @@ import {
   ensureWebhookEndpoint,
   HANDLED_EVENT_TYPES,
   translateError,
-  type AccountRef,
 } from '../../../backend/src/adapters/stripe';
+import type { AccountRef } from '../../../backend/src/recovery';
 import { startStripeMock, type LocalService } from '../../support/localServices';
 
 /**

@@ -1,15 +1,6 @@
 import type Stripe from 'stripe';
-import type { AccountRef } from './billingGateway';
-import { translateError } from './billingGateway';
-
-/** What Stripe knows about the merchant's own account, in our words. */
-export interface AccountProfileLookup {
-  /**
-   * The account's own email, which Stripe verified (GET /v1/account, with
-   * Stripe-Account for an App install); null when Stripe has none.
-   */
-  fetchAccountEmail(account: AccountRef): Promise<string | null>;
-}
+import type { AccountProfileLookup } from '../../accounts';
+import { translateError } from './stripeTranslation';
 
 export function createAccountProfileLookup(stripe: Stripe): AccountProfileLookup {
   return {

@@ -10,9 +10,8 @@ export {
   type InvoiceLink,
 } from './eventTranslation';
 export { createPaymentLookup, type PaymentLookup } from './paymentLookup';
-export { createBillingGateway, translateError, type BillingGateway, type AccountRef, type InvoiceSnapshot, type CustomerSnapshot, type PayOutcome, type PaymentIntentSnapshot } from './billingGateway';
-export type { PaymentRecord, PaymentRef, LastPaymentAttempt } from './paymentRecords';
+export { createBillingGateway, translateError } from './billingGateway';
 export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from './webhookEndpointSetup';
 export { verifyAppSignature } from './appSignature';
-export { createAccountProfileLookup, type AccountProfileLookup } from './accountProfile';
-export { stripeKeysByMode, missingStripeKeyReason, type StripeKeysByMode } from './stripeKeys';
+export { createAccountProfileLookup } from './accountProfile';
+export { stripeKeysByMode, type StripeKeysByMode } from './stripeKeys';

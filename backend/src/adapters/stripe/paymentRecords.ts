@@ -1,55 +1,9 @@
 import type Stripe from 'stripe';
-import type { CardDetails, DeclineDetails, OrderDetails } from '../../recovery';
+import type { PaymentRecord, PaymentRef, LastPaymentAttempt } from '../../recovery';
 import { cardOf, declineOf, orderOf } from './eventTranslation';
 import { idOf, orNull, translateError } from './stripeTranslation';
 
-/**
- * A failed payment as Stripe holds it now, read when a merchant hands it to
- * recovery through the API: amounts, state and decline come from here, never
- * from the merchant's request.
- */
-
 type Json = Record<string, unknown>;
-
-/** The last charge attempt on the payment, as its payment intent tells it. */
-export interface LastPaymentAttempt {
-  /** The payment intent's status, e.g. requires_payment_method after a decline. */
-  status: string;
-  decline: DeclineDetails | null;
-  card: CardDetails | null;
-}
-
-export type PaymentRecord =
-  | {
-      kind: 'invoice';
-      invoiceId: string;
-      status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
-      /** What is still owed: amount_remaining, else amount_due. */
-      amountMinor: number;
-      currency: string;
-      customerId: string | null;
-      customerEmail: string | null;
-      customerName: string | null;
-      subscriptionId: string | null;
-      attemptCount: number;
-      nextPaymentAttemptAt: Date | null;
-      hostedInvoiceUrl: string | null;
-      lastAttempt: LastPaymentAttempt | null;
-    }
-  | {
-      kind: 'payment_intent';
-      paymentIntentId: string;
-      status: string;
-      amountMinor: number;
-      currency: string;
-      customerId: string | null;
-      customerEmail: string | null;
-      order: OrderDetails;
-      lastAttempt: LastPaymentAttempt;
-    };
-
-/** Which payment the merchant named. */
-export type PaymentRef = { invoiceId: string } | { paymentIntentId: string };
 
 /**
  * Reads the invoice or payment intent the merchant named, with the caller's

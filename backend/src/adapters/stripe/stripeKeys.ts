@@ -19,10 +19,3 @@ export function stripeKeysByMode(secretKey: string | undefined, testSecretKey: s
     test: testSecretKey && isTest(testSecretKey) ? testSecretKey : secretKey && isTest(secretKey) ? secretKey : null,
   };
 }
-
-/** What a case of a mode without a key says on its timeline; nothing is sent to Stripe for it. */
-export function missingStripeKeyReason(livemode: boolean): string {
-  return livemode
-    ? 'This live-mode case needs a live key to act on Stripe (STRIPE_SECRET_KEY set to an sk_live_ or rk_live_ key); nothing was sent to Stripe, it waits.'
-    : 'This test-mode case needs a test key to act on Stripe (STRIPE_TEST_SECRET_KEY, or STRIPE_SECRET_KEY set to an sk_test_ or rk_test_ key); nothing was sent to Stripe, it waits.';
-}

@@ -1,11 +1,8 @@
 import Stripe from 'stripe';
 import { UpstreamError } from '../../errors';
-import type { CardDetails, DeclineDetails } from '../../recovery';
-import type { PaymentIntentSnapshot, PayOutcome } from './billingGateway';
+import { PAYMENT_INTENT_STATUSES, type CardDetails, type DeclineDetails, type PaymentIntentSnapshot, type PayOutcome } from '../../recovery';
 
 /** Stripe's objects and errors turned into our words, for the gateway's calls. */
-
-export const PAYMENT_INTENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'canceled', 'succeeded'] as const;
 
 export function paymentIntentSnapshot(intent: Stripe.PaymentIntent): PaymentIntentSnapshot {
   const methodOptions = Object.values(intent.payment_method_options ?? {}) as Array<{ setup_future_usage?: string | null; mandate_options?: unknown } | null | undefined>;
