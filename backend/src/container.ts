@@ -8,7 +8,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createRenewalStore, type RenewalStore } from './renewals';
+import { createRenewalIntake, createRenewalRefresh, createRenewalStore, type RenewalIntake, type RenewalStore } from './renewals';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
@@ -33,6 +33,7 @@ export interface Container {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   renewals: RenewalStore;
+  renewalIntake: RenewalIntake;
   recovery: RecoveryService;
   caseControls: CaseControlService;
   rollups: RollupStore;
@@ -109,6 +110,7 @@ export function createContainer(options: {
   const lookupByMode = { live: stripeByMode.live && createPaymentLookup(stripeByMode.live), test: stripeByMode.test && createPaymentLookup(stripeByMode.test) };
   const billingByMode = { live: stripeByMode.live && createBillingGateway(stripeByMode.live), test: stripeByMode.test && createBillingGateway(stripeByMode.test) };
   const billingFor = (livemode: boolean) => (livemode ? billingByMode.live : billingByMode.test);
+  const renewalIntake = createRenewalIntake({ renewals, billingFor });
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,
@@ -116,6 +118,7 @@ export function createContainer(options: {
     // Called only while events are handled, after `settings` below exists.
     holdoutOf: (account) => settings.holdoutOf(account),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
+    renewalIntake,
     logger,
     clock,
     instanceId,
@@ -212,7 +215,7 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
 
   return {
     config,
@@ -224,6 +227,7 @@ export function createContainer(options: {
     cases,
     cardAttempts,
     renewals,
+    renewalIntake,
     recovery,
     caseControls,
     rollups,
