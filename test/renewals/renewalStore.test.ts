@@ -63,6 +63,7 @@ it('declares an index for every query it makes', async () => {
       ['{"accountId":1,"livemode":1,"card.paymentMethodId":1}', false],
       ['{"accountId":1,"livemode":1,"card.fingerprint":1}', false],
       ['{"accountId":1,"livemode":1,"subscriptionId":1}', true],
+      ['{"refreshedAt":1,"livemode":1}', false],
     ]),
   );
 });
@@ -283,5 +284,16 @@ describe('lists', () => {
       { accountId, livemode: false },
       { accountId, livemode: true },
     ]);
+  });
+
+  it("claims each renewing renewal of a mode for the daily pass once per window, never the other mode's", async () => {
+    const accountId = nextAccount();
+    await store.applySubscription(subscriptionFact(accountId, 'sub_a', { at: at(0) }));
+    await store.applySubscription(subscriptionFact(accountId, 'sub_live', { livemode: true, at: at(0) }));
+    await store.applySubscription(subscriptionFact(accountId, 'sub_canceled', { status: 'canceled', at: at(0) }));
+    const mine = (found: { accountId: string; subscriptionId: string }[]) => found.filter((claimed) => claimed.accountId === accountId).map((claimed) => claimed.subscriptionId);
+    expect(mine(await store.claimForRefresh(false, at(0), at(-1), 1000))).toEqual([]);
+    expect(mine(await store.claimForRefresh(false, at(2), at(1), 1000))).toEqual(['sub_a']);
+    expect(mine(await store.claimForRefresh(false, at(2), at(1), 1000))).toEqual([]);
   });
 });
