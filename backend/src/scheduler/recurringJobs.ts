@@ -5,6 +5,7 @@ import type { DunningService } from '../dunning';
 import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { RenewalRefresh } from '../renewals';
+import type { RenewalRiskService } from '../renewalRisk';
 import type { StripeEventProcessor } from '../webhooks';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
@@ -21,6 +22,7 @@ export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
 export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
 export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
+export const SCORE_RENEWALS_JOB = 'score-renewals';
 /** Deliveries in flight at once per run: enough to hide one slow receiver's latency, few enough for one process. */
 export const WEBHOOK_DELIVERY_BATCH = 25;
 
@@ -35,6 +37,7 @@ export function listRecurringJobs(deps: {
   webhookDeliveries: DeliveryService;
   /** The daily pass over known renewals; absent where renewals are not wired. */
   renewalRefresh?: RenewalRefresh;
+  renewalRisk: RenewalRiskService;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -74,6 +77,17 @@ export function listRecurringJobs(deps: {
       run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
     },
     ...(deps.renewalRefresh ? [refreshRenewalsJob(deps.renewalRefresh)] : []),
+    {
+      // Renewals due in the next 30 days, scored again (facts change: a new card, a failure, a price) and
+      // customer.renewal_at_risk sent once per period when a score reaches the merchant's threshold. Hourly:
+      // risk moves in days, and a pass reads every upcoming renewal.
+      name: SCORE_RENEWALS_JOB,
+      idleDelayMs: 3_600_000,
+      run: async () => {
+        await deps.renewalRisk.scoreUpcoming();
+        return 0;
+      },
+    },
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.
       name: 'delete-ended-rate-limit-windows',
