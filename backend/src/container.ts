@@ -9,7 +9,7 @@ import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, 
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore, type RenewalIntake, type RenewalStore } from './renewals';
-import { createRenewalOutcomeStore, createRenewalRiskService, type RenewalOutcomeStore, type RenewalRiskService } from './renewalRisk';
+import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome, type RenewalOutcomeStore, type RenewalRiskService } from './renewalRisk';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
@@ -114,7 +114,12 @@ export function createContainer(options: {
   const lookupByMode = { live: stripeByMode.live && createPaymentLookup(stripeByMode.live), test: stripeByMode.test && createPaymentLookup(stripeByMode.test) };
   const billingByMode = { live: stripeByMode.live && createBillingGateway(stripeByMode.live), test: stripeByMode.test && createBillingGateway(stripeByMode.test) };
   const billingFor = (livemode: boolean) => (livemode ? billingByMode.live : billingByMode.test);
-  const renewalIntake = createRenewalIntake({ renewals, billingFor });
+  const renewalOutcomes = createRenewalOutcomeStore(connection);
+  const renewalIntake = createRenewalIntake({
+    renewals,
+    billingFor,
+    onRenewalCharge: (tenancy, charge) => recordRenewalOutcome(renewalOutcomes, { ...tenancy, ...charge, billingReason: 'subscription_cycle' }),
+  });
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,
@@ -219,7 +224,6 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const renewalOutcomes = createRenewalOutcomeStore(connection);
   const renewalRisk = createRenewalRiskService({
     renewals,
     cases,

@@ -71,7 +71,20 @@ it.each([
     event('payment_method.attached', { id: 'pm_1', object: 'payment_method', customer: null, card: { ...card, funding: 'unknown', fingerprint: null } }),
     [{ kind: 'card', change: 'attached', paymentMethodId: 'pm_1', customerId: null, card: { ...ourCard, funding: 'unknown', fingerprint: null }, at }],
   ],
-  ['an event renewals do not use', event('invoice.payment_failed', subscriptionInvoice({ id: 'in_4' })), []],
+  ['invoice.payment_failed of a first invoice: nothing, only renewals have an outcome', event('invoice.payment_failed', subscriptionInvoice({ id: 'in_4', billing_reason: 'subscription_create' })), []],
+  [
+    'invoice.payment_failed of a renewal invoice: the renewal charge failed',
+    event('invoice.payment_failed', subscriptionInvoice({ id: 'in_5', billing_reason: 'subscription_cycle' })),
+    [{ kind: 'renewal_charge', subscriptionId: 'sub_1', invoiceId: 'in_5', outcome: 'failed', at }],
+  ],
+  [
+    'invoice.paid of a renewal invoice: paid, and the renewal charge paid',
+    event('invoice.paid', subscriptionInvoice({ id: 'in_6', billing_reason: 'subscription_cycle', amount_paid: 1500, status_transitions: { paid_at: T0 } })),
+    [
+      { kind: 'invoice_paid', subscriptionId: 'sub_1', amountMinor: 1500, paidAt: new Date(T0 * 1000), at },
+      { kind: 'renewal_charge', subscriptionId: 'sub_1', invoiceId: 'in_6', outcome: 'paid', at },
+    ],
+  ],
   ['a subscription without a customer', event('customer.subscription.updated', { ...newerSubscription, customer: null }), []],
 ])('translates %s', (_name, given, expected) => {
   expect(translateRenewalFacts(given)).toEqual(expected);

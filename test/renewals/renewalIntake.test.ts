@@ -108,6 +108,21 @@ it('takes the amount from invoice.upcoming, and on renewal moves the date on, st
   expect(renewed.preDunning).toMatchObject({ forRenewalAt: new Date('2027-05-01T09:00:00Z'), sent: [], stoppedBecause: null, nextReminderAt: null });
 });
 
+it("records a scored renewal's failed charge as a known outcome, what the account's own risk model learns from", async () => {
+  const { subscriptionId } = await subscriberWithExpiringCard();
+  await world.container.renewalRisk.scoreNow(tenancy, { subscriptionId });
+  const knownBefore = await world.container.renewalOutcomes.countKnown(tenancy);
+  const { renewsAt } = await renewalOf(subscriptionId);
+
+  world.clock.set(renewsAt!);
+  world.sandbox.billing.renew(ACCOUNT, subscriptionId);
+  await world.settle();
+
+  const known = await world.container.renewalOutcomes.listKnown(tenancy, 100);
+  expect(known.length).toBe(knownBefore + 1);
+  expect(known.find((record) => record.subscriptionId === subscriptionId)).toMatchObject({ renewsAt, outcome: 'failed' });
+});
+
 it('catches a missed account update in the daily pass', async () => {
   const { subscriptionId, paymentMethodId } = await subscriberWithExpiringCard();
   await planReminder(subscriptionId);

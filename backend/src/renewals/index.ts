@@ -5,6 +5,6 @@ export type { AtRiskFilter, CustomerFact, RenewalPage, RenewalStore, Subscriptio
 export { preDunningStatusOf, type PreDunningStatus } from './preDunningStatus';
 export { RenewalCursorInvalid, RENEWING_STATUSES } from './renewalPaging';
 export type { RenewalFact, SubscriptionState } from './renewalFact';
-export { createRenewalIntake, type RenewalIntake, type RenewalReads, type RenewalTenant } from './renewalIntake';
+export { createRenewalIntake, type RenewalChargeSink, type RenewalIntake, type RenewalReads, type RenewalTenant } from './renewalIntake';
 export { reminderStopForCardChange, type CardChangeOrigin } from './cardChange';
 export { createRenewalRefresh, RENEWAL_REFRESH_BATCH, type RenewalRefresh } from './renewalRefresh';

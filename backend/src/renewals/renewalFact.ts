@@ -27,6 +27,8 @@ export type RenewalFact =
   | { kind: 'upcoming_invoice'; subscriptionId: string; customerId: string; amountMinor: number; currency: string; renewsAt: Date | null; at: Date }
   /** invoice.paid of a subscription invoice. */
   | { kind: 'invoice_paid'; subscriptionId: string; amountMinor: number; paidAt: Date; at: Date }
+  /** A renewal invoice (billing_reason subscription_cycle) paid or failed: the outcome risk models learn from. */
+  | { kind: 'renewal_charge'; subscriptionId: string; invoiceId: string; outcome: 'paid' | 'failed'; at: Date }
   /** customer.updated: contact details, and the invoice default card when it changed. */
   | {
       kind: 'customer';

@@ -28,7 +28,10 @@ const isRenewing = (state: { status: string; cancelAtPeriodEnd: boolean }) => (R
  * (cardChange.ts). Without a Stripe key for the mode, card details an event
  * does not carry stay unknown until the daily pass.
  */
-export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: (livemode: boolean) => RenewalReads | null }): RenewalIntake {
+/** Where a renewal charge's outcome goes (renewalRisk's outcome records); true when it was the period's first. */
+export type RenewalChargeSink = (tenant: Tenancy, charge: Extract<RenewalFact, { kind: 'renewal_charge' }>) => Promise<boolean>;
+
+export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: (livemode: boolean) => RenewalReads | null; onRenewalCharge?: RenewalChargeSink }): RenewalIntake {
   const { renewals } = deps;
   const refOf = (tenant: RenewalTenant): AccountRef => ({ accountId: tenant.accountId, isAppInstall: tenant.isAppInstall });
 
@@ -90,6 +93,10 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
       case 'invoice_paid':
         await renewals.recordPaid(tenant, fact.subscriptionId, fact.paidAt, fact.amountMinor);
         return `renewal ${fact.subscriptionId}: paid ${fact.amountMinor}`;
+      case 'renewal_charge': {
+        const recorded = deps.onRenewalCharge ? await deps.onRenewalCharge({ accountId: tenant.accountId, livemode: tenant.livemode }, fact) : false;
+        return recorded ? `renewal ${fact.subscriptionId}: charge ${fact.outcome}, outcome recorded` : '';
+      }
       case 'customer': {
         await renewals.applyCustomer({ ...tenant, customerId: fact.customerId, email: fact.email, name: fact.name, country: fact.country, at: fact.at });
         if (fact.newDefaultPaymentMethodId === undefined) return '';

@@ -16,6 +16,7 @@ export const RENEWAL_EVENT_TYPES = [
   'customer.subscription.deleted',
   'invoice.upcoming',
   'invoice.paid',
+  'invoice.payment_failed',
   'customer.updated',
   'payment_method.attached',
   'payment_method.automatically_updated',
@@ -44,7 +45,11 @@ export function translateRenewalFacts(event: StripeEventEnvelope): RenewalFact[]
       // A free invoice (a trial's, a full credit) says nothing about whether the card pays.
       if (!subscriptionId || !integer(object.amount_paid)) return [];
       const paidAt = timestamp((object.status_transitions as Json | undefined)?.paid_at) ?? at;
-      return [{ kind: 'invoice_paid', subscriptionId, amountMinor: integer(object.amount_paid) ?? 0, paidAt, at }];
+      return [{ kind: 'invoice_paid', subscriptionId, amountMinor: integer(object.amount_paid) ?? 0, paidAt, at }, ...renewalCharge(object, subscriptionId, 'paid', at)];
+    }
+    case 'invoice.payment_failed': {
+      const subscriptionId = subscriptionOfInvoice(object);
+      return subscriptionId ? renewalCharge(object, subscriptionId, 'failed', at) : [];
     }
     case 'customer.updated': {
       const customerId = idOf(object);
@@ -124,6 +129,13 @@ export function renewalCardOf(paymentMethod: unknown): RenewalCard | null {
     funding: funding && (FUNDINGS as readonly string[]).includes(funding) ? (funding as CardFunding) : 'unknown',
     country: text(card.country),
   };
+}
+
+/** A renewal's charge outcome, what an account's own risk model learns from; only renewal invoices (subscription_cycle) have one. */
+function renewalCharge(invoice: Json, subscriptionId: string, outcome: 'paid' | 'failed', at: Date): RenewalFact[] {
+  const invoiceId = idOf(invoice);
+  if (invoice.billing_reason !== 'subscription_cycle' || !invoiceId) return [];
+  return [{ kind: 'renewal_charge', subscriptionId, invoiceId, outcome, at }];
 }
 
 function subscriptionOfInvoice(invoice: Json): string | null {
