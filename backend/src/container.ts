@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
-import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
+import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
+import { createPreDunningService, type PreDunningService } from './preDunning';
 import { caseView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
-import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
+import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey, type CardUpdateService, type PaymentCardReader } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createRenewalStore, type RenewalStore } from './renewals';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
-import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -46,6 +47,8 @@ export interface Container {
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
   dunning: DunningService;
+  /** Reminders before a renewal whose card expires first (issue 14). */
+  preDunning: PreDunningService;
   settings: SettingsService;
   experiments: ExperimentService;
   apiKeys: ApiKeyStore;
@@ -134,6 +137,20 @@ export function createContainer(options: {
     clock,
     logger,
     linkValidityDays: config.cardUpdate.linkValidityDays,
+    renewalFlow: createRenewalCardUpdate({
+      accounts,
+      renewals,
+      billingFor,
+      // The card with its expiry: the renewals intake's read at Stripe (BillingGateway.fetchPaymentCard).
+      paymentCardFor: (livemode) => {
+        const billing = billingFor(livemode) as (BillingGateway & Partial<Record<'fetchPaymentCard', PaymentCardReader>>) | null;
+        return billing?.fetchPaymentCard ? (account, paymentMethodId) => billing.fetchPaymentCard!(account, paymentMethodId) : null;
+      },
+      publicUrl: config.publicUrl,
+      merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+      clock,
+      logger,
+    }),
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
   // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
@@ -178,6 +195,35 @@ export function createContainer(options: {
     clock,
     logger,
   });
+  const preDunning = createPreDunningService({
+    renewals,
+    cases,
+    accounts,
+    suppressions,
+    mailer,
+    recipients: createTestModeRecipients({
+      accounts,
+      accountProfilesFor: (livemode) => {
+        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+        return stripe ? createAccountProfileLookup(stripe) : null;
+      },
+      logger,
+    }),
+    policyFor: preDunningPolicyOf,
+    dunningPolicyFor: dunningPolicyOf,
+    merchantServerToken: (account) => {
+      const sealed = account?.settings?.postmarkServerTokenSealed;
+      return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
+    },
+    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    linkKey: linkSigningKey(config.cardUpdate.linkSecret),
+    publicUrl: config.publicUrl,
+    from: config.postmark.from,
+    clock,
+    logger,
+    instanceId,
+    leaseMs: config.workerLeaseMs,
+  });
   const handOver = createHandOverService({
     cases,
     recovery,
@@ -212,7 +258,7 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
 
   return {
     config,
@@ -235,6 +281,7 @@ export function createContainer(options: {
     rateLimits,
     suppressions,
     dunning,
+    preDunning,
     settings,
     experiments,
     apiKeys,

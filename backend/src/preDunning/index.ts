@@ -13,3 +13,5 @@ export {
 } from './preDunningPolicy';
 export { defaultReminderCopy, previewReminder, reminderCopyFor, renderReminder, sampleReminderValues } from './reminderCopy';
 export { nextReminderAt, planNextReminder, type NoReminderReason, type ReminderPlan } from './reminderPlan';
+export { createPreDunningService, type PreDunningService } from './preDunningService';
+export { reminderSendKey } from './reminderDelivery';
