@@ -192,6 +192,11 @@ export function createContainer(options: {
     publicUrl: config.publicUrl,
     from: config.postmark.from,
     merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
+    lastReminderTo: async (tenancy, customerId) => {
+      const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => renewal.preDunning.sent.map((reminder) => reminder.at.getTime()));
+      return sent.length > 0 ? new Date(Math.max(...sent)) : null;
+    },
     clock,
     logger,
   });
