@@ -7,9 +7,9 @@ import { createPreDunningService, type PreDunningService } from './preDunning';
 import { caseView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
-import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey, type CardUpdateService, type PaymentCardReader } from './cardUpdate';
+import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createRenewalStore, type RenewalStore } from './renewals';
+import { createRenewalIntake, createRenewalRefresh, createRenewalStore, type RenewalIntake, type RenewalStore } from './renewals';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
@@ -34,6 +34,7 @@ export interface Container {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   renewals: RenewalStore;
+  renewalIntake: RenewalIntake;
   recovery: RecoveryService;
   caseControls: CaseControlService;
   rollups: RollupStore;
@@ -112,6 +113,7 @@ export function createContainer(options: {
   const lookupByMode = { live: stripeByMode.live && createPaymentLookup(stripeByMode.live), test: stripeByMode.test && createPaymentLookup(stripeByMode.test) };
   const billingByMode = { live: stripeByMode.live && createBillingGateway(stripeByMode.live), test: stripeByMode.test && createBillingGateway(stripeByMode.test) };
   const billingFor = (livemode: boolean) => (livemode ? billingByMode.live : billingByMode.test);
+  const renewalIntake = createRenewalIntake({ renewals, billingFor });
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,
@@ -119,6 +121,7 @@ export function createContainer(options: {
     // Called only while events are handled, after `settings` below exists.
     holdoutOf: (account) => settings.holdoutOf(account),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
+    renewalIntake,
     logger,
     clock,
     instanceId,
@@ -143,8 +146,8 @@ export function createContainer(options: {
       billingFor,
       // The card with its expiry: the renewals intake's read at Stripe (BillingGateway.fetchPaymentCard).
       paymentCardFor: (livemode) => {
-        const billing = billingFor(livemode) as (BillingGateway & Partial<Record<'fetchPaymentCard', PaymentCardReader>>) | null;
-        return billing?.fetchPaymentCard ? (account, paymentMethodId) => billing.fetchPaymentCard!(account, paymentMethodId) : null;
+        const billing = billingFor(livemode);
+        return billing ? (account, paymentMethodId) => billing.fetchPaymentCard(account, paymentMethodId) : null;
       },
       publicUrl: config.publicUrl,
       merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
@@ -263,7 +266,7 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
 
   return {
     config,
@@ -275,6 +278,7 @@ export function createContainer(options: {
     cases,
     cardAttempts,
     renewals,
+    renewalIntake,
     recovery,
     caseControls,
     rollups,

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import type { SandboxBilling } from './sandboxBilling';
+import type { CardFacts, SandboxBilling } from './sandboxBilling';
+import type { BillingInterval } from './sandboxSubscriptions';
 import { armFaults, FAULT_MODES, type FaultMode, type Faults, type HeldRequests } from './sandboxFaults';
 import type { CardBehaviour, Json, SandboxState } from './sandboxState';
 import { SandboxError } from './stripeErrors';
@@ -29,7 +30,16 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
     const params = input(ctx);
     const account = accountOf(params);
     const behaviour = (params.behaviour ?? { declines: [], then: 'succeed' }) as CardBehaviour;
-    const pm = billing.createPaymentMethod(account, { brand: String(params.brand ?? 'visa'), fingerprint: params.fingerprint as string | undefined, last4: params.last4 as string | undefined, behaviour });
+    const pm = billing.createPaymentMethod(account, {
+      brand: String(params.brand ?? 'visa'),
+      fingerprint: params.fingerprint as string | undefined,
+      last4: params.last4 as string | undefined,
+      behaviour,
+      ...(typeof params.expMonth === 'number' ? { expMonth: params.expMonth } : {}),
+      ...(typeof params.expYear === 'number' ? { expYear: params.expYear } : {}),
+      ...(typeof params.funding === 'string' ? { funding: params.funding as CardFacts['funding'] } : {}),
+      ...(typeof params.country === 'string' ? { country: params.country } : {}),
+    });
     if (typeof params.customer === 'string') {
       billing.attach(account, pm.id as string, params.customer, null);
       if (params.setDefault !== false) billing.updateCustomer(account, params.customer, { invoice_settings: { default_payment_method: pm.id } }, null);
@@ -37,15 +47,27 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
     ctx.body = pm;
   });
 
+  router.post('/payment_methods/:id/account_updater', (ctx) => {
+    const params = input(ctx);
+    ctx.body = billing.updateCardByNetwork(accountOf(params), ctx.params.id!, { expMonth: Number(params.expMonth), expYear: Number(params.expYear), ...(typeof params.last4 === 'string' ? { last4: params.last4 } : {}) });
+  });
+
   router.post('/subscriptions', (ctx) => {
     const params = input(ctx);
+    const periodEnd = typeof params.currentPeriodEnd === 'string' ? Math.floor(new Date(params.currentPeriodEnd).getTime() / 1000) : undefined;
     ctx.body = billing.createSubscription(accountOf(params), {
       customer: String(params.customer),
       amount: Number(params.amount ?? 2900),
       currency: String(params.currency ?? 'usd'),
       default_payment_method: (params.default_payment_method as string | undefined) ?? null,
+      ...(typeof params.quantity === 'number' ? { quantity: params.quantity } : {}),
+      ...(typeof params.interval === 'string' ? { interval: params.interval as BillingInterval } : {}),
+      ...(typeof params.intervalCount === 'number' ? { intervalCount: params.intervalCount } : {}),
+      ...(periodEnd !== undefined ? { currentPeriodEnd: periodEnd } : {}),
     });
   });
+
+  router.post('/subscriptions/:id/upcoming', (ctx) => void (ctx.body = billing.subscriptions.emitUpcoming(accountOf(input(ctx)), ctx.params.id!)));
 
   router.post('/app/authorize', (ctx) => void (ctx.body = billing.authorizeApp(accountOf(input(ctx)))));
   router.post('/app/deauthorize', (ctx) => void (ctx.body = billing.authorizeApp(accountOf(input(ctx)), false)));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SandboxPaymentIntents } from './sandboxPaymentIntents';
+import { SandboxSubscriptions, type NewSubscription } from './sandboxSubscriptions';
 import { newId, type CardBehaviour, type Json, type SandboxState, type ScriptedDecline } from './sandboxState';
 import { invalid, missing, SandboxError } from './stripeErrors';
 import type { WebhookSender } from './webhookSender';
@@ -12,16 +13,27 @@ const TEST_TOKENS: Record<string, { brand: string; last4: string; behaviour: Car
   pm_card_visa_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995', behaviour: { declines: [{ code: 'card_declined', decline_code: 'insufficient_funds' }], then: 'repeat_last' } },
 };
 
+/** What a scripted card says about itself, beyond brand and number. */
+export interface CardFacts {
+  expMonth?: number;
+  expYear?: number;
+  funding?: 'credit' | 'debit' | 'prepaid' | 'unknown';
+  country?: string | null;
+}
+
 /** The billing objects and what happens when they are charged. */
 export class SandboxBilling {
   /** One-time payments and saved cards (payment and setup intents). */
   readonly paymentIntents: SandboxPaymentIntents;
+  /** Subscriptions, their periods and their upcoming invoices. */
+  readonly subscriptions: SandboxSubscriptions;
 
   constructor(
     private readonly state: SandboxState,
     private readonly events: WebhookSender,
   ) {
     this.paymentIntents = new SandboxPaymentIntents(state, this, events);
+    this.subscriptions = new SandboxSubscriptions(state, this, events);
   }
 
   /** The account installs (or uninstalls) the App: Stripe tells the platform with account.application.* events. */
@@ -74,7 +86,7 @@ export class SandboxBilling {
   }
 
   /** A sandbox card: from a Stripe test token or from a scripted behaviour. */
-  createPaymentMethod(account: string, options: { brand: string; last4?: string; fingerprint?: string; behaviour: CardBehaviour }): Json {
+  createPaymentMethod(account: string, options: { brand: string; last4?: string; fingerprint?: string; behaviour: CardBehaviour } & CardFacts): Json {
     const pm: Json = {
       id: newId('pm'),
       object: 'payment_method',
@@ -82,7 +94,15 @@ export class SandboxBilling {
       created: this.state.nowSeconds(),
       customer: null,
       livemode: this.state.livemode,
-      card: { brand: options.brand, last4: options.last4 ?? '4242', exp_month: 12, exp_year: 2030, fingerprint: options.fingerprint ?? newId('fp').slice(3, 19) },
+      card: {
+        brand: options.brand,
+        last4: options.last4 ?? '4242',
+        exp_month: options.expMonth ?? 12,
+        exp_year: options.expYear ?? 2030,
+        funding: options.funding ?? 'credit',
+        country: options.country ?? null,
+        fingerprint: options.fingerprint ?? newId('fp').slice(3, 19),
+      },
       billing_details: {},
       metadata: {},
     };
@@ -108,54 +128,36 @@ export class SandboxBilling {
     return pm;
   }
 
-  createSubscription(account: string, params: { customer: string; amount: number; currency: string; default_payment_method?: string | null }): Json {
-    this.customer(account, params.customer);
-    const subscription: Json = {
-      id: newId('sub'),
-      object: 'subscription',
-      created: this.state.nowSeconds(),
-      customer: params.customer,
-      status: 'active',
-      default_payment_method: params.default_payment_method ?? null,
-      currency: params.currency,
-      items: { object: 'list', data: [{ id: newId('si'), price: { unit_amount: params.amount, currency: params.currency } }] },
-      metadata: {},
-      livemode: this.state.livemode,
-    };
-    this.state.account(account).subscriptions.set(subscription.id as string, subscription);
-    return subscription;
+  /** The card networks' account updater: the issuer sent a new expiry (and maybe number) for this card. */
+  updateCardByNetwork(account: string, id: string, card: { expMonth: number; expYear: number; last4?: string }): Json {
+    const pm = this.paymentMethod(account, id);
+    const current = pm.card as Json;
+    const previous: Json = { exp_month: current.exp_month, exp_year: current.exp_year, ...(card.last4 ? { last4: current.last4 } : {}) };
+    Object.assign(current, { exp_month: card.expMonth, exp_year: card.expYear, ...(card.last4 ? { last4: card.last4 } : {}) });
+    this.events.emit(account, 'payment_method.automatically_updated', pm, { previous: { card: previous } });
+    return pm;
+  }
+
+  createSubscription(account: string, params: NewSubscription): Json {
+    return this.subscriptions.create(account, params);
   }
 
   subscription(account: string, id: string): Json {
-    const found = this.state.account(account).subscriptions.get(id);
-    if (!found) throw missing('subscription', id);
-    return found;
+    return this.subscriptions.get(account, id);
   }
 
   updateSubscription(account: string, id: string, params: Json, idempotencyKey: string | null): Json {
-    const subscription = this.subscription(account, id);
-    if ('default_payment_method' in params) {
-      const previous = { default_payment_method: subscription.default_payment_method };
-      subscription.default_payment_method = params.default_payment_method ? this.paymentMethod(account, String(params.default_payment_method)).id : null;
-      this.events.emit(account, 'customer.subscription.updated', subscription, { previous, idempotencyKey });
-    }
-    return subscription;
+    return this.subscriptions.update(account, id, params, idempotencyKey);
   }
 
   cancelSubscription(account: string, id: string, idempotencyKey: string | null): Json {
-    const subscription = this.subscription(account, id);
-    if (subscription.status !== 'canceled') {
-      subscription.status = 'canceled';
-      subscription.canceled_at = this.state.nowSeconds();
-      this.events.emit(account, 'customer.subscription.deleted', subscription, { idempotencyKey });
-    }
-    return subscription;
+    return this.subscriptions.cancel(account, id, idempotencyKey);
   }
 
-  /** A renewal: a new open invoice, then Stripe's first automatic attempt (which may fail). */
+  /** A renewal: the period moves on, a new open invoice, then Stripe's first automatic attempt on the default card (which may fail). */
   renew(account: string, subscriptionId: string, options: { nextAttemptInHours?: number | null } = {}): Json {
-    const subscription = this.subscription(account, subscriptionId);
-    const item = (subscription.items as { data: Array<{ price: { unit_amount: number; currency: string } }> }).data[0]!;
+    const subscription = this.subscriptions.advancePeriod(account, subscriptionId);
+    const { amount, currency } = this.subscriptions.amountOf(subscription);
     const customer = this.customer(account, subscription.customer as string);
     const invoice: Json = {
       id: newId('in'),
@@ -164,10 +166,10 @@ export class SandboxBilling {
       customer: customer.id,
       customer_email: customer.email,
       customer_name: customer.name,
-      currency: item.price.currency,
-      amount_due: item.price.unit_amount,
+      currency,
+      amount_due: amount,
       amount_paid: 0,
-      amount_remaining: item.price.unit_amount,
+      amount_remaining: amount,
       attempt_count: 0,
       attempted: false,
       next_payment_attempt: null,
@@ -268,7 +270,10 @@ export class SandboxBilling {
     const script = this.state.behaviours.get(pm.id as string) ?? { behaviour: { declines: [], then: 'succeed' as const }, attempts: 0 };
     const { behaviour } = script;
     let outcome: ReturnType<SandboxBilling['charge']>;
-    if (behaviour.requiresAction) outcome = { kind: 'requires_action' };
+    const card = pm.card as Json;
+    // A card is good through the last day of its expiry month (sandbox clock).
+    if (Date.UTC(card.exp_year as number, card.exp_month as number, 1) <= this.state.now().getTime()) outcome = { kind: 'declined', decline: { code: 'expired_card', decline_code: 'expired_card' } };
+    else if (behaviour.requiresAction) outcome = { kind: 'requires_action' };
     else if (script.attempts < behaviour.declines.length) outcome = { kind: 'declined', decline: behaviour.declines[script.attempts]! };
     else if (behaviour.then === 'repeat_last' && behaviour.declines.length > 0) outcome = { kind: 'declined', decline: behaviour.declines.at(-1)! };
     else if (behaviour.succeedOnDaysOfMonth && !behaviour.succeedOnDaysOfMonth.includes(this.state.now().getUTCDate())) {

@@ -64,7 +64,7 @@ beforeAll(async () => {
 async function snapshotOf(mode: Mode) {
   const scope = { accountId: ACCOUNT, livemode: isLive(mode) };
   const read = (name: string) => db.connection.collection(name).find(scope).sort({ _id: 1 }).toArray();
-  return { cases: await read('recoveryCases'), experiments: await read('experiments'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key), webhookEndpoints: await read('webhookEndpoints'), webhookDeliveries: await read('webhookDeliveries') };
+  return { cases: await read('recoveryCases'), experiments: await read('experiments'), accounts: await read('accounts'), suppressions: await read('emailSuppressions'), apiKeys: (await read('apiKeys')).map(({ lastUsedAt: _used, ...key }) => key), webhookEndpoints: await read('webhookEndpoints'), webhookDeliveries: await read('webhookDeliveries'), renewals: await read('renewals') };
 }
 
 /** What of `mode` must never show in an answer to the other mode. */
@@ -189,7 +189,9 @@ function eventOf(type: (typeof HANDLED_EVENT_TYPES)[number], mode: Mode): Record
     'invoice.payment_succeeded': invoice({ id: `in_${other}_b`, customer: 'cus_shared', status: 'paid', amount_remaining: 0 }),
     'invoice.voided': invoice({ id: `in_${other}_a`, customer: 'cus_shared', status: 'void' }),
     'invoice.marked_uncollectible': invoice({ id: `in_${other}_b`, customer: 'cus_shared', status: 'uncollectible' }),
+    'customer.subscription.created': { ...subscription, status: 'active', default_payment_method: null, items: { object: 'list', data: [{ id: 'si_1', quantity: 1, current_period_end: Math.floor(Date.now() / 1000) + 86_400, price: { unit_amount: 2500, currency: 'usd' } }] } },
     'customer.subscription.updated': { ...subscription, status: 'past_due' },
+    'invoice.upcoming': { object: 'invoice', customer: 'cus_shared', amount_due: 2500, currency: 'usd', next_payment_attempt: Math.floor(Date.now() / 1000) + 86_400, parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_alice' } } },
     'customer.subscription.deleted': subscription,
     'payment_intent.payment_failed': paymentIntent({ id: `pi_${mode}_new`, customer: 'cus_shared', invoice: null }),
     'payment_intent.succeeded': paymentIntent({ id: `pi_${other}_a`, customer: 'cus_shared', status: 'succeeded', invoice: `in_${other}_a`, last_payment_error: null }),

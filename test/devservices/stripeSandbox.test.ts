@@ -120,3 +120,60 @@ describe('the Stripe sandbox through the official SDK', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('subscriptions, card expiry and the account updater', () => {
+  const control = async (path: string, body: Record<string, unknown>) => {
+    const response = await fetch(`${sandbox.url}/_sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const on = { stripeAccount: 'acct_a' };
+
+  it('creates a card with the given expiry and funding, and renews the card through the account updater with its event', async () => {
+    const customer = await control('/customers', { account: 'acct_a', email: 'ana@example.com' });
+    const pm = await control('/payment_methods', { account: 'acct_a', customer: customer.id, brand: 'visa', expMonth: 3, expYear: 2027, funding: 'prepaid', country: 'BR' });
+    const read = await stripe.paymentMethods.retrieve(pm.id as string, {}, on);
+    expect(read.card).toMatchObject({ exp_month: 3, exp_year: 2027, funding: 'prepaid', country: 'BR', fingerprint: expect.any(String) });
+    expect(((await stripe.customers.retrieve(customer.id as string, {}, on)) as Stripe.Customer).invoice_settings.default_payment_method).toBe(pm.id);
+
+    await control(`/payment_methods/${String(pm.id)}/account_updater`, { account: 'acct_a', expMonth: 3, expYear: 2030, last4: '1881' });
+    expect((await stripe.paymentMethods.retrieve(pm.id as string, {}, on)).card).toMatchObject({ exp_month: 3, exp_year: 2030, last4: '1881' });
+    await sandbox.events.idle();
+    const updated = received.find((event) => event.type === 'payment_method.automatically_updated') as unknown as Stripe.Event;
+    expect(updated.data.previous_attributes).toEqual({ card: { exp_month: 3, exp_year: 2027, last4: '4242' } });
+  });
+
+  it('keeps the period end on the subscription and its item, sends invoice.upcoming, and on renewal moves the period on and declines an expired card', async () => {
+    sandbox.state.clockOffsetMs = Date.UTC(2027, 2, 1) - Date.now();
+    const customer = await control('/customers', { account: 'acct_a', email: 'ana@example.com' });
+    await control('/payment_methods', { account: 'acct_a', customer: customer.id, brand: 'visa', expMonth: 3, expYear: 2027 });
+    const created = await control('/subscriptions', { account: 'acct_a', customer: customer.id, amount: 1500, quantity: 2, currency: 'eur', currentPeriodEnd: '2027-04-01T00:00:00Z' });
+    const periodEnd = Date.UTC(2027, 3, 1) / 1000;
+    const read = await stripe.subscriptions.retrieve(created.id as string, {}, on);
+    expect(read.items.data[0]).toMatchObject({ current_period_end: periodEnd, quantity: 2 });
+    expect((read as unknown as { current_period_end: number }).current_period_end).toBe(periodEnd);
+
+    await control(`/subscriptions/${String(created.id)}/upcoming`, { account: 'acct_a' });
+    sandbox.state.clockOffsetMs = Date.UTC(2027, 3, 1) - Date.now();
+    const invoice = await control(`/subscriptions/${String(created.id)}/renew`, { account: 'acct_a' });
+    expect(invoice).toMatchObject({ amount_due: 3000, status: 'open' });
+    expect(sandbox.state.charges.at(-1)).toMatchObject({ outcome: 'declined', declineCode: 'expired_card' });
+    expect((await stripe.subscriptions.retrieve(created.id as string, {}, on)).items.data[0]!.current_period_end).toBe(Date.UTC(2027, 4, 1) / 1000);
+
+    await sandbox.events.idle();
+    const types = received.map((event) => event.type);
+    expect(types).toEqual(expect.arrayContaining(['customer.subscription.created', 'invoice.upcoming', 'customer.subscription.updated', 'invoice.payment_failed']));
+    const upcoming = received.find((event) => event.type === 'invoice.upcoming') as unknown as Stripe.Event;
+    expect(upcoming.data.object).toMatchObject({ amount_due: 3000, next_payment_attempt: periodEnd + 3600, parent: { subscription_details: { subscription: created.id } } });
+  });
+
+  it('sets cancel_at_period_end through the API with its event', async () => {
+    const customer = await control('/customers', { account: 'acct_a', email: 'ana@example.com' });
+    const created = await control('/subscriptions', { account: 'acct_a', customer: customer.id, amount: 900 });
+    const updated = await stripe.subscriptions.update(created.id as string, { cancel_at_period_end: true }, on);
+    expect(updated.cancel_at_period_end).toBe(true);
+    await sandbox.events.idle();
+    const event = received.find((found) => found.type === 'customer.subscription.updated') as unknown as Stripe.Event;
+    expect(event.data.previous_attributes).toEqual({ cancel_at_period_end: false });
+  });
+});

@@ -138,7 +138,7 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
 export type RecoveryWorld = Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 /** What a world's backend writes per test: emptied first, so each test starts with no merchant, case, event or card history. */
-const PER_TEST_COLLECTIONS = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts'];
+const PER_TEST_COLLECTIONS = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'renewals'];
 
 /** A new world on an emptied database, for a beforeEach; stop it in the afterEach. */
 export async function freshRecoveryWorld(connection: Connection, options: Parameters<typeof createRecoveryWorld>[1]): Promise<RecoveryWorld> {

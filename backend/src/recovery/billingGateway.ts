@@ -1,5 +1,6 @@
 import type { CardDetails, DeclineDetails } from './recoveryCase';
 import type { OrderDetails } from './oneTimePayments';
+import type { RenewalCard, SubscriptionState } from '../renewals';
 
 /**
  * The billing gateway port: the Stripe reads and writes recovery needs, in
@@ -31,6 +32,8 @@ export interface CustomerSnapshot {
   state: string | null;
   postalCode: string | null;
   defaultPaymentMethodId: string | null;
+  email: string | null;
+  name: string | null;
 }
 
 /** A payment intent as Stripe holds it now, in our words. */
@@ -83,6 +86,10 @@ export interface BillingGateway {
   fetchCard(account: AccountRef, paymentMethodId: string): Promise<CardDetails | null>;
   /** The subscription's status, read right before a charge; null when Stripe has no such subscription. */
   fetchSubscription(account: AccountRef, subscriptionId: string): Promise<SubscriptionSnapshot | null>;
+  /** A card with its expiry and funding, for renewals; null when the payment method is gone or is not a card. */
+  fetchPaymentCard(account: AccountRef, paymentMethodId: string): Promise<RenewalCard | null>;
+  /** A subscription as renewals keep it (period end, amount, own default card); null when Stripe has no such subscription. */
+  fetchSubscriptionState(account: AccountRef, subscriptionId: string): Promise<SubscriptionState | null>;
   /** The invoice or payment intent a merchant hands to recovery, with its last decline; null when this account has none in this mode. */
   fetchPaymentRecord(account: AccountRef, ref: PaymentRef): Promise<PaymentRecord | null>;
 }

@@ -4,3 +4,7 @@ export { createRenewalStore } from './renewalStore';
 export type { AtRiskFilter, CustomerFact, RenewalPage, RenewalStore, SubscriptionFact, Tenancy } from './renewalStore';
 export { preDunningStatusOf, type PreDunningStatus } from './preDunningStatus';
 export { RenewalCursorInvalid, RENEWING_STATUSES } from './renewalPaging';
+export type { RenewalFact, SubscriptionState } from './renewalFact';
+export { createRenewalIntake, type RenewalIntake, type RenewalReads, type RenewalTenant } from './renewalIntake';
+export { reminderStopForCardChange, type CardChangeOrigin } from './cardChange';
+export { createRenewalRefresh, RENEWAL_REFRESH_BATCH, type RenewalRefresh } from './renewalRefresh';

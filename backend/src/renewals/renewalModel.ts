@@ -16,6 +16,8 @@ export interface RenewalDocument extends Omit<Renewal, 'id'> {
   subscriptionFactAt: Date | null;
   cardFactAt: Date | null;
   customerFactAt: Date | null;
+  /** When the daily pass last re-read the subscription at Stripe; null: never. */
+  refreshedAt: Date | null;
 }
 
 const preDunningSchema = new Schema(
@@ -59,11 +61,14 @@ const renewalSchema = new Schema<RenewalDocument>(
     subscriptionFactAt: { type: Date, default: null },
     cardFactAt: { type: Date, default: null },
     customerFactAt: { type: Date, default: null },
+    refreshedAt: { type: Date, default: null },
   },
   { collection: 'renewals', versionKey: false, minimize: false },
 );
 // The reminder sender's claim, across accounts.
 renewalSchema.index({ 'preDunning.nextReminderAt': 1, 'preDunning.leaseUntil': 1 });
+// The daily pass's claim, across accounts.
+renewalSchema.index({ refreshedAt: 1, livemode: 1 });
 // The at-risk list: highest score first, ties soonest renewal, then id for stable pages.
 renewalSchema.index({ accountId: 1, livemode: 1, 'risk.score': -1, renewsAt: 1, _id: 1 });
 // Renewals due in a window, soonest first: scoring and the daily pass.
@@ -81,7 +86,7 @@ export function renewalModelOf(connection: Connection): Model<RenewalDocument> {
 /** The record as the domain sees it: the bookkeeping fields stay in the database. */
 export function toRenewal(doc: RenewalDocument | null): Renewal | null {
   if (!doc) return null;
-  const { _id, subscriptionFactAt: _s, cardFactAt: _c, customerFactAt: _u, ...fields } = doc;
+  const { _id, subscriptionFactAt: _s, cardFactAt: _c, customerFactAt: _u, refreshedAt: _r, ...fields } = doc;
   return {
     id: _id,
     ...fields,

@@ -96,6 +96,12 @@ export interface RenewalStore {
   markRiskAlerted(id: string, forRenewalAt: Date): Promise<boolean>;
   /** The at-risk list: highest score first (ties: soonest renewal), paged. */
   listAtRisk(tenancy: Tenancy, filter: AtRiskFilter, cursor: string | null, limit: number): Promise<RenewalPage>;
+  /**
+   * The daily pass's claim, across accounts of one mode: up to `limit` renewals
+   * that still renew and were not re-read at Stripe since `staleBefore`, marked
+   * as re-read `now` (a failed read waits for the next day, never loops).
+   */
+  claimForRefresh(livemode: boolean, now: Date, staleBefore: Date, limit: number): Promise<Renewal[]>;
 }
 
 /** Not before this fact, or none applied yet: the guard every out-of-order fact write uses. */
@@ -204,6 +210,17 @@ export function createRenewalStore(connection: Connection): RenewalStore {
     async markRiskAlerted(id, forRenewalAt) {
       const marked = await renewals.updateOne({ _id: id, riskAlertedFor: { $ne: forRenewalAt } }, { $set: { riskAlertedFor: forRenewalAt } });
       return marked.modifiedCount === 1;
+    },
+    async claimForRefresh(livemode, now, staleBefore, limit) {
+      const claimed: Renewal[] = [];
+      while (claimed.length < limit) {
+        const doc = await renewals
+          .findOneAndUpdate({ livemode, ...renewingFilter(), $or: [{ refreshedAt: null }, { refreshedAt: { $lt: staleBefore } }] }, { $set: { refreshedAt: now } }, { new: true })
+          .lean<RenewalDocument>();
+        if (!doc) break;
+        claimed.push(toRenewal(doc)!);
+      }
+      return claimed;
     },
     async listAtRisk(tenancy, filter, cursor, limit) {
       const found = await renewals

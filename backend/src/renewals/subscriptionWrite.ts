@@ -82,6 +82,8 @@ async function insertRenewal(
     subscriptionFactAt: at,
     cardFactAt: null,
     customerFactAt: null,
+    // As fresh as the fact that created it: the daily pass re-reads it a day on.
+    refreshedAt: at,
   };
   try {
     await renewals.create(doc);

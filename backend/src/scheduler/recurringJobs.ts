@@ -5,6 +5,7 @@ import type { DunningService } from '../dunning';
 import type { PreDunningService } from '../preDunning';
 import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
+import type { RenewalRefresh } from '../renewals';
 import type { StripeEventProcessor } from '../webhooks';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
@@ -36,6 +37,8 @@ export function listRecurringJobs(deps: {
   outbox: OutboxRelay;
   idempotency: IdempotencyStore;
   webhookDeliveries: DeliveryService;
+  /** The daily pass over known renewals; absent where renewals are not wired. */
+  renewalRefresh?: RenewalRefresh;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -89,6 +92,7 @@ export function listRecurringJobs(deps: {
       idleDelayMs: 2_000,
       run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
     },
+    ...(deps.renewalRefresh ? [refreshRenewalsJob(deps.renewalRefresh)] : []),
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.
       name: 'delete-ended-rate-limit-windows',
@@ -108,6 +112,17 @@ export function listRecurringJobs(deps: {
       },
     },
   ];
+}
+
+export const REFRESH_RENEWALS_JOB = 'refresh-renewals';
+
+function refreshRenewalsJob(refresh: RenewalRefresh): RecurringJob {
+  return {
+    // Re-reads each known renewal at Stripe once a day (missed events, the next period after a renewal), a batch per run.
+    name: REFRESH_RENEWALS_JOB,
+    idleDelayMs: 10 * 60_000,
+    run: () => refresh.runBatch(),
+  };
 }
 
 /** Runs `step` until it finds nothing to do or `limit` steps ran; returns how many did something. */

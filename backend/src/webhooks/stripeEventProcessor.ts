@@ -3,6 +3,7 @@ import type { Account, AccountStore } from '../accounts';
 import {
   invoiceLinkInPayload,
   isHandledEventType,
+  translateRenewalFacts,
   translateStripeEvent,
   type InvoiceLink,
   type PaymentLookup,
@@ -11,6 +12,7 @@ import {
 import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
 import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
+import type { RenewalIntake } from '../renewals';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
@@ -36,6 +38,8 @@ export function createStripeEventProcessor(deps: {
   holdoutOf: (account: Account) => Promise<Holdout | null>;
   /** Asks Stripe in the event's own mode; null when that mode has no key. */
   paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
+  /** Keeps upcoming renewals current from the same events; absent where renewals are not wired. */
+  renewalIntake?: RenewalIntake;
   logger: Logger;
   clock: Clock;
   instanceId: string;
@@ -65,6 +69,8 @@ export function createStripeEventProcessor(deps: {
     }
     if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
     if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
+    // First: renewal facts are idempotent, so a retry after a later failure here repeats nothing harmful.
+    const renewalNote = deps.renewalIntake ? await deps.renewalIntake.applyEvent({ ...tenant, isAppInstall: stored.isAppInstall }, translateRenewalFacts(event)) : '';
 
     let link: InvoiceLink | undefined;
     const paymentLookup = paymentLookupFor(tenant.livemode);
@@ -84,10 +90,10 @@ export function createStripeEventProcessor(deps: {
       if (!link.known) link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, String(event.data.object.id)) };
     }
     const facts = translateStripeEvent(event, link);
-    if (facts.length === 0) return { status: 'ignored', summary: 'nothing in this event concerns recovery' };
+    if (facts.length === 0) return renewalNote ? { status: 'handled', summary: renewalNote } : { status: 'ignored', summary: 'nothing in this event concerns recovery' };
     // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
     const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await deps.holdoutOf(account) } : tenant;
-    return { status: 'handled', summary: await applyFacts(opening, facts) };
+    return { status: 'handled', summary: [await applyFacts(opening, facts), renewalNote].filter(Boolean).join('; ') };
   }
 
   async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {

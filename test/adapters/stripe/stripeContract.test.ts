@@ -43,6 +43,17 @@ describe.each([
     );
   });
 
+  it('reads a card with its expiry and funding for renewals', async () => {
+    const card = await gateway.fetchPaymentCard(account, 'pm_123');
+    expect(card).toEqual(expect.objectContaining({ paymentMethodId: expect.any(String), expMonth: expect.any(Number), expYear: expect.any(Number), funding: expect.stringMatching(/^(credit|debit|prepaid|unknown)$/) }));
+  });
+
+  it('reads a subscription as renewals keep it', async () => {
+    const subscription = await gateway.fetchSubscriptionState(account, 'sub_123');
+    expect(subscription).toEqual(expect.objectContaining({ subscriptionId: expect.any(String), customerId: expect.any(String), status: expect.any(String), amountMinor: expect.any(Number), currency: expect.any(String) }));
+    expect(subscription?.renewsAt).toBeInstanceOf(Date);
+  });
+
   it('retrieves a customer', async () => {
     const customer = await gateway.fetchCustomer(account, 'cus_123');
     expect(customer).toHaveProperty('country');

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { AccountRef, BillingGateway, InvoiceSnapshot } from '../../recovery';
 import { fetchPaymentRecord } from './paymentRecords';
+import { renewalCardOf, subscriptionStateOf } from './renewalFacts';
 import { declineFrom, idOf, orNull, paymentIntentSnapshot, translateError } from './stripeTranslation';
 
 export { translateError } from './stripeTranslation';
@@ -36,6 +37,8 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
         state: address?.state ?? null,
         postalCode: address?.postal_code ?? null,
         defaultPaymentMethodId: idOf(customer.invoice_settings?.default_payment_method),
+        email: customer.email ?? null,
+        name: customer.name ?? null,
       };
     },
 
@@ -160,6 +163,16 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
     async fetchSubscription(account, subscriptionId) {
       const subscription = await orNull(() => stripe.subscriptions.retrieve(subscriptionId, {}, as(account)));
       return subscription ? { status: subscription.status, collectionPaused: Boolean(subscription.pause_collection) } : null;
+    },
+
+    async fetchPaymentCard(account, paymentMethodId) {
+      const method = await orNull(() => stripe.paymentMethods.retrieve(paymentMethodId, {}, as(account)));
+      return method ? renewalCardOf(method) : null;
+    },
+
+    async fetchSubscriptionState(account, subscriptionId) {
+      const subscription = await orNull(() => stripe.subscriptions.retrieve(subscriptionId, {}, as(account)));
+      return subscription ? subscriptionStateOf(subscription as unknown as Record<string, unknown>) : null;
     },
 
     fetchPaymentRecord: (account, ref) => fetchPaymentRecord(stripe, as(account), ref),

@@ -15,3 +15,4 @@ export { ensureWebhookEndpoint, WEBHOOK_PATH, type EndpointSetupResult } from '.
 export { verifyAppSignature } from './appSignature';
 export { createAccountProfileLookup } from './accountProfile';
 export { stripeKeysByMode, type StripeKeysByMode } from './stripeKeys';
+export { translateRenewalFacts, subscriptionStateOf, renewalCardOf, RENEWAL_EVENT_TYPES } from './renewalFacts';
