@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
-import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
+import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
+import { createPreDunningService, type PreDunningService } from './preDunning';
 import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
-import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
+import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore, type RenewalIntake, type RenewalStore } from './renewals';
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome, type RenewalOutcomeStore, type RenewalRiskService } from './renewalRisk';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
-import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
+import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -51,6 +52,8 @@ export interface Container {
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
   dunning: DunningService;
+  /** Reminders before a renewal whose card expires first (issue 14). */
+  preDunning: PreDunningService;
   settings: SettingsService;
   experiments: ExperimentService;
   apiKeys: ApiKeyStore;
@@ -146,6 +149,20 @@ export function createContainer(options: {
     clock,
     logger,
     linkValidityDays: config.cardUpdate.linkValidityDays,
+    renewalFlow: createRenewalCardUpdate({
+      accounts,
+      renewals,
+      billingFor,
+      // The card with its expiry: the renewals intake's read at Stripe (BillingGateway.fetchPaymentCard).
+      paymentCardFor: (livemode) => {
+        const billing = billingFor(livemode);
+        return billing ? (account, paymentMethodId) => billing.fetchPaymentCard(account, paymentMethodId) : null;
+      },
+      publicUrl: config.publicUrl,
+      merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+      clock,
+      logger,
+    }),
   });
   const portalOrigins = ['https://billing.stripe.com', ...(config.stripe.apiBase ? [new URL(config.stripe.apiBase).origin] : [])];
   // Insufficient funds are also tried on the paydays the account's own recovered payments show (issue 18).
@@ -187,8 +204,42 @@ export function createContainer(options: {
     publicUrl: config.publicUrl,
     from: config.postmark.from,
     merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
+    lastReminderTo: async (tenancy, customerId) => {
+      const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => renewal.preDunning.sent.map((reminder) => reminder.at.getTime()));
+      return sent.length > 0 ? new Date(Math.max(...sent)) : null;
+    },
     clock,
     logger,
+  });
+  const preDunning = createPreDunningService({
+    renewals,
+    cases,
+    accounts,
+    suppressions,
+    mailer,
+    recipients: createTestModeRecipients({
+      accounts,
+      accountProfilesFor: (livemode) => {
+        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+        return stripe ? createAccountProfileLookup(stripe) : null;
+      },
+      logger,
+    }),
+    policyFor: preDunningPolicyOf,
+    dunningPolicyFor: dunningPolicyOf,
+    merchantServerToken: (account) => {
+      const sealed = account?.settings?.postmarkServerTokenSealed;
+      return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
+    },
+    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    linkKey: linkSigningKey(config.cardUpdate.linkSecret),
+    publicUrl: config.publicUrl,
+    from: config.postmark.from,
+    clock,
+    logger,
+    instanceId,
+    leaseMs: config.workerLeaseMs,
   });
   const handOver = createHandOverService({
     cases,
@@ -235,7 +286,7 @@ export function createContainer(options: {
     clock,
     logger,
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRisk, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRisk, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
 
   return {
     config,
@@ -261,6 +312,7 @@ export function createContainer(options: {
     rateLimits,
     suppressions,
     dunning,
+    preDunning,
     settings,
     experiments,
     apiKeys,

@@ -7,6 +7,7 @@ import type { CaseStore } from '../recovery/caseStore';
 import type { Renewal, RenewalRisk } from '../renewals/renewal';
 import { RENEWING_STATUSES } from '../renewals/renewalPaging';
 import type { RenewalStore, Tenancy } from '../renewals/renewalStore';
+import { renewalRiskSettingsOf } from '../settings/renewalRiskSettings';
 import { fitAccountModel, MAX_OUTCOMES_FOR_FIT, MIN_OUTCOMES_FOR_MODEL, scoreByAccountModel, type AccountModel } from './accountModel';
 import { failuresFromCases } from './customerHistory';
 import type { RenewalOutcomeStore } from './renewalOutcomeStore';
@@ -15,18 +16,13 @@ import { scoreByRules } from './riskRules';
 
 /** Renewals scored ahead: those due in the next 30 days. */
 export const RISK_HORIZON_DAYS = 30;
-export const DEFAULT_ALERT_THRESHOLD = 70;
 const SCORE_PAGE = 200;
 /** The customer's cases read for their history: the newest, more than a year of monthly failures. */
 const HISTORY_CASES = 50;
 
-/**
- * The merchant's alert threshold (settings renewalRisk.alertThreshold, 1..100, default 70).
- * Read here until the settings service validates and serves it (the pre-dunning work adds it).
- */
+/** The merchant's alert threshold (settings renewalRisk.alertThreshold, 1..100, default 70). */
 export function alertThresholdOf(account: Account | null): number {
-  const value = (account?.settings as { renewalRisk?: { alertThreshold?: unknown } } | null | undefined)?.renewalRisk?.alertThreshold;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100 ? value : DEFAULT_ALERT_THRESHOLD;
+  return renewalRiskSettingsOf(account).alertThreshold;
 }
 
 /** The event id of a renewal period's alert: the same renewal and billing date always give the same id. */

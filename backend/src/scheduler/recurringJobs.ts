@@ -2,6 +2,7 @@ import type { IdempotencyStore } from '../api/idempotencyStore';
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
+import type { PreDunningService } from '../preDunning';
 import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { RenewalRefresh } from '../renewals';
@@ -20,6 +21,8 @@ export interface RecurringJob {
 export const STRIPE_EVENT_BATCH = 100;
 export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
+export const SEND_PRE_DUNNING_REMINDERS_JOB = 'send-pre-dunning-reminders';
+export const PLAN_PRE_DUNNING_REMINDERS_JOB = 'plan-pre-dunning-reminders';
 export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
 export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
 export const SCORE_RENEWALS_JOB = 'score-renewals';
@@ -31,6 +34,7 @@ export function listRecurringJobs(deps: {
   stripeEvents: StripeEventProcessor;
   retries: RetryService;
   dunning: DunningService;
+  preDunning: PreDunningService;
   rateLimits: RateLimitStore;
   outbox: OutboxRelay;
   idempotency: IdempotencyStore;
@@ -52,6 +56,21 @@ export function listRecurringJobs(deps: {
       name: 'send-due-emails',
       idleDelayMs: 2_000,
       run: () => repeatWhileBusy(() => deps.dunning.runNextDue(), RECOVERY_ACTION_BATCH),
+    },
+    {
+      // Pre-dunning reminders that are due (a card that expires before its renewal), re-checked at send time.
+      name: SEND_PRE_DUNNING_REMINDERS_JOB,
+      idleDelayMs: 5_000,
+      run: () => deps.preDunning.runDue(RECOVERY_ACTION_BATCH),
+    },
+    {
+      // Plans each upcoming renewal's next reminder after intake changed it; a slow pass, as the plans are days apart.
+      name: PLAN_PRE_DUNNING_REMINDERS_JOB,
+      idleDelayMs: 5 * 60_000,
+      run: async () => {
+        await deps.preDunning.planUpcoming();
+        return 0;
+      },
     },
     {
       // Every stored Stripe event is handled here, including retries of ones whose handling failed
