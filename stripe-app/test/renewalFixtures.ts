@@ -55,7 +55,7 @@ export const atRisk: AtRiskPage = {
       preDunning: { status: 'stopped', remindersSent: 2, nextReminderAt: null, stoppedBecause: 'card_updated_by_customer' },
     },
     {
-      ...riskyRenewal, subscriptionId: 'sub_4', customerId: 'cus_4', customerEmail: 'd***@example.com', amountMinor: 1900, score: 41, level: 'medium', reasons: [], card: null,
+      ...riskyRenewal, subscriptionId: 'sub_4', customerId: 'cus_4', customerEmail: 'd***@example.com', customerName: null, amountMinor: 1900, score: 41, level: 'medium', reasons: [], card: null,
       preDunning: { status: 'none', remindersSent: 0, nextReminderAt: null, stoppedBecause: null },
     },
   ],
