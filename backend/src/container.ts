@@ -8,6 +8,7 @@ import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
+import { createRenewalStore, type RenewalStore } from './renewals';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
@@ -31,6 +32,7 @@ export interface Container {
   accounts: AccountStore;
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
+  renewals: RenewalStore;
   recovery: RecoveryService;
   caseControls: CaseControlService;
   rollups: RollupStore;
@@ -80,6 +82,7 @@ export function createContainer(options: {
   const cases = createCaseStore(connection);
   const stripeEvents = createStripeEventStore(connection);
   const cardAttempts = createCardAttemptStore(connection);
+  const renewals = createRenewalStore(connection);
   const rollups = createRollupStore(connection);
   const secrets = createSecretBox(config.secretsKey);
   const settings = createSettingsService({ accounts, secrets, ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}) });
@@ -220,6 +223,7 @@ export function createContainer(options: {
     accounts,
     cases,
     cardAttempts,
+    renewals,
     recovery,
     caseControls,
     rollups,

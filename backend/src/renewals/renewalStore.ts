@@ -1,13 +1,16 @@
+import type { Connection } from 'mongoose';
 import type { CardSource, Renewal, RenewalCard, RenewalRisk, ReminderSent, ReminderStop } from './renewal';
+import { renewalIdOf } from './renewal';
+import { applySubscriptionFact } from './subscriptionWrite';
+import { renewalModelOf, toRenewal, type RenewalDocument } from './renewalModel';
+import { afterDateCursor, afterRiskCursor, atRiskQuery, encodeDateCursor, encodeRiskCursor, renewingFilter } from './renewalPaging';
 
 /**
  * The renewals collection's port. Every read and write names the account and
  * the mode, so one merchant's renewals, or one mode's, are never touched from
- * the other. The implementation (createRenewalStore, mongoose) lives beside it.
- *
- * CONTRACT NOTE (remove when implemented): this interface was written first so
- * the renewal-intake, pre-dunning and risk work could proceed in parallel;
- * change it only by adding methods.
+ * the other (the reminder claim and listTenancies serve every account, and
+ * writes by id name both through the id). createRenewalStore below implements
+ * it on mongoose; schema and indexes are in renewalModel.ts.
  */
 
 export interface Tenancy {
@@ -40,6 +43,8 @@ export interface CustomerFact extends Tenancy {
 export interface AtRiskFilter {
   /** Renewals due from now up to this date (default: 30 days ahead). */
   renewsBefore: Date;
+  /** Renewals due from this date on (pass now); none earlier than it. Absent: no lower bound. */
+  renewsFrom?: Date;
   minScore?: number;
   /** Only renewals with this reason code among their reasons. */
   reasonCode?: string;
@@ -91,4 +96,133 @@ export interface RenewalStore {
   markRiskAlerted(id: string, forRenewalAt: Date): Promise<boolean>;
   /** The at-risk list: highest score first (ties: soonest renewal), paged. */
   listAtRisk(tenancy: Tenancy, filter: AtRiskFilter, cursor: string | null, limit: number): Promise<RenewalPage>;
+}
+
+/** Not before this fact, or none applied yet: the guard every out-of-order fact write uses. */
+const notNewerThan = (field: string, at: Date) => ({ $or: [{ [field]: null }, { [field]: { $lte: at } }] });
+
+export function createRenewalStore(connection: Connection): RenewalStore {
+  const renewals = renewalModelOf(connection);
+  const byId = (tenancy: Tenancy, subscriptionId: string) => ({ _id: renewalIdOf(tenancy.accountId, tenancy.livemode, subscriptionId), accountId: tenancy.accountId, livemode: tenancy.livemode });
+  const many = (docs: RenewalDocument[]) => docs.map((doc) => toRenewal(doc)!);
+
+  return {
+    applySubscription: (fact) => applySubscriptionFact(renewals, fact),
+    async applyCustomer(fact) {
+      await renewals.updateMany(
+        { accountId: fact.accountId, livemode: fact.livemode, customerId: fact.customerId, ...notNewerThan('customerFactAt', fact.at) },
+        { $set: { customerEmail: fact.email, customerName: fact.name, customerCountry: fact.country, customerFactAt: fact.at, updatedAt: new Date() }, $max: { factAt: fact.at } },
+      );
+    },
+    async setCard(tenancy, subscriptionId, card, source, at) {
+      const saved = await renewals
+        .findOneAndUpdate(
+          { ...byId(tenancy, subscriptionId), ...notNewerThan('cardFactAt', at) },
+          { $set: { card, cardSource: card ? source : null, cardFactAt: at, updatedAt: new Date() }, $max: { factAt: at } },
+          { new: true },
+        )
+        .lean<RenewalDocument>();
+      return toRenewal(saved ?? (await renewals.findOne(byId(tenancy, subscriptionId)).lean<RenewalDocument>()));
+    },
+    async findByCard(tenancy, card) {
+      const which: Record<string, unknown>[] = [{ 'card.paymentMethodId': card.paymentMethodId }];
+      if (card.fingerprint) which.push({ 'card.fingerprint': card.fingerprint });
+      return many(await renewals.find({ accountId: tenancy.accountId, livemode: tenancy.livemode, $or: which }).limit(1000).lean<RenewalDocument[]>());
+    },
+    async findByCustomer(tenancy, customerId) {
+      return many(await renewals.find({ accountId: tenancy.accountId, livemode: tenancy.livemode, customerId }).limit(1000).lean<RenewalDocument[]>());
+    },
+    async get(tenancy, subscriptionId) {
+      return toRenewal(await renewals.findOne(byId(tenancy, subscriptionId)).lean<RenewalDocument>());
+    },
+    async recordPaid(tenancy, subscriptionId, paidAt, amountMinor) {
+      // A late invoice.paid of an earlier period never replaces the newer payment.
+      await renewals.updateOne(
+        { ...byId(tenancy, subscriptionId), $or: [{ lastPaidAt: null }, { lastPaidAt: { $lt: paidAt } }] },
+        { $set: { lastPaidAt: paidAt, lastPaidAmountMinor: amountMinor, updatedAt: new Date() } },
+      );
+    },
+
+    async planReminder(id, nextReminderAt) {
+      await renewals.updateOne({ _id: id, 'preDunning.stoppedBecause': null }, { $set: { 'preDunning.nextReminderAt': nextReminderAt } });
+    },
+    async claimDueReminders(now, limit, owner, leaseMs) {
+      // One atomic claim per renewal (no sort, as in caseStore.claimDue): two workers never hold the same one.
+      const claimed: Renewal[] = [];
+      while (claimed.length < limit) {
+        const doc = await renewals
+          .findOneAndUpdate(
+            { 'preDunning.nextReminderAt': { $lte: now }, 'preDunning.stoppedBecause': null, $or: [{ 'preDunning.leaseUntil': null }, { 'preDunning.leaseUntil': { $lte: now } }] },
+            { $set: { 'preDunning.leaseOwner': owner, 'preDunning.leaseUntil': new Date(now.getTime() + leaseMs) } },
+            { new: true },
+          )
+          .lean<RenewalDocument>();
+        if (!doc) break;
+        claimed.push(toRenewal(doc)!);
+      }
+      return claimed;
+    },
+    async recordReminder(id, owner, forRenewalAt, reminder, nextReminderAt) {
+      const held = { _id: id, 'preDunning.leaseOwner': owner, 'preDunning.forRenewalAt': forRenewalAt };
+      const release = { 'preDunning.leaseOwner': null, 'preDunning.leaseUntil': null };
+      const planned = await renewals.updateOne(
+        { ...held, 'preDunning.stoppedBecause': null },
+        { $push: { 'preDunning.sent': reminder }, $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt } },
+      );
+      if (planned.matchedCount === 1) return true;
+      // Stopped while the email went out: it was sent, so it is recorded, but nothing further is planned.
+      const stopped = await renewals.updateOne({ ...held, 'preDunning.stoppedBecause': { $ne: null } }, { $push: { 'preDunning.sent': reminder }, $set: release });
+      return stopped.matchedCount === 1;
+    },
+    async releaseReminder(id, owner, nextReminderAt) {
+      const release = { 'preDunning.leaseOwner': null, 'preDunning.leaseUntil': null };
+      const moved = await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner, 'preDunning.stoppedBecause': null }, { $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt } });
+      if (moved.matchedCount === 0) await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner }, { $set: release });
+    },
+    async stopReminders(id, reason, at) {
+      await renewals.updateOne(
+        { _id: id, 'preDunning.stoppedBecause': null },
+        { $set: { 'preDunning.stoppedBecause': reason, 'preDunning.stoppedAt': at, 'preDunning.nextReminderAt': null } },
+      );
+    },
+
+    async listRenewingBetween(tenancy, from, until, cursor, limit) {
+      const found = await renewals
+        .find({ accountId: tenancy.accountId, livemode: tenancy.livemode, ...renewingFilter(), renewsAt: { $gte: from, $lt: until }, ...afterDateCursor(cursor) })
+        .sort({ renewsAt: 1, _id: 1 })
+        .limit(limit + 1)
+        .lean<RenewalDocument[]>();
+      return pageOf(many(found), limit, encodeDateCursor);
+    },
+    async listTenancies() {
+      const groups = await renewals.aggregate<{ _id: Tenancy }>([{ $group: { _id: { accountId: '$accountId', livemode: '$livemode' } } }]);
+      return groups.map((group) => ({ accountId: group._id.accountId, livemode: group._id.livemode })).sort((a, b) => a.accountId.localeCompare(b.accountId) || Number(a.livemode) - Number(b.livemode));
+    },
+    async saveRisk(id, risk) {
+      await renewals.updateOne({ _id: id }, { $set: { risk } });
+    },
+    async markRiskAlerted(id, forRenewalAt) {
+      const marked = await renewals.updateOne({ _id: id, riskAlertedFor: { $ne: forRenewalAt } }, { $set: { riskAlertedFor: forRenewalAt } });
+      return marked.modifiedCount === 1;
+    },
+    async listAtRisk(tenancy, filter, cursor, limit) {
+      const found = await renewals
+        .find({ accountId: tenancy.accountId, livemode: tenancy.livemode, ...atRiskQuery(filter), ...andAfter(afterRiskCursor(cursor)) })
+        .sort({ 'risk.score': -1, renewsAt: 1, _id: 1 })
+        .limit(limit + 1)
+        .lean<RenewalDocument[]>();
+      return pageOf(many(found), limit, encodeRiskCursor);
+    },
+  };
+}
+
+/** The cursor's $or goes under $and, beside filters that may carry an $or of their own. */
+function andAfter(after: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(after).length === 0 ? {} : { $and: [after] };
+}
+
+/** A page of `limit` from `limit + 1` rows read: the extra row only says there is more. */
+function pageOf(rows: Renewal[], limit: number, encode: (last: Renewal) => string): RenewalPage {
+  const renewals = rows.slice(0, limit);
+  return { renewals, nextCursor: rows.length > limit && renewals.length > 0 ? encode(renewals[renewals.length - 1]!) : null };
 }
