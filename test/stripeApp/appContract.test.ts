@@ -17,7 +17,7 @@ import { useTestDatabase } from '../support/testDatabase';
  *   the fixture's first element;
  * - same JSON types;
  * - null in the answer is allowed where the fixture is null, or where App's
- *   contract (stripe-app/src/api/contract.ts) types the field `| null`: the
+ *   contract (stripe-app/src/api/contract/) types the field `| null`: the
  *   NULLABLE list below, by field name or dotted path suffix;
  * - objects whose keys are optional in the contract (a decline, an outcome, a
  *   timeline entry, an experiment's variant), records (payday calendars,
@@ -28,7 +28,7 @@ import { useTestDatabase } from '../support/testDatabase';
  * `data[].nextAction.at: null where the fixture has string, ...`.
  */
 
-/** The contract's `| null` fields (stripe-app/src/api/contract.ts). */
+/** The contract's `| null` fields (stripe-app/src/api/contract/). */
 const NULLABLE = [
   'recoveryRate', 'next_cursor', 'invoiceId', 'customerId', 'customerEmail', 'declineBucket', 'recoveredBy', 'closedAt', 'nextEmailAt', 'nextRetryAt',
   'outcome', 'decline', 'nextAction', 'nextAction.at', 'emails[].step', 'deliveredAt', 'openedAt', 'clickedAt', 'step', 'replyTo',
