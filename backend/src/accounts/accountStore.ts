@@ -56,6 +56,10 @@ export interface AccountSettings {
   postmarkServerTokenSealed?: string;
   /** The share of customers in the holdout's control group (0 to 0.5; 0 turns it off). */
   holdoutShare?: number;
+  /** Reminders before a renewal whose card expires first (issue 14); validated by preDunning/. */
+  preDunning?: unknown;
+  /** When a renewal counts as at risk (issue 14): { alertThreshold }. */
+  renewalRisk?: unknown;
 }
 
 export function brandingOf(account: Account | null): Branding {

@@ -114,6 +114,24 @@ export const dunningInput = z
   .strict()
   .meta({ id: 'DunningSequence' });
 
+/** Reminders before a renewal whose card expires first; steps from the earliest (most days before) to the latest. */
+export const preDunningInput = z
+  .object({
+    enabled: z.boolean(),
+    steps: z
+      .array(z.object({ daysBefore: z.number().int().describe('whole days before the renewal, 1 to 60, each step fewer than the one before'), custom: emailCopy.nullable().describe('null: our default copy') }).strict())
+      .max(5),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'PreDunningSequence' });
+
+export const renewalRiskInput = z
+  .object({ alertThreshold: z.number().int().describe('1 to 100, default 70: customer.renewal_at_risk fires when a renewal\'s score reaches it') })
+  .partial()
+  .strict()
+  .meta({ id: 'RenewalRiskSettings' });
+
 export const brandingInput = z
   .object({
     merchantName: z.string().trim().min(1).max(100),
@@ -134,6 +152,8 @@ export const settingsBody = z
     branding: brandingInput.optional(),
     postmarkServerToken: z.string().max(200).nullable().optional(),
     holdoutShare: z.number().min(0).max(0.5).optional().describe('share of customers in the control group (0 to 0.5, default 0.1; 0 turns the holdout off); applies to cases opened from now on'),
+    preDunning: preDunningInput.optional(),
+    renewalRisk: renewalRiskInput.optional(),
   })
   .strict()
   .meta({ id: 'SettingsChange' });
@@ -171,6 +191,17 @@ export const emailPreviewBody = z
   })
   .strict()
   .meta({ id: 'EmailPreviewRequest' });
+
+/** A pre-dunning reminder rendered with sample data; unsaved edits (`preDunning`, `branding`) win over the stored ones. */
+export const preDunningPreviewBody = z
+  .object({
+    ...appIdentity,
+    stepIndex: z.number().int().min(0).max(4),
+    preDunning: preDunningInput.optional(),
+    branding: brandingInput.optional(),
+  })
+  .strict()
+  .meta({ id: 'PreDunningPreviewRequest' });
 
 export const apiKeyBody = z
   .object({ ...appIdentity, name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'read_write']).default('read') })

@@ -2,10 +2,11 @@ import Router from '@koa/router';
 import type { Clock } from '../clock';
 import { previewStep, validateDunningSettings } from '../dunning';
 import { AppError } from '../errors';
+import { previewReminder, validatePreDunningSettings } from '../preDunning';
 import type { RetryPolicy } from '../retryPolicy';
 import type { MerchantSettings, SettingsService } from '../settings';
 import { merchantOf, requireWrite } from './merchantAuth';
-import { emailPreviewBody, identityQuery, settingsBody } from './schemas';
+import { emailPreviewBody, identityQuery, preDunningPreviewBody, settingsBody } from './schemas';
 import { parseInput } from './validation';
 
 /** The card-network limits in words, so the settings view can say what each number protects. */
@@ -21,7 +22,7 @@ function networkLimitNotes(policy: RetryPolicy): string[] {
 /** The settings as GET /api/settings shows them (also in a promoted experiment's answer). */
 export const settingsView = (settings: MerchantSettings) => ({ object: 'settings', ...settings, networkLimitNotes: networkLimitNotes(settings.retryPolicy) });
 
-/** GET/PUT /api/settings and POST /api/settings/email-preview. A refused change saves nothing and says why. */
+/** GET/PUT /api/settings, POST /api/settings/email-preview and /pre-dunning-preview. A refused change saves nothing and says why. */
 export function createSettingsRoutes(deps: { settings: SettingsService; clock: Clock }): Router {
   const router = new Router();
 
@@ -53,6 +54,19 @@ export function createSettingsRoutes(deps: { settings: SettingsService; clock: C
     if (problems.length > 0) throw new AppError('template_invalid', problems.map((problem) => `dunning.${problem}`).join('; '), 400, 'dunning');
     const preview = previewStep(dunning, body.stepIndex, body.variant, { ...saved.branding, ...body.branding });
     if (!preview) throw new AppError('parameter_invalid', `stepIndex: the sequence has ${dunning.steps.length} step(s)`, 400, 'stepIndex');
+    ctx.body = { object: 'email_preview', subject: preview.subject, html: preview.htmlBody, text: preview.textBody };
+  });
+
+  router.post('/api/settings/pre-dunning-preview', async (ctx) => {
+    const merchant = merchantOf(ctx);
+    const body = parseInput(preDunningPreviewBody, ctx.state.body);
+    const saved = await deps.settings.read(merchant.accountId, merchant.livemode);
+    // As PUT would store it: the form's parts over the saved sequence.
+    const preDunning = { ...saved.preDunning, ...body.preDunning };
+    const problems = body.preDunning ? validatePreDunningSettings(preDunning) : [];
+    if (problems.length > 0) throw new AppError('template_invalid', problems.map((problem) => `preDunning.${problem}`).join('; '), 400, 'preDunning');
+    const preview = previewReminder(preDunning, body.stepIndex, { ...saved.branding, ...body.branding });
+    if (!preview) throw new AppError('parameter_invalid', `stepIndex: the sequence has ${preDunning.steps.length} step(s)`, 400, 'stepIndex');
     ctx.body = { object: 'email_preview', subject: preview.subject, html: preview.htmlBody, text: preview.textBody };
   });
 

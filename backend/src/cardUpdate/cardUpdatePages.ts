@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contrastText, isHexColor, type Branding } from '../accounts';
+import { renewalPageContent, type RenewalPage } from './renewalPages';
 
 /**
  * Server-rendered pages of the card-update flow: plain HTML, one inline style
@@ -30,7 +31,8 @@ export type CardUpdatePage =
   | { kind: 'card_unchanged'; branding: Branding; token: string }
   | { kind: 'expired'; branding: Branding | null }
   | { kind: 'invalid' }
-  | { kind: 'temporarily_unavailable'; branding: Branding | null };
+  | { kind: 'temporarily_unavailable'; branding: Branding | null }
+  | RenewalPage;
 
 export function renderCardUpdatePage(page: CardUpdatePage): RenderedPage {
   const branding = 'branding' in page ? page.branding : null;
@@ -105,6 +107,8 @@ function content(page: CardUpdatePage): { status: number; title: string; body: s
         title: 'Please try again in a moment',
         body: `<h1>Please try again in a moment</h1><p>We could not reach our payment provider just now. Nothing was charged. Please try again in a few minutes.</p>`,
       };
+    default:
+      return renewalPageContent(page, esc, support);
   }
 }
 

@@ -15,7 +15,8 @@ import {
   type RecoveryService,
 } from '../recovery';
 import type { CardUpdatePage } from './cardUpdatePages';
-import { cardUpdateUrl, issueLinkToken, verifyLinkToken, type CardUpdateClaims } from './linkToken';
+import { cardUpdateUrl, issueLinkToken, verifyAnyLinkToken, verifyLinkToken, type CardUpdateClaims, type RenewalLinkClaims } from './linkToken';
+import type { RenewalCardUpdate } from './renewalCardUpdate';
 
 export type CardUpdateOutcome = { kind: 'page'; page: CardUpdatePage } | { kind: 'redirect'; url: string };
 
@@ -41,8 +42,19 @@ export function createCardUpdateService(deps: {
   clock: Clock;
   logger: Logger;
   linkValidityDays: number;
+  /** The flow of pre-dunning links (bound to a customer's renewal, no case); absent: those links show as invalid. */
+  renewalFlow?: RenewalCardUpdate;
 }): CardUpdateService {
   const { accounts, cases, recovery, clock, logger } = deps;
+
+  /** A renewal link's claims, or the page for an expired one; null for a case link (or an invalid token), which the case flow handles. */
+  async function renewalLinkOf(token: string): Promise<{ claims: RenewalLinkClaims } | { page: CardUpdatePage } | null> {
+    if (!deps.renewalFlow) return null;
+    const check = await verifyAnyLinkToken(token, deps.linkKey, clock.now());
+    if (check.ok && check.link === 'renewal') return { claims: check.claims };
+    if (!check.ok && check.reason === 'expired') return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.accountId, check.livemode)) } };
+    return null;
+  }
 
   /** Resolves a link to its case and merchant, or to the page that explains why there is none. */
   async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
@@ -90,12 +102,16 @@ export function createCardUpdateService(deps: {
     },
 
     async show(token) {
+      const renewalLink = await renewalLinkOf(token);
+      if (renewalLink) return 'page' in renewalLink ? renewalLink.page : deps.renewalFlow!.show(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
       return pageFor(resolved.found, brandingOf(resolved.account), token);
     },
 
     async start(token) {
+      const renewalLink = await renewalLinkOf(token);
+      if (renewalLink) return 'page' in renewalLink ? { kind: 'page', page: renewalLink.page } : deps.renewalFlow!.start(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
       const { account } = resolved;
@@ -121,6 +137,8 @@ export function createCardUpdateService(deps: {
     },
 
     async finish(token) {
+      const renewalLink = await renewalLinkOf(token);
+      if (renewalLink) return 'page' in renewalLink ? renewalLink.page : deps.renewalFlow!.finish(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
       const { claims, found, account } = resolved;

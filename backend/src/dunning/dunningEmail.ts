@@ -2,7 +2,7 @@ import { contrastText, isHexColor, type Branding } from '../accounts';
 import { CONFIRMATION_COPY, defaultCopy } from './defaultCopy';
 import type { CopyVariant, DunningStep, EmailCopy } from './dunningSteps';
 import { sanitizeEmailHtml } from './emailSanitizer';
-import { renderTemplate, type TemplateValues } from './emailTemplates';
+import { renderTemplate } from './emailTemplates';
 
 export interface RenderedEmail {
   subject: string;
@@ -24,7 +24,7 @@ export function confirmationCopy(): EmailCopy {
  * The rendered body goes through the allow-list sanitizer again before our layout wraps it:
  * whatever was stored, what is sent carries no script, handler or `javascript:` link.
  */
-export function renderEmail(copy: EmailCopy, values: TemplateValues, branding: Branding): RenderedEmail {
+export function renderEmail(copy: EmailCopy, values: Readonly<Partial<Record<string, string>>>, branding: Branding): RenderedEmail {
   const subject = renderTemplate(copy.subject, values, 'text').replace(/\s+/g, ' ').trim();
   const content = sanitizeEmailHtml(renderTemplate(copy.html, values, 'html')).html;
   return { subject, htmlBody: layout(content, branding), textBody: renderTemplate(copy.text, values, 'text') };

@@ -12,6 +12,7 @@ import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
 import { createEmailDelivery } from './emailDelivery';
 import type { Mailer, OutgoingEmail } from './mailer';
+import { heldForEmailToday, type LastReminderLookup } from './oneEmailADay';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
 
@@ -55,6 +56,8 @@ export function createDunningService(deps: {
   from: string;
   /** The merchant's time zone (their retry policy's), the fallback when the customer's zone is unknown. */
   merchantTimeZoneFor: (account: Account | null) => string;
+  /** The customer's last pre-dunning reminder: a dunning email never lands on the same local day (absent: no reminders). */
+  lastReminderTo?: LastReminderLookup;
   clock: Clock;
   logger: Logger;
 }): DunningService {
@@ -159,6 +162,13 @@ export function createDunningService(deps: {
     }
     if (decision.kind === 'none' || decision.at > now || !delivery) {
       await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && delivery ? decision.at : null }));
+      return;
+    }
+    // One email a day across dunning and pre-dunning: after a reminder today, this waits for tomorrow's daytime.
+    const lastReminderAt = current.stripeCustomerId && deps.lastReminderTo ? await deps.lastReminderTo(current, current.stripeCustomerId) : null;
+    const heldUntil = heldForEmailToday([lastReminderAt], now, zone, policy.daytimeHours);
+    if (heldUntil) {
+      await release(current, (fresh) => ({ ...fresh, nextEmailAt: heldUntil }));
       return;
     }
 

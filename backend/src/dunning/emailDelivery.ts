@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Account, AccountProfileLookup, AccountStore } from '../accounts';
+import { createTestModeRecipients } from './testModeRecipients';
 import type { Mailer, OutgoingEmail } from './mailer';
 import { markSending, type RecoveryCase, type RecoveryService } from '../recovery';
 
@@ -15,14 +16,10 @@ export interface EmailDelivery {
   deliver(current: RecoveryCase, account: Account | null, email: OutgoingEmail, step: string, now: Date): Promise<DeliveryOutcome>;
 }
 
-/** How long the Stripe account's own email, once read, is trusted before it is read again. */
-export const ACCOUNT_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
-
 /**
- * Test mode never emails customers: anyone can install on a test account
- * and create customers with any address. It delivers only to the address
- * the merchant has verified with Stripe (the account's own email); every
- * other email is recorded on the case instead. Live mode marks the case
+ * Test mode delivers only to the address the merchant has verified with
+ * Stripe (testModeRecipients.ts); every other email is recorded on the case
+ * instead. Live mode marks the case
  * before handing a step to Postmark; a mark left by an attempt whose answer
  * was lost makes the next attempt ask Postmark's outbound search first.
  */
@@ -35,28 +32,12 @@ export function createEmailDelivery(deps: {
   merchantServerToken: (account: Account | null) => string | null;
   logger: Logger;
 }): EmailDelivery {
-  const { mailer, accounts, recovery, logger } = deps;
-
-  async function verifiedAddressOf(account: Account | null, now: Date): Promise<string | null> {
-    if (!account) return null;
-    const cached = account.stripeAccountEmail ?? null;
-    const accountProfiles = deps.accountProfilesFor(account.livemode);
-    if ((cached && now.getTime() - new Date(cached.readAt).getTime() < ACCOUNT_EMAIL_TTL_MS) || !accountProfiles) return cached?.email ?? null;
-    try {
-      const email = await accountProfiles.fetchAccountEmail({ accountId: account.accountId, isAppInstall: account.source === 'app' });
-      await accounts.noteStripeAccountEmail(account.accountId, account.livemode, email, now);
-      return email;
-    } catch (error) {
-      logger.warn({ accountId: account.accountId, err: error instanceof Error ? error.message : String(error) }, 'could not read the Stripe account email; test-mode emails are recorded only');
-      return cached?.email ?? null;
-    }
-  }
-
-  const sameAddress = (a: string, b: string | null) => b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+  const { mailer, recovery, logger } = deps;
+  const recipients = createTestModeRecipients(deps);
 
   return {
     async deliver(current, account, email, step, now) {
-      if (!current.livemode && !sameAddress(email.to, await verifiedAddressOf(account, now))) return { kind: 'recorded_test_mode' };
+      if (!(await recipients.maySend(account, current.livemode, email.to, now))) return { kind: 'recorded_test_mode' };
       const serverToken = deps.merchantServerToken(account) ?? undefined;
       const earlier = current.sendingStep;
       if (earlier && earlier.step === step) {

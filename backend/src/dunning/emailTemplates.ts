@@ -32,8 +32,11 @@ export interface TemplateProblem {
 const ALLOWED_BLOCKS = new Set(['if', 'unless']);
 const known = new Set<string>(Object.keys(TEMPLATE_VARIABLES));
 
-/** Checks a template; each problem names its line (1-based) and the variable at fault. */
-export function validateTemplate(source: string): TemplateProblem[] {
+/**
+ * Checks a template; each problem names its line (1-based) and the variable at fault.
+ * `variables` are the names the template may use: dunning's by default; other emails (pre-dunning) pass their own.
+ */
+export function validateTemplate(source: string, variables: ReadonlySet<string> = known): TemplateProblem[] {
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
@@ -43,21 +46,21 @@ export function validateTemplate(source: string): TemplateProblem[] {
     return [{ line, column: 0, message: `The template is not valid: ${message.split('\n')[0]}` }];
   }
   const problems: TemplateProblem[] = [];
-  visit(program, problems);
+  visit(program, problems, variables);
   return problems;
 }
 
-function visit(node: hbs.AST.Node, problems: TemplateProblem[]): void {
+function visit(node: hbs.AST.Node, problems: TemplateProblem[], variables: ReadonlySet<string>): void {
   const where = { line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0 };
   switch (node.type) {
     case 'Program':
-      for (const statement of (node as hbs.AST.Program).body) visit(statement, problems);
+      for (const statement of (node as hbs.AST.Program).body) visit(statement, problems, variables);
       return;
     case 'MustacheStatement': {
       const mustache = node as hbs.AST.MustacheStatement;
       if (!mustache.escaped) problems.push({ ...where, message: 'Raw output {{{…}}} is not allowed: values are always escaped.' });
       if (mustache.params.length > 0 || mustache.hash) problems.push({ ...where, message: 'Helpers are not allowed: use a variable name only.' });
-      checkVariable(mustache.path, where, problems);
+      checkVariable(mustache.path, where, problems, variables);
       return;
     }
     case 'BlockStatement': {
@@ -68,10 +71,10 @@ function visit(node: hbs.AST.Node, problems: TemplateProblem[]): void {
       } else if (block.params.length !== 1) {
         problems.push({ ...where, message: `{{#${name}}} needs exactly one variable.` });
       } else {
-        checkVariable(block.params[0]!, where, problems);
+        checkVariable(block.params[0]!, where, problems, variables);
       }
-      if (block.program) visit(block.program, problems);
-      if (block.inverse) visit(block.inverse, problems);
+      if (block.program) visit(block.program, problems, variables);
+      if (block.inverse) visit(block.inverse, problems, variables);
       return;
     }
     case 'PartialStatement':
@@ -85,14 +88,14 @@ function visit(node: hbs.AST.Node, problems: TemplateProblem[]): void {
   }
 }
 
-function checkVariable(expression: hbs.AST.Expression, where: { line: number; column: number }, problems: TemplateProblem[]): void {
+function checkVariable(expression: hbs.AST.Expression, where: { line: number; column: number }, problems: TemplateProblem[], variables: ReadonlySet<string>): void {
   if (expression.type !== 'PathExpression') {
     problems.push({ ...where, message: 'Only variables can be shown, not literal values.' });
     return;
   }
   const path = expression as hbs.AST.PathExpression;
-  if (path.depth > 0 || path.parts.length !== 1 || !known.has(path.original)) {
-    problems.push({ ...where, variable: path.original, message: `Unknown variable "${path.original}". Known: ${[...known].join(', ')}.` });
+  if (path.depth > 0 || path.parts.length !== 1 || !variables.has(path.original)) {
+    problems.push({ ...where, variable: path.original, message: `Unknown variable "${path.original}". Known: ${[...variables].join(', ')}.` });
   }
 }
 
@@ -102,7 +105,7 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
  * Renders a template that passed validateTemplate. `html` escapes every
  * value; text output (subjects, plain-text bodies) does not.
  */
-export function renderTemplate(source: string, values: TemplateValues, mode: 'html' | 'text'): string {
+export function renderTemplate(source: string, values: Readonly<Partial<Record<string, string>>>, mode: 'html' | 'text'): string {
   const cacheKey = `${mode}\u0000${source}`;
   let template = compiled.get(cacheKey);
   if (!template) {

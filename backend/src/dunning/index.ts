@@ -9,3 +9,5 @@ export { createDunningService, type DunningService } from './dunningService';
 export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep, sanitizeDunningPolicy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';
+export { createTestModeRecipients, ACCOUNT_EMAIL_TTL_MS, type TestModeRecipients } from './testModeRecipients';
+export { heldForEmailToday, isSameLocalDay, nextDaytimeTomorrow, type LastReminderLookup } from './oneEmailADay';

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { brandingOf, secretBinding, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
 import { DEFAULT_DUNNING_POLICY, sanitizeDunningPolicy, validateDunningSettings, type DunningPolicy } from '../dunning';
 import { DEFAULT_HOLDOUT_SHARE, MAX_HOLDOUT_SHARE, type Holdout } from '../lift/holdout';
+import { DEFAULT_PRE_DUNNING_POLICY, sanitizePreDunningPolicy, validatePreDunningSettings, type PreDunningPolicy } from '../preDunning';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
+import { renewalRiskSettingsOf, validateRenewalRiskSettings, type RenewalRiskSettings } from './renewalRiskSettings';
 
 /** `sanitizerRemoved` names each template part the HTML sanitizer took something out of (absent when none). */
 export type SaveResult = { ok: true; sanitizerRemoved?: string[] } | { ok: false; problems: string[] };
@@ -15,6 +17,9 @@ export interface MerchantSettings {
   postmark: { configured: boolean };
   /** The share of customers whose failed payments we leave to Stripe alone, to measure the lift (0 to 0.5; 0: off). */
   holdoutShare: number;
+  /** Reminders before a renewal whose card expires first. */
+  preDunning: PreDunningPolicy;
+  renewalRisk: RenewalRiskSettings;
 }
 
 /** A change to any part of the settings; parts left out stay as they are. */
@@ -26,6 +31,8 @@ export interface SettingsChange {
   postmarkServerToken?: string | null;
   /** Applies to cases opened from now on; a case keeps the group it opened with. */
   holdoutShare?: number;
+  preDunning?: Partial<PreDunningPolicy>;
+  renewalRisk?: Partial<RenewalRiskSettings>;
 }
 
 /** The merchant's retry policy; `merchantTimeZone` is the deployment's default zone (DEFAULT_MERCHANT_TIME_ZONE) until they set one. */
@@ -35,6 +42,11 @@ export function retryPolicyOf(account: Account | null, merchantTimeZone = DEFAUL
 
 export function dunningPolicyOf(account: Account | null): DunningPolicy {
   return (account?.settings?.dunning as DunningPolicy | undefined) ?? DEFAULT_DUNNING_POLICY;
+}
+
+/** The merchant's pre-dunning sequence, or ours (30, 14 and 3 days before, our copy). */
+export function preDunningPolicyOf(account: Account | null): PreDunningPolicy {
+  return { ...DEFAULT_PRE_DUNNING_POLICY, ...((account?.settings?.preDunning as Partial<PreDunningPolicy> | undefined) ?? {}) };
 }
 
 /** The merchant's holdout share, or the deployment's default (10 % unless the caller says otherwise). */
@@ -70,6 +82,8 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
         branding: brandingOf(account),
         postmark: { configured: Boolean(account?.settings?.postmarkServerTokenSealed) },
         holdoutShare: shareOf(account),
+        preDunning: preDunningPolicyOf(account),
+        renewalRisk: renewalRiskSettingsOf(account),
       };
     },
 
@@ -80,9 +94,14 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
       // Merchant HTML is stored only as the allow-list lets it through.
       const sanitized = change.dunning ? sanitizeDunningPolicy(change.dunning) : null;
       const dunning = sanitized?.policy ?? null;
+      const preDunningSanitized = change.preDunning ? sanitizePreDunningPolicy({ ...preDunningPolicyOf(account), ...change.preDunning }) : null;
+      const preDunning = preDunningSanitized?.policy ?? null;
+      const renewalRisk = change.renewalRisk ? { ...renewalRiskSettingsOf(account), ...change.renewalRisk } : null;
       const problems = [
         ...(retryPolicy ? validateRetryPolicy(retryPolicy).map((problem) => `retryPolicy.${problem}`) : []),
         ...(dunning ? validateDunningSettings(dunning).map((problem) => `dunning.${problem}`) : []),
+        ...(preDunning ? validatePreDunningSettings(preDunning).map((problem) => `preDunning.${problem}`) : []),
+        ...(renewalRisk ? validateRenewalRiskSettings(renewalRisk).map((problem) => `renewalRisk.${problem}`) : []),
         ...(typeof change.postmarkServerToken === 'string' && !POSTMARK_TOKEN.test(change.postmarkServerToken)
           ? ['postmarkServerToken: a Postmark server token (letters, digits and dashes)']
           : []),
@@ -95,13 +114,16 @@ export function createSettingsService(deps: { accounts: AccountStore; secrets: S
       await deps.accounts.updateSettings(accountId, livemode, {
         ...(retryPolicy ? { retry: retryPolicy } : {}),
         ...(dunning ? { dunning } : {}),
+        ...(preDunning ? { preDunning } : {}),
+        ...(renewalRisk ? { renewalRisk } : {}),
         ...(change.holdoutShare !== undefined ? { holdoutShare: change.holdoutShare } : {}),
         ...(change.postmarkServerToken !== undefined
           ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken, secretBinding(accountId, livemode)) }
           : {}),
       });
       if (change.branding) await deps.accounts.setBranding(accountId, livemode, { ...(account.branding ?? {}), ...change.branding });
-      return sanitized && sanitized.removed.length > 0 ? { ok: true, sanitizerRemoved: sanitized.removed.map((part) => `dunning.${part}`) } : { ok: true };
+      const removed = [...(sanitized?.removed ?? []).map((part) => `dunning.${part}`), ...(preDunningSanitized?.removed ?? []).map((part) => `preDunning.${part}`)];
+      return removed.length > 0 ? { ok: true, sanitizerRemoved: removed } : { ok: true };
     },
 
     saveDunning: (accountId, livemode, policy) => service.update(accountId, livemode, { dunning: policy }, new Date()),
