@@ -59,7 +59,7 @@ describe('AppSettings: before renewals', () => {
   });
 
   it('adds reminders up to five, halving the days each time, and shows why the backend refuses a sequence', async () => {
-    const refusal = 'preDunning.steps: the days before the renewal must go strictly down (30, 14, 3)';
+    const refusal = 'preDunning.steps[4].daysBefore: each reminder must come at least a day closer to the renewal than the one before';
     const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { status: 400, body: errorBody(refusal) } });
     pressButton(wrapper, 'Add a reminder');
     expect(daysShown(wrapper)).toEqual(['30', '14', '3', '1']);
