@@ -16,6 +16,7 @@ const benches: Array<{ name: string; script: string; args: string[] }> = [
   { name: 'scheduler', script: 'bench/schedulerThroughput.ts', args: quick ? ['--cases', '50', '--rounds', '1'] : ['--cases', '200', '--rounds', '3'] },
   { name: 'webhooks', script: 'bench/webhookDeliveries.ts', args: quick ? ['--deliveries', '100', '--rounds', '1'] : ['--deliveries', '500', '--rounds', '3'] },
   { name: 'stats', script: 'bench/statsLatency.ts', args: quick ? ['--sizes', '1000,10000', '--requests', '50', '--scan-up-to', '10000'] : [] },
+  { name: 'risk', script: 'bench/renewalRisk/main.ts', args: quick ? ['--quick'] : [] },
 ];
 
 const sections: string[] = [];

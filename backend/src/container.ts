@@ -3,12 +3,13 @@ import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
 import { createSettingsService, dunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { caseView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
+import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
 import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
 import { createCardUpdateService, linkSigningKey, type CardUpdateService } from './cardUpdate';
 import { createRateLimitStore, type RateLimitStore } from './rateLimits';
 import { createRenewalStore, type RenewalStore } from './renewals';
+import { createRenewalOutcomeStore, createRenewalRiskService, type RenewalOutcomeStore, type RenewalRiskService } from './renewalRisk';
 import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
 import { createDunningService, createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
@@ -33,6 +34,9 @@ export interface Container {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   renewals: RenewalStore;
+  /** Past renewals' features and outcomes, what an account's own risk model learns from. */
+  renewalOutcomes: RenewalOutcomeStore;
+  renewalRisk: RenewalRiskService;
   recovery: RecoveryService;
   caseControls: CaseControlService;
   rollups: RollupStore;
@@ -212,7 +216,19 @@ export function createContainer(options: {
     workerLeaseMs: config.workerLeaseMs,
     onQueued: () => worker.wake(DELIVER_WEBHOOKS_JOB),
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, clock }), logger);
+  const renewalOutcomes = createRenewalOutcomeStore(connection);
+  const renewalRisk = createRenewalRiskService({
+    renewals,
+    cases,
+    outcomes: renewalOutcomes,
+    accounts,
+    // Alerts go where case events go: the publisher stores each id once, so a repeated alert is a no-op.
+    events: options.outboundEvents ?? { publish: (events) => outboundWebhooks.publisher.publish(events) },
+    describeRenewal: riskView,
+    clock,
+    logger,
+  });
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRisk, clock }), logger);
 
   return {
     config,
@@ -224,6 +240,8 @@ export function createContainer(options: {
     cases,
     cardAttempts,
     renewals,
+    renewalOutcomes,
+    renewalRisk,
     recovery,
     caseControls,
     rollups,

@@ -90,6 +90,7 @@ const idRoutes = (other: Mode): Array<[string, Call]> => [
   ['POST /api/webhook-endpoints/:id/ping', { method: 'post', path: `/api/webhook-endpoints/${data[other].endpointId}/ping` }],
   ['GET /api/webhook-endpoints/:id/deliveries', { method: 'get', path: `/api/webhook-endpoints/${data[other].endpointId}/deliveries` }],
   ['POST /api/webhook-deliveries/:id/resend', { method: 'post', path: `/api/webhook-deliveries/${data[other].deliveryId}/resend` }],
+  ['POST /api/predict/risk', { method: 'post', path: '/api/predict/risk', body: { subscriptionId: `sub_${other}_renewal` } }],
 ];
 
 /** Lists and documents of the caller's own mode, and its own writes that take no id. */
@@ -101,6 +102,7 @@ const ownRoutes: Array<[string, Call]> = [
   ['GET /api/dashboard/sequences', { method: 'get', path: '/api/dashboard/sequences?limit=100' }],
   ['GET /api/dashboard/attention', { method: 'get', path: '/api/dashboard/attention' }],
   ['GET /api/dashboard/export.csv', { method: 'get', path: '/api/dashboard/export.csv' }],
+  ['GET /api/dashboard/at-risk', { method: 'get', path: '/api/dashboard/at-risk' }],
   ['GET /api/settings', { method: 'get', path: '/api/settings' }],
   ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
   ['PUT /api/settings', { method: 'put', path: '/api/settings', body: { branding: { merchantName: 'Changed in one mode' } } }],

@@ -13,3 +13,5 @@ export { createSettingsRoutes } from './settingsRoutes';
 export { createExperimentRoutes, experimentView } from './experimentRoutes';
 export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';
 export { createWebhookEndpointRoutes } from './webhookEndpointRoutes';
+export { createRiskRoutes } from './riskRoutes';
+export { riskView } from './riskView';

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, preDunningPreviewBody, executeBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
+import { riskRouteDocs } from './riskSchemas';
 import { webhookEndpointRouteDocs } from './webhookEndpointSchemas';
 
 /**
@@ -184,6 +185,7 @@ const routes: Route[] = [
   { method: 'post', path: '/api/api-keys', summary: 'Create an API key; the key is shown in this response only', request: { body: json(apiKeyBody) }, ok: { description: 'The key', ...json(apiKey.extend({ key: z.string() })) }, status: 201 },
   { method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', request: { params: z.object({ id: z.string() }), query: identityQuery }, ok: { description: 'Revoked', ...json(z.object({ id: z.string(), revoked: z.literal(true) })) } },
   ...webhookEndpointRouteDocs,
+  ...riskRouteDocs,
 ];
 
 export function buildOpenApiDocument(publicUrl: string) {

@@ -26,14 +26,22 @@ export const RECOVERY_EVENT_TYPES = [
 
 export type RecoveryEventType = (typeof RECOVERY_EVENT_TYPES)[number];
 
-/** Every type an endpoint can subscribe to: the case events plus the merchant's own test ping. */
-export const OUTBOUND_EVENT_TYPES = [...RECOVERY_EVENT_TYPES, 'ping'] as const;
+/** Events about a customer's upcoming renewal (issue 14), not about a case. */
+export const RENEWAL_EVENT_TYPES = [
+  /** An upcoming renewal's risk score reached the merchant's alert threshold; once per renewal period. `data.object` is a RenewalRiskView. */
+  'customer.renewal_at_risk',
+] as const;
+
+export type RenewalEventType = (typeof RENEWAL_EVENT_TYPES)[number];
+
+/** Every type an endpoint can subscribe to: the case events, the renewal events and the merchant's own test ping. */
+export const OUTBOUND_EVENT_TYPES = [...RECOVERY_EVENT_TYPES, ...RENEWAL_EVENT_TYPES, 'ping'] as const;
 
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /** One event exactly as a merchant's endpoint receives it (the JSON body). */
 export interface OutboundEvent {
-  /** `evt_rec_…`, stable across re-deliveries, so receivers can dedupe by it. */
+  /** `evt_rec_…` (a case's) or `evt_risk_…` (a renewal's), stable across re-deliveries, so receivers can dedupe by it. */
   id: string;
   object: 'event';
   type: OutboundEventType;
@@ -42,7 +50,7 @@ export interface OutboundEvent {
   livemode: boolean;
   /** The merchant's Stripe account id. */
   account: string;
-  /** The case's events are numbered 1, 2, 3… in the order they happened; null on a ping. */
+  /** The case's events are numbered 1, 2, 3… in the order they happened; null on a ping and on renewal events. */
   sequence: number | null;
   data: { object: Record<string, unknown> };
 }

@@ -4,6 +4,7 @@ import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
 import type { DeliveryService, OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
+import type { RenewalRiskService } from '../renewalRisk';
 import type { StripeEventProcessor } from '../webhooks';
 
 /** A piece of work the worker role repeats. Each run claims what is due in the database. */
@@ -20,6 +21,7 @@ export const HANDLE_STRIPE_EVENTS_JOB = 'handle-stripe-events';
 export const RECOVERY_ACTION_BATCH = 50;
 export const RELAY_CASE_OUTBOX_JOB = 'relay-case-outbox';
 export const DELIVER_WEBHOOKS_JOB = 'deliver-outbound-webhooks';
+export const SCORE_RENEWALS_JOB = 'score-renewals';
 /** Deliveries in flight at once per run: enough to hide one slow receiver's latency, few enough for one process. */
 export const WEBHOOK_DELIVERY_BATCH = 25;
 
@@ -32,6 +34,7 @@ export function listRecurringJobs(deps: {
   outbox: OutboxRelay;
   idempotency: IdempotencyStore;
   webhookDeliveries: DeliveryService;
+  renewalRisk: RenewalRiskService;
   clock: Clock;
 }): RecurringJob[] {
   return [
@@ -69,6 +72,17 @@ export function listRecurringJobs(deps: {
       // Woken at once when the publisher queues a delivery in this process; the pause only paces back-off retries.
       idleDelayMs: 2_000,
       run: () => deps.webhookDeliveries.runDue(WEBHOOK_DELIVERY_BATCH),
+    },
+    {
+      // Renewals due in the next 30 days, scored again (facts change: a new card, a failure, a price) and
+      // customer.renewal_at_risk sent once per period when a score reaches the merchant's threshold. Hourly:
+      // risk moves in days, and a pass reads every upcoming renewal.
+      name: SCORE_RENEWALS_JOB,
+      idleDelayMs: 3_600_000,
+      run: async () => {
+        await deps.renewalRisk.scoreUpcoming();
+        return 0;
+      },
     },
     {
       // Ended rate-limit windows are only clutter; one pass a minute keeps the collection small.

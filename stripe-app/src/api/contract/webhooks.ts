@@ -7,7 +7,7 @@
  */
 export const OUTBOUND_EVENT_TYPES = [
   'recovery.case_opened', 'recovery.retry_failed', 'recovery.blocked', 'recovery.needs_attention',
-  'recovery.succeeded', 'recovery.failed', 'recovery.email_bounced', 'ping',
+  'recovery.succeeded', 'recovery.failed', 'recovery.email_bounced', 'customer.renewal_at_risk', 'ping',
 ] as const;
 
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
