@@ -48,3 +48,9 @@ export function formatPoints(difference: { estimate: number; low: number; high: 
   };
   return `${points(difference.estimate)} points (95 % CI ${points(difference.low)} to ${points(difference.high)})`;
 }
+
+/** A calendar day, as a renewal date reads: "Dec 1, 2026" (UTC, as Stripe bills). */
+export function formatDay(iso: string | null, locale = 'en-US'): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+}

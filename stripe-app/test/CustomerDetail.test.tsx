@@ -17,7 +17,7 @@ describe('CustomerDetail', () => {
     const { wrapper, update } = renderView(backend.withBackend(<CustomerDetail {...viewProps({ objectId: 'cus_7' })} />));
     expect(wrapper).toContainComponent(Spinner);
     await update();
-    expect(backend.sent[0]).toMatchObject({ query: { customerId: 'cus_7' } });
+    expect(backend.sent.find((request) => request.path === '/api/recovery/status')).toMatchObject({ query: { customerId: 'cus_7' } });
     expect(wrapper.find(ListItem, { title: '€15.00 · in_2' })).toHaveProps({ secondaryTitle: 'waiting for a new card: the card was reported stolen' });
     expect(wrapper.find(ListItem, { title: '€15.00 · in_1' })).toHaveProps({ secondaryTitle: 'Ended Nov 5, 2026, 10:00 AM UTC' });
   });

@@ -2,10 +2,10 @@ import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui
 import HomeOverview from '../src/views/HomeOverview';
 import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
 import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
-import { attention, lift, stats } from './fixtures';
+import { atRisk, attention, lift, stats } from './fixtures';
 
 function openHome(answers: Parameters<typeof fakeBackend>[0]) {
-  const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention }, 'GET /api/dashboard/lift': { body: lift }, ...answers });
+  const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention }, 'GET /api/dashboard/lift': { body: lift }, 'GET /api/dashboard/at-risk': { body: atRisk }, ...answers });
   return { ...renderView(backend.withBackend(<HomeOverview {...viewProps()} />)), backend };
 }
 
@@ -32,7 +32,7 @@ describe('HomeOverview', () => {
   it('signs every call and names the Dashboard user and account', async () => {
     const { update, backend } = openHome({});
     await update();
-    expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/attention', '/api/dashboard/lift', '/api/dashboard/stats']);
+    expect(backend.sent.map((request) => request.path).sort()).toEqual(['/api/dashboard/at-risk', '/api/dashboard/attention', '/api/dashboard/lift', '/api/dashboard/stats']);
     for (const request of backend.sent) {
       expect(request.signature).toMatch(/^t=1,v1=signature-\d+$/);
       expect(request.query).toMatchObject({ user_id: 'usr_1234', account_id: 'acct_1234', livemode: 'false' });

@@ -42,6 +42,8 @@ export const settings: MerchantSettings = {
   branding: { merchantName: 'Acme', productName: 'Acme Pro', logoUrl: null, accentColor: '#4f46e5', supportEmail: null },
   postmark: { configured: false },
   holdoutShare: 0.1,
+  preDunning: { enabled: true, steps: [{ daysBefore: 30, custom: null }, { daysBefore: 14, custom: null }, { daysBefore: 3, custom: null }] },
+  renewalRisk: { alertThreshold: 70 },
   networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
 };
 
@@ -276,3 +278,5 @@ export const pingAnswer = { event: { id: 'evt_rec_ping', type: 'ping' }, deliver
 
 /** GET /api/webhook-endpoints/:id/deliveries. */
 export const deliveriesPage = { object: 'list' as const, data: [failedDelivery], hasMore: true };
+
+export * from './renewalFixtures';

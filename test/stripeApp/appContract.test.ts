@@ -17,7 +17,7 @@ import { useTestDatabase } from '../support/testDatabase';
  *   the fixture's first element;
  * - same JSON types;
  * - null in the answer is allowed where the fixture is null, or where App's
- *   contract (stripe-app/src/api/contract.ts) types the field `| null`: the
+ *   contract (stripe-app/src/api/contract/) types the field `| null`: the
  *   NULLABLE list below, by field name or dotted path suffix;
  * - objects whose keys are optional in the contract (a decline, an outcome, a
  *   timeline entry, an experiment's variant), records (payday calendars,
@@ -28,14 +28,15 @@ import { useTestDatabase } from '../support/testDatabase';
  * `data[].nextAction.at: null where the fixture has string, ...`.
  */
 
-/** The contract's `| null` fields (stripe-app/src/api/contract.ts). */
+/** The contract's `| null` fields (stripe-app/src/api/contract/). */
 const NULLABLE = [
   'recoveryRate', 'next_cursor', 'invoiceId', 'customerId', 'customerEmail', 'declineBucket', 'recoveredBy', 'closedAt', 'nextEmailAt', 'nextRetryAt',
   'outcome', 'decline', 'nextAction', 'nextAction.at', 'emails[].step', 'deliveredAt', 'openedAt', 'clickedAt', 'step', 'replyTo',
   'logoUrl', 'supportEmail', 'custom', 'lastUsedAt', 'revokedAt', 'description', 'disabledReason', 'secretRotationEndsAt',
   'attempts[].statusCode', 'attempts[].error', 'paymentIntentId', 'subscriptionId', 'openingDeclineBucket', 'retries[].status', 'nextAttemptAt', 'recoveredShare', 'difference', 'pValue', 'winner', 'meanDaysToRecovery', 'emailsOpened', 'emailsClicked',
+  'customerName', 'card', 'card.brand', 'card.last4', 'nextReminderAt', 'stoppedBecause',
 ];
-const OPEN = ['decline', 'outcome', 'paydayCalendars', 'metadata', 'timeline[]', 'variant', 'event'];
+const OPEN = ['decline', 'outcome', 'paydayCalendars', 'metadata', 'timeline[]', 'variant', 'event', 'amountMinorByCurrency'];
 const RULES: ShapeRules = { nullable: NULLABLE, open: OPEN };
 
 const listOf = <T>(...data: T[]) => ({ object: 'list' as const, data });
@@ -91,7 +92,7 @@ async function expectShape(pending: request.Test | Promise<request.Response>, st
 
 beforeAll(async () => {
   await Promise.all(
-    ['recoveryCases', 'recoveryRollups', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'apiKeys', 'webhookEndpoints', 'webhookDeliveries', 'outboundEvents', 'experiments'].map((name) =>
+    ['recoveryCases', 'recoveryRollups', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'apiKeys', 'webhookEndpoints', 'webhookDeliveries', 'outboundEvents', 'experiments', 'renewals'].map((name) =>
       db.connection.collection(name).deleteMany({}),
     ),
   );
@@ -167,6 +168,21 @@ describe('the settings routes answer as the App’s fixtures say', () => {
     await as().put('/api/settings', { holdoutShare: 0 });
   });
 
+  it('PUT /api/settings with pre-dunning and the risk alert threshold, the pre-dunning preview, and a refused sequence', async () => {
+    const steps = [{ daysBefore: 21, custom: { subject: 'Your card expires soon', html: '<p>Update it here: {{card_update_url}}</p>', text: 'Update it here: {{card_update_url}}' } }, { daysBefore: 7, custom: null }];
+    const saved = await expectShape(as().put('/api/settings', { preDunning: { steps }, renewalRisk: { alertThreshold: 60 } }), 200, fixtures.settings);
+    expect(saved.body.preDunning.steps.map((step: { daysBefore: number }) => step.daysBefore)).toEqual([21, 7]);
+    expect(saved.body.renewalRisk).toEqual({ alertThreshold: 60 });
+    await expectShape(as().post('/api/settings/pre-dunning-preview', { stepIndex: 0 }), 200, fixtures.preDunningPreview);
+    await expectShape(as().post('/api/settings/pre-dunning-preview', { stepIndex: 1, preDunning: { enabled: true, steps } }), 200, fixtures.preDunningPreview);
+    // The settings view shows the backend's message as it is: it must name what is wrong.
+    const refused = await as().put('/api/settings', { preDunning: { steps: [{ daysBefore: 3, custom: null }, { daysBefore: 14, custom: null }] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/preDunning/);
+    const defaults = fixtures.settings;
+    await expectShape(as().put('/api/settings', { preDunning: defaults.preDunning, renewalRisk: defaults.renewalRisk }), 200, fixtures.settings);
+  });
+
   it('lists, creates and revokes API keys', async () => {
     const created = await expectShape(as().post('/api/api-keys', { name: 'Reports', scope: 'read' }), 201, fixtures.createdApiKey);
     await expectShape(as().get('/api/api-keys'), 200, fixtures.apiKeys);
@@ -197,5 +213,42 @@ describe('the experiment routes answer as the App’s fixtures say', () => {
     const created = await expectShape(as().post('/api/experiments', draft), 201, fixtures.runningExperiment);
     await expectShape(as().get('/api/experiments'), 200, listOf(fixtures.runningExperiment));
     await expectShape(as().post(`/api/experiments/${created.body.id}/stop`), 200, fixtures.runningExperiment);
+  });
+});
+
+describe('the renewal risk routes answer as the App’s fixtures say', () => {
+  const tenancy = { accountId: SELF_HOSTED_ACCOUNT, livemode: false };
+
+  /** A sandbox customer whose card expires the month before their renewal, 20 days from now, as intake records it. */
+  async function customerWithExpiringCard() {
+    const customer = world.customerWithCard('platform', { declines: [], then: 'succeed' });
+    await world.settle();
+    const now = world.clock.now();
+    const renewsAt = new Date(now.getTime() + 20 * DAY);
+    const lastValidMonth = new Date(Date.UTC(renewsAt.getUTCFullYear(), renewsAt.getUTCMonth() - 1, 1));
+    const { renewals } = world.container;
+    await renewals.applySubscription({ ...tenancy, isAppInstall: false, subscriptionId: customer.subscriptionId, customerId: customer.customerId, status: 'active', cancelAtPeriodEnd: false, renewsAt, amountMinor: 4900, currency: 'usd', at: now });
+    await renewals.applyCustomer({ ...tenancy, customerId: customer.customerId, email: 'alice@example.com', name: 'Alice Martin', country: 'US', at: now });
+    const card = { paymentMethodId: customer.paymentMethodId, fingerprint: customer.fingerprint, brand: 'visa', last4: '4242', expMonth: lastValidMonth.getUTCMonth() + 1, expYear: lastValidMonth.getUTCFullYear(), funding: 'prepaid' as const, country: 'US' };
+    await renewals.setCard(tenancy, customer.subscriptionId, card, 'customer', now);
+    return customer;
+  }
+
+  it('POST /api/predict/risk scores a customer’s renewal now; 404 resource_missing for a customer with no active subscription', async () => {
+    const customer = await customerWithExpiringCard();
+    const scored = await expectShape(as().post('/api/predict/risk', { customerId: customer.customerId }), 200, fixtures.customerRisk);
+    expect(scored.body.data).toEqual([expect.objectContaining({ object: 'renewal_risk', subscriptionId: customer.subscriptionId, customerId: customer.customerId })]);
+    expect(scored.body.data[0].reasons).not.toEqual([]);
+    expect(scored.body.data[0].card).not.toBeNull();
+    const missing = await as().post('/api/predict/risk', { customerId: 'cus_never_seen' });
+    expect({ status: missing.status, code: missing.body.error?.code }).toEqual({ status: 404, code: 'resource_missing' });
+  });
+
+  it('GET /api/dashboard/at-risk?limit=5, with the summary against the alert threshold', async () => {
+    const customer = await customerWithExpiringCard();
+    await as().post('/api/predict/risk', { customerId: customer.customerId });
+    const page = await expectShape(as().get('/api/dashboard/at-risk?limit=5'), 200, fixtures.atRisk);
+    expect(page.body.data.map((risk: { subscriptionId: string }) => risk.subscriptionId)).toContain(customer.subscriptionId);
+    expect(page.body.summary.atOrAbove).toBe(fixtures.settings.renewalRisk.alertThreshold);
   });
 });

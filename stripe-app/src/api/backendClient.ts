@@ -3,6 +3,7 @@ import { BACKEND_URL } from '../config';
 import type {
   ApiErrorBody,
   ApiKeySummary,
+  AtRiskPage,
   AttentionRow,
   CardUpdateLink,
   CaseControl,
@@ -14,8 +15,11 @@ import type {
   ListPage,
   MerchantSettings,
   PaymentRow,
+  PreDunningSettings,
   RecoveryEmail,
   RecoveryLift,
+  RenewalRiskList,
+  RenewalRiskSettings,
   SequenceRow,
   WebhookDelivery,
   WebhookEndpoint,
@@ -56,7 +60,18 @@ export type SettingsChange = Partial<Pick<MerchantSettings, 'dunning'>> & {
   branding?: Partial<MerchantSettings['branding']>;
   postmarkServerToken?: string | null;
   holdoutShare?: number;
+  preDunning?: Partial<PreDunningSettings>;
+  renewalRisk?: Partial<RenewalRiskSettings>;
 };
+
+/** GET /api/dashboard/at-risk's filters, in the backend's own parameter names. */
+export interface AtRiskFilter {
+  limit?: number;
+  starting_after?: string;
+  min_score?: number;
+  reason?: string;
+  pre_dunning?: string;
+}
 
 /** The views' only way to the backend: every call signed, every error turned into a BackendError. */
 export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = defaultBackendDeps) {
@@ -95,6 +110,11 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
     saveSettings: (change: SettingsChange) => call<MerchantSettings>('PUT', '/api/settings', change),
     previewEmail: (stepIndex: number, draft: { dunning?: MerchantSettings['dunning']; branding?: Partial<MerchantSettings['branding']> }) =>
       call<EmailPreview>('POST', '/api/settings/email-preview', { stepIndex, ...draft }),
+    previewPreDunning: (stepIndex: number, draft: { preDunning?: PreDunningSettings; branding?: Partial<MerchantSettings['branding']> }) =>
+      call<EmailPreview>('POST', '/api/settings/pre-dunning-preview', { stepIndex, ...draft }),
+    atRisk: (filter: AtRiskFilter = {}) => call<AtRiskPage>('GET', '/api/dashboard/at-risk', { ...filter }),
+    /** Scores the customer's renewals now; a 404 (resource_missing) when none of their subscriptions is active. */
+    riskOfCustomer: (customerId: string) => call<RenewalRiskList>('POST', '/api/predict/risk', { customerId }),
     apiKeys: () => call<{ object: 'list'; data: ApiKeySummary[] }>('GET', '/api/api-keys'),
     createApiKey: (name: string, scope: ApiKeySummary['scope']) => call<ApiKeySummary & { key: string; note: string }>('POST', '/api/api-keys', { name, scope }),
     revokeApiKey: (id: string) => call<{ id: string; revoked: true }>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),

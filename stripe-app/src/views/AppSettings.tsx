@@ -7,6 +7,7 @@ import { formatWhen } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { LoadFailed, Loading } from '../shared/states';
 import { WholeNumberField } from '../shared/WholeNumberField';
+import { BeforeRenewals } from './settings/BeforeRenewals';
 import { Experiments } from './settings/Experiments';
 import { DunningStepFields, numbersInRetryPolicy, RetryPolicyFields } from './settings/policyFields';
 import { WebhookEndpoints } from './settings/WebhookEndpoints';
@@ -18,7 +19,7 @@ export function canChangeSettings(roles: ExtensionContextValue['userContext']['r
   return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
 }
 
-/** Settings: retry policy, the email sequence with previews, branding, Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
+/** Settings: retry policy, the email sequence with previews, reminders before renewals and the risk alert threshold, branding, Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
 const AppSettings = (context: ExtensionContextValue) => {
   const backend = useBackend(context);
   const { loaded, reload } = useLoaded(async () => Promise.all([backend.settings(), backend.apiKeys()]), 'settings');
@@ -34,11 +35,11 @@ const AppSettings = (context: ExtensionContextValue) => {
 };
 
 /** `removePostmark`: the merchant asked to stop using their own Postmark server; the token itself is never read back. */
-type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare'> & { postmarkToken: string; removePostmark: boolean };
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare' | 'preDunning' | 'renewalRisk'> & { postmarkToken: string; removePostmark: boolean };
 
 /** Every number the form edits; a NaN among them is a field the merchant left empty or half-typed. */
 function numbersIn(draft: Draft): number[] {
-  return [...numbersInRetryPolicy(draft.retryPolicy), ...draft.dunning.steps.map((step) => step.dayOffset), draft.holdoutShare];
+  return [...numbersInRetryPolicy(draft.retryPolicy), ...draft.dunning.steps.map((step) => step.dayOffset), draft.holdoutShare, ...draft.preDunning.steps.map((step) => step.daysBefore), draft.renewalRisk.alertThreshold];
 }
 
 /** The holdout is typed in whole percent (0–50) and saved as a fraction (0–0.5). */
@@ -50,7 +51,7 @@ function postmarkChange(draft: Draft): { postmarkServerToken?: string | null } {
 }
 
 function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
-  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, postmarkToken: '', removePostmark: false });
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk, postmarkToken: '', removePostmark: false });
   const [current, setCurrent] = useState(saved);
   const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(promoted ? { type: 'default', text: promoted } : null);
   const [preview, setPreview] = useState<EmailPreview | null>(null);
@@ -83,6 +84,8 @@ function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromo
         dunning: draft.dunning,
         branding: draft.branding,
         holdoutShare: draft.holdoutShare,
+        preDunning: draft.preDunning,
+        renewalRisk: draft.renewalRisk,
         ...postmarkChange(draft),
       });
       setCurrent(next);
@@ -128,6 +131,17 @@ function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromo
             <Inline css={{ font: 'body' }}>{preview.text}</Inline>
           </Box>
         )}
+
+        <Divider />
+        <BeforeRenewals
+          preDunning={draft.preDunning}
+          alertThreshold={draft.renewalRisk.alertThreshold}
+          branding={draft.branding}
+          backend={backend}
+          disabled={!canSave}
+          onPreDunning={(preDunning) => setDraft((before) => ({ ...before, preDunning }))}
+          onAlertThreshold={(alertThreshold) => setDraft((before) => ({ ...before, renewalRisk: { alertThreshold } }))}
+        />
 
         <Divider />
         <Inline css={{ font: 'heading' }}>Branding</Inline>

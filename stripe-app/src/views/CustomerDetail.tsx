@@ -4,8 +4,9 @@ import { formatMoney, formatWhen, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { ControlGroupBadge } from '../shared/ControlGroupBadge';
 import { Empty, LoadFailed, Loading } from '../shared/states';
+import { CustomerRisk } from './customer/CustomerRisk';
 
-/** A customer's recovery cases, newest first. */
+/** A customer's recovery cases, newest first, and the risk that their next renewals fail. */
 const CustomerDetail = (context: ExtensionContextValue) => {
   const backend = useBackend(context);
   const customerId = context.environment.objectContext?.id ?? '';
@@ -33,6 +34,9 @@ const CustomerDetail = (context: ExtensionContextValue) => {
           ))}
         </List>
       )}
+      <Box css={{ paddingTop: 'large' }}>
+        <CustomerRisk backend={backend} customerId={customerId} locale={locale} />
+      </Box>
     </ContextView>
   );
 };

@@ -5,6 +5,7 @@ import { formatMoney, formatRate } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { CONTROL_GROUP_LABEL } from '../shared/ControlGroupBadge';
 import { Empty, LoadFailed, Loading } from '../shared/states';
+import { AtRiskCard } from './home/AtRiskCard';
 import { LiftCard } from './home/LiftCard';
 
 const ATTENTION_LABELS: Record<AttentionRow['reason'], string> = {
@@ -13,7 +14,7 @@ const ATTENTION_LABELS: Record<AttentionRow['reason'], string> = {
   needs_authentication: 'Needs authentication',
 };
 
-/** The Dashboard home: this month's recovery at a glance, and the cases that need the merchant. */
+/** The Dashboard home: this month's recovery at a glance, the cases that need the merchant, the renewals at risk and the lift. */
 const HomeOverview = (context: ExtensionContextValue) => {
   const backend = useBackend(context);
   const { loaded, reload } = useLoaded(async () => Promise.all([backend.stats(), backend.attention()]), 'home');
@@ -22,6 +23,9 @@ const HomeOverview = (context: ExtensionContextValue) => {
       {loaded.state === 'loading' && <Loading what="recovery stats" />}
       {loaded.state === 'error' && <LoadFailed message={loaded.message} onRetry={reload} />}
       {loaded.state === 'ready' && <Overview stats={loaded.data[0]} attention={loaded.data[1]} locale={context.userContext.locale} />}
+      <Box css={{ paddingTop: 'large' }}>
+        <AtRiskCard backend={backend} locale={context.userContext.locale} />
+      </Box>
       <Box css={{ paddingTop: 'large' }}>
         <LiftCard backend={backend} locale={context.userContext.locale} />
       </Box>

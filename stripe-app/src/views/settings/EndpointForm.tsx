@@ -11,6 +11,7 @@ const EVENT_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'recovery.succeeded': 'The money came back (with how).',
   'recovery.failed': 'The case ended without the money: exhausted, churned or canceled.',
   'recovery.email_bounced': 'A dunning email bounced or was marked as spam.',
+  'customer.renewal_at_risk': 'An upcoming renewal’s risk score reached your alert threshold (once per renewal).',
   ping: 'The test event you send from here.',
 };
 

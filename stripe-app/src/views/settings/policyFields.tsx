@@ -1,5 +1,5 @@
 import { Button, Inline, Box, Select, TextArea, TextField } from '@stripe/ui-extension-sdk/ui';
-import type { DunningStepSetting, MerchantSettings } from '../../api/contract';
+import type { CustomCopy, DunningStepSetting, MerchantSettings } from '../../api/contract';
 import { WholeNumberField } from '../../shared/WholeNumberField';
 
 /** The retry-policy fields the settings form and an experiment's variant both edit. */
@@ -52,19 +52,37 @@ export function DunningStepFields({ index, step, disabled, onChange, onPreview }
           <option key={tone.value} value={tone.value}>{tone.label}</option>
         ))}
       </Select>
-      <TextField
-        label="Subject (empty: our wording, adapted to the decline)"
-        value={step.custom?.subject ?? ''}
+      <CustomCopyFields
+        custom={step.custom}
+        subjectLabel="Subject (empty: our wording, adapted to the decline)"
+        htmlLabel="HTML body ({{customerName}}, {{amount}}, {{updateLink}}, …)"
         disabled={disabled}
-        onChange={(event) => onChange({ custom: event.target.value ? { subject: event.target.value, html: step.custom?.html ?? '', text: step.custom?.text ?? '' } : null })}
+        onChange={(custom) => onChange({ custom })}
       />
-      {step.custom && (
-        <>
-          <TextArea label="HTML body ({{customerName}}, {{amount}}, {{updateLink}}, …)" value={step.custom.html} disabled={disabled} onChange={(event) => onChange({ custom: { ...step.custom!, html: event.target.value } })} />
-          <TextArea label="Plain-text body" value={step.custom.text} disabled={disabled} onChange={(event) => onChange({ custom: { ...step.custom!, text: event.target.value } })} />
-        </>
-      )}
       {onPreview && <Button size="small" onPress={onPreview}>Preview</Button>}
     </Box>
+  );
+}
+
+/**
+ * An email's own wording, for a dunning or a pre-dunning step: typing a subject
+ * switches to the merchant's copy, clearing it goes back to ours (null).
+ */
+export function CustomCopyFields({ custom, subjectLabel, htmlLabel, disabled, onChange }: { custom: CustomCopy; subjectLabel: string; htmlLabel: string; disabled: boolean; onChange: (custom: CustomCopy) => void }) {
+  return (
+    <>
+      <TextField
+        label={subjectLabel}
+        value={custom?.subject ?? ''}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.value ? { subject: event.target.value, html: custom?.html ?? '', text: custom?.text ?? '' } : null)}
+      />
+      {custom && (
+        <>
+          <TextArea label={htmlLabel} value={custom.html} disabled={disabled} onChange={(event) => onChange({ ...custom, html: event.target.value })} />
+          <TextArea label="Plain-text body" value={custom.text} disabled={disabled} onChange={(event) => onChange({ ...custom, text: event.target.value })} />
+        </>
+      )}
+    </>
   );
 }

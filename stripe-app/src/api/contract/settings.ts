@@ -1,0 +1,71 @@
+/** The merchant's settings, email previews and API keys. */
+
+export interface DunningStepSetting {
+  dayOffset: number;
+  tone: 'soft_reminder' | 'retry_notice' | 'urgent_reminder' | 'final_notice';
+  custom: CustomCopy;
+}
+
+/** The merchant's own wording of an email, instead of ours; null: our default copy. */
+export type CustomCopy = { subject: string; html: string; text: string } | null;
+
+/** One reminder before a renewal whose card will not survive it. */
+export interface PreDunningStepSetting {
+  /** Whole days before the renewal, 1 to 60; the steps go strictly down (30, 14, 3). */
+  daysBefore: number;
+  custom: CustomCopy;
+}
+
+/** Reminders before a renewal whose card expires first: on by default, at 30, 14 and 3 days, at most 5 steps. */
+export interface PreDunningSettings {
+  enabled: boolean;
+  steps: PreDunningStepSetting[];
+}
+
+export interface RenewalRiskSettings {
+  /** 1 to 100, default 70: customer.renewal_at_risk fires, and the home counts a renewal, once its score reaches it. */
+  alertThreshold: number;
+}
+
+export interface MerchantSettings {
+  object: 'settings';
+  retryPolicy: {
+    windowDays: number;
+    maxAttempts: number;
+    gapsHours: number[];
+    merchantTimeZone: string;
+    retryHourLocal: number;
+    stripeRetryClearanceHours: number;
+    networkLimits: { visaMaxReattemptsPer30Days: number; mastercardMaxDeclinesPer24h: number; mastercardMaxDeclinesPer30Days: number };
+    endAction: 'leave_open' | 'cancel_subscription' | 'mark_uncollectible';
+    paydayCalendars: Record<string, unknown>;
+  };
+  dunning: { enabled: boolean; steps: DunningStepSetting[]; sendConfirmation: boolean; daytimeHours: [number, number] };
+  branding: { merchantName: string; productName: string; logoUrl: string | null; accentColor: string; supportEmail: string | null };
+  postmark: { configured: boolean };
+  /** The share of failed payments held out as the control group, as a fraction from 0 to 0.5 (0.1 = 10 %); 0 turns the holdout off. */
+  holdoutShare: number;
+  preDunning: PreDunningSettings;
+  renewalRisk: RenewalRiskSettings;
+  /** Explains each card-network limit in words, for the settings view. */
+  networkLimitNotes: string[];
+}
+
+export interface EmailPreview {
+  object: 'email_preview';
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  accountId: string;
+  livemode: boolean;
+  name: string;
+  scope: 'read' | 'read_write';
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
