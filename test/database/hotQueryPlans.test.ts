@@ -90,7 +90,7 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   'rollup documents by key': (s) => s.rollups.readSince(ACCOUNT, true, '2026-06-01', '2026-06-01'),
   "the account's webhook endpoints": (s) => s.endpoints.list(ACCOUNT, true),
   'one delivery per event and endpoint': (s) =>
-    s.deliveries.ensure({ accountId: ACCOUNT, livemode: true, endpointId: 'we_1', eventId: 'evt_out_1', eventType: 'recovery_case.opened', nextAttemptAt: NOW, createdAt: NOW }),
+    s.deliveries.ensure({ accountId: ACCOUNT, livemode: true, endpointId: 'we_1', eventId: 'evt_out_1', eventType: 'recovery.case_opened', nextAttemptAt: NOW, createdAt: NOW }),
   'find due deliveries': (s) => s.deliveries.claimDue('worker-1', NOW, 60_000, 20),
   'record a delivery attempt': (s) =>
     s.deliveries.recordAttempt('whd_1', 'worker-1:lease', { attempt: { at: NOW, statusCode: 200, latencyMs: 5, error: null }, status: 'succeeded', nextAttemptAt: null, windowStartedAt: NOW }),
