@@ -81,21 +81,28 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: 'take over an idempotency key', madeBy: 'api/idempotencyStore.ts begin', path: 'merchant API', collection: 'idempotencyKeys', command: 'findAndModify', index: 'accountId_1_livemode_1_key_1', scope: byAccount },
 ];
 
-/** The shard key proposed for each collection a hot query reads, and why. */
-export const SHARD_KEYS: Record<string, { key: string; why: string }> = {
-  recoveryCases: { key: '{ accountId: 1, _id: 1 }', why: 'every account-scoped read and every save names both; ranged, so one large merchant still splits into chunks' },
-  customerContacts: { key: '{ _id: 1 }', why: 'the _id starts with the account id, so ranges keep an account together' },
-  cardAttempts: { key: '{ accountId: 1, cardKey: 1 }', why: "the ledger is read per account and card" },
-  stripeEventInbox: { key: 'unsharded', why: 'holds only events still waiting (seconds of traffic); claims scan it across accounts' },
-  stripeEvents: { key: '{ _id: "hashed" }', why: "looked up by Stripe's globally unique event id alone; hashing spreads inserts" },
-  stripeSettlements: { key: '{ _id: 1 }', why: 'the _id starts with the account id' },
+/** A shard key, as `sh.shardCollection` takes it, or none: the collection stays on the primary shard. */
+export type ShardKey = Record<string, 1 | 'hashed'> | 'unsharded';
+
+/**
+ * The shard key proposed for each collection a hot query reads, and why. A
+ * unique index must have the shard key as its prefix to stay enforceable, so
+ * where the account's own unique key exists, it is the shard key.
+ */
+export const SHARD_KEYS: Record<string, { key: ShardKey; why: string }> = {
+  recoveryCases: { key: { accountId: 1, caseKey: 1 }, why: "the unique (accountId, caseKey) index; a case's _id is derived from both, so reads and saves by accountId and _id reach the account's range" },
+  customerContacts: { key: { _id: 1 }, why: 'the _id starts with the account id, so ranges keep an account together' },
+  cardAttempts: { key: { accountId: 1, attemptKey: 1 }, why: "the unique (accountId, attemptKey) index; the ledger's reads name the account" },
+  stripeEventInbox: { key: 'unsharded', why: 'holds only events still waiting (seconds of traffic); claims take any of them' },
+  stripeEvents: { key: { _id: 'hashed' }, why: "looked up by Stripe's globally unique event id alone; hashing spreads the inserts" },
+  stripeSettlements: { key: { _id: 1 }, why: 'the _id starts with the account id' },
   accounts: { key: 'unsharded', why: 'one small document per account and mode' },
   experiments: { key: 'unsharded', why: 'a handful per account' },
-  emailSuppressions: { key: '{ accountId: 1, email: 1 }', why: 'read per account and address' },
-  recoveryRollups: { key: '{ _id: 1 }', why: 'the _id starts with the account id' },
+  emailSuppressions: { key: { accountId: 1, livemode: 1, email: 1 }, why: 'the unique index; read per account, mode and address' },
+  recoveryRollups: { key: { _id: 1 }, why: 'the _id starts with the account id' },
   webhookEndpoints: { key: 'unsharded', why: 'a few per account' },
-  webhookDeliveries: { key: '{ accountId: 1, _id: 1 }', why: 'lists and lookups name the account; attempts are recorded by _id alone (broadcast, see capacity.md)' },
-  rateLimitWindows: { key: '{ key: "hashed" }', why: 'counted per client key; windows live a minute' },
+  webhookDeliveries: { key: { endpointId: 1, eventId: 1 }, why: "the unique (endpointId, eventId) index; an endpoint belongs to one account, and lists name it" },
+  rateLimitWindows: { key: 'unsharded', why: 'windows live a minute and are deleted by the worker' },
   apiKeys: { key: 'unsharded', why: 'a few per account, read by hash' },
-  idempotencyKeys: { key: '{ accountId: 1, livemode: 1, key: 1 }', why: 'the unique index is the shard key, so uniqueness holds on a sharded cluster' },
+  idempotencyKeys: { key: { accountId: 1, livemode: 1, key: 1 }, why: 'the unique index' },
 };

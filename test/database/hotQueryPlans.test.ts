@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import mongoose, { Types, type Connection } from 'mongoose';
 import type { CommandStartedEvent, Document } from 'mongodb';
 import { createAccountStore } from '../../backend/src/accounts/accountStore';
@@ -17,7 +19,7 @@ import type { RecoveryCase } from '../../backend/src/recovery/recoveryCase';
 import { createRollupStore } from '../../backend/src/stats/rollupStore';
 import { createStripeEventStore } from '../../backend/src/webhooks/stripeEventStore';
 import { testDatabaseUri } from '../support/testDatabase';
-import { HOT_QUERIES, SHARD_KEYS, type HotQuery } from './hotQueries';
+import { HOT_QUERIES, SHARD_KEYS, type HotQuery, type ShardKey } from './hotQueries';
 
 /**
  * Every hot query (hotQueries.ts) made by its real store method, captured off
@@ -228,3 +230,25 @@ it('proposes a shard key for every collection a hot query reads', () => {
   expect([...new Set(HOT_QUERIES.map((query) => query.collection))].filter((collection) => !SHARD_KEYS[collection])).toEqual([]);
 });
 
+
+it('proposes shard keys that every unique index of the collection starts with, so uniqueness still holds when sharded', async () => {
+  const broken: string[] = [];
+  for (const [collection, { key }] of Object.entries(SHARD_KEYS)) {
+    if (key === 'unsharded') continue;
+    const shardFields = Object.keys(key);
+    for (const index of await connection.collection(collection).indexes()) {
+      if (!index.unique || index.name === '_id_') continue;
+      if (Object.keys(index.key).slice(0, shardFields.length).join() !== shardFields.join()) broken.push(`${collection}.${index.name}`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
+
+it('is the table docs/capacity.md shows: every hot query with its index, every shard key', () => {
+  const doc = readFileSync(path.resolve(__dirname, '../../docs/capacity.md'), 'utf8');
+  const rows = doc.split('\n');
+  const missing = HOT_QUERIES.filter((query) => !rows.some((row) => row.startsWith(`| ${query.name} |`) && row.includes(`\`${query.index}\``))).map((query) => query.name);
+  const shown = (key: ShardKey) => (key === 'unsharded' ? 'unsharded' : `\`{ ${Object.entries(key).map(([field, kind]) => `${field}: ${kind === 'hashed' ? '"hashed"' : kind}`).join(', ')} }\``);
+  const unshown = Object.entries(SHARD_KEYS).filter(([collection, { key }]) => !rows.some((row) => row.startsWith('| ') && row.includes(collection) && row.includes(shown(key)))).map(([collection]) => collection);
+  expect({ missing, unshown }).toEqual({ missing: [], unshown: [] });
+});
