@@ -119,7 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const customers = createCustomers(sandbox, population, random);
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
 
-  /** Webhooks delivered and handled, then every due retry and email run, as the worker's jobs would. */
+  /** Webhooks delivered and handled, every due retry and email run, then the outbox relayed, as the worker's jobs would. */
   async function runDue(): Promise<void> {
     for (let busy = true; busy; ) {
       busy = false;
@@ -132,6 +132,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       }
       while (await container.dunning.runNextDue()) busy = true;
     }
+    // The outbox relay as the worker runs it: every save appends to its case's outbox, and unrelayed
+    // entries made each case document, which the embedded database decodes on every write, grow all demo long.
+    await container.outboxRelay.drain();
   }
 
   const end = new Date(start.getTime() + days * DAY);
