@@ -10,7 +10,10 @@
  * prints a summary, a card-update link, an API key and the page of caught
  * emails, and keeps serving until Ctrl-C.
  *
- *   npm run demo [-- --customers 100 --days 21 --seed 7 --holdout 0.1]
+ *   npm run demo [-- --customers 100 --days 21 --seed 7 --holdout 0.1 --exit]
+ *
+ * `--exit` stops after the summary instead of serving (to time it:
+ * `time npm run demo -- --exit`).
  *
  * The holdout is off unless asked: `--holdout 0.1` (or DEMO_HOLDOUT=0.1, which
  * `npm start` passes on too) leaves that share of the customers to Stripe alone
@@ -28,36 +31,17 @@ import { createApp } from '../backend/src/app';
 import { loadConfig } from '../backend/src/config';
 import { createContainer, ensureIndexes } from '../backend/src/container';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
-import type { CardBehaviour } from '../devservices/stripe-sandbox/sandboxState';
 import { seededRandom } from '../devservices/declineMix';
-import { isHardDecline, MODEL } from '../bench/recovery/behaviourModel';
-import { generatePopulation, type SimulatedCase } from '../bench/recovery/population';
+import { generatePopulation } from '../bench/recovery/population';
 import { recoveryReportLines } from '../bench/recovery/recoveryReport';
 import { simulateRecovery } from '../bench/recovery/simulateRecovery';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
-import { buildRecoveryLift, utcDay, type RecoveryLift } from '../backend/src/stats';
+import { buildRecoveryLift, utcDay } from '../backend/src/stats';
 import { DemoClock } from './demoClock';
-
-const ACCOUNT = 'acct_demo_merchant';
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/**
- * The clock moves at least this far per step. Each step costs a few scans of the
- * cases on the embedded database, so the demo batches what falls due within two
- * hours (a retry planned for 09:00 runs by 11:00, still in the customer's morning).
- */
-const STEP = 2 * HOUR;
-
-interface DemoCustomer {
-  customerId: string;
-  email: string;
-  declineCode: string;
-  /** After which of our emails (1-based) the customer updates their card; null: never. */
-  updatesAfterEmail: number | null;
-  updateDueAt: Date | null;
-  updated: boolean;
-}
+import { ACCOUNT, createCustomers, customersAct, DAY } from './demoCustomers';
+import { liftLines, progressLine, summaryTable, tally } from './demoReport';
+import { nextDueAt, STEP } from './demoSchedule';
 
 export interface DemoOptions {
   customers: number;
@@ -65,6 +49,8 @@ export interface DemoOptions {
   seed: number;
   /** The share of customers in the holdout's control group; 0 (off) unless asked. */
   holdout: number;
+  /** Stop after the summary instead of serving (for timing the demo, and for scripts). */
+  exitAfterSummary?: boolean;
 }
 
 /** What `npm start` and `npm run demo` use unless told otherwise. */
@@ -133,7 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const customers = createCustomers(sandbox, population, random);
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
 
-  /** Webhooks delivered and handled, then every due retry and email run, as the worker's jobs would. */
+  /** Webhooks delivered and handled, every due retry and email run, then the outbox relayed, as the worker's jobs would. */
   async function runDue(): Promise<void> {
     for (let busy = true; busy; ) {
       busy = false;
@@ -146,6 +132,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       }
       while (await container.dunning.runNextDue()) busy = true;
     }
+    // The outbox relay as the worker runs it: every save appends to its case's outbox, and unrelayed
+    // entries made each case document, which the embedded database decodes on every write, grow all demo long.
+    await container.outboxRelay.drain();
   }
 
   const end = new Date(start.getTime() + days * DAY);
@@ -160,8 +149,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       lastDay = shownDay;
       process.stdout.write(`${progressLine(shownDay, days, await tally(connection), receiver.state.emails.length)}\n`);
     }
-    const next = await nextDueAt(connection, customers);
-    if (!next || next > end) break;
+    const next = await nextDueAt(connection, customers, clock.now(), end);
+    if (!next) break;
     clock.jumpTo(new Date(Math.max(next.getTime(), clock.now().getTime() + STEP)));
   }
   clock.jumpTo(end);
@@ -193,163 +182,16 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       `API key of the demo merchant: ${key}`,
       `  curl -s -H "Authorization: Bearer ${key}" ${backendUrl}/api/dashboard/stats`,
       `Backend: ${backendUrl} (OpenAPI: ${backendUrl}/api/openapi.json)   Stripe sandbox: ${sandbox.url}`,
-      'Serving (web and worker) until Ctrl-C; the demo clock runs on from the end of the demo.',
+      options.exitAfterSummary ? 'Stopping (--exit).' : 'Serving (web and worker) until Ctrl-C; the demo clock runs on from the end of the demo.',
       '',
     ].join('\n'),
   );
+  if (options.exitAfterSummary) {
+    await stop();
+    return;
+  }
   // From here on the backend runs as it would anywhere: the worker's own loops take over from the demo's steps.
   container.worker.start();
-}
-
-/** The customers and their failing renewals, as the behaviour model draws them. */
-function createCustomers(sandbox: Awaited<ReturnType<typeof startStripeSandbox>>, profiles: SimulatedCase[], random: () => number): DemoCustomer[] {
-  return profiles.map((profile) => {
-    const number = profile.index + 1;
-    const email = `customer${number}@example.com`;
-    const { country, region, postalCode } = profile.place;
-    const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: `Customer ${number}`, address: { country, state: region, postal_code: postalCode } });
-    const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: profile.brand, behaviour: behaviourFor(profile, random) });
-    sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
-    sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
-    const subscription = sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: profile.amountMinor, currency: profile.currency });
-    sandbox.billing.renew(ACCOUNT, subscription.id as string, { nextAttemptInHours: null });
-    return { customerId: customer.id as string, email, declineCode: profile.declineCode, updatesAfterEmail: emailActedOn(profile), updateDueAt: null, updated: false };
-  });
-}
-
-/** The email (1-based) after which the model's customer saves a new card: the last one sent before their update. */
-function emailActedOn(profile: SimulatedCase): number | null {
-  if (profile.cardUpdateAt === null) return null;
-  const daysIn = (profile.cardUpdateAt - profile.failedAt) / DAY;
-  return Math.max(1, MODEL.emailDays.value.filter((day) => day <= daysIn).length);
-}
-
-/** The model's card as a sandbox script: hard declines and India's cards never come good; insufficient funds on its funded days; soft ones after a few tries. */
-function behaviourFor(profile: SimulatedCase, random: () => number): CardBehaviour {
-  const { declineCode } = profile;
-  const decline = { code: declineCode === 'incorrect_number' || declineCode === 'expired_card' ? declineCode : 'card_declined', decline_code: declineCode };
-  if (isHardDecline(declineCode) || profile.place.country === 'IN') return { declines: [decline], then: 'repeat_last' };
-  if (profile.bucket === 'insufficient_funds') {
-    const fundedDays = [...new Set(profile.fundedSpells.flatMap((spell) => daysOfMonthBetween(spell.from, spell.until)))];
-    return fundedDays.length > 0 ? { declines: [decline], then: 'succeed', succeedOnDaysOfMonth: fundedDays } : { declines: [decline], then: 'repeat_last' };
-  }
-  const failures = 1 + Math.floor(random() * 3);
-  return profile.isRecoverable ? { declines: Array.from({ length: failures }, () => decline), then: 'succeed' } : { declines: [decline], then: 'repeat_last' };
-}
-
-/** The UTC days of the month a spell of money touches (the sandbox decides by UTC day). */
-function daysOfMonthBetween(fromMs: number, untilMs: number): number[] {
-  const days: number[] = [];
-  for (let at = fromMs; at < untilMs; at += DAY) days.push(new Date(at).getUTCDate());
-  days.push(new Date(untilMs).getUTCDate());
-  return days;
-}
-
-/** Customers who act on an email follow its link a few hours after it arrives, and save a new card in the portal. */
-async function customersAct(customers: DemoCustomer[], emails: Array<{ to: string; textBody: string | null; receivedAt: Date; tag?: string | null }>, backendUrl: string, now: Date, random: () => number): Promise<void> {
-  for (const customer of customers) {
-    if (customer.updated || customer.updatesAfterEmail === null) continue;
-    const theirs = emails.filter((email) => email.to === customer.email && email.tag?.startsWith('dunning'));
-    const trigger = theirs[customer.updatesAfterEmail - 1] ?? null;
-    if (!trigger) continue;
-    customer.updateDueAt ??= new Date(trigger.receivedAt.getTime() + (1 + random() * 6) * HOUR);
-    if (customer.updateDueAt > now) continue;
-    const link = /\/update\?token=[\w.-]+/.exec(trigger.textBody ?? '')?.[0];
-    customer.updated = true;
-    if (!link) continue;
-    await updateCardThroughLink(`${backendUrl}${link}`);
-  }
-}
-
-/** What a customer's browser does: the card-update page, its button, the portal's form, and back. */
-async function updateCardThroughLink(url: string): Promise<void> {
-  const token = new URL(url).searchParams.get('token')!;
-  await fetch(url);
-  const started = await fetch(new URL('/update', url), { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
-  const portal = started.headers.get('location');
-  if (!portal) return; // already paid, or nothing to update
-  const saved = await fetch(portal, { method: 'POST', body: new URLSearchParams({ card: 'visa' }), redirect: 'manual' });
-  const back = saved.headers.get('location');
-  if (back) await fetch(back);
-}
-
-async function nextDueAt(connection: Awaited<ReturnType<typeof connectDatabase>>, customers: DemoCustomer[]): Promise<Date | null> {
-  const open = await connection
-    .collection('recoveryCases')
-    .find({ $or: [{ status: 'active', pausedAt: null }, { status: 'recovered', confirmationDueAt: { $ne: null } }] }, { projection: { nextActionAt: 1, nextEmailAt: 1, confirmationDueAt: 1, status: 1 } })
-    .toArray();
-  const times = open.flatMap((found) => (found.status === 'active' ? [found.nextActionAt, found.nextEmailAt] : [found.confirmationDueAt]));
-  const customerTimes = customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt);
-  const all = [...times, ...customerTimes].filter((at): at is Date => at instanceof Date).sort((a, b) => a.getTime() - b.getTime());
-  return all[0] ?? null;
-}
-
-interface Tally {
-  failed: number;
-  active: number;
-  recoveredBy: Record<string, number>;
-  lost: number;
-  refusedByNetworkRules: number;
-}
-
-async function tally(connection: Awaited<ReturnType<typeof connectDatabase>>): Promise<Tally> {
-  const cases = await connection.collection('recoveryCases').find({ accountId: ACCOUNT }, { projection: { status: 1, outcome: 1, timeline: 1 } }).toArray();
-  const recoveredBy: Record<string, number> = {};
-  let refused = 0;
-  for (const found of cases) {
-    if (found.status === 'recovered') recoveredBy[found.outcome.recoveredBy] = (recoveredBy[found.outcome.recoveredBy] ?? 0) + 1;
-    // A case counts once when card-network rules stopped at least one retry we would otherwise have made.
-    if ((found.timeline as Array<{ kind: string; summary: string }>).some((entry) => (entry.kind === 'retry_planned' || entry.kind === 'retry_refused') && /network|Visa|Mastercard/.test(entry.summary))) refused += 1;
-  }
-  return {
-    failed: cases.length,
-    active: cases.filter((found) => found.status === 'active').length,
-    recoveredBy,
-    lost: cases.filter((found) => found.status !== 'active' && found.status !== 'recovered').length,
-    refusedByNetworkRules: refused,
-  };
-}
-
-function progressLine(day: number, days: number, totals: Tally, emails: number): string {
-  const recovered = Object.values(totals.recoveredBy).reduce((sum, count) => sum + count, 0);
-  const bar = '#'.repeat(Math.round((Math.min(day, days) / days) * 30)).padEnd(30, '.');
-  return `day ${String(Math.min(day, days)).padStart(2)}/${days} [${bar}] failed ${totals.failed}, recovered ${recovered}, still recovering ${totals.active}, emails ${emails}`;
-}
-
-function summaryTable(totals: Tally, emails: number): string {
-  const recovered = Object.values(totals.recoveredBy).reduce((sum, count) => sum + count, 0);
-  const ended = recovered + totals.lost;
-  const rows: Array<[string, string]> = [
-    ['Failed renewals', String(totals.failed)],
-    ['Recovered', String(recovered)],
-    ['  by our smart retries', String(totals.recoveredBy.our_retry ?? 0)],
-    ['  by a card update', String(totals.recoveredBy.card_update ?? 0)],
-    ['  by the customer paying', String(totals.recoveredBy.customer_payment ?? 0)],
-    ["  by Stripe's own retry", String(totals.recoveredBy.stripe_retry ?? 0)],
-    ['Not recovered (window over, canceled)', String(totals.lost)],
-    ['Still recovering', String(totals.active)],
-    ['Recovery rate (of all failed)', `${totals.failed === 0 ? 0 : ((recovered / totals.failed) * 100).toFixed(1)}%`],
-    ['Recovery rate (of those ended)', `${ended === 0 ? 0 : ((recovered / ended) * 100).toFixed(1)}%`],
-    ['Emails sent', String(emails)],
-    ['Cases where card-network rules stopped a retry', String(totals.refusedByNetworkRules)],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return ['| what | count |', `|${'-'.repeat(width + 2)}|-------|`, ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value.padStart(5)} |`)].join('\n');
-}
-
-/** The holdout's lift per currency, as GET /api/dashboard/lift gives it. */
-function liftLines(lift: RecoveryLift): string[] {
-  const share = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
-  return [
-    `Holdout: ${(lift.holdoutShare * 100).toFixed(0)}% of customers left to Stripe alone (control group).`,
-    ...lift.currencies.map((entry) => {
-      const groups = `treated ${share(entry.treated.recoveredShare)} of ${entry.treated.ended} ended, control ${share(entry.control.recoveredShare)} of ${entry.control.ended} ended`;
-      const difference = entry.difference
-        ? `lift ${share(entry.difference.estimate)} (95% interval ${share(entry.difference.low)} to ${share(entry.difference.high)})`
-        : `not enough data yet (${lift.minimumCasesPerGroup} ended cases per group needed)`;
-      return `  ${entry.currency}: ${groups}; ${difference}`;
-    }),
-  ];
 }
 
 async function listen(server: http.Server, preferred: number): Promise<number> {
@@ -372,9 +214,14 @@ if (require.main === module) {
       days: { type: 'string', default: String(DEMO_DEFAULTS.days) },
       seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
       holdout: { type: 'string', default: process.env.DEMO_HOLDOUT ?? String(DEMO_DEFAULTS.holdout) },
+      exit: { type: 'boolean', default: false },
     },
   });
-  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed), holdout: Number(values.holdout) }).catch((error: unknown) => {
+  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed), holdout: Number(values.holdout), exitAfterSummary: values.exit })
+    .then(() => {
+      if (values.exit) process.exit(0);
+    })
+    .catch((error: unknown) => {
     process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

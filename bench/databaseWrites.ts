@@ -1,0 +1,106 @@
+/**
+ * Database operations per unit of work, counted off the driver's wire (command
+ * monitoring), not timed: how many writes and reads one Stripe event (intake
+ * and handling), one retry action and one relayed case save cost. These are the
+ * figures the capacity model in docs/capacity.md multiplies out.
+ *
+ *   npm run bench:writes -- [--customers 50]
+ *
+ * Uses MONGODB_URI when set, else a fresh embedded FerretDB.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import { startEmbeddedDatabase } from '../backend/src/database';
+import { createRecoveryWorld } from '../test/support/recoveryWorld';
+import { writeReport } from './report';
+
+const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
+const READS = new Set(['find', 'getMore', 'count', 'aggregate', 'distinct']);
+
+/** Operations of a command: an insert or update command may carry many documents or statements. */
+function operationsIn(event: CommandStartedEvent): number {
+  const command = event.command;
+  if (event.commandName === 'insert') return (command.documents as unknown[]).length;
+  if (event.commandName === 'update') return (command.updates as unknown[]).length;
+  if (event.commandName === 'delete') return (command.deletes as unknown[]).length;
+  return 1;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { customers: { type: 'string', default: '50' } } });
+  const customers = Number(values.customers);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-bench-writes-'));
+  const embedded = process.env.MONGODB_URI ? null : await startEmbeddedDatabase({ dataDir });
+  const connection = mongoose.createConnection(process.env.MONGODB_URI ?? embedded!.uri, { dbName: 'bench_writes', monitorCommands: true, bufferCommands: false });
+  await connection.asPromise();
+  await connection.dropDatabase();
+  const tally = { writes: 0, reads: 0 };
+  connection.getClient().on('commandStarted', (event) => {
+    if (WRITES.has(event.commandName)) tally.writes += operationsIn(event);
+    else if (READS.has(event.commandName)) tally.reads += 1;
+  });
+  const counted = async (work: () => Promise<unknown>) => {
+    const before = { ...tally };
+    await work();
+    return { writes: tally.writes - before.writes, reads: tally.reads - before.reads };
+  };
+
+  const start = new Date('2026-06-01T08:00:00Z');
+  const world = await createRecoveryWorld(connection, { start });
+  const rows: string[] = [];
+  const row = (unit: string, units: number, ops: { writes: number; reads: number }) =>
+    rows.push(`| ${unit} | ${units} | ${(ops.writes / units).toFixed(1)} | ${(ops.reads / units).toFixed(1)} |`);
+  try {
+    // Each renewal fails at Stripe: one invoice.payment_failed event per customer (plus the install event).
+    for (let i = 0; i < customers; i += 1) {
+      const customer = world.customerWithCard('acct_bench_writes', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
+      world.sandbox.billing.renew('acct_bench_writes', customer.subscriptionId, { nextAttemptInHours: null });
+    }
+    const events = await counted(async () => {
+      for (let round = 0; round < 3; round += 1) {
+        await world.sandbox.events.idle();
+        await world.container.stripeEventProcessor.drain();
+      }
+    });
+    // Event types we do not use are stored as ignored at intake (one insert each); the rest are handled.
+    const ignored = await connection.collection('stripeEvents').countDocuments({ status: 'ignored' });
+    const handled = await connection.collection('stripeEvents').countDocuments({ status: 'handled' });
+    row(`Stripe event we use: intake and handling (the ${ignored} of unused types, one insert each, left out)`, handled, { writes: events.writes - ignored, reads: events.reads });
+    const relay = await counted(() => world.container.outboxRelay.drain());
+    row('outbox relay, per case (after its events)', customers, relay);
+
+    // Every case due now: each retry action charges once (the card then succeeds).
+    await connection.collection('recoveryCases').updateMany({}, { $set: { nextActionAt: start, nextActionTrigger: 'manual', leaseUntil: new Date(0) } });
+    let actions = 0;
+    const retries = await counted(async () => {
+      while (await world.container.retries.runNextDue()) actions += 1;
+    });
+    row(`retry action (claim, charge, ledger, save; ${world.ourCharges().length} charges)`, actions, retries);
+    const afterRetries = await counted(async () => {
+      await world.settle();
+    });
+    row('what a retry causes: its Stripe events, then the relay (per action)', actions, afterRetries);
+  } finally {
+    await world.stop();
+    await connection.dropDatabase().catch(() => undefined);
+    await connection.close();
+    await embedded?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  writeReport('writes', [
+    `## Database operations per unit of work (${customers} customers, ${process.env.MONGODB_URI ? 'MongoDB' : 'embedded FerretDB'})`,
+    '',
+    '| unit | units | writes per unit | reads per unit |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'Counted off the driver (command monitoring): a write is one inserted document, one update or delete statement, or one findAndModify.',
+  ]);
+}
+
+void main();

@@ -1,0 +1,73 @@
+import type { connectDatabase } from '../backend/src/database';
+import type { RecoveryLift } from '../backend/src/stats';
+import { ACCOUNT } from './demoCustomers';
+
+/** What the demo prints: a progress line per simulated day, the summary table, the holdout's lift. */
+
+export interface Tally {
+  failed: number;
+  active: number;
+  recoveredBy: Record<string, number>;
+  lost: number;
+  refusedByNetworkRules: number;
+}
+
+export async function tally(connection: Awaited<ReturnType<typeof connectDatabase>>): Promise<Tally> {
+  const cases = await connection.collection('recoveryCases').find({ accountId: ACCOUNT }, { projection: { status: 1, outcome: 1, timeline: 1 } }).toArray();
+  const recoveredBy: Record<string, number> = {};
+  let refused = 0;
+  for (const found of cases) {
+    if (found.status === 'recovered') recoveredBy[found.outcome.recoveredBy] = (recoveredBy[found.outcome.recoveredBy] ?? 0) + 1;
+    // A case counts once when card-network rules stopped at least one retry we would otherwise have made.
+    if ((found.timeline as Array<{ kind: string; summary: string }>).some((entry) => (entry.kind === 'retry_planned' || entry.kind === 'retry_refused') && /network|Visa|Mastercard/.test(entry.summary))) refused += 1;
+  }
+  return {
+    failed: cases.length,
+    active: cases.filter((found) => found.status === 'active').length,
+    recoveredBy,
+    lost: cases.filter((found) => found.status !== 'active' && found.status !== 'recovered').length,
+    refusedByNetworkRules: refused,
+  };
+}
+
+export function progressLine(day: number, days: number, totals: Tally, emails: number): string {
+  const recovered = Object.values(totals.recoveredBy).reduce((sum, count) => sum + count, 0);
+  const bar = '#'.repeat(Math.round((Math.min(day, days) / days) * 30)).padEnd(30, '.');
+  return `day ${String(Math.min(day, days)).padStart(2)}/${days} [${bar}] failed ${totals.failed}, recovered ${recovered}, still recovering ${totals.active}, emails ${emails}`;
+}
+
+export function summaryTable(totals: Tally, emails: number): string {
+  const recovered = Object.values(totals.recoveredBy).reduce((sum, count) => sum + count, 0);
+  const ended = recovered + totals.lost;
+  const rows: Array<[string, string]> = [
+    ['Failed renewals', String(totals.failed)],
+    ['Recovered', String(recovered)],
+    ['  by our smart retries', String(totals.recoveredBy.our_retry ?? 0)],
+    ['  by a card update', String(totals.recoveredBy.card_update ?? 0)],
+    ['  by the customer paying', String(totals.recoveredBy.customer_payment ?? 0)],
+    ["  by Stripe's own retry", String(totals.recoveredBy.stripe_retry ?? 0)],
+    ['Not recovered (window over, canceled)', String(totals.lost)],
+    ['Still recovering', String(totals.active)],
+    ['Recovery rate (of all failed)', `${totals.failed === 0 ? 0 : ((recovered / totals.failed) * 100).toFixed(1)}%`],
+    ['Recovery rate (of those ended)', `${ended === 0 ? 0 : ((recovered / ended) * 100).toFixed(1)}%`],
+    ['Emails sent', String(emails)],
+    ['Cases where card-network rules stopped a retry', String(totals.refusedByNetworkRules)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return ['| what | count |', `|${'-'.repeat(width + 2)}|-------|`, ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value.padStart(5)} |`)].join('\n');
+}
+
+/** The holdout's lift per currency, as GET /api/dashboard/lift gives it. */
+export function liftLines(lift: RecoveryLift): string[] {
+  const share = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+  return [
+    `Holdout: ${(lift.holdoutShare * 100).toFixed(0)}% of customers left to Stripe alone (control group).`,
+    ...lift.currencies.map((entry) => {
+      const groups = `treated ${share(entry.treated.recoveredShare)} of ${entry.treated.ended} ended, control ${share(entry.control.recoveredShare)} of ${entry.control.ended} ended`;
+      const difference = entry.difference
+        ? `lift ${share(entry.difference.estimate)} (95% interval ${share(entry.difference.low)} to ${share(entry.difference.high)})`
+        : `not enough data yet (${lift.minimumCasesPerGroup} ended cases per group needed)`;
+      return `  ${entry.currency}: ${groups}; ${difference}`;
+    }),
+  ];
+}
