@@ -12,7 +12,11 @@
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
-/** Seconds each heavy file takes on the 2-core machine beside another jest worker; update when a file changes much. */
+/**
+ * Rough seconds of the heavy files beside another jest worker on the 2-core machine (only the order
+ * matters: the model's halves and workerCrashes measured, the others judged by what they do). Update
+ * when a file changes much.
+ */
 const TYPICAL_SECONDS = {
   'test/model/recoveryModel.test.ts': 400,
   'test/model/recoveryModelOtherHalf.test.ts': 400,
