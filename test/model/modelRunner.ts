@@ -99,15 +99,21 @@ export async function runHistory(world: World, connection: Connection, history: 
     return id && !orderPaid(sandbox, seen, id) ? id : null;
   };
 
-  /** Every due retry and email, as the worker's jobs would run them, looking after each one. */
+  /**
+   * Every due retry and email, as the worker's jobs would run them, looking after each one that ran (a
+   * runNextDue that finds nothing due changes nothing, so there is nothing new to look at after it).
+   */
   async function runDue(): Promise<void> {
     await world.settle();
+    await observe();
     for (let round = 0; round < 200; round += 1) {
       const retried = await container.retries.runNextDue();
-      if (retried) await world.settle();
-      await observe();
+      if (retried) {
+        await world.settle();
+        await observe();
+      }
       const emailed = await container.dunning.runNextDue();
-      await observe();
+      if (emailed) await observe();
       if (!retried && !emailed) return;
     }
   }

@@ -16,6 +16,8 @@ export async function seedDueCases(connection: Connection, sandbox: StripeSandbo
   const cases = createCaseStore(connection);
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
   const invoiceIds: string[] = [];
+  // The inserts go to the database a few dozen at a time rather than one by one (seeding 1,000 took half a minute).
+  const inserting: Promise<unknown>[] = [];
   for (let i = 0; i < options.count; i += 1) {
     const customer = sandbox.billing.createCustomer('platform', { email: `customer${i}@example.com`, address: { country: 'US' } });
     const pm = sandbox.billing.createPaymentMethod('platform', { brand: 'visa', behaviour: { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' } });
@@ -48,9 +50,11 @@ export async function seedDueCases(connection: Connection, sandbox: StripeSandbo
       false,
     );
     if (decision.kind !== 'open') throw new Error('seeding expected to open a case');
-    await cases.insert({ ...decision.case, customerCountry: 'US', nextActionAt: options.now, nextActionTrigger: 'manual' });
+    inserting.push(cases.insert({ ...decision.case, customerCountry: 'US', nextActionAt: options.now, nextActionTrigger: 'manual' }));
+    if (inserting.length >= 25) await Promise.all(inserting.splice(0));
     invoiceIds.push(invoice.id as string);
   }
+  await Promise.all(inserting);
   return invoiceIds;
 }
 

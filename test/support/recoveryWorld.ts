@@ -44,11 +44,17 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   handler = backend.app.callback();
   const { container } = backend;
 
-  /** Waits until every webhook is delivered and handled, and the case outboxes are relayed (events, stats). */
+  /**
+   * Waits until every webhook is delivered and handled, and the case outboxes are relayed (events, stats).
+   * Handling an event can call Stripe, which sends more: rounds go on until one finds nothing to handle
+   * (rather than a fixed three, two of which were usually empty database reads).
+   */
   async function settle(): Promise<void> {
-    for (let round = 0; round < 3; round += 1) {
+    for (let round = 0; round < 100; round += 1) {
       await sandbox.events.idle();
-      await container.stripeEventProcessor.drain();
+      const handled = await container.stripeEventProcessor.sweep(100);
+      // A full batch may have left more behind; the next round sweeps again either way.
+      if (handled === 0) break;
     }
     await container.outboxRelay.drain();
   }
