@@ -206,7 +206,7 @@ export function createContainer(options: {
     merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
     // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
     lastReminderTo: async (tenancy, customerId) => {
-      const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => renewal.preDunning.sent.map((reminder) => reminder.at.getTime()));
+      const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => (renewal.lastReminderAt ? [renewal.lastReminderAt.getTime()] : []));
       return sent.length > 0 ? new Date(Math.max(...sent)) : null;
     },
     clock,

@@ -62,7 +62,7 @@ export function createPreDunningService(deps: {
   async function emailsTo(renewal: Renewal): Promise<Date[]> {
     const tenancy = { accountId: renewal.accountId, livemode: renewal.livemode };
     const [cases, theirRenewals] = await Promise.all([deps.cases.listByCustomer(renewal.accountId, renewal.livemode, renewal.customerId, CASES_LOOKED_AT), renewals.findByCustomer(tenancy, renewal.customerId)]);
-    return [...cases.flatMap((found) => found.emails.map((email) => email.sentAt)), ...theirRenewals.flatMap((other) => other.preDunning.sent.map((sent) => sent.at))];
+    return [...cases.flatMap((found) => found.emails.map((email) => email.sentAt)), ...theirRenewals.flatMap((other) => (other.lastReminderAt ? [other.lastReminderAt] : []))];
   }
 
   async function remind(claimed: Renewal, now: Date): Promise<void> {

@@ -109,6 +109,12 @@ export interface Renewal {
   lastPaidAmountMinor: number | null;
   preDunning: PreDunningState;
   risk: RenewalRisk | null;
+  /**
+   * When the last reminder of any period went out. A new period clears
+   * `preDunning.sent`, but a reminder sent this morning still counts for the
+   * one-email-a-day rule when the renewal (and its dunning) comes this afternoon.
+   */
+  lastReminderAt: Date | null;
   /** The billing date for which a customer.renewal_at_risk event went out; one per period. */
   riskAlertedFor: Date | null;
   /** The Stripe event time of the newest fact applied, so a late older event never overwrites a newer one. */

@@ -56,6 +56,7 @@ const renewalSchema = new Schema<RenewalDocument>(
     preDunning: { type: preDunningSchema, required: true },
     risk: { type: Schema.Types.Mixed, default: null },
     riskAlertedFor: { type: Date, default: null },
+    lastReminderAt: { type: Date, default: null },
     factAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     subscriptionFactAt: { type: Date, default: null },
@@ -91,5 +92,6 @@ export function toRenewal(doc: RenewalDocument | null): Renewal | null {
     id: _id,
     ...fields,
     preDunning: { ...doc.preDunning, sent: doc.preDunning.sent ?? [] },
+    lastReminderAt: doc.lastReminderAt ?? null,
   };
 }

@@ -173,11 +173,11 @@ export function createRenewalStore(connection: Connection): RenewalStore {
       const release = { 'preDunning.leaseOwner': null, 'preDunning.leaseUntil': null };
       const planned = await renewals.updateOne(
         { ...held, 'preDunning.stoppedBecause': null },
-        { $push: { 'preDunning.sent': reminder }, $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt } },
+        { $push: { 'preDunning.sent': reminder }, $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt, lastReminderAt: reminder.at } },
       );
       if (planned.matchedCount === 1) return true;
       // Stopped while the email went out: it was sent, so it is recorded, but nothing further is planned.
-      const stopped = await renewals.updateOne({ ...held, 'preDunning.stoppedBecause': { $ne: null } }, { $push: { 'preDunning.sent': reminder }, $set: release });
+      const stopped = await renewals.updateOne({ ...held, 'preDunning.stoppedBecause': { $ne: null } }, { $push: { 'preDunning.sent': reminder }, $set: { ...release, lastReminderAt: reminder.at } });
       return stopped.matchedCount === 1;
     },
     async releaseReminder(id, owner, nextReminderAt) {

@@ -77,6 +77,7 @@ async function insertRenewal(
     preDunning: freshPreDunning(base.renewsAt),
     risk: null,
     riskAlertedFor: null,
+    lastReminderAt: null,
     factAt: at,
     updatedAt: new Date(),
     subscriptionFactAt: at,
