@@ -7,7 +7,8 @@
  * same concurrency. Per round:
  *
  *   1. intake alone (no worker): what the route costs, and a burst of events left waiting;
- *   2. one worker process drains that burst with nothing else running: the drain time;
+ *   2. one worker process (bench/eventWorker.ts: the real event job alone) drains that burst
+ *      with nothing else running: the drain time;
  *   3. another burst of the same size is put in the inbox, and intake is measured again
  *      while one worker drains it: what handling takes away from intake.
  *
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
       await createAccountStore(connection).applyInstallEvent(BENCH_ACCOUNT, false, { status: 'installed', source: 'app', at: new Date(), eventId: 'evt_bench_install' });
       const port = await freePort();
       const env = { ...TEST_SECRETS, MONGODB_URI: uri.toString(), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
-      const startWorker = async () => startProcess(['backend/src/main.ts'], { ...env, ROLE: 'worker', PORT: String(await freePort()) });
+      // Only the event job: the cases a burst opens would also keep a full worker busy planning retries and emails.
+      const startWorker = async () => startProcess(['bench/eventWorker.ts'], env);
       const web = startProcess(['backend/src/main.ts'], { ...env, ROLE: 'web', PORT: String(port) });
       await waitForHealthy(port);
       const url = `http://127.0.0.1:${port}/api/webhooks/stripe`;
