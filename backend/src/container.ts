@@ -135,6 +135,7 @@ export function createContainer(options: {
     clock,
     instanceId,
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
+    concurrency: config.stripeEventConcurrency,
   });
   const rateLimits = createRateLimitStore(connection);
   const apiKeys = createApiKeyStore(connection);

@@ -18,6 +18,7 @@ import { createCaseStore } from '../../backend/src/recovery/caseStore';
 import type { RecoveryCase } from '../../backend/src/recovery/recoveryCase';
 import { createRollupStore } from '../../backend/src/stats/rollupStore';
 import { createStripeEventStore } from '../../backend/src/webhooks/stripeEventStore';
+import type { StoredStripeEvent } from '../../backend/src/webhooks/storedStripeEvent';
 import { testDatabaseUri } from '../support/testDatabase';
 import { HOT_QUERIES, SHARD_KEYS, type HotQuery, type ShardKey } from './hotQueries';
 
@@ -82,9 +83,9 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   },
   'remove relayed outbox entries': (s) => s.outbox.removeRelayed({ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }, 'relay-1'),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
-  'claim a waiting Stripe event': (s) => s.events.claimDue('worker-1', NOW, 30_000),
-  'was this event handled before': (s) => s.events.isRecorded('evt_1'),
-  'take a handled event out of the inbox': (s) => s.events.discard('evt_1', 'worker-1'),
+  'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),
+  'was this event handled before': (s) => s.events.recordedAmong(['evt_1']),
+  'take a handled event out of the inbox': (s) => s.events.finishAll([], [{ eventId: 'evt_1', leaseOwner: 'worker-1' } as StoredStripeEvent]),
   'was this invoice settled': (s) => s.events.hasSettlement(ACCOUNT, 'in_1'),
   'the account and its settings': (s) => s.accounts.find(ACCOUNT, true),
   "the account's running experiments": (s) => s.experiments.listRunning(ACCOUNT, true),

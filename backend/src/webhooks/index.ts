@@ -1,4 +1,5 @@
 export { createStripeWebhookRoutes, MAX_WEBHOOK_BODY_BYTES } from './stripeWebhookRoutes';
 export { createStripeEventProcessor, type StripeEventProcessor } from './stripeEventProcessor';
-export { createStripeEventStore, type EarlierFailure, type FailedEventFilter, type StripeEventStore, type StoredStripeEvent, type StoredEventStatus } from './stripeEventStore';
+export { createStripeEventStore, type EarlierFailure, type FailedEventFilter, type FinishedEvent, type StripeEventStore, type StoredStripeEvent, type StoredEventStatus } from './stripeEventStore';
+export { lanesOf } from './eventLanes';
 export { eventLeaseMs, nextEventAttemptAt, MAX_EVENT_ATTEMPTS } from './retryBackoff';

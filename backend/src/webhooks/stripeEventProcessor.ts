@@ -13,8 +13,9 @@ import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
 import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
+import { isInstallEvent, lanesOf } from './eventLanes';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
-import type { StoredStripeEvent, StripeEventStore } from './stripeEventStore';
+import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
 /**
  * Handles stored events outside the request that delivered them: intake only
@@ -29,6 +30,12 @@ export interface StripeEventProcessor {
 }
 
 type Outcome = { status: 'handled' | 'ignored'; summary: string };
+
+/** Reads one batch shares: an account and its holdout are read once per batch, not once per event. */
+interface BatchReads {
+  accountOf(stored: StoredStripeEvent, at: Date): Promise<Account | null>;
+  holdoutOf(account: Account): Promise<Holdout | null>;
+}
 
 export function createStripeEventProcessor(deps: {
   events: StripeEventStore;
@@ -45,10 +52,12 @@ export function createStripeEventProcessor(deps: {
   instanceId: string;
   /** How long this instance holds an event it handles (eventLeaseMs of the Stripe timeout). */
   leaseMs: number;
+  /** Events handled at once (config stripeEventConcurrency), never two of one customer; also the size of each claim. */
+  concurrency: number;
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
 
-  async function decide(stored: StoredStripeEvent): Promise<Outcome> {
+  async function decide(stored: StoredStripeEvent, reads: BatchReads): Promise<Outcome> {
     const event = JSON.parse(stored.payload) as StripeEventEnvelope;
     const tenant: Tenant = { accountId: stored.accountId, livemode: stored.livemode };
     const at = new Date(event.created * 1000);
@@ -63,7 +72,7 @@ export function createStripeEventProcessor(deps: {
       return { status: 'handled', summary: `app uninstalled; ${result}` };
     }
     // Only merchants get cases: an App account through its install event, the self-hosted account from its first event.
-    const account = stored.isAppInstall ? await accounts.find(tenant.accountId, tenant.livemode) : await accounts.ensureSelfHosted(tenant.accountId, tenant.livemode, at);
+    const account = await reads.accountOf(stored, at);
     if (!account || (account.status === 'uninstalled' && !account.uninstalledAt)) {
       return { status: 'ignored', summary: `account ${tenant.accountId} has not installed the App in ${tenant.livemode ? 'live' : 'test'} mode` };
     }
@@ -92,7 +101,7 @@ export function createStripeEventProcessor(deps: {
     const facts = translateStripeEvent(event, link);
     if (facts.length === 0) return renewalNote ? { status: 'handled', summary: renewalNote } : { status: 'ignored', summary: 'nothing in this event concerns recovery' };
     // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
-    const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await deps.holdoutOf(account) } : tenant;
+    const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await reads.holdoutOf(account) } : tenant;
     return { status: 'handled', summary: [await applyFacts(opening, facts), renewalNote].filter(Boolean).join('; ') };
   }
 
@@ -110,16 +119,44 @@ export function createStripeEventProcessor(deps: {
     return summaries.join('; ');
   }
 
-  async function handle(stored: StoredStripeEvent): Promise<void> {
+  /**
+   * The account of a batch's events, read once per account and mode. Not shared across an install or
+   * uninstall in the batch: those events and every other of their account share one lane (see lanesOf),
+   * and each must see the account as the one before it left it.
+   */
+  function batchReads(batch: StoredStripeEvent[]): BatchReads {
+    const changing = new Set(batch.filter((stored) => isInstallEvent(stored.type)).map((stored) => `${stored.accountId}|${stored.livemode}`));
+    const accountsRead = new Map<string, Promise<Account | null>>();
+    const holdouts = new Map<string, Promise<Holdout | null>>();
+    const read = (stored: StoredStripeEvent, at: Date) =>
+      stored.isAppInstall ? accounts.find(stored.accountId, stored.livemode) : accounts.ensureSelfHosted(stored.accountId, stored.livemode, at);
+    return {
+      accountOf(stored, at) {
+        const key = `${stored.accountId}|${stored.livemode}|${stored.isAppInstall}`;
+        if (changing.has(`${stored.accountId}|${stored.livemode}`)) return read(stored, at);
+        const known = accountsRead.get(key) ?? read(stored, at);
+        accountsRead.set(key, known);
+        // A failed read is not kept: the next event of the batch asks again.
+        known.catch(() => accountsRead.delete(key));
+        return known;
+      },
+      holdoutOf(account) {
+        const key = `${account.accountId}|${account.livemode}`;
+        if (changing.has(key)) return deps.holdoutOf(account);
+        const known = holdouts.get(key) ?? deps.holdoutOf(account);
+        holdouts.set(key, known);
+        known.catch(() => holdouts.delete(key));
+        return known;
+      },
+    };
+  }
+
+  /** Handles one claimed event; its outcome, once its effects are saved, joins `finished`. */
+  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[]): Promise<void> {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
-      if (await events.isRecorded(stored.eventId)) {
-        await events.discard(stored.eventId, instanceId);
-        logger.info({ ...log, outcome: 'duplicate' }, 'stripe event re-delivered after it was handled');
-        return;
-      }
-      const outcome = await decide(stored);
-      await events.finish(stored, instanceId, outcome.status, outcome.summary, clock.now());
+      const outcome = await decide(stored, reads);
+      finished.push({ event: stored, status: outcome.status, outcome: outcome.summary, at: clock.now() });
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
     } catch (error) {
       const attempts = Math.max(1, stored.attempts);
@@ -127,11 +164,33 @@ export function createStripeEventProcessor(deps: {
       const message = error instanceof Error ? error.message : String(error);
       logger.warn({ ...log, outcome: giveUp ? 'failed' : 'retry_later', attempts, err: message }, 'stripe event handling failed');
       try {
-        await events.fail(stored, instanceId, message, nextEventAttemptAt(attempts, clock.now()), giveUp);
+        await events.fail(stored, message, nextEventAttemptAt(attempts, clock.now()), giveUp);
       } catch {
         // The database is down too; the lease runs out and the sweep tries again.
       }
     }
+  }
+
+  /**
+   * Handles a claimed batch: lanes side by side, each lane's events one after another (see lanesOf), then
+   * records every outcome at once. A crash before that record loses nothing: the leases run out, the events
+   * are handled again, and applying an event twice changes nothing (each case remembers the events it applied).
+   */
+  async function handleBatch(batch: StoredStripeEvent[]): Promise<void> {
+    const recorded = await events.recordedAmong(batch.map((stored) => stored.eventId));
+    const discarded = batch.filter((stored) => recorded.has(stored.eventId));
+    for (const stored of discarded) logger.info({ eventId: stored.eventId, type: stored.type, accountId: stored.accountId, outcome: 'duplicate' }, 'stripe event re-delivered after it was handled');
+    const fresh = batch.filter((stored) => !recorded.has(stored.eventId));
+    const reads = batchReads(fresh);
+    const finished: FinishedEvent[] = [];
+    const lanes = lanesOf(fresh);
+    const runLanes = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const stored of lane) await handle(stored, reads, finished);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency, lanes.length) }, runLanes));
+    await events.finishAll(finished, discarded);
   }
 
   let olderVersionChecked = false;
@@ -145,10 +204,10 @@ export function createStripeEventProcessor(deps: {
     }
     let taken = 0;
     while (taken < maxEvents) {
-      const claimed = await events.claimDue(instanceId, clock.now(), deps.leaseMs);
-      if (!claimed) break;
-      taken += 1;
-      await handle(claimed);
+      const batch = await events.claimBatch(instanceId, clock.now(), deps.leaseMs, Math.min(deps.concurrency, maxEvents - taken));
+      if (batch.length === 0) break;
+      taken += batch.length;
+      await handleBatch(batch);
     }
     return taken;
   }

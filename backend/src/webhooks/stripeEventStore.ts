@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { inboxSchema, recordSchema, type EarlierFailure, type FailedEventFilter, type FinishedEvent, type StoredEventStatus, type StoredStripeEvent } from './storedStripeEvent';
+
+export type { EarlierFailure, FailedEventFilter, FinishedEvent, StoredEventStatus, StoredStripeEvent } from './storedStripeEvent';
 
 /**
  * Every Stripe event we accepted, stored before we answer 2xx, under its
@@ -13,76 +17,6 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * ones. Settling events also leave a small marker per invoice or payment, so
  * "was this already paid?" is a key lookup rather than a search.
  */
-
-export type StoredEventStatus = 'pending' | 'handled' | 'ignored' | 'failed';
-
-/** A run of attempts that ended with the event parked as failed, kept when it is handled again. */
-export interface EarlierFailure {
-  attempts: number;
-  lastError: string | null;
-  receivedAt: Date;
-  /** When it was given a new start: re-delivered by Stripe, or re-queued with `npm run events:retry`. */
-  requeuedAt: Date;
-}
-
-/** Which failed events to re-queue: received at or after `since`, optionally of these types or accounts only. */
-export interface FailedEventFilter {
-  since: Date;
-  types?: string[];
-  accountIds?: string[];
-}
-
-export interface StoredStripeEvent {
-  eventId: string;
-  accountId: string;
-  livemode: boolean;
-  /** The event came through a Connect (App) install rather than the self-hosted account. */
-  isAppInstall: boolean;
-  type: string;
-  objectId: string | null;
-  eventCreatedAt: Date;
-  /** The exact body Stripe signed, kept as text so no field name is rewritten by storage. */
-  payload: string;
-  status: StoredEventStatus;
-  attempts: number;
-  leaseOwner: string | null;
-  leaseUntil: Date;
-  outcome: string | null;
-  lastError: string | null;
-  receivedAt: Date;
-  handledAt: Date | null;
-  /** Earlier runs that ended as failed, oldest first; absent when the event never failed. */
-  earlierFailures?: EarlierFailure[];
-}
-
-const eventFields = {
-  _id: { type: String, required: true },
-  eventId: { type: String, required: true },
-  accountId: { type: String, required: true },
-  livemode: { type: Boolean, required: true },
-  isAppInstall: { type: Boolean, required: true },
-  type: { type: String, required: true },
-  objectId: { type: String, default: null },
-  eventCreatedAt: { type: Date, required: true },
-  payload: { type: String, required: true },
-  status: { type: String, required: true, enum: ['pending', 'handled', 'ignored', 'failed'] },
-  attempts: { type: Number, default: 0 },
-  leaseOwner: { type: String, default: null },
-  leaseUntil: { type: Date, required: true },
-  outcome: { type: String, default: null },
-  lastError: { type: String, default: null },
-  receivedAt: { type: Date, required: true },
-  handledAt: { type: Date, default: null },
-  earlierFailures: {
-    type: [{ _id: false, attempts: Number, lastError: String, receivedAt: Date, requeuedAt: Date }],
-    default: undefined,
-  },
-};
-const recordSchema = new Schema(eventFields, { collection: 'stripeEvents', versionKey: false });
-// The index earlier versions claimed with; kept so finding what they left pending never scans the record.
-recordSchema.index({ status: 1, leaseUntil: 1 });
-const inboxSchema = new Schema(eventFields, { collection: 'stripeEventInbox', versionKey: false });
-inboxSchema.index({ leaseUntil: 1 });
 
 const settlementSchema = new Schema(
   { _id: { type: String, required: true }, accountId: { type: String, required: true }, objectId: { type: String, required: true }, type: { type: String, required: true } },
@@ -100,18 +34,23 @@ export interface StripeEventStore {
    * re-delivery of an event handled earlier is caught when it is claimed.
    */
   record(event: StoredStripeEvent): Promise<'stored' | 'duplicate'>;
-  /** Takes a pending event whose lease has run out (in no particular order), leasing it to owner. */
-  claimDue(owner: string, now: Date, leaseMs: number): Promise<StoredStripeEvent | null>;
+  /**
+   * Takes up to `limit` pending events whose lease has run out (in no particular order) with one read and
+   * one write, leasing them under a name of this claim's own (`owner#…`, in each event's leaseOwner) that
+   * guards their finish and fail.
+   */
+  claimBatch(owner: string, now: Date, leaseMs: number, limit: number): Promise<StoredStripeEvent[]>;
   /** Moves events an earlier version left pending in the record into the inbox; returns how many. */
   adoptPendingRecords(): Promise<number>;
-  /** True when the event was already handled or ignored; a failed one may be handled again (re-delivered or re-queued). */
-  isRecorded(eventId: string): Promise<boolean>;
-  /** Removes a re-delivered copy of an event that was recorded before. */
-  discard(eventId: string, owner: string): Promise<void>;
-  /** Records the event's outcome and takes it out of the inbox. */
-  finish(event: StoredStripeEvent, owner: string, status: 'handled' | 'ignored', outcome: string, at: Date): Promise<void>;
-  /** Records a failed attempt; the event is tried again after retryAt, or recorded as failed when giveUp. */
-  fail(event: StoredStripeEvent, owner: string, error: string, retryAt: Date, giveUp: boolean): Promise<void>;
+  /** Which of these events were already handled or ignored; a failed one may be handled again (re-delivered or re-queued). */
+  recordedAmong(eventIds: string[]): Promise<Set<string>>;
+  /**
+   * Records the outcomes of handled events and takes them out of the inbox, with re-delivered copies of events
+   * recorded before: one insert and one delete for all of them. Call it only once their effects are saved.
+   */
+  finishAll(finished: FinishedEvent[], discarded: StoredStripeEvent[]): Promise<void>;
+  /** Records a failed attempt of a claimed event; it is tried again after retryAt, or recorded as failed when giveUp. */
+  fail(event: StoredStripeEvent, error: string, retryAt: Date, giveUp: boolean): Promise<void>;
   /**
    * Puts failed events back into the inbox, due at once with their attempts
    * starting over and the failure kept in earlierFailures; returns those re-queued.
@@ -133,6 +72,13 @@ function modelOf(connection: Connection, name: string, schema: Schema): Model<Ev
 }
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** The write errors of an unordered bulk insert, each with the index of its document. */
+function writeErrorsOf(error: unknown): { index: number; code: number }[] | null {
+  const errors = (error as { writeErrors?: unknown }).writeErrors;
+  if (!errors) return null;
+  return (Array.isArray(errors) ? errors : [errors]) as { index: number; code: number }[];
+}
 
 const failureOf = (parked: StoredStripeEvent, requeuedAt: Date): EarlierFailure => ({
   attempts: parked.attempts,
@@ -160,21 +106,20 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
     }
   }
 
-  /**
-   * Writes the final record, then takes the event out of the inbox; a crash in between leaves a copy the next claim discards.
-   * A record parked as failed earlier is replaced, its failure kept in the history.
-   */
-  async function moveToRecord(event: StoredStripeEvent, owner: string, final: Partial<StoredStripeEvent>): Promise<void> {
+  /** A record parked as failed earlier is replaced by the new outcome, its failure kept in the history. */
+  async function replaceParked(event: StoredStripeEvent, record: StoredStripeEvent): Promise<void> {
+    const parked = await records.findOne({ _id: event.eventId, status: 'failed' }).lean<EventDocument>();
+    if (!parked) return;
+    // A re-queued copy already carries the parked run in its history; a re-delivered one does not yet.
+    const earlierFailures = event.earlierFailures?.length ? event.earlierFailures : [...(parked.earlierFailures ?? []), failureOf(parked, event.receivedAt)];
+    await records.replaceOne({ _id: event.eventId, status: 'failed' }, { ...record, earlierFailures });
+  }
+
+  /** Writes the final record, then takes the event out of the inbox; a crash in between leaves a copy the next claim discards. */
+  async function moveToRecord(event: StoredStripeEvent, final: Partial<StoredStripeEvent>): Promise<void> {
     const record = { ...event, ...final, leaseOwner: null };
-    if ((await insertOnce(records, record)) === 'duplicate') {
-      const parked = await records.findOne({ _id: event.eventId, status: 'failed' }).lean<EventDocument>();
-      if (parked) {
-        // A re-queued copy already carries the parked run in its history; a re-delivered one does not yet.
-        const earlierFailures = event.earlierFailures?.length ? event.earlierFailures : [...(parked.earlierFailures ?? []), failureOf(parked, event.receivedAt)];
-        await records.replaceOne({ _id: event.eventId, status: 'failed' }, { ...record, earlierFailures });
-      }
-    }
-    await inbox.deleteOne({ _id: event.eventId, leaseOwner: owner });
+    if ((await insertOnce(records, record)) === 'duplicate') await replaceParked(event, record);
+    await inbox.deleteOne({ _id: event.eventId, leaseOwner: event.leaseOwner });
   }
 
   return {
@@ -191,20 +136,25 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       }
       return insertOnce(event.status === 'pending' ? inbox : records, event);
     },
-    async claimDue(owner, now, leaseMs) {
-      // No sort: the inbox holds only waiting events, so taking any due one is fair and
-      // never makes the server order the whole collection. No projection either:
-      // FerretDB's findAndModify does not take one.
-      const claimed = await inbox
-        .findOneAndUpdate(
-          { leaseUntil: { $lte: now } },
-          { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-          { new: true },
-        )
-        .lean<EventDocument>();
-      if (!claimed) return null;
-      const { _id, ...event } = claimed;
-      return event;
+    async claimBatch(owner, now, leaseMs, limit) {
+      // No sort: the inbox holds only waiting events, so taking any due ones is fair and never makes the
+      // server order the whole collection.
+      const due = await inbox.find({ leaseUntil: { $lte: now } }).limit(limit).lean<EventDocument[]>();
+      if (due.length === 0) return [];
+      const leaseOwner = `${owner}#${randomBytes(4).toString('hex')}`;
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      // One command of key lookups (a filter on many _ids at once makes FerretDB scan the inbox), each
+      // conditional on the lease as it was read: an event another instance claimed meanwhile stays its own.
+      const result = await connection.collection<EventDocument>(inbox.collection.collectionName).bulkWrite(
+        due.map((found) => ({
+          updateOne: { filter: { _id: found._id, leaseOwner: found.leaseOwner, leaseUntil: found.leaseUntil }, update: { $set: { leaseOwner, leaseUntil }, $inc: { attempts: 1 } } },
+        })),
+        { ordered: false },
+      );
+      const claimed: StoredStripeEvent[] = due.map(({ _id, ...event }) => ({ ...event, leaseOwner, leaseUntil, attempts: event.attempts + 1 }));
+      if (result.modifiedCount === due.length) return claimed;
+      const ours = await Promise.all(claimed.map(async (event) => ((await inbox.exists({ _id: event.eventId, leaseOwner })) ? event : null)));
+      return ours.filter((event): event is StoredStripeEvent => event !== null);
     },
     async adoptPendingRecords() {
       const waiting = await records.find({ status: 'pending' }).lean<EventDocument[]>();
@@ -214,22 +164,35 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       }
       return waiting.length;
     },
-    async isRecorded(eventId) {
-      return (await records.exists({ _id: eventId, status: { $ne: 'failed' } })) !== null;
+    async recordedAmong(eventIds) {
+      const recorded = await Promise.all(eventIds.map(async (eventId) => ((await records.exists({ _id: eventId, status: { $ne: 'failed' } })) ? eventId : null)));
+      return new Set(recorded.filter((eventId): eventId is string => eventId !== null));
     },
-    async discard(eventId, owner) {
-      await inbox.deleteOne({ _id: eventId, leaseOwner: owner });
+    async finishAll(finished, discarded) {
+      if (finished.length > 0) {
+        const finals = finished.map(({ event, status, outcome, at }) => ({ ...event, status, outcome, handledAt: at, lastError: null, leaseOwner: null, _id: event.eventId }));
+        try {
+          await connection.collection<EventDocument>(records.collection.collectionName).insertMany(finals, { ordered: false });
+        } catch (error) {
+          // Only events recorded before (parked as failed, or left by a crash between these two writes) collide.
+          const failures = writeErrorsOf(error);
+          if (!failures || failures.some((failure) => failure.code !== 11000)) throw error;
+          for (const failure of failures) await replaceParked(finished[failure.index]!.event, finals[failure.index]!);
+        }
+      }
+      const leaving = [...finished.map(({ event }) => event), ...discarded];
+      if (leaving.length === 0) return;
+      await connection
+        .collection<EventDocument>(inbox.collection.collectionName)
+        .bulkWrite(leaving.map((event) => ({ deleteOne: { filter: { _id: event.eventId, leaseOwner: event.leaseOwner } } })), { ordered: false });
     },
-    async finish(event, owner, status, outcome, at) {
-      await moveToRecord(event, owner, { status, outcome, handledAt: at, lastError: null });
-    },
-    async fail(event, owner, error, retryAt, giveUp) {
+    async fail(event, error, retryAt, giveUp) {
       const lastError = error.slice(0, 2000);
       if (giveUp) {
-        await moveToRecord(event, owner, { status: 'failed', lastError });
+        await moveToRecord(event, { status: 'failed', lastError });
         return;
       }
-      await inbox.updateOne({ _id: event.eventId, leaseOwner: owner }, { $set: { lastError, leaseUntil: retryAt, leaseOwner: null } });
+      await inbox.updateOne({ _id: event.eventId, leaseOwner: event.leaseOwner }, { $set: { lastError, leaseUntil: retryAt, leaseOwner: null } });
     },
     async requeueFailed(filter, now) {
       const parked = await records

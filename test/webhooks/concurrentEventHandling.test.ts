@@ -1,0 +1,149 @@
+import pino from 'pino';
+import { systemClock } from '../../backend/src/clock';
+import type { RecoveryService } from '../../backend/src/recovery';
+import { createStripeEventProcessor, type StoredStripeEvent } from '../../backend/src/webhooks';
+import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
+import { useTestDatabase } from '../support/testDatabase';
+import { invoice, stripeEvent, T0 } from '../support/stripeEventBuilders';
+
+/**
+ * One worker handles several events at once, and two workers may sweep the
+ * same inbox: events of different customers run side by side, one
+ * customer's events one after another in Stripe's order, and no event is
+ * applied twice.
+ */
+const db = useTestDatabase();
+const CUSTOMERS = 6;
+
+beforeEach(async () => {
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
+});
+
+/** A stored, due event; the later decline of each invoice is stored first, so arrival order is the reverse of Stripe's. */
+function due(event: Record<string, unknown>, receivedAt: Date): StoredStripeEvent {
+  return {
+    eventId: event.id as string,
+    accountId: SELF_HOSTED_ACCOUNT,
+    livemode: false,
+    isAppInstall: false,
+    type: event.type as string,
+    objectId: (event.data as { object: { id: string } }).object.id,
+    eventCreatedAt: new Date((event.created as number) * 1000),
+    payload: JSON.stringify(event),
+    status: 'pending',
+    attempts: 0,
+    leaseOwner: null,
+    leaseUntil: receivedAt,
+    outcome: null,
+    lastError: null,
+    receivedAt,
+    handledAt: null,
+  };
+}
+
+/** Two declines per customer's invoice, a minute apart in Stripe's order, stored newest first. */
+async function storeTwoDeclinesPerInvoice(record: (event: StoredStripeEvent) => Promise<unknown>): Promise<Map<string, string[]>> {
+  const inStripeOrder = new Map<string, string[]>();
+  const now = Date.now();
+  for (let customer = 0; customer < CUSTOMERS; customer += 1) {
+    const object = { id: `in_concurrent_${customer}`, customer: `cus_concurrent_${customer}` };
+    const first = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 1 }), { created: T0 });
+    const second = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 2 }), { created: T0 + 60 });
+    await record(due(second, new Date(now - 2_000 + customer)));
+    await record(due(first, new Date(now - 1_000 + customer)));
+    inStripeOrder.set(object.id, [first.id as string, second.id as string]);
+  }
+  return inStripeOrder;
+}
+
+/** The real recovery service, watched: which facts are being applied right now, and in what order they started. */
+function watched(recovery: RecoveryService) {
+  const inFlight = new Map<string, number>();
+  const started: { invoiceId: string; eventId: string }[] = [];
+  let mostAtOnce = 0;
+  let sameInvoiceAtOnce = 0;
+  const service: RecoveryService = {
+    ...recovery,
+    async applyCaseFact(tenant, fact, alreadySettled) {
+      const invoiceId = fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId;
+      started.push({ invoiceId, eventId: fact.eventId });
+      inFlight.set(invoiceId, (inFlight.get(invoiceId) ?? 0) + 1);
+      if (inFlight.get(invoiceId)! > 1) sameInvoiceAtOnce += 1;
+      mostAtOnce = Math.max(mostAtOnce, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
+      try {
+        return await recovery.applyCaseFact(tenant, fact, alreadySettled);
+      } finally {
+        inFlight.set(invoiceId, inFlight.get(invoiceId)! - 1);
+      }
+    },
+  };
+  return { service, started, mostAtOnce: () => mostAtOnce, sameInvoiceAtOnce: () => sameInvoiceAtOnce };
+}
+
+async function processorFor(instanceId: string, concurrency: number) {
+  const { container } = await createTestApp(db.connection);
+  const watch = watched(container.recovery);
+  const processor = createStripeEventProcessor({
+    events: container.stripeEvents,
+    accounts: container.accounts,
+    recovery: watch.service,
+    holdoutOf: async () => null,
+    paymentLookupFor: () => null,
+    logger: pino({ level: 'silent' }),
+    clock: systemClock,
+    instanceId,
+    leaseMs: 60_000,
+    concurrency,
+  });
+  return { container, processor, watch };
+}
+
+describe('handling Stripe events several at a time', () => {
+  it("applies different customers' events at once and one invoice's events one after another, in Stripe's order", async () => {
+    const { container, processor, watch } = await processorFor('instance-a', 8);
+    const inStripeOrder = await storeTwoDeclinesPerInvoice((event) => container.stripeEvents.record(event));
+
+    expect(await processor.sweep(100)).toBe(CUSTOMERS * 2);
+
+    expect(watch.mostAtOnce()).toBeGreaterThan(1);
+    expect(watch.sameInvoiceAtOnce()).toBe(0);
+    for (const [invoiceId, eventIds] of inStripeOrder) {
+      expect(watch.started.filter((start) => start.invoiceId === invoiceId).map((start) => start.eventId)).toEqual(eventIds);
+      expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ status: 'active', failureCount: 2, stripeAttemptCount: 2, appliedEventIds: eventIds });
+    }
+    expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2);
+    expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
+  });
+
+  it('applies each event once when two workers sweep the same inbox at the same time', async () => {
+    const first = await processorFor('instance-a', 4);
+    const second = await processorFor('instance-b', 4);
+    const inStripeOrder = await storeTwoDeclinesPerInvoice((event) => first.container.stripeEvents.record(event));
+
+    const [takenByFirst, takenBySecond] = await Promise.all([first.processor.sweep(100), second.processor.sweep(100)]);
+
+    expect(takenByFirst + takenBySecond).toBe(CUSTOMERS * 2);
+    const applied = [...first.watch.started, ...second.watch.started].map((start) => start.eventId);
+    expect(applied.sort()).toEqual([...inStripeOrder.values()].flat().sort());
+    for (const [invoiceId] of inStripeOrder) {
+      expect(await first.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ failureCount: 2 });
+    }
+    expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2);
+  });
+
+  it('drops a re-delivered copy of an event handled before, in the same batch as new ones, without applying it again', async () => {
+    const { container, processor, watch } = await processorFor('instance-a', 8);
+    const decline = stripeEvent('invoice.payment_failed', invoice({ id: 'in_redelivered', customer: 'cus_redelivered' }), { created: T0 });
+    await container.stripeEvents.record(due(decline, new Date()));
+    await processor.sweep(100);
+    const other = stripeEvent('invoice.payment_failed', invoice({ id: 'in_new', customer: 'cus_new' }), { created: T0 });
+    await container.stripeEvents.record(due(decline, new Date()));
+    await container.stripeEvents.record(due(other, new Date()));
+
+    expect(await processor.sweep(100)).toBe(2);
+
+    expect(watch.started.map((start) => start.eventId)).toEqual([decline.id, other.id]);
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_redelivered')).toMatchObject({ failureCount: 1 });
+    expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
+  });
+});
