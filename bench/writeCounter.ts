@@ -36,7 +36,7 @@ export async function startWriteCounter(targetUri: string): Promise<WriteCounter
   const server = net.createServer((client) => {
     const upstream = net.connect({ host, port });
     sockets.add(client).add(upstream);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     client.on('data', (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       // Whole messages only: a message's first four bytes are its length.
