@@ -18,7 +18,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
-import { createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type BillingGateway, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
+import { withAttemptsInOutboxes, createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type BillingGateway, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
 import { createPayMomentsReader, createRollupStore, type RollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
@@ -98,10 +98,14 @@ export function createContainer(options: {
   const experiments = createExperimentService({ experiments: experimentStore, settings, clock, logger });
   // Each case save carries its events, stats delta and experiment counts in its outbox, in the same write; the relay passes them on.
   const recovery = createRecoveryService({ cases, cardAttempts, logger, clock, describeCase: caseView, enroll: experiments.enroll });
+  const caseOutboxes = createCaseOutboxStore(connection);
+  // Our attempts reach the ledger through case outboxes; what a step reads includes those not copied yet.
+  const cardLedger = withAttemptsInOutboxes(cardAttempts, caseOutboxes);
   const outboxRelay = createOutboxRelay({
-    outbox: createCaseOutboxStore(connection),
+    outbox: caseOutboxes,
     rollups,
     experimentTallies: experiments,
+    cardAttempts,
     // The webhook publisher is built further down (it needs the mailer); the relay only calls it once the worker runs.
     sink: options.outboundEvents ?? { publish: (events) => outboundWebhooks.publisher.publish(events) },
     clock,
@@ -171,6 +175,7 @@ export function createContainer(options: {
   const retries = createRetryService({
     cases,
     cardAttempts,
+    attemptsInOutboxes: (accountId, cardKey, now) => caseOutboxes.pendingCardAttempts(accountId, cardKey, now),
     accounts,
     recovery,
     billingFor,
@@ -246,7 +251,7 @@ export function createContainer(options: {
     cases,
     recovery,
     accounts,
-    cardAttempts,
+    cardAttempts: cardLedger,
     billingFor,
     policyFor: (account) => options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone),
     payMomentsFor,

@@ -1,5 +1,6 @@
 import type { OutboundEvent } from '../../backend/src/outbound';
-import { createCaseOutboxStore, type RecoveryCase } from '../../backend/src/recovery';
+import { createCardAttemptStore } from '../../backend/src/cardLedger';
+import { createCaseOutboxStore, withAttemptsInOutboxes, type RecoveryCase } from '../../backend/src/recovery';
 import { createTestApp } from '../support/testApp';
 import { at, failure } from '../support/caseBuilders';
 import { useTestDatabase } from '../support/testDatabase';
@@ -96,4 +97,29 @@ it('counts a rollup entry once when the relay passes it again after a crash', as
 it('finds cases with entries through its index, on the dev database too', async () => {
   const indexes = await db.connection.collection('recoveryCases').indexes();
   expect(indexes.map((index) => index.key)).toContainEqual({ outboxDueAt: 1, outboxLeaseUntil: 1 });
+});
+
+it('counts our attempt on a card across the account\'s cases from its result\'s save, and copies it into the ledger once', async () => {
+  const first = await open('in_ledger_a');
+  const attempt = {
+    accountId: tenant.accountId, cardKey: 'fp:shared_card', brand: 'visa', attemptKey: `recovery-${first.id}-attempt-1`, at: NOW,
+    outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_ledger_a',
+    declineCode: 'stolen_card', adviceCode: null, networkAdviceCode: null,
+  };
+  await testApp.container.recovery.mutate(tenant.accountId, first, (fresh) => ({ ...fresh, failureCount: fresh.failureCount + 1 }), [{ id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt', attempt }]);
+  const ledger = createCardAttemptStore(db.connection);
+  const reads = withAttemptsInOutboxes(ledger, createCaseOutboxStore(db.connection));
+
+  // Before the relay: not in the ledger collection, yet a read for another case on the same card sees it; other cards and accounts do not.
+  expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([]);
+  expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([expect.objectContaining({ attemptKey: attempt.attemptKey, declineCode: 'stolen_card' })]);
+  expect(await reads.recentFor(tenant.accountId, 'fp:other_card', NOW)).toEqual([]);
+  expect(await reads.recentFor('acct_someone_else', 'fp:shared_card', NOW)).toEqual([]);
+
+  // After it, twice over (a relay passing it again after a crash): in the ledger once, gone from the outbox.
+  await testApp.container.outboxRelay.drain();
+  await ledger.recordMany([attempt]);
+  expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
+  expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
+  expect((await rawCase('in_ledger_a'))!.outbox).toEqual([]);
 });

@@ -44,9 +44,13 @@ attemptSchema.index({ accountId: 1, cardKey: 1, at: -1 });
 /** Network windows reach back 30 days; nothing older matters. */
 export const LEDGER_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 
+const DUPLICATE_KEY = 11000;
+
 export interface CardAttemptStore {
   /** Records an attempt once; a second record with the same attemptKey is a no-op. */
   record(attempt: RecordedCardAttempt): Promise<void>;
+  /** Records many at once (one write command when none is known yet); each attemptKey once, as record does. */
+  recordMany(attempts: RecordedCardAttempt[]): Promise<void>;
   /** The card's attempts in the 30 days before `now`, oldest first. */
   recentFor(accountId: string, cardKey: string, now: Date): Promise<RecordedCardAttempt[]>;
 }
@@ -60,6 +64,21 @@ export function createCardAttemptStore(connection: Connection): CardAttemptStore
         await attempts.create(attempt);
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    },
+    async recordMany(batch) {
+      let rest = batch;
+      while (rest.length > 0) {
+        try {
+          await attempts.collection.insertMany(rest.map((attempt) => ({ ...attempt })), { ordered: true });
+          return;
+        } catch (error) {
+          // Ordered: everything before the refused one is written. The dev database stops there even unordered.
+          const refused = (error as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
+          const first = Array.isArray(refused) ? refused[0] : refused;
+          if (first?.code !== DUPLICATE_KEY) throw error;
+          rest = rest.slice(first.index + 1);
+        }
       }
     },
     async recentFor(accountId, cardKey, now) {

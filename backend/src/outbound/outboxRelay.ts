@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
+import type { RecordedCardAttempt } from '../cardLedger';
 import type { Clock } from '../clock';
 import type { CaseOutboxStore, ClaimedOutbox } from '../recovery/caseOutboxStore';
 import type { PendingRollup, RollupStore } from '../stats';
 import type { PendingTally } from '../experiments/experimentService';
 import type { OutboundEvent, OutboundEventSink } from './outboundEvent';
 
-/** Cases claimed per run: their events go to the sink in one call, their rollup deltas in one write per rollup document. */
+/**
+ * Cases claimed per run: their events go to the sink in one call, their rollup deltas in one write per rollup
+ * document, their card attempts in one insert, their leases and removals in one write each.
+ */
 export const OUTBOX_RELAY_BATCH = 50;
 
 export interface OutboxRelay {
@@ -27,13 +31,15 @@ export function createOutboxRelay(deps: {
   rollups: RollupStore;
   /** Experiment arm counts, applied once per entry like the rollups. */
   experimentTallies: { applyOnce(entries: PendingTally[]): Promise<void>; forgetApplied(entries: PendingTally[]): Promise<void> };
+  /** The card ledger: our attempts, each recorded once by its attemptKey however often passed. */
+  cardAttempts: { recordMany(attempts: RecordedCardAttempt[]): Promise<void> };
   sink: OutboundEventSink;
   clock: Clock;
   instanceId: string;
   leaseMs: number;
   logger: Logger;
 }): OutboxRelay {
-  const { outbox, rollups, experimentTallies, sink, clock, instanceId, leaseMs, logger } = deps;
+  const { outbox, rollups, experimentTallies, cardAttempts, sink, clock, instanceId, leaseMs, logger } = deps;
 
   const relay: OutboxRelay = {
     async relayBatch() {
@@ -44,11 +50,13 @@ export function createOutboxRelay(deps: {
         found.entries.flatMap((entry) => (entry.kind === 'rollup' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, increments: entry.increments }] : []));
       const talliesOf = (found: ClaimedOutbox): PendingTally[] =>
         found.entries.flatMap((entry) => (entry.kind === 'experiment_tally' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, changes: entry.changes }] : []));
+      const attempts = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt] : [])));
       if (events.length > 0) await sink.publish(events);
+      // Into the ledger before leaving the outbox: a ledger read looks at outboxes first, then the ledger, and misses nothing.
+      if (attempts.length > 0) await cardAttempts.recordMany(attempts);
       await rollups.applyOnce(claimed.flatMap(rollupsOf));
       await experimentTallies.applyOnce(claimed.flatMap(talliesOf));
-      const removed: ClaimedOutbox[] = [];
-      for (const found of claimed) if (await outbox.removeRelayed(found, instanceId)) removed.push(found);
+      const removed = await outbox.removeRelayedBatch(claimed, instanceId);
       // Only entries gone from their case lose their marks: one still in an outbox may be passed again.
       await rollups.forgetApplied(removed.flatMap(rollupsOf));
       await experimentTallies.forgetApplied(removed.flatMap(talliesOf));

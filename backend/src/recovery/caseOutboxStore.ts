@@ -1,4 +1,5 @@
 import { Types, type Connection } from 'mongoose';
+import type { RecordedCardAttempt } from '../cardLedger';
 import { caseModelOf } from './caseModel';
 import type { OutboxEntry } from './recoveryCase';
 
@@ -18,9 +19,9 @@ export interface CaseOutboxStore {
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<ClaimedOutbox | null>;
   /**
-   * Leases up to `limit` such cases: one query finds them, then each is
-   * leased by its _id (a case another relay took meanwhile is skipped), so a
-   * batch costs one search however many cases it holds.
+   * Leases up to `limit` such cases: one query finds them, one write leases
+   * them all (a case another relay took meanwhile fails its filter and is
+   * skipped), one query reads back what this relay holds.
    */
   claimSome(owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedOutbox[]>;
   /**
@@ -29,6 +30,17 @@ export interface CaseOutboxStore {
    * them. False, and nothing removed, when the lease was lost (the new holder relays again).
    */
   removeRelayed(claimed: ClaimedOutbox, owner: string): Promise<boolean>;
+  /**
+   * removeRelayed for a whole batch in one write command; returns the cases
+   * whose entries are gone (a case whose lease was lost keeps its entries).
+   */
+  removeRelayedBatch(claimed: ClaimedOutbox[], owner: string): Promise<ClaimedOutbox[]>;
+  /**
+   * Our card attempts on `cardKey` still waiting in any outbox of the account
+   * for the relay to copy them into the card ledger: ledger reads add these,
+   * so a limit counts an attempt from the moment its result is saved.
+   */
+  pendingCardAttempts(accountId: string, cardKey: string, now: Date): Promise<RecordedCardAttempt[]>;
 }
 
 const NOT_LEASED = new Date(0);
@@ -56,14 +68,40 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
 
     async claimSome(owner, now, leaseMs, limit) {
       const candidates = await collection().find(due(now), { projection: { _id: 1 } }).limit(limit).toArray();
-      const claimed: ClaimedOutbox[] = [];
-      for (const { _id } of candidates) {
-        const taken = toClaimed(
-          await collection().findOneAndUpdate({ _id, ...due(now) }, { $set: leased(owner, now, leaseMs) }, { returnDocument: 'after', includeResultMetadata: false }),
-        );
-        if (taken) claimed.push(taken);
+      if (candidates.length === 0) return [];
+      const ids = candidates.map(({ _id }) => _id);
+      // The due filter's date ranges narrow the write to cases with entries on the dev database too (see docs/decisions.md).
+      const lease = leased(owner, now, leaseMs);
+      await collection().updateMany({ ...due(now), _id: { $in: ids } }, { $set: lease });
+      const held = await collection().find({ _id: { $in: ids }, ...lease }).toArray();
+      return held.map((found) => toClaimed(found)!);
+    },
+
+    async removeRelayedBatch(claimed, owner) {
+      if (claimed.length === 0) return [];
+      const ids = claimed.map((found) => new Types.ObjectId(found.caseId));
+      // Entry ids are unique across cases, so pulling every relayed entry from every held case removes exactly each case's own.
+      const relayed = claimed.flatMap((found) => found.entries);
+      const release = { outboxLeaseOwner: null, outboxLeaseUntil: NOT_LEASED };
+      // One command, two statements: remove and release, then clear the due marker of the cases left empty
+      // (a save appending meanwhile leaves its entry, so its case does not match the second).
+      await collection().bulkWrite([
+        { updateMany: { filter: { _id: { $in: ids }, outboxLeaseOwner: owner }, update: { $pullAll: { outbox: relayed } as never, $set: release } } },
+        { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null } } } },
+      ], { ordered: true });
+      // Which entries are gone: a case another relay took over (our lease ran out) still holds them.
+      const still = new Set<string>();
+      for (const found of await collection().find({ _id: { $in: ids } }, { projection: { outbox: 1 } }).toArray()) {
+        for (const entry of (found.outbox as OutboxEntry[] | undefined) ?? []) still.add(entry.id);
       }
-      return claimed;
+      return claimed.filter((found) => found.entries.every((entry) => !still.has(entry.id)));
+    },
+
+    async pendingCardAttempts(accountId, cardKey, now) {
+      const waiting = await collection().find({ outboxDueAt: { $lte: now }, accountId }, { projection: { outbox: 1 } }).toArray();
+      return waiting.flatMap((found) =>
+        ((found.outbox as OutboxEntry[] | undefined) ?? []).flatMap((entry) => (entry.kind === 'card_attempt' && entry.attempt.cardKey === cardKey ? [entry.attempt] : [])),
+      );
     },
 
     async removeRelayed(claimed, owner) {

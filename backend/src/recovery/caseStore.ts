@@ -66,6 +66,13 @@ export interface CaseStore {
    * not scoped by accountId. An expired lease is taken over.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
+  /**
+   * Reads (does not lease) one active case whose next action is due and that
+   * nobody holds, across accounts like claimDue: one of the first `spread`
+   * found, at random, so workers reading at once mostly pick different cases.
+   * The retry step decides on this read and claims with its first write.
+   */
+  findDue(now: Date, spread: number): Promise<RecoveryCase | null>;
   /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts, unless a retry step holds it. */
   claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
@@ -154,6 +161,11 @@ export function createCaseStore(connection: Connection): CaseStore {
         )
         .lean();
       return toCase(claimed);
+    },
+    async findDue(now, spread) {
+      // A read: on the dev database it runs beside writes instead of holding the one-at-a-time line while it scans.
+      const found = await cases.find({ status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now }, pausedAt: null }).limit(spread).lean();
+      return toCase(found[Math.floor(Math.random() * found.length)] ?? null);
     },
     async claimEmailDue(now, leaseMs) {
       // One query for both kinds of due email: each claim attempt is a scan on FerretDB, and the email job polls.

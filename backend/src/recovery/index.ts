@@ -56,3 +56,4 @@ export { decideHandOver, handOverEventId, planViewOf, type HandOverDecision, typ
 export { createHandOverService, type HandOverService, type HandOverOutcome } from './handOverService';
 export { SIMULATED_OUTCOMES, SIMULATED_BLOCKING_DECLINE, type SimulatedOutcome } from './simulatedOutcomes';
 export { holdBackControlCase, isControlCase, withoutEmails, CONTROL_GROUP_PLAN } from './controlGroup';
+export { withAttemptsInOutboxes } from './cardLedgerReads';

@@ -1,3 +1,4 @@
+import type { RecordedCardAttempt } from '../cardLedger/cardAttemptStore';
 import type { OutboundEvent } from '../outbound/outboundEvent';
 import type { HoldoutGroup } from '../lift/holdout';
 import type { DeclineBucket } from '../retryPolicy/declineRules';
@@ -169,7 +170,12 @@ export type OutboxEntry =
   | { id: string; kind: 'event'; event: OutboundEvent }
   | { id: string; kind: 'rollup'; increments: RollupIncrement[] }
   /** What the save adds to the arms of the experiments the case is enrolled in. */
-  | { id: string; kind: 'experiment_tally'; changes: ExperimentTallyChange[] };
+  | { id: string; kind: 'experiment_tally'; changes: ExperimentTallyChange[] }
+  /**
+   * Our charge attempt for the card ledger, written with the attempt's result; the relay copies it
+   * into cardAttempts, and until then ledger reads find it here (see caseOutboxStore.pendingCardAttempts).
+   */
+  | { id: string; kind: 'card_attempt'; attempt: RecordedCardAttempt };
 
 /** One experiment arm's counters to add (cases, ended, recovered, …). */
 export interface ExperimentTallyChange {

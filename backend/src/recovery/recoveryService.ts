@@ -7,7 +7,7 @@ import type { CaseFact, CaseGroupFact, PaymentFailedFact } from './billingFacts'
 import { caseIdFor, type CaseStore } from './caseStore';
 import { decideCaseFact, decideGroupFact, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';
 import { closeAsPaidElsewhere, matchPayment, pickCaseForPayment, type CompletedPayment } from './oneTimePayments';
-import { caseKeyOf, type RecoveryCase } from './recoveryCase';
+import { caseKeyOf, type OutboxEntry, type RecoveryCase } from './recoveryCase';
 
 /** What applying a fact did, for the event log and the structured logs. */
 export interface FactOutcome {
@@ -22,7 +22,13 @@ export interface RecoveryService {
    * Saves `change(current)` for one case, re-reading and re-applying on a
    * conflicting write. `change` returns null to leave the case as it is.
    */
-  mutate(accountId: string, current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null): Promise<RecoveryCase>;
+  mutate(accountId: string, current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase | null, extra?: OutboxEntry[]): Promise<RecoveryCase>;
+  /**
+   * Saves `after` only if the case is still as `before` was read: null, and
+   * nothing written, when another writer came first. `extra`: outbox entries
+   * the change itself does not show (a card-ledger entry), written with it.
+   */
+  saveIfUnchanged(before: RecoveryCase, after: RecoveryCase, extra?: OutboxEntry[]): Promise<RecoveryCase | null>;
 }
 
 // Concurrent writers to one case (two instances, two events) retry on a fresh read.
@@ -47,10 +53,10 @@ export function createRecoveryService(deps: {
   const { cases, cardAttempts, logger, clock, describeCase } = deps;
 
   /** The save of `after` over `before` with its outbox entries and event count; false on a conflicting write. */
-  async function save(before: RecoveryCase, after: RecoveryCase): Promise<RecoveryCase | null> {
+  async function save(before: RecoveryCase, after: RecoveryCase, extra: OutboxEntry[] = []): Promise<RecoveryCase | null> {
     const { entries, eventSequence } = consequencesOfSave(before, after, { now: clock.now(), revision: after.revision + 1, describeCase });
     const saved = { ...after, eventSequence };
-    return (await cases.replaceIfUnchanged(saved, entries)) ? saved : null;
+    return (await cases.replaceIfUnchanged(saved, [...entries, ...extra])) ? saved : null;
   }
 
   /** Every declined charge Stripe tells us about counts toward the card's network limits. */
@@ -166,12 +172,17 @@ export function createRecoveryService(deps: {
       return { caseIds, summary: `${caseIds.length} case(s) updated` };
     },
 
-    async mutate(accountId, current, change) {
+    async saveIfUnchanged(before, after, extra) {
+      const saved = await save(before, { ...after, revision: before.revision }, extra);
+      return saved && { ...saved, revision: saved.revision + 1 };
+    },
+
+    async mutate(accountId, current, change, extra) {
       let fresh: RecoveryCase | null = current;
       for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES && fresh; attempt += 1) {
         const changed = change(fresh);
         if (!changed) return fresh;
-        const saved = await save(fresh, changed);
+        const saved = await save(fresh, changed, extra);
         if (saved) return { ...saved, revision: saved.revision + 1 };
         fresh = await cases.findById(accountId, current.livemode, current.id);
       }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Account, AccountStore } from '../accounts';
-import { cardKeyOf, type CardAttemptStore } from '../cardLedger';
+import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
@@ -14,7 +14,9 @@ import { holdBackControlCase, isControlCase } from './controlGroup';
 import { checkBeforeConfirm } from './oneTimeCheck';
 import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
 import { closeAsPaidElsewhere } from './oneTimePayments';
-import { keepRequestMadeMeanwhile, manualRetryRefusal, stopForSubscription } from './chargeChecks';
+import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
+import { mergeAttempts } from './cardLedgerReads';
+import { startStepWrites, type Release, type StepWrites } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
@@ -34,14 +36,14 @@ export interface RetryService {
   requestManualRetry(accountId: string, livemode: boolean, caseId: string): Promise<ManualRetryResult>;
 }
 
-/** Saves a change to the case a step holds, re-applying it on a fresh read when someone else wrote meanwhile. */
-type Save = (change: (fresh: RecoveryCase) => RecoveryCase | null) => Promise<RecoveryCase>;
-/** The last save of a step: gives the lease back with `change` applied. */
-type Release = (change?: (fresh: RecoveryCase) => RecoveryCase) => Promise<RecoveryCase>;
+/** Due cases a worker picks among at random, so workers reading at once mostly take different ones. */
+const DUE_SPREAD = 4;
 
 export function createRetryService(deps: {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
+  /** Our attempts on a card still waiting in case outboxes for the relay (caseOutboxStore.pendingCardAttempts). */
+  attemptsInOutboxes?: (accountId: string, cardKey: string, now: Date) => Promise<RecordedCardAttempt[]>;
   accounts: AccountStore;
   recovery: RecoveryService;
   /** The gateway of a case's own mode; null when that mode has no key. */
@@ -58,10 +60,16 @@ export function createRetryService(deps: {
   const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
 
-  /** The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. */
-  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date): Promise<CardAttempt[]> {
-    const recorded = await cardAttempts.recentFor(current.accountId, cardKeyOf(newCard ?? current.card, current.stripeCustomerId), now);
-    return cardHistoryOf(current, recorded, newCard === null);
+  /**
+   * The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. `unwritten`: this
+   * step's charges; `withWaiting`: also other cases' attempts still in their outboxes (read right before a charge).
+   */
+  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date, unwritten: RecordedCardAttempt[] = [], withWaiting = false): Promise<CardAttempt[]> {
+    const cardKey = cardKeyOf(newCard ?? current.card, current.stripeCustomerId);
+    // Outboxes first: the relay records an attempt before removing it from its case, so none falls between the two reads.
+    const waiting = withWaiting && deps.attemptsInOutboxes ? await deps.attemptsInOutboxes(current.accountId, cardKey, now) : [];
+    const recorded = await cardAttempts.recentFor(current.accountId, cardKey, now);
+    return cardHistoryOf(current, mergeAttempts(recorded, [...unwritten.filter((attempt) => attempt.cardKey === cardKey), ...waiting], now), newCard === null);
   }
 
   /** `learned`: the account's pay moments, read once per step (see payMomentsFor). */
@@ -76,7 +84,9 @@ export function createRetryService(deps: {
     return planNextRetry(input, policy, now);
   }
 
-  async function charge(save: Save, current: RecoveryCase, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase> {
+  /** Charges a begun attempt (the case is held) and notes Stripe's answer; the ledger entry goes out with the step's release. */
+  async function charge(writes: StepWrites, attempt: OurAttempt, account: AccountRef, gateway: BillingGateway, now: Date): Promise<{ case: RecoveryCase; ledger: RecordedCardAttempt }> {
+    const current = writes.current();
     let outcome: PayOutcome;
     if (current.target.kind === 'invoice') {
       outcome = await gateway.payInvoice(account, current.target.invoiceId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
@@ -87,7 +97,7 @@ export function createRetryService(deps: {
     const usedCard =
       outcome.kind === 'declined' && outcome.card?.fingerprint ? outcome.card
       : attempt.card ?? (attempt.paymentMethodId ? (outcome.kind === 'declined' && outcome.card ? outcome.card : { paymentMethodId: attempt.paymentMethodId }) : current.card);
-    await cardAttempts.record({
+    const ledger: RecordedCardAttempt = {
       accountId: current.accountId,
       cardKey: cardKeyOf(usedCard, current.stripeCustomerId),
       brand: usedCard?.brand ?? current.card?.brand ?? null,
@@ -100,31 +110,34 @@ export function createRetryService(deps: {
       declineCode: outcome.kind === 'declined' ? (outcome.decline?.declineCode ?? outcome.decline?.code ?? null) : null,
       adviceCode: outcome.kind === 'declined' ? (outcome.decline?.adviceCode ?? null) : null,
       networkAdviceCode: outcome.kind === 'declined' ? (outcome.decline?.networkAdviceCode ?? null) : null,
-    });
+    };
+    // Written in the same update as the attempt's result: the relay copies it into the ledger.
+    writes.addToOutbox({ id: `card_attempt_${attempt.idempotencyKey}`, kind: 'card_attempt', attempt: ledger });
     const result: AttemptResult = outcome;
     logger.info({ accountId: current.accountId, caseId: current.id, attempt: attempt.number, trigger: attempt.trigger, outcome: outcome.kind }, 'retry attempted');
-    return save((fresh) => finishAttempt(fresh, attempt.number, result, now));
+    return { case: await writes.save((fresh) => finishAttempt(fresh, attempt.number, result, now)), ledger };
   }
 
   /**
-   * Starts and makes one attempt. The start is a guarded write on a fresh read: a case closed,
-   * paused, already charging, or given another new card since this step read it is not charged.
+   * Starts and makes one attempt. The start is the step's claim, written only if nobody wrote the case
+   * since the step read it (or, when the step holds it already, on a fresh read): a case closed,
+   * paused, already charging, or given another new card meanwhile is not charged.
    */
-  async function attempt(save: Save, current: RecoveryCase, newCard: CardDetails | null, account: AccountRef, gateway: BillingGateway, now: Date): Promise<RecoveryCase | null> {
+  async function attempt(writes: StepWrites, newCard: CardDetails | null, account: AccountRef, gateway: BillingGateway, now: Date): Promise<{ case: RecoveryCase; ledger: RecordedCardAttempt } | null> {
+    const current = writes.current();
     const trigger = newCard ? 'new_payment_method' : (current.nextActionTrigger ?? 'schedule');
     const paymentMethodId = newCard?.paymentMethodId ?? null;
     const mayStart = (fresh: RecoveryCase) =>
       fresh.status === 'active' && fresh.pausedAt === null && !pendingAttempt(fresh) && fresh.newPaymentMethodId === current.newPaymentMethodId;
     let begun: OurAttempt | null = null;
-    const started = await save((fresh) => {
+    const started = await writes.claim((fresh) => {
       begun = null;
       if (!mayStart(fresh)) return null;
       const next = beginAttempt(fresh, trigger, paymentMethodId, now, newCard);
       begun = next.attempt;
       return next.case;
     });
-    if (!begun) return null;
-    let ready = started;
+    if (!started || !begun) return null;
     if (paymentMethodId && current.stripeCustomerId) {
       const places = await gateway.useForFuturePayments(account, {
         customerId: current.stripeCustomerId,
@@ -132,39 +145,42 @@ export function createRetryService(deps: {
         paymentMethodId,
         idempotencyKey: `recovery-${current.id}-default-${paymentMethodId}`,
       });
-      ready = await save((fresh) =>
+      await writes.save((fresh) =>
         noteOnTimeline(fresh, { at: now, kind: 'default_payment_method_set', summary: `New payment method is now the default for the ${places.join(' and ')}.` }),
       );
     }
-    return charge(save, ready, begun, account, gateway, now);
+    return charge(writes, begun, account, gateway, now);
   }
 
-  async function step(claimed: RecoveryCase, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy, learned: LearnedPayMoments | null): Promise<void> {
+  async function step(writes: StepWrites, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy, learned: LearnedPayMoments | null): Promise<void> {
     const now = clock.now();
-    // What this step last read or wrote: a request newer than that survives the release.
-    let known = claimed;
-    const save: Save = async (change) => (known = await recovery.mutate(claimed.accountId, known, change));
-    /** The last save of a step: gives the lease back; a step that got here succeeded, so failures reset. */
-    const release = (change: (fresh: RecoveryCase) => RecoveryCase = (fresh) => fresh) =>
-      save((fresh) => keepRequestMadeMeanwhile(known, fresh, { ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
+    const { save, release } = writes;
+    // Our charges of this step, not in the ledger until the release writes them.
+    const charged: RecordedCardAttempt[] = [];
 
-    let current = claimed;
+    let current = writes.current();
     if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(release, current, current.target.paymentIntentId, account, gateway, policy, now, learned))) return;
     const leftOver = pendingAttempt(current);
-    // A worker died between starting an attempt and recording Stripe's answer: ask again with the same key.
-    if (leftOver) current = await charge(save, current, leftOver, account, gateway, now);
+    // A worker died between starting an attempt and recording Stripe's answer: claim the case, then ask again with the same key.
+    if (leftOver) {
+      if (!(await writes.claim())) return;
+      const replayed = await charge(writes, leftOver, account, gateway, now);
+      current = replayed.case;
+      charged.push(replayed.ledger);
+    }
     if (current.status === 'active') current = await refreshFromStripe(current, account, gateway, save, now, policy.merchantTimeZone);
     if (current.status !== 'active') return void (await release());
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
-    const history = await historyOf(current, newCard, now);
+    const history = await historyOf(current, newCard, now, charged);
     if (current.nextActionTrigger !== 'manual') {
       const decision = plan(current, newCard, history, policy, now, learned);
       if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
     }
-    // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule.
-    const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
+    // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule,
+    // counting the attempts other cases made on the card whose results the relay has not copied into the ledger yet.
+    const check = checkNetworkLimits(await historyOf(current, newCard, now, charged, true), (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
     if (!check.allowed) return void (await release((fresh) => refuseRetry(fresh, `Retry refused: ${check.explanation}`, check.notBefore, now)));
     // A merchant's retry-now on the card the case has: only if its decline allows another try (the network rule, if any, said why first).
     const refusal = current.nextActionTrigger === 'manual' && !newCard ? manualRetryRefusal(planInputOf(current, history, null).classification) : null;
@@ -172,10 +188,13 @@ export function createRetryService(deps: {
     const stop = await subscriptionStopNow(current, account, gateway);
     if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
 
-    const charged = await attempt(save, current, newCard, account, gateway, now);
-    if (!charged || charged.status !== 'active') return void (await release());
-    const next = await historyOf(charged, null, now);
-    await conclude(release, charged, plan(charged, null, next, policy, now, learned), account, gateway, policy, now);
+    const made = await attempt(writes, newCard, account, gateway, now);
+    // Not started: someone wrote the case since this step read it (nothing written), or it may no longer be charged.
+    if (!made) return writes.isHolding() ? void (await release()) : undefined;
+    charged.push(made.ledger);
+    if (made.case.status !== 'active') return void (await release());
+    const next = await historyOf(made.case, null, now, charged);
+    await conclude(release, made.case, plan(made.case, null, next, policy, now, learned), account, gateway, policy, now);
   }
 
   /**
@@ -244,41 +263,43 @@ export function createRetryService(deps: {
     });
   }
 
-  /** Gives a case back outside a step (no Stripe access, a failed step); `change` decides what it becomes. */
-  const releaseAfter = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
-    recovery.mutate(current.accountId, current, (fresh) => ({ ...change({ ...fresh, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }));
-
   return {
     async runNextDue() {
       const now = clock.now();
-      const claimed = await cases.claimDue(instanceId, now, deps.leaseMs);
-      if (!claimed) return false;
-      const account = await accounts.find(claimed.accountId, claimed.livemode);
+      const read = await cases.findDue(now, DUE_SPREAD);
+      if (!read) return false;
+      const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs) });
+      const account = await accounts.find(read.accountId, read.livemode);
       // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
-      if (isControlCase(claimed)) {
-        const { windowDays } = await deps.policyFor(account, claimed);
-        await releaseAfter(claimed, (fresh) => holdBackControlCase(fresh, windowDays, now));
+      if (isControlCase(read)) {
+        const { windowDays } = await deps.policyFor(account, read);
+        await writes.release((fresh) => holdBackControlCase(fresh, windowDays, now));
         return true;
       }
-      const ref: AccountRef = { accountId: claimed.accountId, isAppInstall: account?.source === 'app' };
-      const billing = deps.billingFor(claimed.livemode);
+      const ref: AccountRef = { accountId: read.accountId, isAppInstall: account?.source === 'app' };
+      const billing = deps.billingFor(read.livemode);
       if (!billing) {
-        await releaseAfter(claimed, (fresh) => refuseRetry(fresh, missingStripeKeyReason(claimed.livemode), null, now));
+        await writes.release((fresh) => refuseRetry(fresh, missingStripeKeyReason(read.livemode), null, now));
         return true;
       }
       try {
-        const learned = (await deps.payMomentsFor?.(claimed.accountId, claimed.livemode)) ?? null;
-        await step(claimed, billing, ref, await deps.policyFor(account, claimed), learned);
+        const learned = (await deps.payMomentsFor?.(read.accountId, read.livemode)) ?? null;
+        await step(writes, billing, ref, await deps.policyFor(account, read), learned);
       } catch (error) {
         const failure = {
-          failures: claimed.actionFailures + 1,
+          failures: read.actionFailures + 1,
           refusedByStripe: error instanceof UpstreamError && !error.retryable,
           message: error instanceof Error ? error.message : String(error),
         };
-        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, ...failure }, 'recovery action failed; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
-        // releaseAfter zeroes the failure count first; putOffAfterFailedStep sets it again for a case still active.
-        await releaseAfter(latest, (fresh) => putOffAfterFailedStep(fresh, failure, now));
+        logger.warn({ accountId: read.accountId, caseId: read.id, ...failure }, 'recovery action failed; will try again');
+        // Not holding the case: give it back only if nobody wrote it since (a writer meanwhile decides its next step).
+        // Holding it: on a fresh read, as the step's own changes may not all have been written.
+        if (!writes.isHolding()) await recovery.saveIfUnchanged(read, { ...putOffAfterFailedStep({ ...read, actionFailures: 0 }, failure, now), leaseOwner: null, leaseUntil: new Date(0) });
+        else {
+          const latest = (await cases.findById(read.accountId, read.livemode, read.id)) ?? read;
+          // The failure count is zeroed first; putOffAfterFailedStep sets it again for a case still active.
+          await recovery.mutate(latest.accountId, latest, (fresh) => ({ ...putOffAfterFailedStep({ ...fresh, actionFailures: 0 }, failure, now), leaseOwner: null, leaseUntil: new Date(0) }));
+        }
         return true;
       }
       return true;

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
 import type { PreDunningService } from '../preDunning';
-import type { DeliveryService, OutboxRelay } from '../outbound';
+import { OUTBOX_RELAY_BATCH, type DeliveryService, type OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { RenewalRefresh } from '../renewals';
 import type { RenewalRiskService } from '../renewalRisk';
@@ -81,12 +81,15 @@ export function listRecurringJobs(deps: {
       run: () => deps.stripeEvents.sweep(STRIPE_EVENT_BATCH),
     },
     {
-      // What case saves wrote to their outboxes: events to the outbound sink, deltas to the stats rollups.
-      // The dashboard shows a change once this has run. A second's pause: each run scans for due outboxes, and
-      // the saves of one retry step (begin, finish, release) then travel in one pass instead of three.
+      // What case saves wrote to their outboxes: events to the outbound sink, deltas to the stats rollups, our
+      // attempts to the card ledger. The dashboard shows a change once this has run. It pauses a second unless
+      // its batch was full: each run costs a few writes however many cases it relays, so fuller batches cost less per case.
       name: RELAY_CASE_OUTBOX_JOB,
       idleDelayMs: 1_000,
-      run: () => deps.outbox.relayBatch(),
+      run: async () => {
+        const relayed = await deps.outbox.relayBatch();
+        return relayed === OUTBOX_RELAY_BATCH ? relayed : 0;
+      },
     },
     {
       // Merchants' webhook deliveries that are due: first attempts and back-off retries, several in flight.

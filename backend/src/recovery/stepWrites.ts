@@ -1,0 +1,102 @@
+import { keepRequestMadeMeanwhile } from './chargeChecks';
+import type { OutboxEntry, RecoveryCase } from './recoveryCase';
+import type { RecoveryService } from './recoveryService';
+
+/** A change to the case a step works on; null leaves it as it is. */
+export type Change = (fresh: RecoveryCase) => RecoveryCase | null;
+/** Notes a change; it is written with the step's next write. */
+export type Save = (change: Change) => Promise<RecoveryCase>;
+/** The last write of a step: gives the case back with `change` applied. */
+export type Release = (change?: (fresh: RecoveryCase) => RecoveryCase) => Promise<void>;
+
+/**
+ * The database writes of one retry step: usually two, the claim and the release, or one.
+ *
+ * A step decides on a case it read without a lease. What it learns before
+ * charging (Stripe's counts, a card set aside) waits in memory. To charge, it
+ * claims the case: one write takes the lease and adds the pending attempt
+ * together, so the attempt is on the case before Stripe hears of it and a
+ * crash replays it with the same idempotency key, never a new charge. A step
+ * that does not charge writes once, its release. Either first write happens
+ * only if nobody wrote the case since the step read it; otherwise nothing is
+ * written and the case, still due, is read again by a later step (a claim by
+ * another worker is such a write: two workers never charge one case).
+ * After the claim, changes wait for the release, which re-applies them on a
+ * fresh read when an event wrote the case meanwhile, and carries the card
+ * ledger entries of the step's charges in the case's outbox.
+ */
+export interface StepWrites {
+  /** The case as the step has it, its unwritten changes included. */
+  current(): RecoveryCase;
+  save: Save;
+  /**
+   * Takes the lease with `begin` applied (null from `begin`: do not start); returns the case
+   * as written, or null with nothing written. A step already holding the case writes `begin` at once.
+   */
+  claim(begin?: Change): Promise<RecoveryCase | null>;
+  /** Adds an outbox entry to the step's next write (a card-ledger entry). */
+  addToOutbox(entry: OutboxEntry): void;
+  release: Release;
+  /** True once the claim is written: the case is this step's until its release. */
+  isHolding(): boolean;
+}
+
+export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, lease: { owner: string; until: Date }): StepWrites {
+  let known = read;
+  let written = read;
+  let unwritten: Change[] = [];
+  let outbox: OutboxEntry[] = [];
+  let holding = false;
+  const replay = (fresh: RecoveryCase) => unwritten.reduce((changed, change) => change(changed) ?? changed, fresh);
+  const wrote = (saved: RecoveryCase) => {
+    known = written = saved;
+    unwritten = [];
+    outbox = [];
+    return saved;
+  };
+
+  return {
+    current: () => known,
+    isHolding: () => holding,
+    addToOutbox(entry) {
+      outbox.push(entry);
+    },
+    async save(change) {
+      const changed = change(known);
+      if (changed) {
+        known = changed;
+        unwritten.push(change);
+      }
+      return known;
+    },
+    async claim(begin = (current) => current) {
+      if (holding) {
+        let started = false;
+        const saved = await recovery.mutate(written.accountId, written, (fresh) => {
+          const begun = begin(replay(fresh));
+          started = begun !== null;
+          return begun;
+        }, outbox);
+        return started ? wrote(saved) : null;
+      }
+      const begun = begin(known);
+      if (!begun) return null;
+      const saved = await recovery.saveIfUnchanged(written, { ...begun, leaseOwner: lease.owner, leaseUntil: lease.until }, outbox);
+      if (!saved) return null;
+      holding = true;
+      return wrote(saved);
+    },
+    async release(change = (fresh) => fresh) {
+      // A step that got here succeeded, so the count of failed steps starts again.
+      const giveBack = (current: RecoveryCase): RecoveryCase => ({ ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) });
+      if (!holding) {
+        const saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
+        if (saved) wrote(saved);
+        return;
+      }
+      // A request made meanwhile (the merchant's "retry now", a new card) is newer than this step's plan and survives it.
+      wrote(await recovery.mutate(written.accountId, written, (fresh) => keepRequestMadeMeanwhile(written, fresh, giveBack(replay(fresh))), outbox));
+      holding = false;
+    },
+  };
+}
