@@ -1,73 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
-import { createAccountStore, createSecretBox, secretBinding, type AccountStore } from './accounts';
-import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf, type SettingsService } from './settings';
-import { createPreDunningService, type PreDunningService } from './preDunning';
-import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex, type ApiKeyStore, type IdempotencyStore } from './api';
-import { createCardAttemptStore, type CardAttemptStore } from './cardLedger';
+import { createAccountStore, createSecretBox, secretBinding, type Account } from './accounts';
+import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf } from './settings';
+import { createPreDunningService } from './preDunning';
+import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex } from './api';
+import { createCardAttemptStore } from './cardLedger';
 import { createAccountProfileLookup, createBillingGateway, createPaymentLookup, createStripeClient, stripeKeysByMode } from './adapters/stripe';
-import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey, type CardUpdateService } from './cardUpdate';
-import { createRateLimitStore, type RateLimitStore } from './rateLimits';
-import { createRenewalIntake, createRenewalRefresh, createRenewalStore, type RenewalIntake, type RenewalStore } from './renewals';
-import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome, type RenewalOutcomeStore, type RenewalRiskService } from './renewalRisk';
-import { createExperimentService, createExperimentStore, type ExperimentService } from './experiments';
-import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX, type DunningService, type SuppressionStore } from './dunning';
+import { createCardUpdateService, createRenewalCardUpdate, linkSigningKey } from './cardUpdate';
+import { createRateLimitStore } from './rateLimits';
+import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from './renewals';
+import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
+import { createExperimentService, createExperimentStore } from './experiments';
+import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
 import { createPostmarkMailer } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink, type OutboundWebhooks, type OutboxRelay } from './outbound';
-import { withAttemptsInOutboxes, createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, type BillingGateway, type CaseControlService, createRetryService, type CaseStore, type HandOverService, type RecoveryService, type RetryService } from './recovery';
-import { createPayMomentsReader, createRollupStore, type RollupStore } from './stats';
+import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink } from './outbound';
+import { withAttemptsInOutboxes, createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, createRetryService } from './recovery';
+import { createPayMomentsReader, createRollupStore } from './stats';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
-import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, type StripeEventProcessor, type StripeEventStore } from './webhooks';
+import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs } from './webhooks';
 
-/** Everything the app and the worker need, built in one place. */
-export interface Container {
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  connection: Connection;
-  instanceId: string;
-  accounts: AccountStore;
-  cases: CaseStore;
-  cardAttempts: CardAttemptStore;
-  renewals: RenewalStore;
-  renewalIntake: RenewalIntake;
-  /** Past renewals' features and outcomes, what an account's own risk model learns from. */
-  renewalOutcomes: RenewalOutcomeStore;
-  renewalRisk: RenewalRiskService;
-  recovery: RecoveryService;
-  caseControls: CaseControlService;
-  rollups: RollupStore;
-  /** Passes what case saves wrote to their outboxes on: events to the outbound sink, deltas to the rollups. */
-  outboxRelay: OutboxRelay;
-  retries: RetryService;
-  stripeEvents: StripeEventStore;
-  stripeEventProcessor: StripeEventProcessor;
-  /** The gateway for a case's mode: a live case only ever with a live key, a test case with a test key; null when that mode has none. */
-  billingFor: (livemode: boolean) => BillingGateway | null;
-  rateLimits: RateLimitStore;
-  suppressions: SuppressionStore;
-  dunning: DunningService;
-  /** Reminders before a renewal whose card expires first (issue 14). */
-  preDunning: PreDunningService;
-  settings: SettingsService;
-  experiments: ExperimentService;
-  apiKeys: ApiKeyStore;
-  /** The merchant API's Idempotency-Key records. */
-  idempotency: IdempotencyStore;
-  /** POST /api/recovery/execute: a merchant hands a failed payment to recovery. */
-  handOver: HandOverService;
-  cardUpdate: CardUpdateService;
-  /** Where the Billing Portal lives: the card-update page may send the customer there. */
-  portalOrigins: string[];
-  /** Merchants' webhook endpoints, the publisher the outbox relays to, and deliveries. */
-  outboundWebhooks: OutboundWebhooks;
-  worker: Worker;
-}
+import type { Container } from './containerParts';
+
+export type { Container };
 
 export function createContainer(options: {
   config: Config;
@@ -121,6 +80,17 @@ export function createContainer(options: {
   const lookupByMode = { live: stripeByMode.live && createPaymentLookup(stripeByMode.live), test: stripeByMode.test && createPaymentLookup(stripeByMode.test) };
   const billingByMode = { live: stripeByMode.live && createBillingGateway(stripeByMode.live), test: stripeByMode.test && createBillingGateway(stripeByMode.test) };
   const billingFor = (livemode: boolean) => (livemode ? billingByMode.live : billingByMode.test);
+  const accountProfilesFor = (livemode: boolean) => {
+    const stripe = livemode ? stripeByMode.live : stripeByMode.test;
+    return stripe ? createAccountProfileLookup(stripe) : null;
+  };
+  // The merchant's own zone until they set one; tests and the demo may pass their own retry policy.
+  const merchantTimeZoneFor = (account: Account | null) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone;
+  // A merchant's own Postmark server token, opened only where an email is sent.
+  const merchantServerToken = (account: Account | null) => {
+    const sealed = account?.settings?.postmarkServerTokenSealed;
+    return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
+  };
   const renewalOutcomes = createRenewalOutcomeStore(connection);
   const renewalIntake = createRenewalIntake({
     renewals,
@@ -164,7 +134,7 @@ export function createContainer(options: {
         return billing ? (account, paymentMethodId) => billing.fetchPaymentCard(account, paymentMethodId) : null;
       },
       publicUrl: config.publicUrl,
-      merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+      merchantTimeZoneFor,
       clock,
       logger,
     }),
@@ -196,20 +166,14 @@ export function createContainer(options: {
     accounts,
     suppressions,
     mailer,
-    accountProfilesFor: (livemode) => {
-      const stripe = livemode ? stripeByMode.live : stripeByMode.test;
-      return stripe ? createAccountProfileLookup(stripe) : null;
-    },
+    accountProfilesFor,
     policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
-    merchantServerToken: (account) => {
-      const sealed = account?.settings?.postmarkServerTokenSealed;
-      return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
-    },
+    merchantServerToken,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
     from: config.postmark.from,
-    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    merchantTimeZoneFor,
     // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
     lastReminderTo: async (tenancy, customerId) => {
       const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => (renewal.lastReminderAt ? [renewal.lastReminderAt.getTime()] : []));
@@ -226,19 +190,13 @@ export function createContainer(options: {
     mailer,
     recipients: createTestModeRecipients({
       accounts,
-      accountProfilesFor: (livemode) => {
-        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
-        return stripe ? createAccountProfileLookup(stripe) : null;
-      },
+      accountProfilesFor,
       logger,
     }),
     policyFor: preDunningPolicyOf,
     dunningPolicyFor: dunningPolicyOf,
-    merchantServerToken: (account) => {
-      const sealed = account?.settings?.postmarkServerTokenSealed;
-      return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
-    },
-    merchantTimeZoneFor: (account) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone,
+    merchantServerToken,
+    merchantTimeZoneFor,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     publicUrl: config.publicUrl,
     from: config.postmark.from,
@@ -267,10 +225,7 @@ export function createContainer(options: {
     emailFrom: config.postmark.from,
     accountEmailOf: createMerchantEmailLookup({
       accounts,
-      accountProfilesFor: (livemode) => {
-        const stripe = livemode ? stripeByMode.live : stripeByMode.test;
-        return stripe ? createAccountProfileLookup(stripe) : null;
-      },
+      accountProfilesFor,
       selfHostedAccountId: config.stripe.selfHostedAccountId,
       clock,
     }),

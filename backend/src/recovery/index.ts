@@ -49,7 +49,8 @@ export { requestRetryAfterCardUpdate, setAsideTriedCard, triedCardsOf, type Card
 export { appendToTimeline, withTimelineEntry, TIMELINE_HEAD_ENTRIES, TIMELINE_TAIL_ENTRIES } from './caseTimeline';
 export { keepRequestMadeMeanwhile, manualRetryRefusal, subscriptionStop, stopForSubscription, type SubscriptionState } from './chargeChecks';
 export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type EmailEvent } from './emailTransitions';
-export { createRetryService, MANUAL_RETRY_COOLDOWN_MS, type RetryService, type ManualRetryResult } from './retryService';
+export { createRetryService, type RetryService } from './retryService';
+export { MANUAL_RETRY_COOLDOWN_MS, type ManualRetryResult } from './manualRetry';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';
 export { decideHandOver, handOverEventId, planViewOf, type HandOverDecision, type HandOverRefusal, type HandOverRequest, type PlanView } from './handOverRules';

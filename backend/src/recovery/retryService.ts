@@ -4,7 +4,7 @@ import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../c
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
-import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, type AttemptResult } from './attemptTransitions';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
@@ -15,20 +15,13 @@ import { checkBeforeConfirm } from './oneTimeCheck';
 import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
 import { closeAsPaidElsewhere } from './oneTimePayments';
 import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
+import { requestManualRetry, type ManualRetryResult } from './manualRetry';
 import { mergeAttempts } from './cardLedgerReads';
-import { startStepWrites, type Release, type StepWrites } from './stepWrites';
+import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
-
-/** A merchant's "retry now" waits this long after our last attempt on the case. */
-export const MANUAL_RETRY_COOLDOWN_MS = 60 * 60 * 1000;
-
-export type ManualRetryResult =
-  | { ok: true }
-  | { ok: false; reason: 'not_found' | 'closed' | 'control_group' }
-  | { ok: false; reason: 'cooling_down'; retryAfter: Date };
 
 export interface RetryService {
   /** Claims the most overdue case and takes its next step; false when nothing is due. */
@@ -292,33 +285,12 @@ export function createRetryService(deps: {
           message: error instanceof Error ? error.message : String(error),
         };
         logger.warn({ accountId: read.accountId, caseId: read.id, ...failure }, 'recovery action failed; will try again');
-        // Not holding the case: give it back only if nobody wrote it since (a writer meanwhile decides its next step).
-        // Holding it: on a fresh read, as the step's own changes may not all have been written.
-        if (!writes.isHolding()) await recovery.saveIfUnchanged(read, { ...putOffAfterFailedStep({ ...read, actionFailures: 0 }, failure, now), leaseOwner: null, leaseUntil: new Date(0) });
-        else {
-          const latest = (await cases.findById(read.accountId, read.livemode, read.id)) ?? read;
-          // The failure count is zeroed first; putOffAfterFailedStep sets it again for a case still active.
-          await recovery.mutate(latest.accountId, latest, (fresh) => ({ ...putOffAfterFailedStep({ ...fresh, actionFailures: 0 }, failure, now), leaseOwner: null, leaseUntil: new Date(0) }));
-        }
+        await giveBackAfterFailure({ recovery, cases }, writes, read, failure, now);
         return true;
       }
       return true;
     },
 
-    async requestManualRetry(accountId, livemode, caseId) {
-      const now = clock.now();
-      const found = await cases.findById(accountId, livemode, caseId);
-      if (!found) return { ok: false, reason: 'not_found' };
-      if (found.status !== 'active') return { ok: false, reason: 'closed' };
-      if (isControlCase(found)) return { ok: false, reason: 'control_group' };
-      const last = found.ourAttempts.at(-1)?.startedAt;
-      if (last && now.getTime() - last.getTime() < MANUAL_RETRY_COOLDOWN_MS) {
-        return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + MANUAL_RETRY_COOLDOWN_MS) };
-      }
-      await recovery.mutate(accountId, found, (fresh) =>
-        noteOnTimeline({ ...fresh, nextActionAt: now, nextActionTrigger: 'manual' }, { at: now, kind: 'retry_planned', summary: 'The merchant asked for a retry now.' }),
-      );
-      return { ok: true };
-    },
+    requestManualRetry: (accountId, livemode, caseId) => requestManualRetry({ cases, recovery, clock }, accountId, livemode, caseId),
   };
 }

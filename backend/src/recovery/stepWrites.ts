@@ -1,3 +1,5 @@
+import { putOffAfterFailedStep } from './attemptTransitions';
+import type { CaseStore } from './caseStore';
 import { keepRequestMadeMeanwhile } from './chargeChecks';
 import type { OutboxEntry, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
@@ -99,4 +101,27 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
       holding = false;
     },
   };
+}
+
+/**
+ * A step that threw: the case is put off with back-off and given back. Not
+ * holding it: only if nobody wrote it since (a writer meanwhile decides its
+ * next step). Holding it: on a fresh read, as the step's own changes may not
+ * all have been written.
+ */
+export async function giveBackAfterFailure(
+  deps: { recovery: RecoveryService; cases: CaseStore },
+  writes: StepWrites,
+  read: RecoveryCase,
+  failure: Parameters<typeof putOffAfterFailedStep>[1],
+  now: Date,
+): Promise<void> {
+  // The failure count is zeroed first; putOffAfterFailedStep sets it again for a case still active.
+  const putOff = (fresh: RecoveryCase) => ({ ...putOffAfterFailedStep({ ...fresh, actionFailures: 0 }, failure, now), leaseOwner: null, leaseUntil: new Date(0) });
+  if (!writes.isHolding()) {
+    await deps.recovery.saveIfUnchanged(read, putOff(read));
+    return;
+  }
+  const latest = (await deps.cases.findById(read.accountId, read.livemode, read.id)) ?? read;
+  await deps.recovery.mutate(latest.accountId, latest, putOff);
 }
