@@ -86,6 +86,7 @@ export function generateRenewals(options: { customers: number; seed: number; sta
       preDunning: { forRenewalAt: null, sent: [], stoppedBecause: null, stoppedAt: null, nextReminderAt: null, leaseUntil: null, leaseOwner: null },
       risk: null,
       riskAlertedFor: null,
+      customerDisputes: [],
       factAt: options.start,
       updatedAt: options.start,
     };

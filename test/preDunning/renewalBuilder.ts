@@ -25,6 +25,7 @@ export function aRenewal(overrides: Partial<Renewal> = {}): Renewal {
     preDunning: { forRenewalAt: renewsAt, sent: [], stoppedBecause: null, stoppedAt: null, nextReminderAt: null, leaseUntil: null, leaseOwner: null },
     risk: null,
     riskAlertedFor: null,
+    customerDisputes: [],
     factAt: new Date('2027-01-01T00:00:00Z'),
     updatedAt: new Date('2027-01-01T00:00:00Z'),
     ...overrides,

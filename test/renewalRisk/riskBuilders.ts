@@ -28,6 +28,7 @@ export function aRenewal(overrides: Partial<Renewal> = {}, card: Partial<Renewal
     preDunning: { forRenewalAt: null, sent: [], stoppedBecause: null, stoppedAt: null, nextReminderAt: null, leaseUntil: null, leaseOwner: null },
     risk: null,
     riskAlertedFor: null,
+    customerDisputes: [],
     factAt: new Date('2027-03-12T10:00:00Z'),
     updatedAt: new Date('2027-03-12T10:00:00Z'),
     ...overrides,

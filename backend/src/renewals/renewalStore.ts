@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { CardSource, Renewal, RenewalCard, RenewalRisk, ReminderSent, ReminderStop } from './renewal';
+import type { CardSource, CustomerDispute, Renewal, RenewalCard, RenewalRisk, ReminderSent, ReminderStop } from './renewal';
 import { renewalIdOf } from './renewal';
 import { applySubscriptionFact } from './subscriptionWrite';
 import { renewalModelOf, toRenewal, type RenewalDocument } from './renewalModel';
@@ -71,6 +71,8 @@ export interface RenewalStore {
   get(tenancy: Tenancy, subscriptionId: string): Promise<Renewal | null>;
   /** Records the last paid invoice of the subscription (invoice.paid). */
   recordPaid(tenancy: Tenancy, subscriptionId: string, paidAt: Date, amountMinor: number): Promise<void>;
+  /** Adds the customer's dispute to each of their renewals that does not have it yet; returns how many renewals gained it. */
+  recordDispute(tenancy: Tenancy, customerId: string, dispute: CustomerDispute): Promise<number>;
 
   /** Plans (or clears, with null) the next reminder of the current period. */
   planReminder(id: string, nextReminderAt: Date | null): Promise<void>;
@@ -147,6 +149,14 @@ export function createRenewalStore(connection: Connection): RenewalStore {
         { ...byId(tenancy, subscriptionId), $or: [{ lastPaidAt: null }, { lastPaidAt: { $lt: paidAt } }] },
         { $set: { lastPaidAt: paidAt, lastPaidAmountMinor: amountMinor, updatedAt: new Date() } },
       );
+    },
+    async recordDispute(tenancy, customerId, dispute) {
+      // The filter makes a retried or duplicated event a no-op: a dispute counts once per renewal.
+      const added = await renewals.updateMany(
+        { accountId: tenancy.accountId, livemode: tenancy.livemode, customerId, 'customerDisputes.disputeId': { $ne: dispute.disputeId } },
+        { $push: { customerDisputes: dispute }, $set: { updatedAt: new Date() } },
+      );
+      return added.modifiedCount;
     },
 
     async planReminder(id, nextReminderAt) {

@@ -77,6 +77,7 @@ async function insertRenewal(
     preDunning: freshPreDunning(base.renewsAt),
     risk: null,
     riskAlertedFor: null,
+    customerDisputes: [],
     factAt: at,
     updatedAt: new Date(),
     subscriptionFactAt: at,
