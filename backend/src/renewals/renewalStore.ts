@@ -86,6 +86,8 @@ export interface RenewalStore {
   recordReminder(id: string, owner: string, forRenewalAt: Date, reminder: ReminderSent, nextReminderAt: Date | null): Promise<boolean>;
   /** Releases a hold without sending, moving the next reminder (e.g. to the next day when the customer already had an email today). */
   releaseReminder(id: string, owner: string, nextReminderAt: Date | null): Promise<void>;
+  /** The renewal of this account whose current period's reminders include Postmark's message `messageId`, in whichever mode sent it; null when none. */
+  findBySentReminder(accountId: string, subscriptionId: string, messageId: string): Promise<Renewal | null>;
   /** Stops this period's reminders for good; idempotent, the first reason wins. */
   stopReminders(id: string, reason: ReminderStop, at: Date): Promise<void>;
 
@@ -194,6 +196,11 @@ export function createRenewalStore(connection: Connection): RenewalStore {
       const release = { 'preDunning.leaseOwner': null, 'preDunning.leaseUntil': null };
       const moved = await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner, 'preDunning.stoppedBecause': null }, { $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt } });
       if (moved.matchedCount === 0) await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner }, { $set: release });
+    },
+    async findBySentReminder(accountId, subscriptionId, messageId) {
+      // The id names the mode: look in both, and the message id (set only by the mode that sent it) picks one.
+      const ids = [renewalIdOf(accountId, true, subscriptionId), renewalIdOf(accountId, false, subscriptionId)];
+      return toRenewal(await renewals.findOne({ _id: { $in: ids }, accountId, subscriptionId, 'preDunning.sent.messageId': messageId }).lean<RenewalDocument>());
     },
     async stopReminders(id, reason, at) {
       await renewals.updateOne(
