@@ -107,6 +107,7 @@ const ownRoutes: Array<[string, Call]> = [
   ['GET /api/api-keys', { method: 'get', path: '/api/api-keys' }],
   ['PUT /api/settings', { method: 'put', path: '/api/settings', body: { branding: { merchantName: 'Changed in one mode' } } }],
   ['POST /api/settings/email-preview', { method: 'post', path: '/api/settings/email-preview', body: { stepIndex: 0 } }],
+  ['POST /api/settings/pre-dunning-preview', { method: 'post', path: '/api/settings/pre-dunning-preview', body: { stepIndex: 0 } }],
   ['POST /api/api-keys', { method: 'post', path: '/api/api-keys', body: { name: 'another', scope: 'read' } }],
   ['GET /api/experiments', { method: 'get', path: '/api/experiments' }],
   ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
