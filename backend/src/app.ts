@@ -57,6 +57,7 @@ export function createApp(deps: Container): Koa {
       cases: deps.cases,
       recovery: deps.recovery,
       suppressions: deps.suppressions,
+      renewals: deps.renewals,
       clock: deps.clock,
       logger: deps.logger,
     }),

@@ -87,6 +87,7 @@ export function generateRenewals(options: { customers: number; seed: number; sta
       risk: null,
       riskAlertedFor: null,
       lastReminderAt: null,
+      customerDisputes: [],
       factAt: options.start,
       updatedAt: options.start,
     };

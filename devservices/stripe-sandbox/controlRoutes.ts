@@ -67,6 +67,11 @@ export function controlRoutes(state: SandboxState, billing: SandboxBilling, even
     });
   });
 
+  router.post('/payment_intents/:id/dispute', (ctx) => {
+    const params = input(ctx);
+    ctx.body = billing.paymentIntents.dispute(accountOf(params), ctx.params.id!, typeof params.reason === 'string' ? params.reason : 'fraudulent');
+  });
+
   router.post('/subscriptions/:id/upcoming', (ctx) => void (ctx.body = billing.subscriptions.emitUpcoming(accountOf(input(ctx)), ctx.params.id!)));
 
   router.post('/app/authorize', (ctx) => void (ctx.body = billing.authorizeApp(accountOf(input(ctx)))));

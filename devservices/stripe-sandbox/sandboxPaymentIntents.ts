@@ -127,6 +127,32 @@ export class SandboxPaymentIntents {
     return setup;
   }
 
+  /**
+   * The customer disputes a succeeded payment with their bank: a dispute on
+   * its charge, told with charge.dispute.created. Like Stripe's, the dispute
+   * names the charge and the payment intent, not the customer.
+   */
+  dispute(account: string, paymentIntentId: string, reason: string): Json {
+    const intent = this.retrieve(account, paymentIntentId);
+    if (intent.status !== 'succeeded') throw invalid('Only a succeeded payment can be disputed.', 'payment_intent');
+    const dispute: Json = {
+      id: newId('dp'),
+      object: 'dispute',
+      amount: intent.amount,
+      currency: intent.currency,
+      charge: newId('ch'),
+      payment_intent: intent.id,
+      reason,
+      status: 'needs_response',
+      is_charge_refundable: false,
+      created: this.state.nowSeconds(),
+      metadata: {},
+      livemode: this.state.livemode,
+    };
+    this.events.emit(account, 'charge.dispute.created', dispute);
+    return dispute;
+  }
+
   listSetups(account: string, query: Json): Json[] {
     return [...this.state.account(account).setupIntents.values()]
       .filter((setup) => (!query.customer || setup.customer === query.customer) && (!query.payment_method || setup.payment_method === query.payment_method))

@@ -26,6 +26,7 @@ export function aRenewal(overrides: Partial<Renewal> = {}): Renewal {
     risk: null,
     riskAlertedFor: null,
     lastReminderAt: null,
+    customerDisputes: [],
     factAt: new Date('2027-01-01T00:00:00Z'),
     updatedAt: new Date('2027-01-01T00:00:00Z'),
     ...overrides,

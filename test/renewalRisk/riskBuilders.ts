@@ -29,6 +29,7 @@ export function aRenewal(overrides: Partial<Renewal> = {}, card: Partial<Renewal
     risk: null,
     riskAlertedFor: null,
     lastReminderAt: null,
+    customerDisputes: [],
     factAt: new Date('2027-03-12T10:00:00Z'),
     updatedAt: new Date('2027-03-12T10:00:00Z'),
     ...overrides,

@@ -85,6 +85,16 @@ it.each([
       { kind: 'renewal_charge', subscriptionId: 'sub_1', invoiceId: 'in_6', outcome: 'paid', at },
     ],
   ],
+  [
+    'charge.dispute.created: the disputed payment intent, the customer to be read at Stripe',
+    event('charge.dispute.created', { id: 'dp_1', object: 'dispute', charge: 'ch_1', payment_intent: 'pi_1', reason: 'fraudulent', created: T0 - 60 }),
+    [{ kind: 'dispute', disputeId: 'dp_1', paymentIntentId: 'pi_1', customerId: null, openedAt: new Date((T0 - 60) * 1000), at }],
+  ],
+  [
+    'charge.dispute.created with the charge expanded: its customer',
+    event('charge.dispute.created', { id: 'dp_2', object: 'dispute', charge: { id: 'ch_2', customer: 'cus_1', payment_intent: { id: 'pi_2' } }, payment_intent: null }),
+    [{ kind: 'dispute', disputeId: 'dp_2', paymentIntentId: 'pi_2', customerId: 'cus_1', openedAt: at, at }],
+  ],
   ['a subscription without a customer', event('customer.subscription.updated', { ...newerSubscription, customer: null }), []],
 ])('translates %s', (_name, given, expected) => {
   expect(translateRenewalFacts(given)).toEqual(expected);

@@ -123,6 +123,30 @@ it("records a scored renewal's failed charge as a known outcome, what the accoun
   expect(known.find((record) => record.subscriptionId === subscriptionId)).toMatchObject({ renewsAt, outcome: 'failed' });
 });
 
+it("counts the customer's dispute of a paid renewal on their renewals, new subscriptions included, and scores it as a reason", async () => {
+  const customer = world.sandbox.billing.createCustomer(ACCOUNT, { email: 'dora@example.com', name: 'Dora Diaz', address: { country: 'US' } });
+  const pm = world.sandbox.billing.createPaymentMethod(ACCOUNT, { brand: 'visa', last4: '4242', behaviour: { declines: [], then: 'succeed' }, expMonth: 9, expYear: 2031 });
+  world.sandbox.billing.attach(ACCOUNT, pm.id as string, customer.id as string, null);
+  world.sandbox.billing.updateCustomer(ACCOUNT, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
+  const subscription = world.sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 2000, currency: 'usd' });
+  world.sandbox.billing.renew(ACCOUNT, subscription.id as string);
+  const paid = world.sandbox.state.charges.at(-1)!;
+  expect(paid.outcome).toBe('succeeded');
+
+  const response = await fetch(`${world.sandbox.url}/_sandbox/payment_intents/${paid.paymentIntent}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'fraudulent' }) });
+  const dispute = (await response.json()) as { id: string; created: number };
+  await world.settle();
+  const disputed = { disputeId: dispute.id, openedAt: new Date(dispute.created * 1000) };
+  expect((await renewalOf(subscription.id as string)).customerDisputes).toEqual([disputed]);
+
+  const second = world.sandbox.billing.createSubscription(ACCOUNT, { customer: customer.id as string, amount: 900, currency: 'usd' });
+  await world.settle();
+  expect((await renewalOf(second.id as string)).customerDisputes).toEqual([disputed]);
+
+  const [scored] = await world.container.renewalRisk.scoreNow(tenancy, { subscriptionId: second.id as string });
+  expect(scored!.risk!.reasons).toContainEqual(expect.objectContaining({ code: 'disputes', text: 'The customer opened 1 dispute (chargebacks) before.' }));
+});
+
 it('catches a missed account update in the daily pass', async () => {
   const { subscriptionId, paymentMethodId } = await subscriberWithExpiringCard();
   await planReminder(subscriptionId);

@@ -156,6 +156,22 @@ describe('customer, card and payment facts', () => {
     await store.recordPaid(tenancy, 'sub_a', at(4), 1000);
     expect(await store.get(tenancy, 'sub_a')).toMatchObject({ lastPaidAt: at(5), lastPaidAmountMinor: 2500 });
   });
+
+  it("counts a dispute once on each of the customer's renewals in its own mode", async () => {
+    const accountId = nextAccount();
+    const tenancy = { accountId, livemode: false };
+    await store.applySubscription(subscriptionFact(accountId, 'sub_a'));
+    await store.applySubscription(subscriptionFact(accountId, 'sub_b'));
+    await store.applySubscription(subscriptionFact(accountId, 'sub_c', { customerId: 'cus_other' }));
+    await store.applySubscription(subscriptionFact(accountId, 'sub_a', { livemode: true }));
+    const dispute = { disputeId: 'dp_1', openedAt: at(3) };
+    expect(await store.recordDispute(tenancy, 'cus_1', dispute)).toBe(2);
+    expect(await store.recordDispute(tenancy, 'cus_1', dispute)).toBe(0);
+    expect(await store.recordDispute(tenancy, 'cus_1', { disputeId: 'dp_2', openedAt: at(4) })).toBe(2);
+    expect((await store.get(tenancy, 'sub_a'))!.customerDisputes).toEqual([dispute, { disputeId: 'dp_2', openedAt: at(4) }]);
+    expect((await store.get(tenancy, 'sub_c'))!.customerDisputes).toEqual([]);
+    expect((await store.get({ accountId, livemode: true }, 'sub_a'))!.customerDisputes).toEqual([]);
+  });
 });
 
 describe('reminders', () => {

@@ -41,6 +41,7 @@ const PERMISSION_BY_EVENT_OBJECT: Record<string, string | null> = {
   payment_intent: 'payment_intent_read',
   payment_method: 'payment_method_read',
   'checkout.session': 'checkout_session_read',
+  'charge.dispute': 'dispute_read',
   // Install and uninstall events concern the account itself.
   'account.application': null,
 };

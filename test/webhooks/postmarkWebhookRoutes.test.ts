@@ -12,7 +12,7 @@ beforeAll(async () => {
   testApp = await createTestApp(db.connection);
 });
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
+  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'emailSuppressions', 'renewals'].map((name) => db.connection.collection(name).deleteMany({})));
 });
 
 async function caseWithEmail() {
@@ -100,5 +100,54 @@ describe('POST /api/webhooks/postmark', () => {
     const response = await request(testApp.server).post('/api/webhooks/postmark').set('authorization', credentials).set('content-type', 'application/json').send(body);
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_payload' });
+  });
+});
+
+describe('POST /api/webhooks/postmark for a pre-dunning reminder', () => {
+  const live = { accountId: SELF_HOSTED_ACCOUNT, livemode: true };
+
+  /** A live-mode renewal whose reminder Postmark accepted as msg-r1, recorded as the pre-dunning service records it. */
+  async function renewalWithReminder() {
+    const renewals = testApp.container.renewals;
+    const now = new Date();
+    const renewsAt = new Date(now.getTime() + 30 * 86_400_000);
+    const renewal = await renewals.applySubscription({ ...live, isAppInstall: false, subscriptionId: 'sub_reminded', customerId: 'cus_reminded', status: 'active', cancelAtPeriodEnd: false, renewsAt, amountMinor: 4900, currency: 'usd', at: now });
+    await renewals.planReminder(renewal.id, now);
+    await renewals.claimDueReminders(now, 1, 'test-worker', 60_000);
+    const sent = { stepIndex: 0, daysBefore: 30, at: now, messageId: 'msg-r1', recordedOnly: false, subject: 'Your card expires soon', htmlBody: '<p>Update</p>', textBody: 'Update' };
+    expect(await renewals.recordReminder(renewal.id, 'test-worker', renewsAt, sent, null)).toBe(true);
+  }
+  // What the pre-dunning service attaches to a reminder (preDunningService.ts), and Postmark sends back.
+  const reminderMetadata = (fields: Record<string, string> = {}) => ({ accountId: SELF_HOSTED_ACCOUNT, kind: 'pre_dunning', subscriptionId: 'sub_reminded', step: '0', sendKey: 'key-1', ...fields });
+  const suppressedIn = (livemode: boolean) => testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, livemode, 'alice@example.com');
+
+  it.each([
+    ['a hard bounce', { RecordType: 'Bounce', Type: 'HardBounce', Inactive: true, Email: 'Alice@Example.com' }, 'hard_bounce'],
+    ['a spam complaint', { RecordType: 'SpamComplaint', Email: 'alice@example.com' }, 'spam_complaint'],
+  ])('suppresses the address, which reminders and dunning both check before sending, after %s of a reminder, in its mode only', async (_name, record, reason) => {
+    await renewalWithReminder();
+    const response = await post({ ...record, MessageID: 'msg-r1', Metadata: reminderMetadata() });
+    expect(response.body).toEqual({ received: true, applied: true });
+    expect(await suppressedIn(true)).toBe(true);
+    expect(await suppressedIn(false)).toBe(false);
+    expect(await db.connection.collection('emailSuppressions').findOne({})).toMatchObject({ accountId: SELF_HOSTED_ACCOUNT, livemode: true, email: 'alice@example.com', reason });
+  });
+
+  it('keeps emailing the address after a soft bounce of a reminder', async () => {
+    await renewalWithReminder();
+    await post({ RecordType: 'Bounce', Type: 'SoftBounce', Inactive: false, Email: 'alice@example.com', MessageID: 'msg-r1', Metadata: reminderMetadata() });
+    expect(await suppressedIn(true)).toBe(false);
+  });
+
+  it.each([
+    ['another account', { MessageID: 'msg-r1', Metadata: reminderMetadata({ accountId: 'acct_intruder' }) }],
+    ['another subscription', { MessageID: 'msg-r1', Metadata: reminderMetadata({ subscriptionId: 'sub_other' }) }],
+    ['a message we never sent on it', { MessageID: 'msg-forged', Metadata: reminderMetadata() }],
+    ['no pre-dunning kind', { MessageID: 'msg-r1', Metadata: { accountId: SELF_HOSTED_ACCOUNT, subscriptionId: 'sub_reminded' } }],
+  ])('suppresses nothing for a reminder record naming %s', async (_name, fields) => {
+    await renewalWithReminder();
+    const response = await post({ RecordType: 'Bounce', Type: 'HardBounce', Inactive: true, Email: 'alice@example.com', ...fields });
+    expect(response.body).toEqual({ received: true, applied: false });
+    expect(await db.connection.collection('emailSuppressions').countDocuments({})).toBe(0);
   });
 });

@@ -58,7 +58,7 @@ export function createRenewalRiskService(deps: {
 
   async function score(renewal: Renewal, model: AccountModel | null, now: Date): Promise<RenewalRisk> {
     const cases = renewal.customerId ? await deps.cases.listByCustomer(renewal.accountId, renewal.livemode, renewal.customerId, HISTORY_CASES) : [];
-    // Disputes are not read yet (no gateway read for them): unknown counts as none.
+    // Disputes come from the renewal itself (counted from charge.dispute.created).
     const features = deriveRiskFeatures(renewal, { failures: failuresFromCases(cases), disputes: null }, now);
     const risk = model ? scoreByAccountModel(model, features, renewal, now) : scoreByRules(features, renewal, now);
     await deps.renewals.saveRisk(renewal.id, risk);

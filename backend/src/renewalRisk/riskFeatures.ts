@@ -16,11 +16,11 @@ export interface EarlierFailure {
   kind: FailureKind;
 }
 
-/** The customer's history, read from their recovery cases (and disputes when we know them). */
+/** The customer's history, read from their recovery cases; their disputes are on the renewal (charge.dispute.created). */
 export interface CustomerHistory {
   /** Failed payments of this customer in this account and mode, other than the renewal's own invoice. */
   failures: EarlierFailure[];
-  /** Disputes (chargebacks) the customer opened; null when unknown. */
+  /** Disputes (chargebacks) the customer opened, when known from elsewhere; null: those recorded on the renewal. */
   disputes: number | null;
 }
 
@@ -35,6 +35,7 @@ export interface RiskFeatures {
   funding: CardFunding | null;
   /** How much more the renewal charges than the last paid invoice (0.25: a quarter more); 0 when not higher or unknown. */
   amountIncrease: number;
+  /** Disputes the customer opened before the billing date. */
   disputes: number;
   cardBrand: string | null;
   cardCountry: string | null;
@@ -73,7 +74,7 @@ export function deriveRiskFeatures(renewal: Renewal, history: CustomerHistory, n
     daysSinceLastPayment: lastPaid ? Math.floor((renewsAt.getTime() - lastPaid.getTime()) / DAY_MS) : null,
     funding: card?.funding ?? null,
     amountIncrease: lastAmount && lastAmount > 0 && renewal.amountMinor > lastAmount ? Math.round(((renewal.amountMinor - lastAmount) / lastAmount) * 100) / 100 : 0,
-    disputes: history.disputes ?? 0,
+    disputes: history.disputes ?? renewal.customerDisputes.filter((dispute) => dispute.openedAt.getTime() < renewsAt.getTime()).length,
     cardBrand: card?.brand ?? null,
     cardCountry: card?.country ?? null,
     isCrossBorderCard: Boolean(card?.country && renewal.customerCountry && card.country !== renewal.customerCountry),

@@ -82,6 +82,13 @@ export interface RenewalRisk {
   scoredAt: Date;
 }
 
+/** A dispute (chargeback) the customer opened on one of their payments: charge.dispute.created. */
+export interface CustomerDispute {
+  /** Stripe's dispute id: the same dispute told twice counts once. */
+  disputeId: string;
+  openedAt: Date;
+}
+
 export interface Renewal {
   /** `${accountId}:${livemode ? 'live' : 'test'}:${subscriptionId}` */
   id: string;
@@ -115,6 +122,8 @@ export interface Renewal {
    * one-email-a-day rule when the renewal (and its dunning) comes this afternoon.
    */
   lastReminderAt: Date | null;
+  /** Every dispute this customer opened in this account and mode that we were told of, oldest first: a risk factor. */
+  customerDisputes: CustomerDispute[];
   /** The billing date for which a customer.renewal_at_risk event went out; one per period. */
   riskAlertedFor: Date | null;
   /** The Stripe event time of the newest fact applied, so a late older event never overwrites a newer one. */

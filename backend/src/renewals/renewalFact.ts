@@ -41,6 +41,12 @@ export type RenewalFact =
       at: Date;
     }
   /**
+   * charge.dispute.created: the customer disputed a payment. Stripe's dispute
+   * names the payment, not the customer: `customerId` is null unless the
+   * event carried the charge expanded, and the payment intent is read then.
+   */
+  | { kind: 'dispute'; disputeId: string; paymentIntentId: string | null; customerId: string | null; openedAt: Date; at: Date }
+  /**
    * payment_method.attached / .automatically_updated: a card's details; `card`
    * is null when the event named the payment method only (then it is read at Stripe).
    */

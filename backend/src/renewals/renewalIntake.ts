@@ -6,7 +6,7 @@ import { RENEWING_STATUSES } from './renewalPaging';
 import type { RenewalStore, Tenancy } from './renewalStore';
 
 /** The Stripe reads intake makes, in the event's own mode. */
-export type RenewalReads = Pick<BillingGateway, 'fetchPaymentCard' | 'fetchCustomer' | 'fetchSubscriptionState'>;
+export type RenewalReads = Pick<BillingGateway, 'fetchPaymentCard' | 'fetchCustomer' | 'fetchSubscriptionState' | 'fetchPaymentIntent'>;
 
 export interface RenewalTenant extends Tenancy {
   isAppInstall: boolean;
@@ -60,6 +60,8 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
       return `renewal ${state.subscriptionId}: ${state.cancelAtPeriodEnd ? 'cancels at period end' : state.status}, reminders stopped (subscription_ended)`;
     }
     const notes = [`renewal ${state.subscriptionId}: ${known ? 'updated' : 'created'}, renews ${saved.renewsAt?.toISOString().slice(0, 10) ?? 'never'}`];
+    // A new subscription of a customer who disputed before carries those disputes too.
+    if (!known) await inheritDisputes(tenant, state.customerId);
     const billing = deps.billingFor(tenant.livemode);
     // The customer is read once on first sight (contact details), and whenever the customer's card is the one charged.
     const needsCustomer = !known || (!state.defaultPaymentMethodId && (rereadCard || saved.cardSource !== 'customer' || saved.card === null));
@@ -75,6 +77,20 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
     // The same payment method with a new expiry is the account updater's work, seen late; another one is the merchant's choice.
     notes.push(await changeCard(tenant, saved, card, card ? source : null, at, samePaymentMethod ? 'network' : 'merchant'));
     return notes.join('; ');
+  }
+
+  async function inheritDisputes(tenant: RenewalTenant, customerId: string): Promise<void> {
+    const theirs = await renewals.findByCustomer(tenant, customerId);
+    const disputes = new Map(theirs.flatMap((renewal) => renewal.customerDisputes.map((dispute) => [dispute.disputeId, dispute] as const)));
+    for (const dispute of disputes.values()) await renewals.recordDispute(tenant, customerId, dispute);
+  }
+
+  /** The disputing customer: named by the event, else the disputed payment intent's at Stripe. */
+  async function disputingCustomer(tenant: RenewalTenant, fact: Extract<RenewalFact, { kind: 'dispute' }>): Promise<string | null> {
+    if (fact.customerId) return fact.customerId;
+    const billing = deps.billingFor(tenant.livemode);
+    if (!fact.paymentIntentId || !billing) return null;
+    return (await billing.fetchPaymentIntent(refOf(tenant), fact.paymentIntentId))?.customerId ?? null;
   }
 
   async function applyFact(tenant: RenewalTenant, fact: RenewalFact): Promise<string> {
@@ -96,6 +112,12 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
       case 'renewal_charge': {
         const recorded = deps.onRenewalCharge ? await deps.onRenewalCharge({ accountId: tenant.accountId, livemode: tenant.livemode }, fact) : false;
         return recorded ? `renewal ${fact.subscriptionId}: charge ${fact.outcome}, outcome recorded` : '';
+      }
+      case 'dispute': {
+        const customerId = await disputingCustomer(tenant, fact);
+        if (!customerId) return `dispute ${fact.disputeId}: no customer known for it`;
+        const added = await renewals.recordDispute(tenant, customerId, { disputeId: fact.disputeId, openedAt: fact.openedAt });
+        return added > 0 ? `dispute ${fact.disputeId}: counted on ${added} renewal${added === 1 ? '' : 's'} of ${customerId}` : '';
       }
       case 'customer': {
         await renewals.applyCustomer({ ...tenant, customerId: fact.customerId, email: fact.email, name: fact.name, country: fact.country, at: fact.at });

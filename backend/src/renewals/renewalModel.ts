@@ -33,6 +33,8 @@ const preDunningSchema = new Schema(
   { _id: false },
 );
 
+const disputeSchema = new Schema({ disputeId: { type: String, required: true }, openedAt: { type: Date, required: true } }, { _id: false });
+
 const renewalSchema = new Schema<RenewalDocument>(
   {
     _id: { type: String, required: true },
@@ -57,6 +59,7 @@ const renewalSchema = new Schema<RenewalDocument>(
     risk: { type: Schema.Types.Mixed, default: null },
     riskAlertedFor: { type: Date, default: null },
     lastReminderAt: { type: Date, default: null },
+    customerDisputes: { type: [disputeSchema], default: [] },
     factAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     subscriptionFactAt: { type: Date, default: null },
@@ -93,5 +96,7 @@ export function toRenewal(doc: RenewalDocument | null): Renewal | null {
     ...fields,
     preDunning: { ...doc.preDunning, sent: doc.preDunning.sent ?? [] },
     lastReminderAt: doc.lastReminderAt ?? null,
+    // Renewals saved before disputes were counted have none recorded.
+    customerDisputes: doc.customerDisputes ?? [],
   };
 }

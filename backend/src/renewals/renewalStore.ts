@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { CardSource, Renewal, RenewalCard, RenewalRisk, ReminderSent, ReminderStop } from './renewal';
+import type { CardSource, CustomerDispute, Renewal, RenewalCard, RenewalRisk, ReminderSent, ReminderStop } from './renewal';
 import { renewalIdOf } from './renewal';
 import { applySubscriptionFact } from './subscriptionWrite';
 import { renewalModelOf, toRenewal, type RenewalDocument } from './renewalModel';
@@ -71,6 +71,8 @@ export interface RenewalStore {
   get(tenancy: Tenancy, subscriptionId: string): Promise<Renewal | null>;
   /** Records the last paid invoice of the subscription (invoice.paid). */
   recordPaid(tenancy: Tenancy, subscriptionId: string, paidAt: Date, amountMinor: number): Promise<void>;
+  /** Adds the customer's dispute to each of their renewals that does not have it yet; returns how many renewals gained it. */
+  recordDispute(tenancy: Tenancy, customerId: string, dispute: CustomerDispute): Promise<number>;
 
   /** Plans (or clears, with null) the next reminder of the current period. */
   planReminder(id: string, nextReminderAt: Date | null): Promise<void>;
@@ -84,6 +86,8 @@ export interface RenewalStore {
   recordReminder(id: string, owner: string, forRenewalAt: Date, reminder: ReminderSent, nextReminderAt: Date | null): Promise<boolean>;
   /** Releases a hold without sending, moving the next reminder (e.g. to the next day when the customer already had an email today). */
   releaseReminder(id: string, owner: string, nextReminderAt: Date | null): Promise<void>;
+  /** The renewal of this account whose current period's reminders include Postmark's message `messageId`, in whichever mode sent it; null when none. */
+  findBySentReminder(accountId: string, subscriptionId: string, messageId: string): Promise<Renewal | null>;
   /** Stops this period's reminders for good; idempotent, the first reason wins. */
   stopReminders(id: string, reason: ReminderStop, at: Date): Promise<void>;
 
@@ -148,6 +152,14 @@ export function createRenewalStore(connection: Connection): RenewalStore {
         { $set: { lastPaidAt: paidAt, lastPaidAmountMinor: amountMinor, updatedAt: new Date() } },
       );
     },
+    async recordDispute(tenancy, customerId, dispute) {
+      // The filter makes a retried or duplicated event a no-op: a dispute counts once per renewal.
+      const added = await renewals.updateMany(
+        { accountId: tenancy.accountId, livemode: tenancy.livemode, customerId, 'customerDisputes.disputeId': { $ne: dispute.disputeId } },
+        { $push: { customerDisputes: dispute }, $set: { updatedAt: new Date() } },
+      );
+      return added.modifiedCount;
+    },
 
     async planReminder(id, nextReminderAt) {
       await renewals.updateOne({ _id: id, 'preDunning.stoppedBecause': null }, { $set: { 'preDunning.nextReminderAt': nextReminderAt } });
@@ -184,6 +196,11 @@ export function createRenewalStore(connection: Connection): RenewalStore {
       const release = { 'preDunning.leaseOwner': null, 'preDunning.leaseUntil': null };
       const moved = await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner, 'preDunning.stoppedBecause': null }, { $set: { ...release, 'preDunning.nextReminderAt': nextReminderAt } });
       if (moved.matchedCount === 0) await renewals.updateOne({ _id: id, 'preDunning.leaseOwner': owner }, { $set: release });
+    },
+    async findBySentReminder(accountId, subscriptionId, messageId) {
+      // The id names the mode: look in both, and the message id (set only by the mode that sent it) picks one.
+      const ids = [renewalIdOf(accountId, true, subscriptionId), renewalIdOf(accountId, false, subscriptionId)];
+      return toRenewal(await renewals.findOne({ _id: { $in: ids }, accountId, subscriptionId, 'preDunning.sent.messageId': messageId }).lean<RenewalDocument>());
     },
     async stopReminders(id, reason, at) {
       await renewals.updateOne(

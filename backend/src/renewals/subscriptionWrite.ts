@@ -78,6 +78,7 @@ async function insertRenewal(
     risk: null,
     riskAlertedFor: null,
     lastReminderAt: null,
+    customerDisputes: [],
     factAt: at,
     updatedAt: new Date(),
     subscriptionFactAt: at,

@@ -2,17 +2,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
-import { parsePostmarkRecord } from '../adapters/postmark';
+import { parsePostmarkRecord, type PostmarkRecord } from '../adapters/postmark';
 import type { Clock } from '../clock';
 import type { SuppressionStore } from '../dunning';
 import { AppError } from '../errors';
 import { recordEmailEvent, type CaseStore, type RecoveryService } from '../recovery';
+import type { RenewalStore } from '../renewals/renewalStore';
 
 /**
  * POST /api/webhooks/postmark. Postmark signs nothing, so the endpoint sits
  * behind basic auth compared in constant time. Each record lands on its case;
  * a hard bounce, complaint or unsubscribe stops every email to the address
- * from that account in that mode. Records for messages we did not send on the named case are ignored.
+ * from that account in that mode. A pre-dunning reminder (metadata kind
+ * pre_dunning, no case) counts the same for the address, in the mode of the
+ * renewal it was sent on. Records for messages we did not send on the named
+ * case or renewal are ignored.
  */
 export function createPostmarkWebhookRoutes(deps: {
   username: string;
@@ -20,6 +24,7 @@ export function createPostmarkWebhookRoutes(deps: {
   cases: CaseStore;
   recovery: RecoveryService;
   suppressions: SuppressionStore;
+  renewals: Pick<RenewalStore, 'findBySentReminder'>;
   clock: Clock;
   logger: Logger;
 }): Router {
@@ -46,6 +51,15 @@ export function createPostmarkWebhookRoutes(deps: {
     const { record } = parsed;
 
     const event = record.event;
+    if (!record.caseId && record.accountId && record.reminderSubscriptionId) {
+      // Postmark signs nothing: act only on a reminder we sent, found by its message id on the renewal the metadata names.
+      const renewal = await deps.renewals.findBySentReminder(record.accountId, record.reminderSubscriptionId, event.messageId);
+      const applied = renewal !== null && record.recipient !== null;
+      if (applied) await applyToAddress(deps.suppressions, { accountId: renewal.accountId, livemode: renewal.livemode }, record.recipient!, event);
+      deps.logger.info({ accountId: record.accountId, subscriptionId: record.reminderSubscriptionId, outcome: applied ? event.kind : 'unknown_message' }, 'postmark event for a reminder');
+      ctx.body = { received: true, applied };
+      return;
+    }
     // Postmark signs nothing and metadata is whatever the sender wrote: act only on a message we sent on the case it names.
     const found = record.accountId && record.caseId ? await deps.cases.findBySentEmail(record.accountId, record.caseId, event.messageId) : null;
     if (!found) {
@@ -53,16 +67,8 @@ export function createPostmarkWebhookRoutes(deps: {
       ctx.body = { received: true, applied: false };
       return;
     }
-    if (record.recipient) {
-      // Suppressions are per account and mode, as the case the email was sent on.
-      if (event.kind === 'resubscribed') await deps.suppressions.lift(found.accountId, found.livemode, record.recipient);
-      const reason =
-        event.kind === 'bounced' && event.permanent ? 'hard_bounce'
-        : event.kind === 'complained' ? 'spam_complaint'
-        : event.kind === 'unsubscribed' ? 'unsubscribed'
-        : null;
-      if (reason) await deps.suppressions.suppress({ accountId: found.accountId, livemode: found.livemode, email: record.recipient, reason, at: event.at });
-    }
+    // Suppressions are per account and mode, as the case the email was sent on.
+    if (record.recipient) await applyToAddress(deps.suppressions, { accountId: found.accountId, livemode: found.livemode }, record.recipient, event);
     if (event.kind === 'resubscribed') {
       ctx.body = { received: true, applied: false };
       return;
@@ -73,6 +79,17 @@ export function createPostmarkWebhookRoutes(deps: {
   });
 
   return router;
+}
+
+/** A hard bounce, complaint or unsubscribe stops every email to the address from the account in that mode; a resubscribe lifts an unsubscribe. */
+async function applyToAddress(suppressions: SuppressionStore, tenancy: { accountId: string; livemode: boolean }, recipient: string, event: PostmarkRecord['event']): Promise<void> {
+  if (event.kind === 'resubscribed') await suppressions.lift(tenancy.accountId, tenancy.livemode, recipient);
+  const reason =
+    event.kind === 'bounced' && event.permanent ? 'hard_bounce'
+    : event.kind === 'complained' ? 'spam_complaint'
+    : event.kind === 'unsubscribed' ? 'unsubscribed'
+    : null;
+  if (reason) await suppressions.suppress({ ...tenancy, email: recipient, reason, at: event.at });
 }
 
 function digest(value: string): Buffer {

@@ -26,6 +26,8 @@ export interface PostmarkRecord {
   event: EmailEvent | { kind: 'resubscribed'; messageId: string; at: Date };
   accountId: string | null;
   caseId: string | null;
+  /** A pre-dunning reminder's subscription (metadata kind "pre_dunning"); null for every other email. */
+  reminderSubscriptionId: string | null;
   recipient: string | null;
 }
 
@@ -75,6 +77,12 @@ export function parsePostmarkRecord(body: unknown, now: Date): ParsedRecord {
   }
   return {
     ok: true,
-    record: { event, accountId: record.Metadata?.accountId ?? null, caseId: record.Metadata?.caseId ?? null, recipient: record.Recipient ?? record.Email ?? null },
+    record: {
+      event,
+      accountId: record.Metadata?.accountId ?? null,
+      caseId: record.Metadata?.caseId ?? null,
+      reminderSubscriptionId: record.Metadata?.kind === 'pre_dunning' ? (record.Metadata.subscriptionId ?? null) : null,
+      recipient: record.Recipient ?? record.Email ?? null,
+    },
   };
 }

@@ -27,6 +27,7 @@ export const HANDLED_EVENT_TYPES = [
   'payment_method.attached',
   'payment_method.automatically_updated',
   'customer.updated',
+  'charge.dispute.created',
   'checkout.session.completed',
   'account.application.authorized',
   'account.application.deauthorized',

@@ -20,6 +20,7 @@ export const RENEWAL_EVENT_TYPES = [
   'customer.updated',
   'payment_method.attached',
   'payment_method.automatically_updated',
+  'charge.dispute.created',
 ] as const;
 
 export function translateRenewalFacts(event: StripeEventEnvelope): RenewalFact[] {
@@ -74,6 +75,14 @@ export function translateRenewalFacts(event: StripeEventEnvelope): RenewalFact[]
       if (!paymentMethodId) return [];
       const change = event.type === 'payment_method.attached' ? 'attached' : 'automatically_updated';
       return [{ kind: 'card', change, paymentMethodId, customerId: idOf(object.customer), card: renewalCardOf(object), at }];
+    }
+    case 'charge.dispute.created': {
+      const disputeId = idOf(object);
+      if (!disputeId) return [];
+      const charge = object.charge as Json | string | null | undefined;
+      const paymentIntentId = idOf(object.payment_intent) ?? (charge && typeof charge === 'object' ? idOf(charge.payment_intent) : null);
+      const customerId = charge && typeof charge === 'object' ? idOf(charge.customer) : null;
+      return [{ kind: 'dispute', disputeId, paymentIntentId, customerId, openedAt: timestamp(object.created) ?? at, at }];
     }
     default:
       return [];
