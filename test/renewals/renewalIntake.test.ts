@@ -132,6 +132,9 @@ it("counts the customer's dispute of a paid renewal on their renewals, new subsc
   world.sandbox.billing.renew(ACCOUNT, subscription.id as string);
   const paid = world.sandbox.state.charges.at(-1)!;
   expect(paid.outcome).toBe('succeeded');
+  // A dispute comes days after the payment, once the renewal is known: a dispute event names no customer, so the
+  // worker may handle it beside (not after) events of the same customer that arrived with it.
+  await world.settle();
 
   const response = await fetch(`${world.sandbox.url}/_sandbox/payment_intents/${paid.paymentIntent}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'fraudulent' }) });
   const dispute = (await response.json()) as { id: string; created: number };
