@@ -10,6 +10,9 @@ import { useTestDatabase } from '../support/testDatabase';
  * by hand. No case is lost, nothing is charged or emailed twice, and once the
  * service answers again every case finishes as it would have.
  */
+// Each scenario plays hours of outage through the real worker; on a loaded CI machine that takes more than jest's 30 s default.
+jest.setTimeout(120_000);
+
 const db = useTestDatabase();
 const DAY = 86_400_000;
 const CASES = 8;
