@@ -133,6 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
   process.stdout.write(`${renewalCount} more subscribers renew during those days, ${subscribers.filter((s) => s.outlook === 'expires_first').length} of them on a card that expires first.\n`);
 
+  let plannedDay: string | null = null;
   /** Webhooks delivered and handled, every due retry and email run, then the outbox relayed, as the worker's jobs would. */
   async function runDue(): Promise<void> {
     for (let busy = true, pass = 0; busy; pass += 1) {
@@ -145,9 +146,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         await container.stripeEventProcessor.drain();
       }
       while (await container.dunning.runNextDue()) busy = true;
-      // Pre-dunning as its two jobs run it: plan what intake changed (a slow pass: once a step), send what is due.
-      if (pass === 0) await container.preDunning.planUpcoming();
-      while ((await container.preDunning.runDue(RECOVERY_ACTION_BATCH)) > 0) busy = true;
+      // Pre-dunning's two jobs, once a step: nothing above makes a reminder due. The planning pass once a simulated
+      // day (the worker's runs every 5 minutes, but only intake needs it, and a sent reminder plans the next itself).
+      if (pass > 0) continue;
+      const day = utcDay(clock.now());
+      if (day !== plannedDay) await container.preDunning.planUpcoming();
+      plannedDay = day;
+      while ((await container.preDunning.runDue(RECOVERY_ACTION_BATCH)) === RECOVERY_ACTION_BATCH);
     }
     // The outbox relay as the worker runs it: every save appends to its case's outbox, and unrelayed
     // entries made each case document, which the embedded database decodes on every write, grow all demo long.

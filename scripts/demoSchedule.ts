@@ -24,6 +24,12 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
  */
 export async function nextDueAt(connection: DemoConnection, customers: DemoCustomer[], now: Date, end: Date, alsoAt: Date[] = []): Promise<Date | null> {
   const customerTimes = [...customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!), ...alsoAt];
+  // Reminders are few (one a renewal at most), so one read finds them all.
+  const reminders = await connection
+    .collection('renewals')
+    .find({ accountId: ACCOUNT, livemode: true, 'preDunning.nextReminderAt': { $lte: end } }, { projection: { 'preDunning.nextReminderAt': 1 } })
+    .toArray();
+  const otherTimes = [...reminders.map((found) => found.preDunning.nextReminderAt as Date), ...customerTimes];
   for (let span = STEP; ; span *= 2) {
     const horizon = new Date(Math.min(now.getTime() + span, end.getTime()));
     const due = await connection
@@ -39,12 +45,8 @@ export async function nextDueAt(connection: DemoConnection, customers: DemoCusto
         { projection: { nextActionAt: 1, nextEmailAt: 1, confirmationDueAt: 1, status: 1 } },
       )
       .toArray();
-    const reminders = await connection
-      .collection('renewals')
-      .find({ accountId: ACCOUNT, livemode: true, 'preDunning.nextReminderAt': { $lte: horizon } }, { projection: { 'preDunning.nextReminderAt': 1 } })
-      .toArray();
     const times = due.flatMap((found) => (found.status === 'active' ? [found.nextActionAt, found.nextEmailAt] : [found.confirmationDueAt]));
-    const all = [...times, ...reminders.map((found) => found.preDunning.nextReminderAt), ...customerTimes]
+    const all = [...times, ...otherTimes]
       .filter((at): at is Date => at instanceof Date && at <= horizon)
       .sort((a, b) => a.getTime() - b.getTime());
     if (all.length > 0) return all[0]!;
