@@ -46,7 +46,7 @@ import { DemoClock } from './demoClock';
 import { ACCOUNT, createCustomers, customersAct, DAY } from './demoCustomers';
 import { atRiskLines, liftLines, preDunningLine, progressLine, summaryTable, tally, type AtRiskPage } from './demoReport';
 import { atRiskMomentOf, createRenewalSubscribers, preDunningOutcome, renewalsToCome, renewalSubscriberCount, renewDue } from './demoRenewals';
-import { nextDueAt, STEP } from './demoSchedule';
+import { nextDueAt, reminderTimes, STEP } from './demoSchedule';
 
 export interface DemoOptions {
   customers: number;
@@ -134,6 +134,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.stdout.write(`${renewalCount} more subscribers renew during those days, ${subscribers.filter((s) => s.outlook === 'expires_first').length} of them on a card that expires first.\n`);
 
   let plannedDay: string | null = null;
+  let reminders: Date[] = [];
   /** Webhooks delivered and handled, every due retry and email run, then the outbox relayed, as the worker's jobs would. */
   async function runDue(): Promise<void> {
     for (let busy = true, pass = 0; busy; pass += 1) {
@@ -148,11 +149,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       while (await container.dunning.runNextDue()) busy = true;
       // Pre-dunning's two jobs, once a step: nothing above makes a reminder due. The planning pass once a simulated
       // day (the worker's runs every 5 minutes, but only intake needs it, and a sent reminder plans the next itself).
+      // Sends only when a reminder is due (the times read at the end of the last step), sparing the claim's query.
       if (pass > 0) continue;
       const day = utcDay(clock.now());
       if (day !== plannedDay) await container.preDunning.planUpcoming();
+      if (day !== plannedDay || reminders.some((at) => at <= clock.now())) while ((await container.preDunning.runDue(RECOVERY_ACTION_BATCH)) === RECOVERY_ACTION_BATCH);
       plannedDay = day;
-      while ((await container.preDunning.runDue(RECOVERY_ACTION_BATCH)) === RECOVERY_ACTION_BATCH);
     }
     // The outbox relay as the worker runs it: every save appends to its case's outbox, and unrelayed
     // entries made each case document, which the embedded database decodes on every write, grow all demo long.
@@ -179,7 +181,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       lastDay = shownDay;
       process.stdout.write(`${progressLine(shownDay, days, await tally(connection), receiver.state.emails.length)}\n`);
     }
-    const next = await nextDueAt(connection, actors, clock.now(), end, [...renewalsToCome(subscribers), ...(atRisk ? [] : [atRiskAt])]);
+    reminders = await reminderTimes(connection, end);
+    const next = await nextDueAt(connection, actors, clock.now(), end, [...reminders, ...renewalsToCome(subscribers), ...(atRisk ? [] : [atRiskAt])]);
     if (!next) break;
     clock.jumpTo(new Date(Math.max(next.getTime(), clock.now().getTime() + STEP)));
   }

@@ -1,7 +1,7 @@
 import type { SimulatedCase } from '../bench/recovery/population';
 import type { CardFacts } from '../devservices/stripe-sandbox/sandboxBilling';
 import type { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
-import { ACCOUNT, DAY, HOUR, type CaughtEmail, type DemoCustomer } from './demoCustomers';
+import { ACCOUNT, DAY, type CaughtEmail, type DemoCustomer } from './demoCustomers';
 
 /**
  * Issue 14 in the demo: subscribers whose renewal comes due while the demo
@@ -39,16 +39,17 @@ export interface PreDunningOutcome {
 /** Share of the reminded customers who mean to update their card (the rest let it expire). */
 const UPDATE_SHARE = 0.6;
 
-/** One renewal subscriber for every five failing renewals (60 for the default 300), at least six. */
+/** One renewal subscriber for every ten failing renewals (30 for the default 300), at least six: each adds steps to the demo's clock. */
 export function renewalSubscriberCount(customers: number): number {
-  return Math.max(6, Math.round(customers / 5));
+  return Math.max(6, Math.round(customers / 10));
 }
 
 /**
  * Creates the subscribers in the sandbox, numbered after the demo's other
  * customers. Renewals fall between 55 % and 85 % of the demo's days, so the
  * reminders (30, 14 and 3 days before; a renewal first seen late gets its
- * latest missed step at once) and the renewal itself happen inside it.
+ * latest missed step at once) and the renewal itself happen inside it; at the
+ * demo's starting hour, when its clock stops anyway.
  */
 export function createRenewalSubscribers(sandbox: Sandbox, profiles: SimulatedCase[], options: { firstNumber: number; start: Date; days: number; random: () => number }): RenewalSubscriber[] {
   const { random, start, days } = options;
@@ -59,7 +60,7 @@ export function createRenewalSubscribers(sandbox: Sandbox, profiles: SimulatedCa
     const number = options.firstNumber + index;
     const email = `customer${number}@example.com`;
     const { country, region, postalCode } = profile.place;
-    const renewsAt = new Date(start.getTime() + Math.round((0.55 + random() * 0.3) * days * 24) * HOUR);
+    const renewsAt = new Date(start.getTime() + Math.round((0.55 + random() * 0.3) * days) * DAY);
     const customer = sandbox.billing.createCustomer(ACCOUNT, { email, name: `Customer ${number}`, address: { country, state: region, postal_code: postalCode } });
     const card: CardFacts = { ...(outlook === 'outlives_renewal' ? {} : monthBefore(renewsAt)), funding: fundingOf(random()), country };
     const pm = sandbox.billing.createPaymentMethod(ACCOUNT, { brand: profile.brand, last4: String(1000 + number).slice(-4), behaviour: { declines: [], then: 'succeed' }, ...card });

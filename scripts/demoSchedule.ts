@@ -12,7 +12,7 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
 
 /**
  * The earliest moment something is due (a retry, an email, a thank-you, a
- * pre-dunning reminder, a customer's card update, one of `alsoAt`: renewals
+ * customer's card update, one of `alsoAt`: pre-dunning reminders, renewals
  * the sandbox bills, the at-risk reading), or null when nothing is due by `end`.
  *
  * Asked as "anything due by the horizon?" for horizons of one step, two,
@@ -23,13 +23,7 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
  * horizon that holds any.
  */
 export async function nextDueAt(connection: DemoConnection, customers: DemoCustomer[], now: Date, end: Date, alsoAt: Date[] = []): Promise<Date | null> {
-  const customerTimes = [...customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!), ...alsoAt];
-  // Reminders are few (one a renewal at most), so one read finds them all.
-  const reminders = await connection
-    .collection('renewals')
-    .find({ accountId: ACCOUNT, livemode: true, 'preDunning.nextReminderAt': { $lte: end } }, { projection: { 'preDunning.nextReminderAt': 1 } })
-    .toArray();
-  const otherTimes = [...reminders.map((found) => found.preDunning.nextReminderAt as Date), ...customerTimes];
+  const otherTimes = [...customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!), ...alsoAt];
   for (let span = STEP; ; span *= 2) {
     const horizon = new Date(Math.min(now.getTime() + span, end.getTime()));
     const due = await connection
@@ -52,4 +46,13 @@ export async function nextDueAt(connection: DemoConnection, customers: DemoCusto
     if (all.length > 0) return all[0]!;
     if (horizon >= end) return null;
   }
+}
+
+/** When the planned pre-dunning reminders are due: few (one per renewal at most), so one read finds them all. */
+export async function reminderTimes(connection: DemoConnection, end: Date): Promise<Date[]> {
+  const planned = await connection
+    .collection('renewals')
+    .find({ 'preDunning.nextReminderAt': { $lte: end }, accountId: ACCOUNT, livemode: true }, { projection: { 'preDunning.nextReminderAt': 1 } })
+    .toArray();
+  return planned.map((found) => (found.preDunning as { nextReminderAt: Date }).nextReminderAt);
 }
