@@ -4,7 +4,7 @@
  * A demo merchant (a connected account in the local Stripe sandbox) has a few
  * hundred subscription customers whose renewals fail with the real-world mix
  * of decline codes; some of them update their card after one of our emails.
- * A fifth as many again renew during the demo, half on a card that expires
+ * One for every ten of them renews during the demo, half on a card that expires
  * first: pre-dunning reminds them, some update their card through the link,
  * the others' renewals decline (demoRenewals.ts).
  * The backend (its real web routes, its real worker jobs, the embedded
