@@ -4,6 +4,9 @@
  * A demo merchant (a connected account in the local Stripe sandbox) has a few
  * hundred subscription customers whose renewals fail with the real-world mix
  * of decline codes; some of them update their card after one of our emails.
+ * One for every ten of them renews during the demo, half on a card that expires
+ * first: pre-dunning reminds them, some update their card through the link,
+ * the others' renewals decline (demoRenewals.ts).
  * The backend (its real web routes, its real worker jobs, the embedded
  * database) recovers what it can while the demo's clock jumps from one due
  * action to the next, so three weeks pass in a couple of minutes. Then it
@@ -38,10 +41,12 @@ import { simulateRecovery } from '../bench/recovery/simulateRecovery';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
 import { buildRecoveryLift, utcDay } from '../backend/src/stats';
+import { RECOVERY_ACTION_BATCH } from '../backend/src/scheduler/recurringJobs';
 import { DemoClock } from './demoClock';
 import { ACCOUNT, createCustomers, customersAct, DAY } from './demoCustomers';
-import { liftLines, progressLine, summaryTable, tally } from './demoReport';
-import { nextDueAt, STEP } from './demoSchedule';
+import { atRiskLines, liftLines, preDunningLine, progressLine, summaryTable, tally, type AtRiskPage } from './demoReport';
+import { atRiskMomentOf, createRenewalSubscribers, preDunningOutcome, renewalsToCome, renewalSubscriberCount, renewDue } from './demoRenewals';
+import { nextDueAt, reminderTimes, STEP } from './demoSchedule';
 
 export interface DemoOptions {
   customers: number;
@@ -117,11 +122,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   // Who the customers are (decline, place, card, price, paydays, card updates) comes from the simulator's behaviour model.
   const population = generatePopulation({ customers: customerCount, seed: options.seed, start, failedAt: start });
   const customers = createCustomers(sandbox, population, random);
+  // Subscribers renewing during the demo (issue 14): the same generator's next profiles, after the latecomer's number.
+  const renewalCount = renewalSubscriberCount(customerCount);
+  const renewalProfiles = generatePopulation({ customers: customerCount + 1 + renewalCount, seed: options.seed, start, failedAt: start }).slice(customerCount + 1);
+  const subscribers = createRenewalSubscribers(sandbox, renewalProfiles, { firstNumber: customerCount + 2, start, days, random });
+  const actors = [...customers, ...subscribers.map((subscriber) => subscriber.customer)];
+  const atRiskAt = atRiskMomentOf(subscribers, start);
+  let atRisk: { page: AtRiskPage; day: number } | null = null;
+  const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
   process.stdout.write(`Demo: ${customerCount} subscription renewals fail at Northwind Software; ${days} days of recovery follow.\n`);
+  process.stdout.write(`${renewalCount} more subscribers renew during those days, ${subscribers.filter((s) => s.outlook === 'expires_first').length} of them on a card that expires first.\n`);
 
+  let plannedDay: string | null = null;
+  let reminders: Date[] = [];
   /** Webhooks delivered and handled, every due retry and email run, then the outbox relayed, as the worker's jobs would. */
   async function runDue(): Promise<void> {
-    for (let busy = true; busy; ) {
+    for (let busy = true, pass = 0; busy; pass += 1) {
       busy = false;
       await sandbox.events.idle();
       await container.stripeEventProcessor.drain();
@@ -131,6 +147,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         await container.stripeEventProcessor.drain();
       }
       while (await container.dunning.runNextDue()) busy = true;
+      // Pre-dunning's two jobs, once a step: nothing above makes a reminder due. The planning pass once a simulated
+      // day (the worker's runs every 5 minutes, but only intake needs it, and a sent reminder plans the next itself).
+      // Sends only when a reminder is due (the times read at the end of the last step), sparing the claim's query.
+      if (pass > 0) continue;
+      const day = utcDay(clock.now());
+      if (day !== plannedDay) await container.preDunning.planUpcoming();
+      if (day !== plannedDay || reminders.some((at) => at <= clock.now())) while ((await container.preDunning.runDue(RECOVERY_ACTION_BATCH)) === RECOVERY_ACTION_BATCH);
+      plannedDay = day;
     }
     // The outbox relay as the worker runs it: every save appends to its case's outbox, and unrelayed
     // entries made each case document, which the embedded database decodes on every write, grow all demo long.
@@ -142,14 +166,23 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   let steps = 0;
   await runDue();
   for (; steps < 20_000; steps += 1) {
-    await customersAct(customers, receiver.state.emails, backendUrl, clock.now(), random);
+    renewDue(sandbox, subscribers, clock.now());
+    await customersAct(actors, receiver.state.emails, backendUrl, clock.now(), random);
     await runDue();
+    if (!atRisk && clock.now() >= atRiskAt) {
+      // The worker's hourly scoring pass, then the list as the API gives it to the merchant.
+      await container.renewalRisk.scoreUpcoming();
+      const response = await fetch(`${backendUrl}/api/dashboard/at-risk?limit=5`, { headers: { authorization: `Bearer ${key}` } });
+      if (!response.ok) throw new Error(`GET /api/dashboard/at-risk answered ${response.status}: ${await response.text()}`);
+      atRisk = { page: (await response.json()) as AtRiskPage, day: Math.floor((clock.now().getTime() - start.getTime()) / DAY) };
+    }
     const shownDay = Math.floor((clock.now().getTime() - start.getTime()) / DAY);
     if (shownDay !== lastDay) {
       lastDay = shownDay;
       process.stdout.write(`${progressLine(shownDay, days, await tally(connection), receiver.state.emails.length)}\n`);
     }
-    const next = await nextDueAt(connection, customers, clock.now(), end);
+    reminders = await reminderTimes(connection, end);
+    const next = await nextDueAt(connection, actors, clock.now(), end, [...reminders, ...renewalsToCome(subscribers), ...(atRisk ? [] : [atRiskAt])]);
     if (!next) break;
     clock.jumpTo(new Date(Math.max(next.getTime(), clock.now().getTime() + STEP)));
   }
@@ -164,12 +197,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const latecomerCase = (await container.cases.listByCustomer(ACCOUNT, true, latecomer.customerId, 1))[0];
   // A control case (with --holdout) gets no card-update link from us.
   const link = latecomerCase && latecomerCase.group !== 'control' ? await container.cardUpdate.linkFor(latecomerCase) : null;
-  const { key } = await container.apiKeys.create({ accountId: ACCOUNT, livemode: true, name: 'demo', scope: 'read_write', now: clock.now() });
 
   process.stdout.write(
     [
       '',
       summaryTable(totals, receiver.state.emails.length),
+      '',
+      preDunningLine(preDunningOutcome(sandbox, subscribers, receiver.state.emails)),
+      ...(atRisk ? ['', ...atRiskLines(atRisk.page, atRisk.day)] : []),
       '',
       ...(options.holdout > 0 ? [...liftLines(buildRecoveryLift(await container.rollups.readSince(ACCOUNT, true, utcDay(clock.now()), utcDay(clock.now())), options.holdout)), ''] : []),
       `${days} days took ${((Date.now() - startedAt) / 1000).toFixed(0)} s of real time, in ${steps} clock steps.`,

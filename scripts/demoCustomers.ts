@@ -13,7 +13,9 @@ export interface DemoCustomer {
   customerId: string;
   email: string;
   declineCode: string;
-  /** After which of our emails (1-based) the customer updates their card; null: never. */
+  /** Which of our emails the customer acts on: dunning emails after a failed renewal (the default), or pre-dunning reminders before one. */
+  actsOn?: 'dunning' | 'pre-dunning';
+  /** After which of those emails (1-based) the customer updates their card; null: never. */
   updatesAfterEmail: number | null;
   updateDueAt: Date | null;
   updated: boolean;
@@ -71,19 +73,21 @@ function daysOfMonthBetween(fromMs: number, untilMs: number): number[] {
   return days;
 }
 
-/** Customers who act on an email follow its link a few hours after it arrives, and save a new card in the portal. */
+/** Customers who act on an email (a dunning email, or a reminder before a renewal) follow its link a few hours after it arrives, and save a new card in the portal. */
 export async function customersAct(customers: DemoCustomer[], emails: CaughtEmail[], backendUrl: string, now: Date, random: () => number): Promise<void> {
   // One pass over the caught emails per step, not one per customer: the list grows to thousands.
-  const dunningTo = new Map<string, CaughtEmail[]>();
+  const emailsTo = new Map<string, CaughtEmail[]>();
   for (const email of emails) {
-    if (!email.tag?.startsWith('dunning')) continue;
-    const list = dunningTo.get(email.to);
+    const kind = email.tag?.startsWith('dunning') ? 'dunning' : email.tag?.startsWith('pre-dunning') ? 'pre-dunning' : null;
+    if (!kind) continue;
+    const key = `${kind} ${email.to}`;
+    const list = emailsTo.get(key);
     if (list) list.push(email);
-    else dunningTo.set(email.to, [email]);
+    else emailsTo.set(key, [email]);
   }
   for (const customer of customers) {
     if (customer.updated || customer.updatesAfterEmail === null) continue;
-    const theirs = dunningTo.get(customer.email) ?? [];
+    const theirs = emailsTo.get(`${customer.actsOn ?? 'dunning'} ${customer.email}`) ?? [];
     const trigger = theirs[customer.updatesAfterEmail - 1] ?? null;
     if (!trigger) continue;
     customer.updateDueAt ??= new Date(trigger.receivedAt.getTime() + (1 + random() * 6) * HOUR);

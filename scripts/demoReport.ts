@@ -1,8 +1,10 @@
 import type { connectDatabase } from '../backend/src/database';
 import type { RecoveryLift } from '../backend/src/stats';
+import type { riskView } from '../backend/src/api/riskView';
 import { ACCOUNT } from './demoCustomers';
+import type { PreDunningOutcome } from './demoRenewals';
 
-/** What the demo prints: a progress line per simulated day, the summary table, the holdout's lift. */
+/** What the demo prints: a progress line per simulated day, the summary table, pre-dunning and the at-risk list, the holdout's lift. */
 
 export interface Tally {
   failed: number;
@@ -70,4 +72,36 @@ export function liftLines(lift: RecoveryLift): string[] {
       return `  ${entry.currency}: ${groups}; ${difference}`;
     }),
   ];
+}
+
+/** The summary's pre-dunning line, from what happened to the renewals whose card was expiring. */
+export function preDunningLine(outcome: PreDunningOutcome): string {
+  const amounts = Object.entries(outcome.preventedMinorByCurrency).map(([currency, minor]) => money(minor, currency));
+  return `Failures prevented by pre-dunning: ${outcome.prevented} of ${outcome.reminded} expiring cards updated before renewal (amount ${amounts.length > 0 ? amounts.join(', ') : money(0, 'usd')})`;
+}
+
+/** A page of GET /api/dashboard/at-risk, as the API returns it. */
+export interface AtRiskPage {
+  data: Array<ReturnType<typeof riskView>>;
+  summary: { count: number; amountMinorByCurrency: Record<string, number>; atOrAbove: number };
+}
+
+/** The at-risk list's top five: customer, score, level, top reason, pre-dunning status. */
+export function atRiskLines(page: AtRiskPage, day: number): string[] {
+  const amounts = Object.entries(page.summary.amountMinorByCurrency).map(([currency, minor]) => money(minor, currency));
+  const rows = page.data.slice(0, 5).map((risk) => {
+    const { status, remindersSent, stoppedBecause } = risk.preDunning;
+    const preDunning = status === 'stopped' ? `stopped (${stoppedBecause ?? 'unknown'})` : status === 'sent' ? `sent (${remindersSent})` : status;
+    return `| ${risk.customerName ?? risk.customerEmail ?? risk.customerId} | ${String(risk.score).padStart(5)} | ${risk.level.padEnd(6)} | ${risk.reasons[0]?.text ?? '–'} | ${preDunning} |`;
+  });
+  return [
+    `Renewals at risk on day ${day}, before the first of them came due (GET /api/dashboard/at-risk): ${page.summary.count} at or above the alert threshold of ${page.summary.atOrAbove}${amounts.length > 0 ? `, ${amounts.join(', ')}` : ''}; the top five:`,
+    '| customer | score | level | top reason | pre-dunning |',
+    '|----------|------:|-------|------------|-------------|',
+    ...rows,
+  ];
+}
+
+function money(minor: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);
 }

@@ -1,5 +1,5 @@
 import type { connectDatabase } from '../backend/src/database';
-import { HOUR, type DemoCustomer } from './demoCustomers';
+import { ACCOUNT, HOUR, type DemoCustomer } from './demoCustomers';
 
 /**
  * The clock moves at least this far per step. Each step costs a few scans of the
@@ -12,7 +12,8 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
 
 /**
  * The earliest moment something is due (a retry, an email, a thank-you, a
- * customer's card update), or null when nothing is due by `end`.
+ * customer's card update, one of `alsoAt`: pre-dunning reminders, renewals
+ * the sandbox bills, the at-risk reading), or null when nothing is due by `end`.
  *
  * Asked as "anything due by the horizon?" for horizons of one step, two,
  * four… up to `end`: each question is a date-range filter the embedded
@@ -21,8 +22,8 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
  * answer is the same: the earliest of all due times, found in the first
  * horizon that holds any.
  */
-export async function nextDueAt(connection: DemoConnection, customers: DemoCustomer[], now: Date, end: Date): Promise<Date | null> {
-  const customerTimes = customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!);
+export async function nextDueAt(connection: DemoConnection, customers: DemoCustomer[], now: Date, end: Date, alsoAt: Date[] = []): Promise<Date | null> {
+  const otherTimes = [...customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!), ...alsoAt];
   for (let span = STEP; ; span *= 2) {
     const horizon = new Date(Math.min(now.getTime() + span, end.getTime()));
     const due = await connection
@@ -39,10 +40,19 @@ export async function nextDueAt(connection: DemoConnection, customers: DemoCusto
       )
       .toArray();
     const times = due.flatMap((found) => (found.status === 'active' ? [found.nextActionAt, found.nextEmailAt] : [found.confirmationDueAt]));
-    const all = [...times, ...customerTimes]
+    const all = [...times, ...otherTimes]
       .filter((at): at is Date => at instanceof Date && at <= horizon)
       .sort((a, b) => a.getTime() - b.getTime());
     if (all.length > 0) return all[0]!;
     if (horizon >= end) return null;
   }
+}
+
+/** When the planned pre-dunning reminders are due: few (one per renewal at most), so one read finds them all. */
+export async function reminderTimes(connection: DemoConnection, end: Date): Promise<Date[]> {
+  const planned = await connection
+    .collection('renewals')
+    .find({ 'preDunning.nextReminderAt': { $lte: end }, accountId: ACCOUNT, livemode: true }, { projection: { 'preDunning.nextReminderAt': 1 } })
+    .toArray();
+  return planned.map((found) => (found.preDunning as { nextReminderAt: Date }).nextReminderAt);
 }

@@ -55,13 +55,33 @@ const printed = (pattern: RegExp) => {
 describe('npm run demo', () => {
   it('ends with a summary of what was failed, recovered and how, emails sent and retries stopped by network rules', () => {
     expect(output).toMatch(/day 21\/21 \[#{30}\]/);
-    expect(Number(printed(/\| Failed renewals\s+\|\s+(\d+) \|/))).toBe(12);
+    // The 12 failing renewals, plus the renewals on an expiring card that pre-dunning did not prevent.
+    const [prevented, reminded] = printed(/Failures prevented by pre-dunning: (\d+ of \d+) expiring cards updated before renewal \(amount \$[\d,.]+\)/).split(' of ').map(Number);
+    expect(Number(printed(/\| Failed renewals\s+\|\s+(\d+) \|/))).toBe(12 + reminded! - prevented!);
     const recovered = Number(printed(/\| Recovered\s+\|\s+(\d+) \|/));
     const byWay = ['by our smart retries', 'by a card update', 'by the customer paying', "by Stripe's own retry"].map((label) => Number(printed(new RegExp(`\\|\\s+${label}\\s+\\|\\s+(\\d+) \\|`))));
     expect(byWay.reduce((sum, count) => sum + count, 0)).toBe(recovered);
     expect(Number(printed(/\| Emails sent\s+\|\s+(\d+) \|/))).toBeGreaterThan(12);
     expect(output).toMatch(/\| Cases where card-network rules stopped a retry\s+\|\s+\d+ \|/);
     expect(printed(/API key of the demo merchant: (rk_recovery_\S+)/)).toMatch(/^rk_recovery_/);
+  });
+
+  it("shows pre-dunning's effect and the at-risk list as the API gave it before the renewals came due", () => {
+    // Six subscribers renew during a 12-customer demo, three of them on a card that expires first: each is reminded.
+    expect(printed(/(\d+) more subscribers renew during those days, 3 of them on a card that expires first/)).toBe('6');
+    expect(printed(/Failures prevented by pre-dunning: \d+ of (\d+) expiring/)).toBe('3');
+    expect(output).toMatch(/Renewals at risk on day \d+, before the first of them came due \(GET \/api\/dashboard\/at-risk\): \d+ at or above the alert threshold of 70/);
+    const rows = [...output.matchAll(/^\| (Customer \d+) \|\s+(\d+) \| (low|medium|high)\s*\| (.+) \| (none|planned|sent \(\d\)|stopped \(\w+\)) \|$/gm)];
+    expect(rows).toHaveLength(5);
+    const scores = rows.map((row) => Number(row[2]));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // A card still expiring before its renewal ranks above the rest, and its customer was reminded; those who never
+    // replaced it were all still expiring then, so they are all listed.
+    const expiring = rows.map((row) => /^The card ending \d{4} expires \d{2}\/\d{4}, before the renewal on/.test(row[4]!));
+    expect(expiring).toEqual([...expiring].sort((a, b) => Number(b) - Number(a)));
+    for (const row of rows.filter((_, index) => expiring[index])) expect(row[5]).toMatch(/^sent \(\d\)$/);
+    const [prevented, reminded] = printed(/Failures prevented by pre-dunning: (\d+ of \d+)/).split(' of ').map(Number);
+    expect(expiring.filter(Boolean).length).toBeGreaterThanOrEqual(reminded! - prevented!);
   });
 
   it('ends with the simulator comparing the retry policies on the same population', () => {
@@ -77,7 +97,8 @@ describe('npm run demo', () => {
     expect(Number(/Caught emails \((\d+)\)/.exec(heading)![1])).toBeGreaterThan(12);
     const tags = await page.locator('tbody tr td:nth-child(4)').allInnerTexts();
     expect(tags).toEqual(expect.arrayContaining(['dunning-step-1', 'dunning-step-2', 'dunning-step-3', 'dunning-step-4']));
-    await page.locator('tbody tr', { hasText: 'dunning-step-1' }).first().locator('a').click();
+    expect(tags.filter((tag) => /^pre-dunning-step-\d$/.test(tag)).length).toBeGreaterThanOrEqual(3);
+    await page.locator('tbody tr', { hasText: /(?<!pre-)dunning-step-1/ }).first().locator('a').click();
     await page.waitForURL(/\/emails\//);
     expect(await page.content()).toContain('/update?token=');
     await page.screenshot({ path: path.join(SHOTS, 'demo-email.png'), fullPage: true });
