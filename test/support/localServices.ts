@@ -35,7 +35,25 @@ export async function startStripeMock(): Promise<LocalService> {
     child.once('exit', (code) => reject(new Error(`stripe-mock exited (${code}): ${output}`)));
     setTimeout(() => reject(new Error(`stripe-mock did not start: ${output}`)), 15_000).unref();
   });
+  await untilStripeMockAnswers(url);
   return { url, stop: () => stopGuarded(child) };
+}
+
+/**
+ * stripe-mock says it listens before it answers quickly: on a loaded CI machine its first requests outlasted a
+ * client's timeout (StripeConnectionError in the first two contract tests of a fresh clone, twice). One answered
+ * request, whatever its status, means the next ones meet a warm server.
+ */
+async function untilStripeMockAnswers(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await fetch(`${url}/v1/balance`, { headers: { authorization: 'Bearer sk_test_warmup' }, signal: AbortSignal.timeout(5_000) });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`stripe-mock listens but never answered: ${String(error)}`);
+    }
+  }
 }
 
 export async function stopGuarded(child: ChildProcess): Promise<void> {
