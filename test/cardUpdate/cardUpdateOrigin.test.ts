@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
-import { startStripeMock, type LocalService } from '../support/localServices';
+import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../support/localServices';
 import { useTestDatabase } from '../support/testDatabase';
 import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_LINK_SECRET } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
@@ -18,7 +18,7 @@ let testApp: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
   stripeMock = await startStripeMock();
   testApp = await createTestApp(db.connection, { env: { STRIPE_SECRET_KEY: 'sk_test_page', STRIPE_API_BASE: stripeMock.url, PUBLIC_URL } });
-});
+}, STRIPE_MOCK_START_MS);
 afterAll(async () => {
   await stripeMock?.stop();
 });

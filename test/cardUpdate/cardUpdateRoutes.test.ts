@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { issueLinkToken, linkSigningKey } from '../../backend/src/cardUpdate';
-import { startStripeMock, type LocalService } from '../support/localServices';
+import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../support/localServices';
 import { useTestDatabase } from '../support/testDatabase';
 import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_LINK_SECRET } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
@@ -13,7 +13,7 @@ const key = linkSigningKey(TEST_LINK_SECRET);
 beforeAll(async () => {
   stripeMock = await startStripeMock();
   testApp = await createTestApp(db.connection, { env: { STRIPE_SECRET_KEY: 'sk_test_page', STRIPE_API_BASE: stripeMock.url, PUBLIC_URL: 'https://recover.example.com' } });
-});
+}, STRIPE_MOCK_START_MS);
 afterAll(async () => {
   await stripeMock?.stop();
 });

@@ -19,6 +19,9 @@ export function spawnGuarded(binary: string, args: string[]): ChildProcess {
 }
 
 /** Starts Stripe's stripe-mock on a free loopback port and resolves once it listens. */
+/** How long a file's set-up may wait for stripe-mock: on a loaded 2-core CI machine it took about 30 s to answer. */
+export const STRIPE_MOCK_START_MS = 150_000;
+
 export async function startStripeMock(): Promise<LocalService> {
   const binary = path.join(BIN, 'stripe-mock');
   if (!existsSync(binary)) throw new Error('stripe-mock is not built: run bash scripts/devservices.sh');
@@ -41,11 +44,11 @@ export async function startStripeMock(): Promise<LocalService> {
 
 /**
  * stripe-mock says it listens before it answers quickly: on a loaded CI machine its first requests outlasted a
- * client's timeout (StripeConnectionError in the first two contract tests of a fresh clone, twice). One answered
+ * client's timeout (StripeConnectionError in the first two contract tests of a fresh clone, twice; about 30 s). One answered
  * request, whatever its status, means the next ones meet a warm server.
  */
 async function untilStripeMockAnswers(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + STRIPE_MOCK_START_MS - 20_000;
   for (;;) {
     try {
       await fetch(`${url}/v1/balance`, { headers: { authorization: 'Bearer sk_test_warmup' }, signal: AbortSignal.timeout(5_000) });

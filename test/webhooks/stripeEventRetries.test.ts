@@ -1,6 +1,6 @@
 import { useTestDatabase } from '../support/testDatabase';
 import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { startStripeMock, type LocalService } from '../support/localServices';
+import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../support/localServices';
 import { invoice, paymentIntent, stripeEvent, T0 } from '../support/stripeEventBuilders';
 import { createStripeEventStore, nextEventAttemptAt, MAX_EVENT_ATTEMPTS, type StoredStripeEvent } from '../../backend/src/webhooks';
 
@@ -9,7 +9,7 @@ let stripeMock: LocalService;
 
 beforeAll(async () => {
   stripeMock = await startStripeMock();
-});
+}, STRIPE_MOCK_START_MS);
 afterAll(async () => {
   await stripeMock?.stop();
 });

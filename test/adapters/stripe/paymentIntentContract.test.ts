@@ -1,6 +1,6 @@
 import { createBillingGateway, createStripeClient } from '../../../backend/src/adapters/stripe';
 import type { AccountRef } from '../../../backend/src/recovery';
-import { startStripeMock, type LocalService } from '../../support/localServices';
+import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../../support/localServices';
 
 /** Contract checks for the one-time payment reads, against stripe-mock (Stripe's OpenAPI spec). */
 let stripeMock: LocalService;
@@ -9,7 +9,7 @@ let gateway: ReturnType<typeof createBillingGateway>;
 beforeAll(async () => {
   stripeMock = await startStripeMock();
   gateway = createBillingGateway(createStripeClient({ secretKey: 'sk_test_contract', apiBase: stripeMock.url, timeoutMs: 5_000 }));
-});
+}, STRIPE_MOCK_START_MS);
 afterAll(async () => {
   await stripeMock?.stop();
 });

@@ -7,7 +7,7 @@ import {
   translateError,
 } from '../../../backend/src/adapters/stripe';
 import type { AccountRef } from '../../../backend/src/recovery';
-import { startStripeMock, type LocalService } from '../../support/localServices';
+import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../../support/localServices';
 
 /**
  * Contract checks: every Stripe call the backend makes, sent through the
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const stripe = createStripeClient({ secretKey: 'sk_test_contract', apiBase: stripeMock.url, timeoutMs: 5_000 });
   gateway = createBillingGateway(stripe);
   lookup = createPaymentLookup(stripe);
-});
+}, STRIPE_MOCK_START_MS);
 afterAll(async () => {
   await stripeMock?.stop();
 });
