@@ -1,4 +1,5 @@
 import type { BillingFact, CardDetails, CaseTarget, DeclineDetails, OrderDetails } from '../../recovery';
+import { idOf, integer, text, timestamp } from './eventFields';
 import type { StripeEventEnvelope } from './webhookSignature';
 
 /**
@@ -272,27 +273,8 @@ export function cardOf(paymentMethod: unknown): CardDetails | null {
   return Object.keys(details).length > 0 ? details : null;
 }
 
-/** Stripe fields hold either an id or the expanded object. */
-function idOf(value: unknown): string | null {
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (value && typeof value === 'object' && typeof (value as Json).id === 'string') return (value as Json).id as string;
-  return null;
-}
 
 /** Only http(s) links are kept: they end up in emails and on our pages. */
 function httpsUrl(value: unknown): string | null {
   return typeof value === 'string' && /^https?:\/\//.test(value) ? value : null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function integer(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) ? value : null;
-}
-
-function timestamp(value: unknown): Date | null {
-  const seconds = integer(value);
-  return seconds === null ? null : new Date(seconds * 1000);
 }

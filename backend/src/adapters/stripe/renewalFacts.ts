@@ -1,4 +1,5 @@
 import type { CardFunding, RenewalCard, RenewalFact, SubscriptionState } from '../../renewals';
+import { idOf, integer, text, timestamp } from './eventFields';
 import type { StripeEventEnvelope } from './webhookSignature';
 
 /**
@@ -151,23 +152,4 @@ function subscriptionOfInvoice(invoice: Json): string | null {
   const parent = invoice.parent as Json | null | undefined;
   const details = parent?.subscription_details as Json | null | undefined;
   return idOf(details?.subscription) ?? idOf(invoice.subscription);
-}
-
-function idOf(value: unknown): string | null {
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (value && typeof value === 'object' && typeof (value as Json).id === 'string') return (value as Json).id as string;
-  return null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function integer(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) ? value : null;
-}
-
-function timestamp(value: unknown): Date | null {
-  const seconds = integer(value);
-  return seconds === null ? null : new Date(seconds * 1000);
 }
