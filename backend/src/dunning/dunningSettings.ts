@@ -1,6 +1,6 @@
 import type { Branding } from '../accounts';
 import { renderEmail, copyForStep, type RenderedEmail } from './dunningEmail';
-import type { CopyVariant, DunningPolicy } from './dunningSteps';
+import type { CopyVariant, DunningPolicy, EmailCopy } from './dunningSteps';
 import { validateDunningPolicy } from './dunningSteps';
 import { sanitizeEmailHtml } from './emailSanitizer';
 import { sampleValues, validateTemplate } from './emailTemplates';
@@ -11,16 +11,33 @@ import { sampleValues, validateTemplate } from './emailTemplates';
  * Example: "steps[1].custom.html line 3: Unknown variable "firstName" …"
  */
 export function validateDunningSettings(policy: DunningPolicy): string[] {
-  const problems = validateDunningPolicy(policy);
-  policy.steps.forEach((step, index) => {
+  return [...validateDunningPolicy(policy), ...customCopyProblems(policy.steps)];
+}
+
+/** Template problems in each step's own copy, named by step and part; `allowed` narrows the variables (pre-dunning's set). */
+export function customCopyProblems(steps: ReadonlyArray<{ custom: EmailCopy | null }>, allowed?: Parameters<typeof validateTemplate>[1]): string[] {
+  const problems: string[] = [];
+  steps.forEach((step, index) => {
     if (!step.custom) return;
     for (const part of ['subject', 'html', 'text'] as const) {
-      for (const problem of validateTemplate(step.custom[part])) {
+      for (const problem of validateTemplate(step.custom[part], allowed)) {
         problems.push(`steps[${index}].custom.${part} line ${problem.line}: ${problem.message}`);
       }
     }
   });
   return problems;
+}
+
+/** Each step's own HTML through the allow-list sanitizer, and the parts it took something out of. */
+export function sanitizeCustomCopy<Step extends { custom: EmailCopy | null }>(steps: Step[]): { steps: Step[]; removed: string[] } {
+  const removed: string[] = [];
+  const clean = steps.map((step, index) => {
+    if (!step.custom) return step;
+    const sanitized = sanitizeEmailHtml(step.custom.html);
+    if (sanitized.removedSomething) removed.push(`steps[${index}].custom.html`);
+    return { ...step, custom: { ...step.custom, html: sanitized.html } };
+  });
+  return { steps: clean, removed };
 }
 
 /**
@@ -29,13 +46,7 @@ export function validateDunningSettings(policy: DunningPolicy): string[] {
  * Example: steps[0].custom.html with a <script> → removed: ['steps[0].custom.html'].
  */
 export function sanitizeDunningPolicy(policy: DunningPolicy): { policy: DunningPolicy; removed: string[] } {
-  const removed: string[] = [];
-  const steps = policy.steps.map((step, index) => {
-    if (!step.custom) return step;
-    const clean = sanitizeEmailHtml(step.custom.html);
-    if (clean.removedSomething) removed.push(`steps[${index}].custom.html`);
-    return { ...step, custom: { ...step.custom, html: clean.html } };
-  });
+  const { steps, removed } = sanitizeCustomCopy(policy.steps);
   return { policy: { ...policy, steps }, removed };
 }
 

@@ -7,7 +7,7 @@ export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from '
 export { defaultCopy } from './defaultCopy';
 export { createDunningService, type DunningService } from './dunningService';
 export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
-export { validateDunningSettings, previewStep, sanitizeDunningPolicy } from './dunningSettings';
+export { validateDunningSettings, previewStep, sanitizeDunningPolicy, customCopyProblems, sanitizeCustomCopy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';
 export { createTestModeRecipients, ACCOUNT_EMAIL_TTL_MS, type TestModeRecipients } from './testModeRecipients';
 export { heldForEmailToday, isSameLocalDay, nextDaytimeTomorrow, type LastReminderLookup } from './oneEmailADay';

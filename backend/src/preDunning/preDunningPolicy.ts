@@ -1,4 +1,4 @@
-import { sanitizeEmailHtml, validateTemplate, type EmailCopy } from '../dunning';
+import { customCopyProblems, sanitizeCustomCopy, type EmailCopy } from '../dunning';
 
 /**
  * The merchant's pre-dunning sequence: reminders before a renewal whose card
@@ -65,26 +65,11 @@ export function validatePreDunningPolicy(policy: PreDunningPolicy): string[] {
  * Example: "steps[1].custom.html line 3: Unknown variable "amount" …"
  */
 export function validatePreDunningSettings(policy: PreDunningPolicy): string[] {
-  const problems = validatePreDunningPolicy(policy);
-  policy.steps.forEach((step, index) => {
-    if (!step.custom) return;
-    for (const part of ['subject', 'html', 'text'] as const) {
-      for (const problem of validateTemplate(step.custom[part], reminderVariableNames)) {
-        problems.push(`steps[${index}].custom.${part} line ${problem.line}: ${problem.message}`);
-      }
-    }
-  });
-  return problems;
+  return [...validatePreDunningPolicy(policy), ...customCopyProblems(policy.steps, reminderVariableNames)];
 }
 
 /** The sequence with every custom HTML body through dunning's allow-list sanitizer, and the parts it took something out of. */
 export function sanitizePreDunningPolicy(policy: PreDunningPolicy): { policy: PreDunningPolicy; removed: string[] } {
-  const removed: string[] = [];
-  const steps = policy.steps.map((step, index) => {
-    if (!step.custom) return step;
-    const clean = sanitizeEmailHtml(step.custom.html);
-    if (clean.removedSomething) removed.push(`steps[${index}].custom.html`);
-    return { ...step, custom: { ...step.custom, html: clean.html } };
-  });
+  const { steps, removed } = sanitizeCustomCopy(policy.steps);
   return { policy: { ...policy, steps }, removed };
 }
