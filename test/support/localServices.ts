@@ -18,45 +18,32 @@ export function spawnGuarded(binary: string, args: string[]): ChildProcess {
   return spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** Starts Stripe's stripe-mock on a free loopback port and resolves once it listens. */
-/** How long a file's set-up may wait for stripe-mock: on a loaded 2-core CI machine it took about 30 s to answer. */
-export const STRIPE_MOCK_START_MS = 150_000;
+/**
+ * Starts Stripe's stripe-mock on a free loopback port and resolves once it listens. Its HTTPS side gets a free
+ * port too: given only an HTTP address, stripe-mock also opens HTTPS on its fixed default port, and of two test
+ * files running side by side the second then exited just after saying it listens.
+ */
+/** How long a file's set-up may wait for stripe-mock: it loads Stripe's whole OpenAPI spec, slow on a loaded machine. */
+export const STRIPE_MOCK_START_MS = 30_000;
 
 export async function startStripeMock(): Promise<LocalService> {
   const binary = path.join(BIN, 'stripe-mock');
   if (!existsSync(binary)) throw new Error('stripe-mock is not built: run bash scripts/devservices.sh');
-  const child = spawnGuarded(binary, ['-http-addr', '127.0.0.1:']);
+  const child = spawnGuarded(binary, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:']);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Listening for HTTP at address: ([\d.]+:\d+)/.exec(output);
-      if (match) resolve(`http://${match[1]}`);
+      // Both listeners are made before either serves; waiting for the second means neither can still fail to bind.
+      const http = /Listening for HTTP at address: ([\d.]+:\d+)/.exec(output);
+      if (http && /Listening for HTTPS at address/.test(output)) resolve(`http://${http[1]}`);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`stripe-mock exited (${code}): ${output}`)));
-    setTimeout(() => reject(new Error(`stripe-mock did not start: ${output}`)), 15_000).unref();
+    setTimeout(() => reject(new Error(`stripe-mock did not start: ${output}`)), STRIPE_MOCK_START_MS - 5_000).unref();
   });
-  await untilStripeMockAnswers(url);
   return { url, stop: () => stopGuarded(child) };
-}
-
-/**
- * stripe-mock says it listens before it answers quickly: on a loaded CI machine its first requests outlasted a
- * client's timeout (StripeConnectionError in the first two contract tests of a fresh clone, twice; about 30 s). One answered
- * request, whatever its status, means the next ones meet a warm server.
- */
-async function untilStripeMockAnswers(url: string): Promise<void> {
-  const deadline = Date.now() + STRIPE_MOCK_START_MS - 20_000;
-  for (;;) {
-    try {
-      await fetch(`${url}/v1/balance`, { headers: { authorization: 'Bearer sk_test_warmup' }, signal: AbortSignal.timeout(5_000) });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`stripe-mock listens but never answered: ${String(error)}`);
-    }
-  }
 }
 
 export async function stopGuarded(child: ChildProcess): Promise<void> {
