@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { createTestApp } from '../support/testApp';
@@ -131,6 +132,46 @@ describe('API keys', () => {
     expect((await request(testApp.server).delete(`/api/api-keys/${id}`).set('authorization', `Bearer ${betaKey}`)).status).toBe(404);
     expect((await request(testApp.server).delete(`/api/api-keys/${id}`).set('authorization', `Bearer ${key}`)).status).toBe(200);
     expect((await request(testApp.server).get('/api/api-keys').set('authorization', `Bearer ${key}`)).status).toBe(401);
+  });
+});
+
+describe('who did it, on the case timeline', () => {
+  type Entry = { kind: string; summary: string; by?: unknown };
+  const lastEntry = (body: { timeline: Entry[] }) => body.timeline.at(-1)!;
+  const betaStatus = async () => (await request(testApp.server).get('/api/recovery/status?invoiceId=in_same').set('authorization', `Bearer ${betaKey.key}`)).body as { timeline: Entry[] };
+  let betaKey: { id: string; key: string };
+
+  beforeAll(async () => {
+    const created = await request(testApp.server).post('/api/api-keys').set('stripe-signature', appSignature('acct_beta')).send({ user_id: 'usr_1', account_id: 'acct_beta', name: 'Support tool', scope: 'read_write' });
+    betaKey = created.body as { id: string; key: string };
+  });
+
+  it("names the Dashboard user Stripe signed an App request for on the control's entry, as saved", async () => {
+    const signedControl = (action: string, userId: string) =>
+      request(testApp.server).post(`/api/recovery/${action}`).set('stripe-signature', appSignature('acct_beta', { userId })).send({ user_id: userId, account_id: 'acct_beta', caseId: betaCaseId });
+    const paused = await signedControl('pause', 'usr_alice');
+    expect(paused.status).toBe(200);
+    expect(lastEntry(paused.body)).toMatchObject({ kind: 'merchant_control', by: { kind: 'dashboard_user', userId: 'usr_alice' } });
+    expect((await signedControl('resume', 'usr_bob')).status).toBe(200);
+    const saved = (await betaStatus()).timeline.slice(-2);
+    expect(saved.map((entry) => entry.by)).toEqual([{ kind: 'dashboard_user', userId: 'usr_alice' }, { kind: 'dashboard_user', userId: 'usr_bob' }]);
+  });
+
+  it("names the API key (its id and name, never the key) on a retry asked for with it", async () => {
+    const retried = await request(testApp.server).post('/api/recovery/retry').set('authorization', `Bearer ${betaKey.key}`).send({ caseId: betaCaseId });
+    expect(retried.status).toBe(202);
+    const shown = await betaStatus();
+    expect(lastEntry(shown)).toMatchObject({ summary: 'The merchant asked for a retry now.', by: { kind: 'api_key', keyId: betaKey.id, keyName: 'Support tool' } });
+    expect(JSON.stringify(shown)).not.toContain(betaKey.key);
+  });
+
+  it('still reads a timeline whose entries were written before actors were recorded', async () => {
+    const before = { at: new Date('2026-01-01T00:00:00Z'), kind: 'merchant_control', summary: 'The merchant paused recovery: no retries or emails until it is resumed.' };
+    await db.connection.collection('recoveryCases').updateOne({ accountId: 'acct_beta', _id: new Types.ObjectId(betaCaseId) }, { $push: { timeline: before } });
+    const shown = await betaStatus();
+    expect(lastEntry(shown)).toEqual({ at: '2026-01-01T00:00:00.000Z', kind: 'merchant_control', summary: before.summary });
+    const paused = await request(testApp.server).post('/api/recovery/pause').set('authorization', `Bearer ${betaKey.key}`).send({ caseId: betaCaseId });
+    expect(paused.body.timeline.slice(-2).map((entry: Entry) => entry.by ?? null)).toEqual([null, { kind: 'api_key', keyId: betaKey.id, keyName: 'Support tool' }]);
   });
 });
 

@@ -16,6 +16,12 @@ describe('appendToTimeline', () => {
     expect(timeline).toHaveLength(2);
   });
 
+  it('keeps the same request by two people as two entries, each naming who asked, and folds one person repeating it', () => {
+    const asked = (n: number, userId: string): TimelineEntry => ({ at: minute(n), kind: 'merchant_control', summary: 'The merchant asked for a reminder email now.', by: { kind: 'dashboard_user', userId } });
+    expect(build([asked(0, 'usr_alice'), asked(1, 'usr_bob')]).map((kept) => kept.by)).toEqual([{ kind: 'dashboard_user', userId: 'usr_alice' }, { kind: 'dashboard_user', userId: 'usr_bob' }]);
+    expect(build([asked(0, 'usr_alice'), asked(1, 'usr_alice')])).toEqual([{ ...asked(0, 'usr_alice'), count: 2, lastAt: minute(1) }]);
+  });
+
   it('keeps only the latest words of a status that repeats (Stripe unavailable, trying again at …), counting the repeats', () => {
     const outage = (n: number): TimelineEntry => ({ at: minute(n), kind: 'stripe_unavailable', summary: `Stripe unavailable, trying again at 12:${n + 1}.` });
     expect(build([outage(0), outage(1), outage(3)])).toEqual([{ ...outage(0), summary: 'Stripe unavailable, trying again at 12:4.', count: 3, lastAt: minute(3) }]);

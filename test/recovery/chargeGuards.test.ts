@@ -9,6 +9,7 @@ import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxStat
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
+import { dashboardUser } from '../support/caseBuilders';
 
 /**
  * What happens while a worker holds a case, between its claim and its charge
@@ -83,7 +84,7 @@ describe('right before a charge', () => {
   it('a case paused after the worker claimed it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
-      expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ ok: true });
+      expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, false, found.id, dashboardUser)).toMatchObject({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
@@ -93,7 +94,7 @@ describe('right before a charge', () => {
   it('a case the merchant canceled after the worker claimed it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
-      expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ ok: true });
+      expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, false, found.id, dashboardUser)).toMatchObject({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);
@@ -118,7 +119,7 @@ describe('a request written while a worker holds the case', () => {
     await world.settle();
     const found = (await onlyCase())!;
     const worker = workerHeldAt('ledger_read', async () => {
-      expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, found.id)).toEqual({ ok: true });
+      expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, found.id, dashboardUser)).toEqual({ ok: true });
     });
     await worker.runNextDue();
     expect(world.ourCharges()).toHaveLength(0);

@@ -11,7 +11,7 @@ import {
   type CaseFact,
   type RecoveryCase,
 } from '../../backend/src/recovery';
-import { at, failure, tenant } from '../support/caseBuilders';
+import { at, dashboardUser, failure, tenant } from '../support/caseBuilders';
 
 const holdout = { salt: 'salt_pure', share: 0.5 };
 const customerIn = (group: 'treated' | 'control') => {
@@ -92,10 +92,10 @@ describe('the retry worker on a control case', () => {
 describe("the merchant's controls on a control case", () => {
   it('refuses pause, resume, cancel and reminder with the reason control_group', () => {
     const found = open(customerIn('control'));
-    expect(pauseCase(found, at(2))).toEqual({ ok: false, reason: 'control_group' });
-    expect(resumeCase({ ...found, pausedAt: at(1) }, at(2))).toEqual({ ok: false, reason: 'control_group' });
-    expect(cancelByMerchant(found, at(2))).toEqual({ ok: false, reason: 'control_group' });
-    expect(requestReminder(found, null, at(2))).toEqual({ ok: false, reason: 'control_group' });
+    expect(pauseCase(found, at(2), dashboardUser)).toEqual({ ok: false, reason: 'control_group' });
+    expect(resumeCase({ ...found, pausedAt: at(1) }, at(2), dashboardUser)).toEqual({ ok: false, reason: 'control_group' });
+    expect(cancelByMerchant(found, at(2), dashboardUser)).toEqual({ ok: false, reason: 'control_group' });
+    expect(requestReminder(found, null, at(2), dashboardUser)).toEqual({ ok: false, reason: 'control_group' });
   });
 });
 

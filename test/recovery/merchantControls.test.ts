@@ -2,6 +2,7 @@ import { DEFAULT_RETRY_POLICY } from '../../backend/src/retryPolicy';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { createRecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
+import { dashboardUser } from '../support/caseBuilders';
 
 const db = useTestDatabase();
 const DAY = 86_400_000;
@@ -47,12 +48,12 @@ describe('retry now, from the merchant', () => {
     const planned = await onlyCase();
     expect((planned.nextActionAt as Date).getTime()).toBeGreaterThan(world.clock.now().getTime());
 
-    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(planned._id))).toEqual({ ok: true });
+    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(planned._id), dashboardUser)).toEqual({ ok: true });
     await world.runDue();
     expect(world.ourCharges()).toHaveLength(1);
     expect(new Date(world.ourCharges()[0]!.at)).toEqual(world.clock.now());
 
-    const again = await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(planned._id));
+    const again = await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(planned._id), dashboardUser);
     expect(again).toEqual({ ok: false, reason: 'cooling_down', retryAfter: new Date(world.clock.now().getTime() + 3_600_000) });
   });
 
@@ -62,7 +63,7 @@ describe('retry now, from the merchant', () => {
     await world.settle();
     await world.runDue();
     const found = await onlyCase();
-    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(found._id))).toEqual({ ok: true });
+    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(found._id), dashboardUser)).toEqual({ ok: true });
     await world.runDue();
     expect(world.ourCharges()).toHaveLength(0);
     const after = await onlyCase();
@@ -78,7 +79,7 @@ describe('retry now, from the merchant', () => {
     await world.settle();
     await world.runDue();
     const found = await onlyCase();
-    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(found._id))).toEqual({ ok: true });
+    expect(await world.container.retries.requestManualRetry(SELF_HOSTED_ACCOUNT, false, String(found._id), dashboardUser)).toEqual({ ok: true });
     await world.runDue();
     expect(world.ourCharges()).toHaveLength(0);
     const after = await onlyCase();
@@ -87,6 +88,6 @@ describe('retry now, from the merchant', () => {
   });
 
   it("answers not found for another account's case", async () => {
-    expect(await world.container.retries.requestManualRetry('acct_other', false, '0123456789abcdef01234567')).toEqual({ ok: false, reason: 'not_found' });
+    expect(await world.container.retries.requestManualRetry('acct_other', false, '0123456789abcdef01234567', dashboardUser)).toEqual({ ok: false, reason: 'not_found' });
   });
 });

@@ -1,7 +1,7 @@
 import { finishAttempt, beginAttempt, recordEmailSent, recordEmailEvent, type RecoveryCase } from '../../backend/src/recovery';
 import { cancelByMerchant } from '../../backend/src/recovery/caseControls';
 import { ALL_TIME, rollupIncrements, type RollupIncrement } from '../../backend/src/stats';
-import { at, failure, openedCase } from '../support/caseBuilders';
+import { at, dashboardUser, failure, openedCase } from '../support/caseBuilders';
 
 const counters = (increments: RollupIncrement[], day: string) => increments.find((increment) => increment.day === day)?.counters ?? {};
 
@@ -55,7 +55,7 @@ describe('what a case adds to the stats', () => {
 
   it('counts a case the merchant canceled as lost', () => {
     const opened = openedCase();
-    const canceled = cancelByMerchant(opened, at(6));
+    const canceled = cancelByMerchant(opened, at(6), dashboardUser);
     if (!canceled.ok) throw new Error('expected the cancel to apply');
     expect(counters(rollupIncrements(opened, canceled.case), '2026-05-06')).toEqual({ lost: 1 });
   });

@@ -1,8 +1,10 @@
-import { decideCaseFact, type PaymentFailedFact, type RecoveryCase } from '../../backend/src/recovery';
+import { decideCaseFact, type ControlActor, type PaymentFailedFact, type RecoveryCase } from '../../backend/src/recovery';
 
 /** Readable recovery cases for pure tests: a failed $49.00 subscription invoice on 1 May 2026, and its changes. */
 
 export const tenant = { accountId: 'acct_a', livemode: false };
+/** A Dashboard user, as the timeline of a merchant control names them. */
+export const dashboardUser: ControlActor = { kind: 'dashboard_user', userId: 'usr_test' };
 export const at = (day: number, hour = 12) => new Date(Date.UTC(2026, 4, day, hour));
 
 export function failure(overrides: Partial<PaymentFailedFact> = {}): PaymentFailedFact {

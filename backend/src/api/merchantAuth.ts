@@ -2,15 +2,22 @@ import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { verifyAppSignature } from '../adapters/stripe';
 import type { Clock } from '../clock';
+import type { ControlActor } from '../recovery';
 import { AppError } from '../errors';
 import type { ApiKeyScope, ApiKeyStore } from './apiKeyStore';
 
-/** Who is calling: one merchant account, however they came in. */
-export interface Merchant {
-  accountId: string;
-  livemode: boolean;
-  via: 'stripe_app' | 'api_key';
-  scope: ApiKeyScope;
+/**
+ * Who is calling: one merchant account, however they came in, and who in it:
+ * the Dashboard user Stripe signed the request for, or the API key used.
+ */
+export type Merchant = { accountId: string; livemode: boolean; scope: ApiKeyScope } & (
+  | { via: 'stripe_app'; userId: string }
+  | { via: 'api_key'; apiKeyId: string; apiKeyName: string }
+);
+
+/** The caller as a case's timeline names them. */
+export function actorOf(merchant: Merchant): ControlActor {
+  return merchant.via === 'stripe_app' ? { kind: 'dashboard_user', userId: merchant.userId } : { kind: 'api_key', keyId: merchant.apiKeyId, keyName: merchant.apiKeyName };
 }
 
 export const MAX_API_BODY_BYTES = 100 * 1024;
@@ -39,7 +46,8 @@ export function jsonBody(): Middleware {
 /**
  * Stripe App calls (Stripe-Signature over {user_id, account_id}, sent in the
  * body or, for GET, the query) or merchant API keys (Authorization: Bearer).
- * Either way the account becomes ctx.state.merchant; nothing else is trusted.
+ * Either way the account becomes ctx.state.merchant, with the signed user id
+ * or the key's id and name; nothing else is trusted.
  */
 export function authenticateMerchant(deps: { appSecret: string | undefined; apiKeys: ApiKeyStore; clock: Clock }): Middleware {
   return async (ctx, next) => {
@@ -48,7 +56,7 @@ export function authenticateMerchant(deps: { appSecret: string | undefined; apiK
       const token = /^Bearer (.+)$/.exec(authorization)?.[1]?.trim() ?? '';
       const key = await deps.apiKeys.authenticate(token, deps.clock.now());
       if (!key) throw new AppError('invalid_api_key', 'The API key is not valid (unknown, revoked or malformed).', 401);
-      ctx.state.merchant = { accountId: key.accountId, livemode: key.livemode, via: 'api_key', scope: key.scope } satisfies Merchant;
+      ctx.state.merchant = { accountId: key.accountId, livemode: key.livemode, via: 'api_key', scope: key.scope, apiKeyId: key.id, apiKeyName: key.name } satisfies Merchant;
       return next();
     }
     const signature = ctx.get('stripe-signature');
@@ -63,8 +71,9 @@ export function authenticateMerchant(deps: { appSecret: string | undefined; apiK
         throw new AppError('invalid_signature', 'The Stripe-Signature does not match, or is older than 5 minutes.', 401, 'Stripe-Signature');
       }
       // livemode is not signed; it only picks which of this account's two data sets is read.
+      // Nor are the user's Dashboard roles: the App hides controls by role, but only user_id and account_id can be trusted here.
       const livemode = source.livemode === true || source.livemode === 'true';
-      ctx.state.merchant = { accountId, livemode, via: 'stripe_app', scope: 'read_write' } satisfies Merchant;
+      ctx.state.merchant = { accountId, livemode, via: 'stripe_app', scope: 'read_write', userId } satisfies Merchant;
       return next();
     }
     throw new AppError('missing_credentials', 'Send an API key (Authorization: Bearer …) or a Stripe App signature.', 401);

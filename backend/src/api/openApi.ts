@@ -15,6 +15,14 @@ const holdoutGroup = z.enum(['treated', 'control']).describe("the holdout group,
 const caseRowFields = { id: z.string(), invoiceId: z.string().nullable(), customerId: z.string().nullable(), customerEmail: z.string().nullable().describe('masked: a***@example.com'), ...money, group: holdoutGroup };
 const listOf = (item: z.ZodType) => z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 
+const controlActor = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('dashboard_user'), userId: z.string().describe('the Dashboard user (usr_…) Stripe signed the App request for') }),
+    z.object({ kind: z.literal('api_key'), keyId: z.string(), keyName: z.string() }),
+  ])
+  .describe('who asked, on entries a merchant control wrote (retry now, remind, pause, resume, cancel); absent on every other entry and on entries written before actors were recorded')
+  .meta({ id: 'ControlActor' });
+
 const recoveryCase = z
   .object({
     ...caseRowFields,
@@ -27,7 +35,7 @@ const recoveryCase = z
     nextAction: z.object({ kind: z.string(), at: z.string().nullable(), reason: z.string() }).nullable(),
     retries: z.array(z.object({ number: z.number(), trigger: z.string(), at: z.string(), outcome: z.enum(['pending', 'succeeded', 'declined', 'needs_customer_action']), decline: z.record(z.string(), z.string()).nullable() })),
     emails: z.array(z.object({ index: z.number(), kind: z.string(), step: z.number().nullable(), sentAt: z.string(), delivery: z.enum(['sent', 'recorded_test_mode']).describe('test mode records emails to customers instead of sending them'), status: z.string(), opens: z.number(), clicks: z.number() })),
-    timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string() })),
+    timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string(), by: controlActor.optional() })),
     paymentIntentId: z.string().nullable().describe('for a one-time payment (no invoice)'),
     metadata: z.record(z.string(), z.string()).describe('what the merchant gave when handing the payment over (POST /api/recovery/execute)'),
   })

@@ -3,9 +3,9 @@ import type { Context } from 'koa';
 import type { CardUpdateService } from '../cardUpdate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { isControlCase, type CaseControlService, type CaseStore, type ControlOutcome, type RetryService } from '../recovery';
+import { isControlCase, type CaseControlService, type CaseStore, type ControlActor, type ControlOutcome, type RetryService } from '../recovery';
 import { caseView } from './caseView';
-import { merchantOf, requireWrite } from './merchantAuth';
+import { actorOf, merchantOf, requireWrite } from './merchantAuth';
 import { caseControlBody, retryBody, statusQuery } from './schemas';
 import { parseInput } from './validation';
 
@@ -51,7 +51,7 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     // By invoice: the case of that invoice in the caller's own account and mode, as GET /status finds it.
     const caseId = body.caseId ?? (await deps.cases.findByKey(merchant.accountId, merchant.livemode, `invoice:${body.invoiceId}`))?.id;
     if (!caseId) throw new AppError('no_recovery_case', `No recovery case for invoice ${body.invoiceId}.`, 404, param);
-    const result = await deps.retries.requestManualRetry(merchant.accountId, merchant.livemode, caseId);
+    const result = await deps.retries.requestManualRetry(merchant.accountId, merchant.livemode, caseId, actorOf(merchant));
     if (result.ok) {
       ctx.status = 202;
       ctx.body = { caseId, retry: 'scheduled' };
@@ -65,10 +65,10 @@ export function createRecoveryRoutes(deps: { cases: CaseStore; retries: RetrySer
     throw new AppError(code, REFUSALS[result.reason]!.message, REFUSALS[result.reason]!.status, param);
   });
 
-  const control = (action: (accountId: string, livemode: boolean, caseId: string) => Promise<ControlOutcome>) => async (ctx: Context) => {
+  const control = (action: (accountId: string, livemode: boolean, caseId: string, by: ControlActor) => Promise<ControlOutcome>) => async (ctx: Context) => {
     const merchant = requireWrite(ctx);
     const body = parseInput(caseControlBody, ctx.state.body);
-    const outcome = await action(merchant.accountId, merchant.livemode, body.caseId);
+    const outcome = await action(merchant.accountId, merchant.livemode, body.caseId, actorOf(merchant));
     if (outcome.ok) {
       ctx.body = caseView(outcome.case);
       return;

@@ -1,17 +1,20 @@
 import type { Clock } from '../clock';
 import { cancelByMerchant, pauseCase, requestReminder, resumeCase, type ControlDecision } from './caseControls';
 import type { CaseStore } from './caseStore';
-import type { RecoveryCase } from './recoveryCase';
+import type { ControlActor, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 
 export type ControlOutcome = ControlDecision | { ok: false; reason: 'not_found' };
 
-/** The merchant's pause, resume, cancel and remind on one case, each decided on a fresh read and saved with its revision. */
+/**
+ * The merchant's pause, resume, cancel and remind on one case, each decided on a fresh read and saved with its revision;
+ * `by` (a Dashboard user or an API key) is written on the timeline entry in that same save.
+ */
 export interface CaseControlService {
-  pause(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
-  resume(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
-  cancel(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
-  remind(accountId: string, livemode: boolean, caseId: string): Promise<ControlOutcome>;
+  pause(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ControlOutcome>;
+  resume(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ControlOutcome>;
+  cancel(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ControlOutcome>;
+  remind(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ControlOutcome>;
 }
 
 // A case that changes under us this many times in a row is being worked hard elsewhere: let the caller retry.
@@ -40,12 +43,12 @@ export function createCaseControlService(deps: { cases: CaseStore; recovery: Rec
   }
 
   return {
-    pause: (accountId, livemode, caseId) => control(accountId, livemode, caseId, pauseCase),
-    resume: (accountId, livemode, caseId) => control(accountId, livemode, caseId, resumeCase),
-    cancel: (accountId, livemode, caseId) => control(accountId, livemode, caseId, cancelByMerchant),
-    remind: (accountId, livemode, caseId) =>
+    pause: (accountId, livemode, caseId, by) => control(accountId, livemode, caseId, (fresh, now) => pauseCase(fresh, now, by)),
+    resume: (accountId, livemode, caseId, by) => control(accountId, livemode, caseId, (fresh, now) => resumeCase(fresh, now, by)),
+    cancel: (accountId, livemode, caseId, by) => control(accountId, livemode, caseId, (fresh, now) => cancelByMerchant(fresh, now, by)),
+    remind: (accountId, livemode, caseId, by) =>
       control(accountId, livemode, caseId, async (fresh, now) =>
-        requestReminder(fresh, fresh.stripeCustomerId ? await deps.cases.lastDunningEmailTo(accountId, fresh.stripeCustomerId) : null, now),
+        requestReminder(fresh, fresh.stripeCustomerId ? await deps.cases.lastDunningEmailTo(accountId, fresh.stripeCustomerId) : null, now, by),
       ),
   };
 }

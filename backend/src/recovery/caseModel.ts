@@ -7,7 +7,7 @@ import type { RecoveryCase } from './recoveryCase';
  */
 
 const timelineEntrySchema = new Schema(
-  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String, count: Number, lastAt: Date },
+  { at: { type: Date, required: true }, kind: { type: String, required: true }, summary: { type: String, required: true }, eventId: String, count: Number, lastAt: Date, by: Schema.Types.Mixed },
   { _id: false },
 );
 

@@ -1,4 +1,4 @@
-import type { RecoveryCase, TimelineEntry, TimelineKind } from './recoveryCase';
+import type { ControlActor, RecoveryCase, TimelineEntry, TimelineKind } from './recoveryCase';
 
 /** A long timeline keeps this many entries from its start… */
 export const TIMELINE_HEAD_ENTRIES = 20;
@@ -10,7 +10,7 @@ const LATEST_WORDS_KINDS: ReadonlySet<TimelineKind> = new Set(['stripe_unavailab
 
 /**
  * Adds an entry to a case's timeline, keeping it bounded:
- * - the same kind and summary as the last entry folds into it (`count`, `lastAt`);
+ * - the same kind and summary as the last entry, by the same actor, folds into it (`count`, `lastAt`);
  *   a `stripe_unavailable` repeat folds too, keeping its newer words;
  * - past TIMELINE_HEAD_ENTRIES + 1 + TIMELINE_TAIL_ENTRIES entries, the first
  *   entries and the latest ones stay, and one `entries_folded` entry between
@@ -19,7 +19,7 @@ const LATEST_WORDS_KINDS: ReadonlySet<TimelineKind> = new Set(['stripe_unavailab
  */
 export function appendToTimeline(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
   const last = timeline.at(-1);
-  if (last && last.kind === entry.kind && last.kind !== 'entries_folded' && (last.summary === entry.summary || LATEST_WORDS_KINDS.has(entry.kind))) {
+  if (last && last.kind === entry.kind && last.kind !== 'entries_folded' && sameActor(last, entry) && (last.summary === entry.summary || LATEST_WORDS_KINDS.has(entry.kind))) {
     const folded: TimelineEntry = { ...last, summary: entry.summary, count: weightOf(last) + weightOf(entry), lastAt: entry.lastAt ?? entry.at };
     return [...timeline.slice(0, -1), folded];
   }
@@ -57,6 +57,16 @@ function capTimeline(timeline: TimelineEntry[]): TimelineEntry[] {
     count,
   };
   return [...timeline.slice(0, TIMELINE_HEAD_ENTRIES), folded, ...timeline.slice(-TIMELINE_TAIL_ENTRIES)];
+}
+
+/** Two people's identical requests stay two entries, so the timeline names each of them. */
+function sameActor(a: TimelineEntry, b: TimelineEntry): boolean {
+  return actorKey(a.by) === actorKey(b.by);
+}
+
+function actorKey(by: ControlActor | undefined): string {
+  if (!by) return '';
+  return by.kind === 'dashboard_user' ? `user:${by.userId}` : `key:${by.keyId}`;
 }
 
 function weightOf(entry: TimelineEntry): number {

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { noteOnTimeline } from './attemptTransitions';
 import type { CaseStore } from './caseStore';
 import { isControlCase } from './controlGroup';
+import type { ControlActor } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 
 /** A merchant's "retry now" waits this long after our last attempt on the case. */
@@ -12,12 +13,13 @@ export type ManualRetryResult =
   | { ok: false; reason: 'not_found' | 'closed' | 'control_group' }
   | { ok: false; reason: 'cooling_down'; retryAfter: Date };
 
-/** The merchant's "retry now": the case becomes due at once, unless it is closed, held back or was just tried. */
+/** The merchant's "retry now": the case becomes due at once, unless it is closed, held back or was just tried; `by` goes on its timeline entry. */
 export async function requestManualRetry(
   deps: { cases: CaseStore; recovery: RecoveryService; clock: Clock },
   accountId: string,
   livemode: boolean,
   caseId: string,
+  by: ControlActor,
 ): Promise<ManualRetryResult> {
   const { cases, recovery, clock } = deps;
   const now = clock.now();
@@ -30,7 +32,7 @@ export async function requestManualRetry(
     return { ok: false, reason: 'cooling_down', retryAfter: new Date(last.getTime() + MANUAL_RETRY_COOLDOWN_MS) };
   }
   await recovery.mutate(accountId, found, (fresh) =>
-    noteOnTimeline({ ...fresh, nextActionAt: now, nextActionTrigger: 'manual' }, { at: now, kind: 'retry_planned', summary: 'The merchant asked for a retry now.' }),
+    noteOnTimeline({ ...fresh, nextActionAt: now, nextActionTrigger: 'manual' }, { at: now, kind: 'retry_planned', summary: 'The merchant asked for a retry now.', by }),
   );
   return { ok: true };
 }

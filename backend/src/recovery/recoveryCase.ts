@@ -148,11 +148,20 @@ export type TimelineKind =
   | 'stripe_unavailable'
   | 'entries_folded';
 
+/**
+ * Who asked for a merchant control: a Dashboard user in the Stripe App (the
+ * user id Stripe signed with the request) or a merchant API key (its id and
+ * name, never the key itself).
+ */
+export type ControlActor = { kind: 'dashboard_user'; userId: string } | { kind: 'api_key'; keyId: string; keyName: string };
+
 export interface TimelineEntry {
   at: Date;
   kind: TimelineKind;
   summary: string;
   eventId?: string;
+  /** Who did it, on entries a merchant control wrote; entries written before actors were recorded have none. */
+  by?: ControlActor;
   /** How many entries this one stands for: repeats in a row, or the entries an `entries_folded` marker replaces. */
   count?: number;
   /** When the last of those happened. */

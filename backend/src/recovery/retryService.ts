@@ -19,14 +19,14 @@ import { requestManualRetry, type ManualRetryResult } from './manualRetry';
 import { mergeAttempts } from './cardLedgerReads';
 import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
-import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
+import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
 
 export interface RetryService {
   /** Claims the most overdue case and takes its next step; false when nothing is due. */
   runNextDue(): Promise<boolean>;
-  requestManualRetry(accountId: string, livemode: boolean, caseId: string): Promise<ManualRetryResult>;
+  requestManualRetry(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ManualRetryResult>;
 }
 
 /** Due cases a worker picks among at random, so workers reading at once mostly take different ones. */
@@ -291,6 +291,6 @@ export function createRetryService(deps: {
       return true;
     },
 
-    requestManualRetry: (accountId, livemode, caseId) => requestManualRetry({ cases, recovery, clock }, accountId, livemode, caseId),
+    requestManualRetry: (accountId, livemode, caseId, by) => requestManualRetry({ cases, recovery, clock }, accountId, livemode, caseId, by),
   };
 }
