@@ -1,11 +1,13 @@
-import { Banner, Button, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
-import AppSettings, { canChangeSettings } from '../src/views/AppSettings';
-import { errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
+import { Banner, Button, ListItem, Select, SettingsView, Spinner, TextField } from '@stripe/ui-extension-sdk/ui';
+import AppSettings from '../src/views/AppSettings';
+import { componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
 import { apiKeys as keys, createdApiKey, emailPreview, settings } from './fixtures';
 
 const admin = [{ id: 'admin', name: 'Administrator', type: 'builtIn' as const }];
 type Wrapper = ReturnType<typeof renderView>['wrapper'];
 const field = (wrapper: Wrapper, label: string) => wrapper.find(TextField, { label })!;
+/** The buttons beside the listed API keys (they travel in each ListItem's value). */
+const apiKeyButtons = (wrapper: Wrapper) => wrapper.findAll(ListItem).flatMap((item) => componentsIn(item.prop('value'))).filter((node) => node.type === 'Button').map((node) => node.text);
 const type = (wrapper: Wrapper, label: string, value: string) => field(wrapper, label).trigger('onChange', { target: { value } } as never);
 
 async function openSettings(answers: Parameters<typeof fakeBackend>[0], roles = admin) {
@@ -133,18 +135,26 @@ describe('AppSettings', () => {
     expect(wrapper).toContainText('No experiments yet.');
   });
 
-  it('is read-only for users who may not change settings: no save, fields disabled', async () => {
+  it('is read-only for users who may not change settings: no save, fields disabled, no key or endpoint controls, and says why', async () => {
     const { wrapper } = await openSettings({}, [{ id: 'view_only', name: 'View only', type: 'builtIn' }]);
     expect(wrapper.find(SettingsView)!.prop('onSave')).toBeUndefined();
-    expect(wrapper).toContainComponent(Banner, { title: 'Read-only' });
+    expect(wrapper).toContainComponent(Banner, {
+      title: 'Read-only',
+      description: 'Your Dashboard role (View only) can view these settings but not change them, nor manage API keys or webhook endpoints. Ask an administrator or a developer.',
+    });
     expect(field(wrapper, 'Business name')).toHaveProps({ disabled: true });
+    const labels = wrapper.findAll(Button).map((node) => node.text);
+    expect(labels.filter((label) => ['Create key', 'Add endpoint', 'New experiment'].includes(label))).toEqual([]);
+    expect(wrapper.find(ListItem, { title: 'Zapier (rk_recovery_ab12…)' })).not.toBeNull();
+    expect(apiKeyButtons(wrapper)).toEqual([]);
   });
 
-  it('lets owners, administrators and developers change settings, by role id or (older Dashboards) by name', () => {
-    expect(canChangeSettings([{ id: 'admin', name: 'Administrator', type: 'builtIn' }])).toBe(true);
-    expect(canChangeSettings([{ name: 'Developer', type: 'builtIn' }])).toBe(true);
-    expect(canChangeSettings([{ id: 'owner', name: 'Account owner', type: 'builtIn' }])).toBe(true);
-    expect(canChangeSettings([{ id: 'analyst', name: 'Analyst', type: 'builtIn' }])).toBe(false);
-    expect(canChangeSettings(undefined)).toBe(false);
+  it('gives administrators and developers the key and endpoint controls', async () => {
+    for (const roles of [admin, [{ id: 'developer', name: 'Developer', type: 'builtIn' as const }]]) {
+      const { wrapper } = await openSettings({}, roles);
+      expect(wrapper.find(SettingsView)!.prop('onSave')).toBeDefined();
+      expect(wrapper.findAll(Button).map((node) => node.text)).toEqual(expect.arrayContaining(['Create key', 'Add endpoint']));
+      expect(apiKeyButtons(wrapper)).toContain('Revoke');
+    }
   });
 });

@@ -131,6 +131,41 @@ describe('InvoiceDetail', () => {
     expect(wrapper).toContainText('Recovered by: Card update');
   });
 
+  it('shows an analyst the case read-only, without controls, and says why', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42', roles: [{ id: 'analyst', name: 'Analyst', type: 'builtIn' }] })} />));
+    await update();
+    expect(wrapper).toContainText('Your Dashboard role (Analyst) can view recovery but not change it. Ask an administrator.');
+    for (const label of ['Retry now', 'Send reminder', 'Pause', 'Resume', 'Copy card-update link', 'Cancel recovery']) expect(button(wrapper, label)).toBeNull();
+    expect(wrapper).toContainText('first business day after a common payday');
+    expect(button(wrapper, 'View reminder 1')).not.toBeNull();
+  });
+
+  it('gives a support specialist the controls', async () => {
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: activeCase } });
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42', roles: [{ id: 'support_specialist', name: 'Support specialist', type: 'builtIn' }] })} />));
+    await update();
+    for (const label of ['Retry now', 'Send reminder', 'Pause', 'Copy card-update link', 'Cancel recovery']) expect(button(wrapper, label)).not.toBeNull();
+    expect(wrapper).not.toContainText('can view recovery but not change it');
+  });
+
+  it('names who asked for each control on the timeline: the Dashboard user or the API key', async () => {
+    const asked: CaseDetail = {
+      ...activeCase,
+      timeline: [
+        ...activeCase.timeline,
+        { at: '2026-11-19T10:00:00.000Z', kind: 'merchant_control', summary: 'The merchant paused recovery: no retries or emails until it is resumed.', by: { kind: 'dashboard_user', userId: 'usr_alice' } },
+        { at: '2026-11-19T11:00:00.000Z', kind: 'merchant_control', summary: 'The merchant resumed recovery.', by: { kind: 'api_key', keyId: 'key_1', keyName: 'Zapier' } },
+      ],
+    };
+    const backend = fakeBackend({ 'GET /api/recovery/status': { body: asked } });
+    const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));
+    await update();
+    expect(wrapper.find(ListItem, { title: 'The merchant paused recovery: no retries or emails until it is resumed.' })).toHaveProps({ secondaryTitle: 'Nov 19, 2026, 10:00 AM UTC · by usr_alice' });
+    expect(wrapper.find(ListItem, { title: 'The merchant resumed recovery.' })).toHaveProps({ secondaryTitle: 'Nov 19, 2026, 11:00 AM UTC · by API key Zapier' });
+    expect(wrapper.find(ListItem, { title: 'Payment of 49.00 USD failed: recovery started.' })).toHaveProps({ secondaryTitle: 'Nov 18, 2026, 2:00 PM UTC' });
+  });
+
   it('says there is nothing to recover when the invoice has no case', async () => {
     const backend = fakeBackend({ 'GET /api/recovery/status': { status: 404, body: errorBody('No recovery case for invoice in_42.', 'not_found_error') } });
     const { wrapper, update } = renderView(backend.withBackend(<InvoiceDetail {...viewProps({ objectId: 'in_42' })} />));

@@ -167,7 +167,7 @@ describe('who did it, on the case timeline', () => {
 
   it('still reads a timeline whose entries were written before actors were recorded', async () => {
     const before = { at: new Date('2026-01-01T00:00:00Z'), kind: 'merchant_control', summary: 'The merchant paused recovery: no retries or emails until it is resumed.' };
-    await db.connection.collection('recoveryCases').updateOne({ accountId: 'acct_beta', _id: new Types.ObjectId(betaCaseId) }, { $push: { timeline: before } });
+    await db.connection.collection<{ accountId: string; timeline: Array<typeof before> }>('recoveryCases').updateOne({ accountId: 'acct_beta', _id: new Types.ObjectId(betaCaseId) }, { $push: { timeline: before } });
     const shown = await betaStatus();
     expect(lastEntry(shown)).toEqual({ at: '2026-01-01T00:00:00.000Z', kind: 'merchant_control', summary: before.summary });
     const paused = await request(testApp.server).post('/api/recovery/pause').set('authorization', `Bearer ${betaKey.key}`).send({ caseId: betaCaseId });

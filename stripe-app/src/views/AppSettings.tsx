@@ -5,19 +5,13 @@ import type { BackendClient } from '../api/backendClient';
 import type { ApiKeySummary, DunningStepSetting, EmailPreview, MerchantSettings } from '../api/contract';
 import { formatWhen } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
+import { canChangeSettings, whySettingsAreReadOnly } from '../shared/permissions';
 import { LoadFailed, Loading } from '../shared/states';
 import { WholeNumberField } from '../shared/WholeNumberField';
 import { BeforeRenewals } from './settings/BeforeRenewals';
 import { Experiments } from './settings/Experiments';
 import { DunningStepFields, numbersInRetryPolicy, RetryPolicyFields } from './settings/policyFields';
 import { WebhookEndpoints } from './settings/WebhookEndpoints';
-
-/** Dashboard roles allowed to change how we recover payments; everyone else sees the settings read-only. */
-const ROLES_THAT_CAN_SAVE = new Set(['owner', 'admin', 'super_admin', 'developer']);
-
-export function canChangeSettings(roles: ExtensionContextValue['userContext']['roles']): boolean {
-  return (roles ?? []).some((role) => ROLES_THAT_CAN_SAVE.has((role.id ?? role.name).toLowerCase().replace(/\s+/g, '_')));
-}
 
 /** Settings: retry policy, the email sequence with previews, reminders before renewals and the risk alert threshold, branding, Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
 const AppSettings = (context: ExtensionContextValue) => {
@@ -31,7 +25,7 @@ const AppSettings = (context: ExtensionContextValue) => {
   };
   if (loaded.state === 'loading') return <SettingsView><Loading what="your settings" /></SettingsView>;
   if (loaded.state === 'error') return <SettingsView><LoadFailed message={loaded.message} onRetry={reload} /></SettingsView>;
-  return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} locale={context.userContext.locale} promoted={promoted} onPromoted={onPromoted} />;
+  return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} readOnlyReason={whySettingsAreReadOnly(context.userContext.roles)} locale={context.userContext.locale} promoted={promoted} onPromoted={onPromoted} />;
 };
 
 /** `removePostmark`: the merchant asked to stop using their own Postmark server; the token itself is never read back. */
@@ -50,7 +44,7 @@ function postmarkChange(draft: Draft): { postmarkServerToken?: string | null } {
   return draft.removePostmark ? { postmarkServerToken: null } : {};
 }
 
-function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
+function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; readOnlyReason: string; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
   const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk, postmarkToken: '', removePostmark: false });
   const [current, setCurrent] = useState(saved);
   const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(promoted ? { type: 'default', text: promoted } : null);
@@ -108,7 +102,7 @@ function SettingsForm({ saved, keys, backend, canSave, locale, promoted, onPromo
   return (
     <SettingsView {...(canSave ? { onSave: () => void save() } : {})} statusMessage={status?.type === 'default' ? status.text : undefined}>
       <Box css={{ stack: 'y', gap: 'large' }}>
-        {!canSave && <Banner type="caution" title="Read-only" description="Only administrators and developers of this Stripe account can change recovery settings." />}
+        {!canSave && <Banner type="caution" title="Read-only" description={readOnlyReason} />}
         {status?.type === 'critical' && <Banner type="critical" title="Not saved" description={status.text} />}
 
         <Inline css={{ font: 'heading' }}>Smart retries</Inline>
@@ -232,9 +226,9 @@ function ApiKeys({ initial, backend, canChange, locale }: { initial: ApiKeySumma
               value={
                 key.revokedAt ? (
                   <Badge type="neutral">Revoked</Badge>
-                ) : (
-                  <Button size="small" type="destructive" disabled={!canChange} onPress={() => void revoke(key.id)}>Revoke</Button>
-                )
+                ) : canChange ? (
+                  <Button size="small" type="destructive" onPress={() => void revoke(key.id)}>Revoke</Button>
+                ) : undefined
               }
             />
           ))}

@@ -1,12 +1,13 @@
-import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
+import type { ExtensionContextValue, RoleDefinition } from '@stripe/ui-extension-sdk/context';
 import { Badge, Banner, Box, Button, ContextView, Inline, List, ListItem, TextField } from '@stripe/ui-extension-sdk/ui';
 import { useContext, useState } from 'react';
 import { BackendError, type BackendClient } from '../api/backendClient';
-import type { CardUpdateLink, CaseControl, CaseDetail, RecoveryEmail } from '../api/contract';
+import type { CardUpdateLink, CaseControl, CaseDetail, ControlActor, RecoveryEmail } from '../api/contract';
 import { formatMoney, formatWhen, methodLabel, statusLabel } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { ClipboardContext, copyToClipboard } from '../shared/clipboard';
 import { ControlGroupBadge } from '../shared/ControlGroupBadge';
+import { canControlCases, whyCasesAreReadOnly } from '../shared/permissions';
 import { Empty, LoadFailed, Loading } from '../shared/states';
 
 /** One invoice's recovery case: what happened, what happens next and why, and the merchant's controls. */
@@ -27,7 +28,7 @@ const InvoiceDetail = (context: ExtensionContextValue) => {
       {loaded.state === 'loading' && <Loading what="the recovery case" />}
       {loaded.state === 'error' && <LoadFailed message={loaded.message} onRetry={reload} />}
       {loaded.state === 'ready' && loaded.data === null && <Empty>No recovery for this invoice: its payment has not failed since the app was installed.</Empty>}
-      {loaded.state === 'ready' && loaded.data && <CaseView found={loaded.data} backend={backend} locale={context.userContext.locale} onChanged={replace} />}
+      {loaded.state === 'ready' && loaded.data && <CaseView found={loaded.data} backend={backend} locale={context.userContext.locale} roles={context.userContext.roles} onChanged={replace} />}
     </ContextView>
   );
 };
@@ -40,13 +41,21 @@ const CONTROL_DONE: Record<CaseControl, string> = {
   cancel: 'Recovery canceled.',
 };
 
-export function CaseView({ found, backend, locale, onChanged }: { found: CaseDetail; backend: BackendClient; locale: string; onChanged: (next: CaseDetail) => void }) {
+/** "by usr_…" for a Dashboard user, "by API key Support tool" for a key; nothing on entries no one asked for. */
+function askedBy(by: ControlActor | undefined): string {
+  if (!by) return '';
+  return by.kind === 'dashboard_user' ? ` · by ${by.userId}` : ` · by API key ${by.keyName}`;
+}
+
+/** `roles`: the Dashboard user's; without the right to control cases the view is read-only and says why. */
+export function CaseView({ found, backend, locale, roles, onChanged }: { found: CaseDetail; backend: BackendClient; locale: string; roles: RoleDefinition[] | undefined; onChanged: (next: CaseDetail) => void }) {
   const [busy, setBusy] = useState<CaseControl | 'link' | null>(null);
   const [notice, setNotice] = useState<{ type: 'default' | 'critical'; text: string } | null>(null);
   const [link, setLink] = useState<CardUpdateLink | null>(null);
   const [shown, setShown] = useState<RecoveryEmail | null>(null);
   const copyText = useContext(ClipboardContext);
   const open = found.status === 'active';
+  const canControl = canControlCases(roles);
 
   async function showEmail(index: number) {
     setNotice(null);
@@ -105,17 +114,20 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
         {found.nextAction?.at && !found.paused && <Inline css={{ color: 'secondary' }}>{formatWhen(found.nextAction.at, locale)}</Inline>}
       </Box>
 
-      <Box css={{ stack: 'x', gap: 'small', wrap: 'wrap' }}>
-        <Button type="primary" disabled={!open || found.paused || busy !== null} pending={busy === 'retry'} onPress={() => void run('retry')}>Retry now</Button>
-        <Button disabled={!open || found.paused || busy !== null} pending={busy === 'remind'} onPress={() => void run('remind')}>Send reminder</Button>
-        {found.paused ? (
-          <Button disabled={!open || busy !== null} pending={busy === 'resume'} onPress={() => void run('resume')}>Resume</Button>
-        ) : (
-          <Button disabled={!open || busy !== null} pending={busy === 'pause'} onPress={() => void run('pause')}>Pause</Button>
-        )}
-        <Button disabled={!open || busy !== null} pending={busy === 'link'} onPress={() => void copyLink()}>Copy card-update link</Button>
-        <Button type="destructive" disabled={!open || busy !== null} pending={busy === 'cancel'} onPress={() => void run('cancel')}>Cancel recovery</Button>
-      </Box>
+      {!canControl && <Inline css={{ color: 'secondary' }}>{whyCasesAreReadOnly(roles)}</Inline>}
+      {canControl && (
+        <Box css={{ stack: 'x', gap: 'small', wrap: 'wrap' }}>
+          <Button type="primary" disabled={!open || found.paused || busy !== null} pending={busy === 'retry'} onPress={() => void run('retry')}>Retry now</Button>
+          <Button disabled={!open || found.paused || busy !== null} pending={busy === 'remind'} onPress={() => void run('remind')}>Send reminder</Button>
+          {found.paused ? (
+            <Button disabled={!open || busy !== null} pending={busy === 'resume'} onPress={() => void run('resume')}>Resume</Button>
+          ) : (
+            <Button disabled={!open || busy !== null} pending={busy === 'pause'} onPress={() => void run('pause')}>Pause</Button>
+          )}
+          <Button disabled={!open || busy !== null} pending={busy === 'link'} onPress={() => void copyLink()}>Copy card-update link</Button>
+          <Button type="destructive" disabled={!open || busy !== null} pending={busy === 'cancel'} onPress={() => void run('cancel')}>Cancel recovery</Button>
+        </Box>
+      )}
       {link && <TextField label="Card-update link" value={link.url} readOnly />}
 
       <Box css={{ stack: 'y', gap: 'small' }}>
@@ -180,7 +192,7 @@ export function CaseView({ found, backend, locale, onChanged }: { found: CaseDet
         <Inline css={{ font: 'subheading' }}>Timeline</Inline>
         <List>
           {[...found.timeline].reverse().map((entry, index) => (
-            <ListItem key={`${entry.at}-${index}`} title={entry.summary} secondaryTitle={formatWhen(entry.at, locale)} />
+            <ListItem key={`${entry.at}-${index}`} title={entry.summary} secondaryTitle={`${formatWhen(entry.at, locale)}${askedBy(entry.by)}`} />
           ))}
         </List>
       </Box>

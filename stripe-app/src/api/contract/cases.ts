@@ -76,11 +76,14 @@ export interface CaseDetail {
   emails: Array<{ index: number; kind: 'dunning' | 'confirmation'; step: number | null; sentAt: string; delivery: 'sent' | 'recorded_test_mode'; status: string; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; opens: number; clicks: number }>;
   openedAt: string;
   closedAt: string | null;
-  /** `count`: how many repeats in a row, or folded entries, this entry stands for. */
-  timeline: Array<{ at: string; kind: string; summary: string; eventId?: string; count?: number }>;
+  /** `count`: how many repeats in a row, or folded entries, this entry stands for; `by`: who asked, on a merchant control's entry. */
+  timeline: Array<{ at: string; kind: string; summary: string; eventId?: string; count?: number; by?: ControlActor }>;
 }
 
 export type CaseControl = 'retry' | 'remind' | 'pause' | 'resume' | 'cancel';
+
+/** Who asked for a control: a Dashboard user (usr_…, as Stripe signed the App's request) or a merchant API key. */
+export type ControlActor = { kind: 'dashboard_user'; userId: string } | { kind: 'api_key'; keyId: string; keyName: string };
 
 /** One email of a case as the customer got it, or as test mode recorded it instead (GET /api/recovery/emails/:caseId/:index). */
 export interface RecoveryEmail {
