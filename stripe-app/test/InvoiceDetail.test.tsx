@@ -65,7 +65,7 @@ describe('InvoiceDetail', () => {
     await update();
     expect(button(wrapper, 'Resume')).not.toBeNull();
     expect(button(wrapper, 'Retry now')).toHaveProps({ disabled: true });
-    expect(wrapper).toContainText('Paused by you');
+    expect(wrapper).toContainText('Paused: nothing happens until someone resumes recovery.');
   });
 
   it("shows the backend's reason when a reminder is refused", async () => {

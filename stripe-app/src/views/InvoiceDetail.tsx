@@ -110,7 +110,7 @@ export function CaseView({ found, backend, locale, roles, onChanged }: { found: 
 
       <Box css={{ stack: 'y', gap: 'xsmall' }}>
         <Inline css={{ font: 'subheading' }}>Next step</Inline>
-        <Inline>{found.paused ? 'Paused by you: nothing happens until you resume.' : (found.nextAction?.reason ?? 'Nothing planned.')}</Inline>
+        <Inline>{found.paused ? 'Paused: nothing happens until someone resumes recovery.' : (found.nextAction?.reason ?? 'Nothing planned.')}</Inline>
         {found.nextAction?.at && !found.paused && <Inline css={{ color: 'secondary' }}>{formatWhen(found.nextAction.at, locale)}</Inline>}
       </Box>
 
