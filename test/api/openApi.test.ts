@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -11,7 +11,8 @@ const unused = {} as never;
 const merchantRouters: Router[] = [
   createRecoveryRoutes({ cases: unused, retries: unused, controls: unused, cardUpdate: unused, clock: unused }),
   createEmailRoutes({ cases: unused }),
-  createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused }),
+  createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused, exportLinks: unused }),
+  createExportDownloadRoutes({ cases: unused, clock: unused, key: unused, limitPerIp: async (_ctx, next) => next() }),
   createLiftRoutes({ rollups: unused, settings: unused, clock: unused }),
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),

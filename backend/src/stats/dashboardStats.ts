@@ -23,7 +23,7 @@ export interface DashboardStats {
   trend: Array<{ day: string; failed: number; recovered: number; amounts: Array<{ currency: string; failedMinor: number; recoveredMinor: number }> }>;
   byDeclineBucket: Array<{ bucket: DeclineBucket; failed: number; recovered: number }>;
   byRecoveryMethod: Array<{ method: RecoveredBy; count: number; amounts: Array<{ currency: string; amountMinor: number }> }>;
-  emails: { sent: number; opened: number; clicked: number };
+  emails: { sent: number; delivered: number; opened: number; clicked: number; bounced: number };
 }
 
 /** The first day the stats read: the earlier of the month's first day and the trend's first day. */
@@ -84,6 +84,12 @@ export function buildDashboardStats(docs: RollupDocument[], now: Date): Dashboar
         .map((currency) => ({ currency, amountMinor: sum(ofCurrency(thisMonth, currency), `method:${method}:minor`) }))
         .filter((amount) => amount.amountMinor !== 0),
     })),
-    emails: { sent: sum(thisMonth, 'emailsSent'), opened: sum(thisMonth, 'emailsOpened'), clicked: sum(thisMonth, 'emailsClicked') },
+    emails: {
+      sent: sum(thisMonth, 'emailsSent'),
+      delivered: sum(thisMonth, 'emailsDelivered'),
+      opened: sum(thisMonth, 'emailsOpened'),
+      clicked: sum(thisMonth, 'emailsClicked'),
+      bounced: sum(thisMonth, 'emailsBounced'),
+    },
   };
 }
