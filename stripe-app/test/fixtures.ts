@@ -5,6 +5,7 @@ import type {
   CaseDetail,
   DashboardStats,
   EmailPreview,
+  ExportLink,
   Experiment,
   ListPage,
   MerchantSettings,
@@ -162,7 +163,7 @@ export const stats: DashboardStats = {
   trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [{ currency: 'usd', failedMinor: 14700, recoveredMinor: 9800 }] }],
   byDeclineBucket: [{ bucket: 'soft', failed: 20, recovered: 12 }],
   byRecoveryMethod: [{ method: 'our_retry', count: 12, amounts: [{ currency: 'usd', amountMinor: 123400 }] }],
-  emails: { sent: 40, opened: 22, clicked: 9 },
+  emails: { sent: 40, delivered: 38, opened: 22, clicked: 9, bounced: 2 },
 };
 
 /** GET /api/dashboard/attention. */
@@ -182,6 +183,19 @@ export const payments: ListPage<PaymentRow> = {
     { id: 'case_2', group: 'treated', invoiceId: 'in_2', customerId: 'cus_2', customerEmail: 'b***@example.com', amountMinor: 4900, currency: 'usd', status: 'recovered', declineBucket: 'soft', openingDeclineBucket: 'soft', recoveredBy: 'our_retry', attempts: 2, emailsSent: 1, openedAt: '2026-11-18T14:00:00.000Z', closedAt: '2026-11-20T14:00:00.000Z' },
   ],
 };
+
+/** GET /api/dashboard/payments?starting_after=case_2: the last page. */
+export const lastPaymentsPage: ListPage<PaymentRow> = {
+  object: 'list',
+  has_more: false,
+  next_cursor: null,
+  data: [
+    { id: 'case_3', group: 'control', invoiceId: 'in_3', customerId: 'cus_3', customerEmail: null, amountMinor: 1500, currency: 'eur', status: 'active', declineBucket: 'never_retry', openingDeclineBucket: 'never_retry', recoveredBy: null, attempts: 0, emailsSent: 0, openedAt: '2026-11-17T09:00:00.000Z', closedAt: null },
+  ],
+};
+
+/** POST /api/dashboard/export-link. */
+export const exportLink: ExportLink = { object: 'export_link', url: 'https://recovery.test/exports/header.payload.signature.csv', expiresAt: '2026-11-23T10:05:00.000Z' };
 
 /** GET /api/dashboard/sequences. */
 export const sequences: ListPage<SequenceRow> = {
