@@ -43,6 +43,16 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(paths['/api/recovery/execute']!.post!.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']));
   });
 
+  it('documents the payments filters, the email figures, and the export link whose download needs no credentials', async () => {
+    const testApp = await createTestApp(db.connection);
+    const { paths, components } = (await request(testApp.server).get('/api/openapi.json')).body;
+    expect(paths['/api/dashboard/payments'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['openingDeclineBucket', 'currency']));
+    expect(Object.keys(components.schemas.DashboardStats.properties.emails.properties)).toEqual(['sent', 'delivered', 'opened', 'clicked', 'bounced']);
+    expect(paths['/api/dashboard/export-link'].post.security).toEqual([{ apiKey: [] }, { stripeAppSignature: [] }]);
+    expect(paths['/exports/{file}'].get).toMatchObject({ security: [] });
+    expect(Object.keys(paths['/exports/{file}'].get.responses).sort()).toEqual(['200', '403', '429']);
+  });
+
   it('documents exactly the routes the merchant API serves', () => {
     const served = merchantRouters.flatMap((router) => router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method} ${layer.path}`)));
     expect([...served].sort()).toEqual([...DOCUMENTED_ROUTES].sort());
