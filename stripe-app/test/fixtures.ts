@@ -5,7 +5,6 @@ import type {
   CaseDetail,
   DashboardStats,
   EmailPreview,
-  ExportLink,
   Experiment,
   ListPage,
   MerchantSettings,
@@ -184,19 +183,6 @@ export const payments: ListPage<PaymentRow> = {
   ],
 };
 
-/** GET /api/dashboard/payments?starting_after=case_2: the last page. */
-export const lastPaymentsPage: ListPage<PaymentRow> = {
-  object: 'list',
-  has_more: false,
-  next_cursor: null,
-  data: [
-    { id: 'case_3', group: 'control', invoiceId: 'in_3', customerId: 'cus_3', customerEmail: null, amountMinor: 1500, currency: 'eur', status: 'active', declineBucket: 'never_retry', openingDeclineBucket: 'never_retry', recoveredBy: null, attempts: 0, emailsSent: 0, openedAt: '2026-11-17T09:00:00.000Z', closedAt: null },
-  ],
-};
-
-/** POST /api/dashboard/export-link. */
-export const exportLink: ExportLink = { object: 'export_link', url: 'https://recovery.test/exports/header.payload.signature.csv', expiresAt: '2026-11-23T10:05:00.000Z' };
-
 /** GET /api/dashboard/sequences. */
 export const sequences: ListPage<SequenceRow> = {
   object: 'list',
@@ -294,3 +280,4 @@ export const pingAnswer = { event: { id: 'evt_rec_ping', type: 'ping' }, deliver
 export const deliveriesPage = { object: 'list' as const, data: [failedDelivery], hasMore: true };
 
 export * from './renewalFixtures';
+export * from './dashboardFixtures';
