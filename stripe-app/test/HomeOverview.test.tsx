@@ -29,6 +29,16 @@ describe('HomeOverview', () => {
     expect(componentsIn(wrapper.find(ListItem, { id: 'case_1' })!.prop('value'))).toEqual([expect.objectContaining({ type: 'Badge', text: 'Email undeliverable', props: expect.objectContaining({ type: 'negative' }) })]);
   });
 
+  it('shows each currency on its own line when there are several: recovered, rate, MRR saved and churn prevented', async () => {
+    const { wrapper, update } = openHome({});
+    await update();
+    expect(wrapper.find(ListItem, { id: 'currency-usd' })).toHaveProps({ title: 'USD', value: '$1,234.00 recovered · 62.5%', secondaryTitle: 'MRR saved $987.00 · churn prevented: 8 subscriptions' });
+    expect(wrapper.find(ListItem, { id: 'currency-eur' })).toHaveProps({ value: '€45.00 recovered · 50%', secondaryTitle: 'MRR saved €45.00 · churn prevented: 1 subscription' });
+    const single = openHome({ 'GET /api/dashboard/stats': { body: { ...stats, currencies: stats.currencies.slice(1) } } });
+    await single.update();
+    expect(single.wrapper.find(ListItem, { id: 'currency-usd' })).toBeNull();
+  });
+
   it('signs every call and names the Dashboard user and account', async () => {
     const { update, backend } = openHome({});
     await update();

@@ -156,8 +156,8 @@ export const stats: DashboardStats = {
   activeSequences: 7,
   churnPrevented: 9,
   currencies: [
-    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0 },
-    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000 },
+    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0, recoveryRate: 0.5, churnPrevented: 1 },
+    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000, recoveryRate: 0.625, churnPrevented: 8 },
   ],
   trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [{ currency: 'usd', failedMinor: 14700, recoveredMinor: 9800 }] }],
   byDeclineBucket: [{ bucket: 'soft', failed: 20, recovered: 12 }],

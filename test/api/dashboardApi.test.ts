@@ -47,7 +47,7 @@ describe('GET /api/dashboard/stats', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ object: 'recovery_stats', month: '2026-05', failedThisMonth: 7, recoveredThisMonth: 2, recoveredTotal: 2, activeSequences: 5, recoveryRate: 1 });
     expect(response.body.currencies).toEqual([
-      expect.objectContaining({ currency: 'eur', failedThisMonthMinor: 6000 + 7000, recoveredThisMonthMinor: 6000 }),
+      expect.objectContaining({ currency: 'eur', failedThisMonthMinor: 6000 + 7000, recoveredThisMonthMinor: 6000, recoveryRate: 1, churnPrevented: 1 }),
       expect.objectContaining({ currency: 'usd', failedThisMonthMinor: 1000 + 2000 + 3000 + 4000 + 5000, recoveredThisMonthMinor: 2000, activeMinor: 1000 + 3000 + 4000 + 5000 }),
     ]);
     expect(response.body.trend.find((entry: { day: string }) => entry.day === '2026-05-01')).toMatchObject({ failed: 7 });

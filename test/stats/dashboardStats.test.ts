@@ -14,10 +14,10 @@ describe('dashboard stats from rollups', () => {
   ];
   const stats = buildDashboardStats(docs, now);
 
-  it('keeps amounts per currency and never adds dollars to euros', () => {
+  it('keeps amounts, the recovery rate and churn prevented per currency, and never adds dollars to euros', () => {
     expect(stats.currencies).toEqual([
-      { currency: 'eur', recoveredThisMonthMinor: 9900, recoveredTotalMinor: 9900, failedThisMonthMinor: 9900, mrrSavedMinor: 0, activeMinor: 4900 },
-      { currency: 'usd', recoveredThisMonthMinor: 5000, recoveredTotalMinor: 150000, failedThisMonthMinor: 15000, mrrSavedMinor: 5000, activeMinor: 30000 },
+      { currency: 'eur', recoveredThisMonthMinor: 9900, recoveredTotalMinor: 9900, failedThisMonthMinor: 9900, mrrSavedMinor: 0, activeMinor: 4900, recoveryRate: 0.3333, churnPrevented: 0 },
+      { currency: 'usd', recoveredThisMonthMinor: 5000, recoveredTotalMinor: 150000, failedThisMonthMinor: 15000, mrrSavedMinor: 5000, activeMinor: 30000, recoveryRate: 1, churnPrevented: 1 },
     ]);
   });
 

@@ -53,7 +53,7 @@ const stats = z
     recoveryRate: z.number().nullable(),
     activeSequences: z.number(),
     churnPrevented: z.number(),
-    currencies: z.array(z.object({ currency: z.string(), recoveredThisMonthMinor: z.number(), recoveredTotalMinor: z.number(), failedThisMonthMinor: z.number(), mrrSavedMinor: z.number(), activeMinor: z.number() })),
+    currencies: z.array(z.object({ currency: z.string(), recoveredThisMonthMinor: z.number(), recoveredTotalMinor: z.number(), failedThisMonthMinor: z.number(), mrrSavedMinor: z.number(), activeMinor: z.number(), recoveryRate: z.number().nullable().describe("this month, of this currency's ended cases, the share recovered"), churnPrevented: z.number().describe('this month, subscriptions of this currency whose failed renewal was paid') })),
     trend: z
       .array(z.object({ day: z.string(), failed: z.number(), recovered: z.number(), amounts: z.array(z.object({ currency: z.string(), failedMinor: z.number(), recoveredMinor: z.number() })) }))
       .describe('the last 30 UTC days, oldest first, empty days as zeros; amounts per currency'),

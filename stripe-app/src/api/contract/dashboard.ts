@@ -9,6 +9,9 @@ export interface CurrencyStats {
   failedThisMonthMinor: number;
   mrrSavedMinor: number;
   activeMinor: number;
+  /** This month, of this currency's cases that ended, the share recovered; null with none ended. */
+  recoveryRate: number | null;
+  churnPrevented: number;
 }
 
 export interface TrendDay {

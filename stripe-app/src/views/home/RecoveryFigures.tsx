@@ -24,6 +24,27 @@ export function RecoveryFigures({ stats, locale }: { stats: DashboardStats; loca
         <ListItem title="Churn prevented this month" secondaryTitle="Subscriptions whose failed renewal was paid" value={`${stats.churnPrevented} subscription${stats.churnPrevented === 1 ? '' : 's'}`} />
         <ListItem title="Recovered since install" value={perCurrency(amounts((each) => each.recoveredTotalMinor), locale)} />
       </List>
+      {stats.currencies.length > 1 && <CurrencyFigures currencies={stats.currencies} locale={locale} />}
+    </Box>
+  );
+}
+
+/** With several currencies, this month's figures of each on its own line: rates and counts differ by market. */
+function CurrencyFigures({ currencies, locale }: { currencies: DashboardStats['currencies']; locale: string }) {
+  return (
+    <Box css={{ stack: 'y', gap: 'xsmall' }}>
+      <Inline css={{ font: 'caption', color: 'secondary' }}>This month, per currency</Inline>
+      <List>
+        {currencies.map((each) => (
+          <ListItem
+            key={each.currency}
+            id={`currency-${each.currency}`}
+            title={each.currency.toUpperCase()}
+            secondaryTitle={`MRR saved ${formatMoney(each.mrrSavedMinor, each.currency, locale)} · churn prevented: ${each.churnPrevented} subscription${each.churnPrevented === 1 ? '' : 's'}`}
+            value={`${formatMoney(each.recoveredThisMonthMinor, each.currency, locale)} recovered · ${formatRate(each.recoveryRate)}`}
+          />
+        ))}
+      </List>
     </Box>
   );
 }
