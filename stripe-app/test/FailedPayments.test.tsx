@@ -4,6 +4,8 @@ import { componentsIn, errorBody, fakeBackend, pressButton, renderView, WithClie
 import { exportLink, lastPaymentsPage, payments, sequences } from './fixtures';
 
 type Answers = Parameters<typeof fakeBackend>[0];
+type Wrapper = ReturnType<typeof renderView>['wrapper'];
+const downloadLink = (wrapper: Wrapper) => wrapper.findAll(Link).find((node) => node.text === 'Download CSV') ?? null;
 
 function openPayments(answers: Answers = {}) {
   const backend = fakeBackend({
@@ -30,7 +32,10 @@ describe('Failed payments', () => {
     expect(paymentRequests()).toEqual([expect.objectContaining({ limit: '20', user_id: 'usr_1234', account_id: 'acct_1234', livemode: 'false' })]);
     expect(backend.sent.every((request) => request.signature !== null)).toBe(true);
     expect(wrapper.find(ListItem, { id: 'case_2' })).toHaveProps({ title: '$49.00 · b***@example.com', secondaryTitle: 'in_2 · failed Nov 18, 2026, 2:00 PM UTC · Temporary (insufficient funds, try again later)' });
-    expect(componentsIn(wrapper.find(ListItem, { id: 'case_2' })!.prop('value')).filter((each) => each.type === 'Badge').map((each) => each.text)).toEqual(['Recovered: Smart retry']);
+    const value = componentsIn(wrapper.find(ListItem, { id: 'case_2' })!.prop('value'));
+    expect(value.filter((each) => each.type === 'Badge').map((each) => each.text)).toEqual(['Recovered: Smart retry']);
+    // The invoice's own page holds the case's timeline and controls.
+    expect(value.find((each) => each.type === 'Link')).toMatchObject({ text: 'Open', props: { href: { name: 'invoiceDetails', params: { invoiceId: 'in_2' } } } });
   });
 
   it('pages with Next and Previous through the cursor the backend gave', async () => {
@@ -130,7 +135,7 @@ describe('Failed payments: CSV export', () => {
     await update();
     const sent = backend.sent.find((request) => request.path === '/api/dashboard/export-link')!;
     expect(sent).toMatchObject({ method: 'POST', body: { currency: 'usd', user_id: 'usr_1234', account_id: 'acct_1234', livemode: false }, signature: expect.stringMatching(/^t=1,v1=/) });
-    expect(wrapper.find(Link)).toHaveProps({ href: exportLink.url, target: '_blank' });
+    expect(downloadLink(wrapper)).toHaveProps({ href: exportLink.url, target: '_blank' });
     expect(wrapper).toContainText('The link works until Nov 23, 2026, 10:05 AM UTC, for these filters only.');
   });
 
@@ -139,10 +144,10 @@ describe('Failed payments: CSV export', () => {
     await update();
     pressButton(wrapper, 'Export CSV');
     await update();
-    expect(wrapper.find(Link)).not.toBeNull();
+    expect(downloadLink(wrapper)).not.toBeNull();
     wrapper.find(Select, { label: 'Status' })!.trigger('onChange', { target: { value: 'recovered' } } as never);
     await update();
-    expect(wrapper.find(Link)).toBeNull();
+    expect(downloadLink(wrapper)).toBeNull();
   });
 
   it("shows the backend's reason when no link can be made", async () => {
@@ -151,7 +156,7 @@ describe('Failed payments: CSV export', () => {
     pressButton(wrapper, 'Export CSV');
     await update();
     expect(wrapper).toContainComponent(Banner, { type: 'critical', title: 'Too many requests: try again in a minute.' });
-    expect(wrapper.find(Link)).toBeNull();
+    expect(downloadLink(wrapper)).toBeNull();
     expect(wrapper.find(ListItem, { id: 'case_2' })).not.toBeNull();
   });
 });

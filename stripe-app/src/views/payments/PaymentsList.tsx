@@ -1,4 +1,4 @@
-import { Badge, Box, List, ListItem } from '@stripe/ui-extension-sdk/ui';
+import { Badge, Box, Link, List, ListItem } from '@stripe/ui-extension-sdk/ui';
 import type { BackendClient } from '../../api/backendClient';
 import type { PaymentFilter, PaymentRow } from '../../api/contract';
 import { formatMoney, formatWhen, methodLabel, statusLabel } from '../../format';
@@ -31,6 +31,7 @@ export function PaymentsList({ backend, filter, locale }: { backend: BackendClie
             secondaryTitle={[row.invoiceId ?? 'one-time payment', `failed ${formatWhen(row.openedAt, locale)}`, bucketLabel(row.openingDeclineBucket)].join(' · ')}
             value={
               <Box css={{ stack: 'x', gap: 'xsmall' }}>
+                {row.invoiceId && <Link href={{ name: 'invoiceDetails', params: { invoiceId: row.invoiceId } }}>Open</Link>}
                 <ControlGroupBadge group={row.group} />
                 <Badge type={BADGE_TYPES[row.status]}>{row.recoveredBy ? `${statusLabel(row.status)}: ${methodLabel(row.recoveredBy)}` : statusLabel(row.status)}</Badge>
               </Box>
