@@ -2,7 +2,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
-import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
+import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, exportSigningKey, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { clientBucketOf, rateLimit } from './rateLimits';
@@ -28,8 +28,15 @@ export function createApp(deps: Container): Koa {
     ctx.body = openApi;
   });
 
+  const exportKey = exportSigningKey(deps.config.cardUpdate.linkSecret);
   const routers = [
     createHealthRoutes({ connection: deps.connection, clock: deps.clock }),
+    createExportDownloadRoutes({
+      cases: deps.cases,
+      clock: deps.clock,
+      key: exportKey,
+      limitPerIp: rateLimit({ store: deps.rateLimits, clock: deps.clock, scope: 'export-ip', limit: deps.config.cardUpdate.rateLimitPerMinute, windowMs: 60_000, keyOf: (ctx) => clientBucketOf(ctx.ip) }),
+    }),
     createCardUpdateRoutes({
       service: deps.cardUpdate,
       portalOrigins: deps.portalOrigins,
@@ -71,7 +78,7 @@ export function createApp(deps: Container): Koa {
   const merchantApi = [
     createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, controls: deps.caseControls, cardUpdate: deps.cardUpdate, clock: deps.clock }),
     createEmailRoutes({ cases: deps.cases }),
-    createDashboardRoutes({ cases: deps.cases, rollups: deps.rollups, accounts: deps.accounts, clock: deps.clock }),
+    createDashboardRoutes({ cases: deps.cases, rollups: deps.rollups, accounts: deps.accounts, clock: deps.clock, exportLinks: { key: exportKey, publicUrl: deps.config.publicUrl } }),
     createLiftRoutes({ rollups: deps.rollups, settings: deps.settings, clock: deps.clock }),
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),
     createApiKeyRoutes({ apiKeys: deps.apiKeys, clock: deps.clock }),

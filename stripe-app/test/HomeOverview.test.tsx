@@ -1,8 +1,8 @@
-import { Banner, BarChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
+import { Banner, BarChart, ContextView, FocusView, LineChart, ListItem, Spinner } from '@stripe/ui-extension-sdk/ui';
 import HomeOverview from '../src/views/HomeOverview';
 import { CONTROL_GROUP_LABEL } from '../src/shared/ControlGroupBadge';
 import { badgesIn, componentsIn, errorBody, fakeBackend, renderView, viewProps } from './fakeBackend';
-import { atRisk, attention, lift, stats } from './fixtures';
+import { atRisk, attention, lift, payments, sequences, stats } from './fixtures';
 
 function openHome(answers: Parameters<typeof fakeBackend>[0]) {
   const backend = fakeBackend({ 'GET /api/dashboard/stats': { body: stats }, 'GET /api/dashboard/attention': { body: attention }, 'GET /api/dashboard/lift': { body: lift }, 'GET /api/dashboard/at-risk': { body: atRisk }, ...answers });
@@ -27,6 +27,16 @@ describe('HomeOverview', () => {
     expect(wrapper.find(BarChart)).toHaveProps({ data: [{ day: '11-22', kind: 'Recovered', count: 2 }, { day: '11-22', kind: 'Failed', count: 3 }] });
     expect(wrapper.find(ListItem, { id: 'case_1' })).toHaveProps({ secondaryTitle: 'in_1: Our emails cannot reach this customer.' });
     expect(componentsIn(wrapper.find(ListItem, { id: 'case_1' })!.prop('value'))).toEqual([expect.objectContaining({ type: 'Badge', text: 'Email undeliverable', props: expect.objectContaining({ type: 'negative' }) })]);
+  });
+
+  it('shows each currency on its own line when there are several: recovered, rate, MRR saved and churn prevented', async () => {
+    const { wrapper, update } = openHome({});
+    await update();
+    expect(wrapper.find(ListItem, { id: 'currency-usd' })).toHaveProps({ title: 'USD', value: '$1,234.00 recovered · 62.5%', secondaryTitle: 'MRR saved $987.00 · churn prevented: 8 subscriptions' });
+    expect(wrapper.find(ListItem, { id: 'currency-eur' })).toHaveProps({ value: '€45.00 recovered · 50%', secondaryTitle: 'MRR saved €45.00 · churn prevented: 1 subscription' });
+    const single = openHome({ 'GET /api/dashboard/stats': { body: { ...stats, currencies: stats.currencies.slice(1) } } });
+    await single.update();
+    expect(single.wrapper.find(ListItem, { id: 'currency-usd' })).toBeNull();
   });
 
   it('signs every call and names the Dashboard user and account', async () => {
@@ -68,6 +78,87 @@ describe('HomeOverview', () => {
     const { wrapper, update } = openHome({ 'GET /api/dashboard/attention': { body: { ...attention, data: [{ ...attention.data[0], group: 'control' }] } } });
     await update();
     expect(wrapper.find(ListItem, { id: 'case_1' })).toHaveProps({ secondaryTitle: `in_1: Our emails cannot reach this customer. · ${CONTROL_GROUP_LABEL}` });
+  });
+});
+
+describe('HomeOverview: trend, breakdowns and emails', () => {
+  const month = {
+    ...stats,
+    trend: [
+      { day: '2026-11-21', failed: 1, recovered: 0, amounts: [{ currency: 'eur', failedMinor: 1500, recoveredMinor: 0 }] },
+      { day: '2026-11-22', failed: 3, recovered: 2, amounts: [{ currency: 'usd', failedMinor: 14700, recoveredMinor: 9800 }, { currency: 'eur', failedMinor: 0, recoveredMinor: 4500 }] },
+    ],
+    byDeclineBucket: [
+      { bucket: 'soft' as const, failed: 20, recovered: 12 },
+      { bucket: 'ambiguous' as const, failed: 0, recovered: 0 },
+      { bucket: 'never_retry' as const, failed: 4, recovered: 1 },
+    ],
+    byRecoveryMethod: [
+      { method: 'our_retry' as const, count: 12, amounts: [{ currency: 'usd', amountMinor: 123400 }] },
+      { method: 'card_update' as const, count: 1, amounts: [{ currency: 'eur', amountMinor: 4500 }] },
+      { method: 'merchant' as const, count: 0, amounts: [] },
+    ],
+  };
+
+  it('plots the money recovered per day in each currency, every day of each currency, in main units', async () => {
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/stats': { body: month } });
+    await update();
+    expect(wrapper.find(LineChart)).toHaveProps({
+      x: 'day',
+      y: 'recovered',
+      color: 'currency',
+      data: [
+        { day: '11-21', currency: 'EUR', recovered: 0 },
+        { day: '11-22', currency: 'EUR', recovered: 45 },
+        { day: '11-21', currency: 'USD', recovered: 0 },
+        { day: '11-22', currency: 'USD', recovered: 98 },
+      ],
+    });
+  });
+
+  it('breaks the month down by why payments failed, with the share won back, and by how the money came back, leaving out empty rows', async () => {
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/stats': { body: month } });
+    await update();
+    expect(wrapper.find(ListItem, { id: 'bucket-soft' })).toHaveProps({ title: 'Temporary (insufficient funds, try again later)', value: '12 of 20 recovered (60%)' });
+    expect(wrapper.find(ListItem, { id: 'bucket-never_retry' })).toHaveProps({ value: '1 of 4 recovered (25%)' });
+    expect(wrapper.find(ListItem, { id: 'bucket-ambiguous' })).toBeNull();
+    expect(wrapper.find(ListItem, { id: 'method-our_retry' })).toHaveProps({ title: 'Smart retry', secondaryTitle: '$1,234.00', value: '12 payments' });
+    expect(wrapper.find(ListItem, { id: 'method-card_update' })).toHaveProps({ title: 'Card update', secondaryTitle: '€45.00', value: '1 payment' });
+    expect(wrapper.find(ListItem, { id: 'method-merchant' })).toBeNull();
+  });
+
+  it('shows the emails sent, delivered, opened, clicked and bounced, each with its share of those sent', async () => {
+    const { wrapper, update } = openHome({});
+    await update();
+    expect(wrapper.find(ListItem, { id: 'emails-sent' })).toHaveProps({ value: '40' });
+    expect(wrapper.find(ListItem, { id: 'emails-delivered' })).toHaveProps({ value: '38 (95%)' });
+    expect(wrapper.find(ListItem, { id: 'emails-opened' })).toHaveProps({ value: '22 (55%)' });
+    expect(wrapper.find(ListItem, { id: 'emails-clicked' })).toHaveProps({ value: '9 (22.5%)' });
+    expect(wrapper.find(ListItem, { id: 'emails-bounced' })).toHaveProps({ value: '2 (5%)' });
+  });
+
+  it('says so when nothing failed, came back or was emailed this month, while older recoveries still count', async () => {
+    const quiet = { ...stats, failedThisMonth: 0, recoveredThisMonth: 0, trend: [], byDeclineBucket: [{ bucket: 'soft' as const, failed: 0, recovered: 0 }], byRecoveryMethod: [], emails: { sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0 } };
+    const { wrapper, update } = openHome({ 'GET /api/dashboard/stats': { body: quiet } });
+    await update();
+    expect(wrapper).toContainText('No payment has failed this month.');
+    expect(wrapper).toContainText('Nothing recovered this month yet.');
+    expect(wrapper).toContainText('No recovery emails sent this month.');
+    expect(wrapper.find(LineChart)).toBeNull();
+    expect(wrapper.find(ListItem, { title: 'Recovered since install' })).toHaveProps({ value: '€90.00 · $9,999.00' });
+  });
+
+  it('opens the failed payments only when asked, and loads them then', async () => {
+    const { wrapper, update, backend } = openHome({ 'GET /api/dashboard/payments': { body: payments }, 'GET /api/dashboard/sequences': { body: sequences } });
+    await update();
+    expect(wrapper.find(FocusView)).toHaveProps({ shown: false });
+    expect(backend.sent.map((request) => request.path)).not.toContain('/api/dashboard/payments');
+    const open = componentsIn(wrapper.find(ContextView)!.prop('actions')).find((component) => component.text === 'Failed payments')!;
+    (open.props.onPress as () => void)();
+    await update();
+    expect(wrapper.find(FocusView)).toHaveProps({ shown: true, title: 'Failed payments' });
+    expect(backend.sent.map((request) => request.path)).toEqual(expect.arrayContaining(['/api/dashboard/payments', '/api/dashboard/sequences']));
+    expect(wrapper.find(ListItem, { id: 'case_2' })).not.toBeNull();
   });
 });
 

@@ -156,13 +156,13 @@ export const stats: DashboardStats = {
   activeSequences: 7,
   churnPrevented: 9,
   currencies: [
-    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0 },
-    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000 },
+    { currency: 'eur', recoveredThisMonthMinor: 4500, recoveredTotalMinor: 9000, failedThisMonthMinor: 9000, mrrSavedMinor: 4500, activeMinor: 0, recoveryRate: 0.5, churnPrevented: 1 },
+    { currency: 'usd', recoveredThisMonthMinor: 123400, recoveredTotalMinor: 999900, failedThisMonthMinor: 200000, mrrSavedMinor: 98700, activeMinor: 50000, recoveryRate: 0.625, churnPrevented: 8 },
   ],
   trend: [{ day: '2026-11-22', failed: 3, recovered: 2, amounts: [{ currency: 'usd', failedMinor: 14700, recoveredMinor: 9800 }] }],
   byDeclineBucket: [{ bucket: 'soft', failed: 20, recovered: 12 }],
   byRecoveryMethod: [{ method: 'our_retry', count: 12, amounts: [{ currency: 'usd', amountMinor: 123400 }] }],
-  emails: { sent: 40, opened: 22, clicked: 9 },
+  emails: { sent: 40, delivered: 38, opened: 22, clicked: 9, bounced: 2 },
 };
 
 /** GET /api/dashboard/attention. */
@@ -280,3 +280,4 @@ export const pingAnswer = { event: { id: 'evt_rec_ping', type: 'ping' }, deliver
 export const deliveriesPage = { object: 'list' as const, data: [failedDelivery], hasMore: true };
 
 export * from './renewalFixtures';
+export * from './dashboardFixtures';

@@ -54,6 +54,7 @@ const endpoints: Array<[string, Send]> = [
   ['GET /update', ({ text }) => request(testApp.server).get(`/update?token=${encodeURIComponent(text)}`)],
   ['POST /update', ({ body, contentType, text }) => request(testApp.server).post('/update').set('content-type', contentType || 'application/x-www-form-urlencoded').send(text.length % 2 ? `token=${encodeURIComponent(text)}` : body)],
   ['GET /update/done', ({ text }) => request(testApp.server).get(`/update/done?token=${encodeURIComponent(text)}&x=${encodeURIComponent(text)}`)],
+  ['GET /exports/<token>.csv', ({ text }) => request(testApp.server).get(`/exports/${encodeURIComponent(text)}${text.length % 3 ? '.csv' : ''}?account_id=${encodeURIComponent(text)}`)],
   ['GET /api/dashboard/payments', ({ header, text }) => request(testApp.server).get(`/api/dashboard/payments?starting_after=${encodeURIComponent(text)}&limit=${encodeURIComponent(text)}`).set('authorization', safeHeader(header))],
   [
     'POST /api/recovery/retry (signed as an App call, any body)',

@@ -122,6 +122,20 @@ describe.each(Object.entries(ways))('alpha calling with %s', (_way, send) => {
     expect(response.status).toBe(200);
     expect(response.text).not.toMatch(/beta|777|acct_matrix_beta/);
   });
+
+  it("downloads nothing of beta's through POST /api/dashboard/export-link and GET /exports/:file, even filtering on beta's customer", async () => {
+    const download = async (body: Record<string, unknown>) => {
+      const link = await send({ method: 'post', path: '/api/dashboard/export-link', body });
+      expect(link.status).toBe(200);
+      return request(testApp.server).get(new URL(link.body.url).pathname);
+    };
+    const all = await download({});
+    expect(all.status).toBe(200);
+    expect(all.text).toContain('in_alpha_only');
+    expect(all.text).not.toMatch(/beta|777|b\*\*\*@example/);
+    const ofBeta = await download({ customerId: beta.customerId });
+    expect(ofBeta.text.trim().split('\n')).toHaveLength(1);
+  });
 });
 
 it('leaves beta’s case and key untouched after all of that', async () => {
@@ -134,7 +148,8 @@ it('leaves beta’s case and key untouched after all of that', async () => {
 });
 
 it('covers every documented route of the merchant API', () => {
-  const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')));
+  const exportLink = ['POST /api/dashboard/export-link', 'GET /exports/:file'];
+  const covered = new Set([...idRoutes, ...listRoutes].map(([name]) => name.replace(/ \(.*\)$/, '')).concat(exportLink));
   const needsNoId = ['PUT /api/settings', 'POST /api/settings/email-preview', 'POST /api/settings/pre-dunning-preview', 'POST /api/api-keys', 'POST /api/experiments', 'POST /api/webhook-endpoints'];
   // Reads the named payment at Stripe, which this app has no key for: executeApi.test.ts holds another account's invoice to a 404.
   const heldAtStripe = ['POST /api/recovery/execute'];

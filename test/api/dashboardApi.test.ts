@@ -7,6 +7,7 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const APP_SECRET = 'absec_dashboard_test_secret';
 const NOW = new Date((T0 + 9 * 86_400) * 1000); // 10 May 2026: the failures below happened this month
+let now = NOW;
 let testApp: Awaited<ReturnType<typeof createTestApp>>;
 let key: string;
 
@@ -16,7 +17,7 @@ const get = (path: string) => request(testApp.server).get(path).set('authorizati
 
 beforeAll(async () => {
   await Promise.all(['recoveryCases', 'recoveryRollups', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
-  testApp = await createTestApp(db.connection, { clock: { now: () => NOW }, env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
+  testApp = await createTestApp(db.connection, { clock: { now: () => now }, env: { STRIPE_APP_SECRET: APP_SECRET, MERCHANT_RATE_LIMIT_PER_MINUTE: '10000' } });
   await testApp.deliverInstall('acct_dash');
   await testApp.deliverInstall('acct_other');
   // Seven failures on acct_dash over a week: five in dollars, two in euros; two of them paid later.
@@ -46,7 +47,7 @@ describe('GET /api/dashboard/stats', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ object: 'recovery_stats', month: '2026-05', failedThisMonth: 7, recoveredThisMonth: 2, recoveredTotal: 2, activeSequences: 5, recoveryRate: 1 });
     expect(response.body.currencies).toEqual([
-      expect.objectContaining({ currency: 'eur', failedThisMonthMinor: 6000 + 7000, recoveredThisMonthMinor: 6000 }),
+      expect.objectContaining({ currency: 'eur', failedThisMonthMinor: 6000 + 7000, recoveredThisMonthMinor: 6000, recoveryRate: 1, churnPrevented: 1 }),
       expect.objectContaining({ currency: 'usd', failedThisMonthMinor: 1000 + 2000 + 3000 + 4000 + 5000, recoveredThisMonthMinor: 2000, activeMinor: 1000 + 3000 + 4000 + 5000 }),
     ]);
     expect(response.body.trend.find((entry: { day: string }) => entry.day === '2026-05-01')).toMatchObject({ failed: 7 });
@@ -84,7 +85,23 @@ describe('GET /api/dashboard/payments', () => {
     expect(JSON.stringify((await get('/api/dashboard/payments?limit=100')).body)).not.toMatch(/customer\d@example\.com/);
   });
 
+  it('filters by the decline bucket the payment failed with (older cases without one count as ambiguous) and by currency', async () => {
+    const cases = db.connection.collection('recoveryCases');
+    await cases.updateOne({ accountId: 'acct_dash', caseKey: 'invoice:in_dash_3' }, { $set: { openingDeclineBucket: 'never_retry' } });
+    await cases.updateOne({ accountId: 'acct_dash', caseKey: 'invoice:in_dash_2' }, { $unset: { openingDeclineBucket: '' } });
+    const invoicesOf = async (query: string) => (await get(`/api/dashboard/payments?limit=100&${query}`)).body.data.map((row: { invoiceId: string }) => row.invoiceId);
+    expect(await invoicesOf('openingDeclineBucket=never_retry')).toEqual(['in_dash_3']);
+    expect(await invoicesOf('openingDeclineBucket=ambiguous')).toEqual(['in_dash_6', 'in_dash_5', 'in_dash_4', 'in_dash_2', 'in_dash_1', 'in_dash_0']);
+    expect(await invoicesOf('openingDeclineBucket=soft')).toEqual([]);
+    expect(await invoicesOf('currency=eur')).toEqual(['in_dash_6', 'in_dash_5']);
+    expect(await invoicesOf('currency=eur&status=recovered')).toEqual(['in_dash_5']);
+    await cases.updateOne({ accountId: 'acct_dash', caseKey: 'invoice:in_dash_3' }, { $set: { openingDeclineBucket: 'ambiguous' } });
+    await cases.updateOne({ accountId: 'acct_dash', caseKey: 'invoice:in_dash_2' }, { $set: { openingDeclineBucket: 'ambiguous' } });
+  });
+
   it.each([
+    ['currency=USD', 'currency'],
+    ['openingDeclineBucket=hard', 'openingDeclineBucket'],
     ['limit=101', 'limit'],
     ['limit=0', 'limit'],
     ['status=lost', 'status'],
@@ -130,5 +147,78 @@ describe('GET /api/dashboard/export.csv', () => {
     await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_formula', customer: 'cus_formula', customer_email: '=cmd@example.com' }), { account: 'acct_dash', created: T0 + 86_400 }));
     const response = await get('/api/dashboard/export.csv?customerId=cus_formula');
     expect(response.text).toContain(",'=***@example.com,");
+  });
+});
+
+describe('POST /api/dashboard/export-link and GET /exports/<token>.csv', () => {
+  const post = (body: object) => request(testApp.server).post('/api/dashboard/export-link').set('authorization', `Bearer ${key}`).send(body);
+  const download = (url: string) => request(testApp.server).get(new URL(url).pathname + new URL(url).search);
+  afterEach(() => {
+    now = NOW;
+  });
+
+  it('gives a link on the public URL, valid five minutes, that downloads the filtered CSV with no other credentials', async () => {
+    const link = await post({ currency: 'eur' });
+    expect(link.status).toBe(200);
+    expect(link.body).toEqual({ object: 'export_link', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/exports\/[\w-]+\.[\w-]+\.[\w-]+\.csv$/), expiresAt: new Date(NOW.getTime() + 5 * 60_000).toISOString() });
+    now = new Date(NOW.getTime() + 4 * 60_000);
+    const response = await download(link.body.url);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="recovery-test-2026-05-10.csv"');
+    const lines = response.text.trim().split('\n');
+    expect(lines.slice(1).map((line) => line.split(',')[1])).toEqual(['in_dash_6', 'in_dash_5']);
+  });
+
+  it('answers 403 with a clear message once the link has expired', async () => {
+    const link = await post({});
+    now = new Date(NOW.getTime() + 5 * 60_000 + 1000);
+    const response = await download(link.body.url);
+    expect(response.status).toBe(403);
+    expect(response.body.error).toMatchObject({ code: 'export_link_expired', message: expect.stringMatching(/expired.*5 minutes/) });
+  });
+
+  it('answers 403 for a link whose token was changed, cut short or made up', async () => {
+    const link = await post({ currency: 'eur' });
+    const token = new URL(link.body.url).pathname.slice('/exports/'.length, -'.csv'.length);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const widened = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    widened.flt = {};
+    const changed = `${header}.${Buffer.from(JSON.stringify(widened)).toString('base64url')}.${signature}`;
+    for (const path of [`/exports/${changed}.csv`, `/exports/${token.slice(0, -3)}.csv`, '/exports/anything.csv', `/exports/${token}`]) {
+      const response = await request(testApp.server).get(path);
+      expect([path, response.status, response.body.error?.code]).toEqual([path, 403, 'export_link_invalid']);
+    }
+  });
+
+  it("exports only the linked account's cases with the linked filters: nothing in the download's query or another account's token changes that", async () => {
+    const link = await post({ status: 'recovered' });
+    const smuggled = await download(`${link.body.url}?account_id=acct_other&status=active&currency=usd&livemode=true`);
+    expect(smuggled.text.trim().split('\n').slice(1).map((line) => line.split(',')[1])).toEqual(['in_dash_5', 'in_dash_1']);
+    const token = new URL(link.body.url).pathname.slice('/exports/'.length, -'.csv'.length);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const otherAccount = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    otherAccount.acct = 'acct_other';
+    const response = await request(testApp.server).get(`/exports/${header}.${Buffer.from(JSON.stringify(otherAccount)).toString('base64url')}.${signature}.csv`);
+    expect(response.status).toBe(403);
+    expect(response.text).not.toContain('in_other');
+  });
+
+  it('binds the link to the signed account of a Stripe App call, whatever account the body names', async () => {
+    const app = await request(testApp.server).post('/api/dashboard/export-link').set('stripe-signature', signed('acct_dash')).send({ user_id: 'usr_1', account_id: 'acct_dash', status: 'active' });
+    expect(app.status).toBe(200);
+    expect((await download(app.body.url)).text).toContain('in_dash_6');
+    const foreign = await request(testApp.server).post('/api/dashboard/export-link').set('stripe-signature', signed('acct_dash')).send({ user_id: 'usr_1', account_id: 'acct_other' });
+    expect(foreign.status).toBe(401);
+  });
+
+  it.each([
+    [{ status: 'lost' }, 'status'],
+    [{ from: '2026-05-03', to: '2026-05-01' }, 'to'],
+    [{ accountId: 'acct_other' }, undefined],
+  ])('answers 400 for a bad filter or an unknown field: %j', async (body, param) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ type: 'invalid_request_error', ...(param ? { param } : { message: expect.stringMatching(/accountId/) }) });
   });
 });

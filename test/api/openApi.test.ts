@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -11,7 +11,8 @@ const unused = {} as never;
 const merchantRouters: Router[] = [
   createRecoveryRoutes({ cases: unused, retries: unused, controls: unused, cardUpdate: unused, clock: unused }),
   createEmailRoutes({ cases: unused }),
-  createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused }),
+  createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused, exportLinks: unused }),
+  createExportDownloadRoutes({ cases: unused, clock: unused, key: unused, limitPerIp: async (_ctx, next) => next() }),
   createLiftRoutes({ rollups: unused, settings: unused, clock: unused }),
   createSettingsRoutes({ settings: unused, clock: unused }),
   createApiKeyRoutes({ apiKeys: unused, clock: unused }),
@@ -40,6 +41,16 @@ describe('GET /api/openapi.json', () => {
     expect(posts.length).toBeGreaterThan(5);
     for (const [path, post] of posts) expect([path, post.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')]).toEqual([path, true]);
     expect(Object.keys(paths['/api/recovery/execute']!.post!.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']));
+  });
+
+  it('documents the payments filters, the email figures, and the export link whose download needs no credentials', async () => {
+    const testApp = await createTestApp(db.connection);
+    const { paths, components } = (await request(testApp.server).get('/api/openapi.json')).body;
+    expect(paths['/api/dashboard/payments'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['openingDeclineBucket', 'currency']));
+    expect(Object.keys(components.schemas.DashboardStats.properties.emails.properties)).toEqual(['sent', 'delivered', 'opened', 'clicked', 'bounced']);
+    expect(paths['/api/dashboard/export-link'].post.security).toEqual([{ apiKey: [] }, { stripeAppSignature: [] }]);
+    expect(paths['/exports/{file}'].get).toMatchObject({ security: [] });
+    expect(Object.keys(paths['/exports/{file}'].get.responses).sort()).toEqual(['200', '403', '429']);
   });
 
   it('documents exactly the routes the merchant API serves', () => {

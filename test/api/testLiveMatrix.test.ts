@@ -164,6 +164,15 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
       expect(await snapshotOf(other)).toEqual(before);
     });
 
+    it("downloads nothing of the other mode through POST /api/dashboard/export-link and GET /exports/:file", async () => {
+      const link = await send(mode, { method: 'post', path: '/api/dashboard/export-link', body: {} });
+      expect(link.status).toBe(200);
+      const download = await request(testApp.server).get(new URL(link.body.url).pathname);
+      expect(download.status).toBe(200);
+      expect(download.text).toContain(`in_${mode}_a`);
+      expect(download.text).not.toMatch(tracesOf(other));
+    });
+
     it.each(ownRoutes.map(([name]) => name))("shows and changes nothing of the other mode on %s", async (name) => {
       const before = await snapshotOf(other);
       const [, call] = ownRoutes.find(([candidate]) => candidate === name)!;
@@ -176,7 +185,8 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
 });
 
 it('covers every documented route of the merchant API', () => {
-  const covered = new Set([...idRoutes('live'), ...stripeRoutes('live'), ...ownRoutes, ['POST /api/experiments']].map(([name]) => name!.replace(/ \(.*\)$/, '')));
+  const exportLink: Array<[string]> = [['POST /api/dashboard/export-link'], ['GET /exports/:file']];
+  const covered = new Set([...idRoutes('live'), ...stripeRoutes('live'), ...ownRoutes, ['POST /api/experiments'], ...exportLink].map(([name]) => name!.replace(/ \(.*\)$/, '')));
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route))).toEqual([]);
 });
 

@@ -70,6 +70,17 @@ describe('what a case adds to the stats', () => {
     expect(rollupIncrements(openedOnce, openedTwice)).toEqual([]);
   });
 
+  it('counts a delivery on the day Postmark delivered, and a bounce on the day the email was sent', () => {
+    const opened = openedCase();
+    const first = recordEmailSent(opened, { messageId: 'msg_1', kind: 'dunning', stepIndex: 0, skipped: [], subject: 'Hi' }, at(1, 14));
+    const delivered = recordEmailEvent(first, { kind: 'delivered', messageId: 'msg_1', at: at(2) })!;
+    expect(counters(rollupIncrements(first, delivered), '2026-05-02')).toEqual({ emailsDelivered: 1 });
+    const second = recordEmailSent(delivered, { messageId: 'msg_2', kind: 'dunning', stepIndex: 1, skipped: [], subject: 'Hi again' }, at(4, 14));
+    const bounced = recordEmailEvent(second, { kind: 'bounced', messageId: 'msg_2', at: at(5), permanent: false, description: 'mailbox full' })!;
+    expect(counters(rollupIncrements(second, bounced), '2026-05-04')).toEqual({ emailsBounced: 1 });
+    expect(counters(rollupIncrements(second, bounced), '2026-05-05')).toEqual({});
+  });
+
   it('writes nothing for a save that does not change the stats (a lease, a timeline note)', () => {
     const opened = openedCase();
     expect(rollupIncrements(opened, { ...opened, leaseOwner: 'worker-1', timeline: [...opened.timeline, { at: at(2), kind: 'retry_planned', summary: 'x' }] })).toEqual([]);

@@ -5,7 +5,7 @@ const doc = (currency: string, day: string, counters: Record<string, number>): R
 
 describe('dashboard stats from rollups', () => {
   const docs = [
-    doc('usd', '2026-11-02', { failed: 3, failedMinor: 15000, recovered: 1, recoveredMinor: 5000, 'method:our_retry:count': 1, 'method:our_retry:minor': 5000, 'bucket:soft:failed': 3, 'bucket:soft:recovered': 1, mrrSavedMinor: 5000, churnPrevented: 1, emailsSent: 4 }),
+    doc('usd', '2026-11-02', { failed: 3, failedMinor: 15000, recovered: 1, recoveredMinor: 5000, 'method:our_retry:count': 1, 'method:our_retry:minor': 5000, 'bucket:soft:failed': 3, 'bucket:soft:recovered': 1, mrrSavedMinor: 5000, churnPrevented: 1, emailsSent: 4, emailsDelivered: 3, emailsBounced: 1 }),
     doc('eur', '2026-11-20', { failed: 1, failedMinor: 9900, recovered: 1, recoveredMinor: 9900, 'method:card_update:count': 1, 'method:card_update:minor': 9900, lost: 2, emailsOpened: 1 }),
     // Last month: in the trend, not in "this month".
     doc('usd', '2026-10-30', { failed: 5, failedMinor: 25000, recovered: 4, recoveredMinor: 20000 }),
@@ -14,10 +14,10 @@ describe('dashboard stats from rollups', () => {
   ];
   const stats = buildDashboardStats(docs, now);
 
-  it('keeps amounts per currency and never adds dollars to euros', () => {
+  it('keeps amounts, the recovery rate and churn prevented per currency, and never adds dollars to euros', () => {
     expect(stats.currencies).toEqual([
-      { currency: 'eur', recoveredThisMonthMinor: 9900, recoveredTotalMinor: 9900, failedThisMonthMinor: 9900, mrrSavedMinor: 0, activeMinor: 4900 },
-      { currency: 'usd', recoveredThisMonthMinor: 5000, recoveredTotalMinor: 150000, failedThisMonthMinor: 15000, mrrSavedMinor: 5000, activeMinor: 30000 },
+      { currency: 'eur', recoveredThisMonthMinor: 9900, recoveredTotalMinor: 9900, failedThisMonthMinor: 9900, mrrSavedMinor: 0, activeMinor: 4900, recoveryRate: 0.3333, churnPrevented: 0 },
+      { currency: 'usd', recoveredThisMonthMinor: 5000, recoveredTotalMinor: 150000, failedThisMonthMinor: 15000, mrrSavedMinor: 5000, activeMinor: 30000, recoveryRate: 1, churnPrevented: 1 },
     ]);
   });
 
@@ -39,7 +39,7 @@ describe('dashboard stats from rollups', () => {
   it('breaks this month down by decline bucket, by how the money came back, and by email engagement', () => {
     expect(stats.byDeclineBucket.find((entry) => entry.bucket === 'soft')).toEqual({ bucket: 'soft', failed: 3, recovered: 1 });
     expect(stats.byRecoveryMethod.find((entry) => entry.method === 'card_update')).toEqual({ method: 'card_update', count: 1, amounts: [{ currency: 'eur', amountMinor: 9900 }] });
-    expect(stats.emails).toEqual({ sent: 4, opened: 1, clicked: 0 });
+    expect(stats.emails).toEqual({ sent: 4, delivered: 3, opened: 1, clicked: 0, bounced: 1 });
   });
 
   it('reads from the earlier of the month start and the trend start', () => {

@@ -122,6 +122,25 @@ describe('the dashboard routes answer as the App’s fixtures say', () => {
     expect((await expectShape(as().get('/api/dashboard/attention?limit=10'), 200, fixtures.attention)).body.data).not.toEqual([]);
   });
 
+  it('GET /api/dashboard/payments with every filter the App sends, a later page, and sequences as the App pages them', async () => {
+    const first = await expectShape(as().get('/api/dashboard/payments?limit=1&currency=usd&from=2026-05-01&to=2026-06-01'), 200, fixtures.payments);
+    expect(first.body.has_more).toBe(true);
+    const last = await expectShape(as().get(`/api/dashboard/payments?limit=20&currency=usd&from=2026-05-01&to=2026-06-01&starting_after=${first.body.next_cursor}`), 200, fixtures.lastPaymentsPage);
+    expect(last.body).toMatchObject({ has_more: false, next_cursor: null });
+    const bucket = first.body.data[0].openingDeclineBucket as string;
+    const ofBucket = await expectShape(as().get(`/api/dashboard/payments?limit=20&status=active&openingDeclineBucket=${bucket}`), 200, fixtures.payments);
+    expect(ofBucket.body.data.every((row: { status: string; openingDeclineBucket: string }) => row.status === 'active' && row.openingDeclineBucket === bucket)).toBe(true);
+    await expectShape(as().get('/api/dashboard/sequences?limit=20'), 200, fixtures.sequences);
+  });
+
+  it('POST /api/dashboard/export-link, and the link downloads the CSV with nothing else', async () => {
+    const link = await expectShape(as().post('/api/dashboard/export-link', { status: 'active', currency: 'usd' }), 200, fixtures.exportLink);
+    const download = await request(world.backend.server).get(new URL(link.body.url).pathname);
+    expect(download.status).toBe(200);
+    expect(download.text.split('\n')[0]).toMatch(/^id,invoiceId,customerId,/);
+    expect(download.text.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
   it('GET /api/dashboard/lift', async () => {
     await expectShape(as().get('/api/dashboard/lift'), 200, fixtures.lift);
   });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { recordEmailSent } from '../../backend/src/recovery';
+import { buildDashboardStats } from '../../backend/src/stats';
 import { useTestDatabase } from '../support/testDatabase';
 import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_POSTMARK_WEBHOOK_PASSWORD } from '../support/testApp';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
@@ -83,6 +84,22 @@ describe('POST /api/webhooks/postmark', () => {
     await post({ RecordType: 'SubscriptionChange', SuppressSending: true, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
     await post({ RecordType: 'SubscriptionChange', SuppressSending: false, Recipient: 'alice@example.com', MessageID: 'msg-1', Metadata: metadataOf(found.id) });
     expect(await testApp.container.suppressions.isSuppressed(SELF_HOSTED_ACCOUNT, false, 'alice@example.com')).toBe(false);
+  });
+
+  it("counts deliveries and bounces in the dashboard's email figures, each email once", async () => {
+    await db.connection.collection('recoveryRollups').deleteMany({});
+    await testApp.deliver(stripeEvent('invoice.payment_failed', invoice({ id: 'in_mail', customer_email: 'alice@example.com' })));
+    const opened = (await testApp.container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_mail'))!;
+    const sent = await testApp.container.recovery.mutate(SELF_HOSTED_ACCOUNT, opened, (fresh) => {
+      const first = recordEmailSent(fresh, { messageId: 'msg-1', kind: 'dunning', stepIndex: 0, skipped: [], subject: 'Your payment did not go through' }, new Date('2026-05-01T10:00:00Z'));
+      return recordEmailSent(first, { messageId: 'msg-2', kind: 'dunning', stepIndex: 1, skipped: [], subject: 'We will try again' }, new Date('2026-05-04T10:00:00Z'));
+    });
+    await post({ RecordType: 'Delivery', MessageID: 'msg-1', DeliveredAt: '2026-05-01T10:00:05Z', Metadata: metadataOf(sent.id) });
+    await post({ RecordType: 'Delivery', MessageID: 'msg-1', DeliveredAt: '2026-05-01T10:00:05Z', Metadata: metadataOf(sent.id) });
+    await post({ RecordType: 'Bounce', Type: 'SoftBounce', Inactive: false, Email: 'alice@example.com', MessageID: 'msg-2', BouncedAt: '2026-05-04T10:01:00Z', Metadata: { ...metadataOf(sent.id), step: '1' } });
+    await testApp.container.outboxRelay.drain();
+    const docs = await testApp.container.rollups.readSince(SELF_HOSTED_ACCOUNT, false, '2026-05-01', '2026-05-31');
+    expect(buildDashboardStats(docs, new Date('2026-05-20T00:00:00Z')).emails).toEqual({ sent: 2, delivered: 1, opened: 0, clicked: 0, bounced: 1 });
   });
 
   it("answers 200 for another account's case id and changes nothing there", async () => {

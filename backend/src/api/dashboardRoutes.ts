@@ -1,33 +1,25 @@
 import Router from '@koa/router';
-import { stringify } from 'csv-stringify';
-import { Readable } from 'node:stream';
 import type { Clock } from '../clock';
 import type { AccountStore } from '../accounts';
-import type { CaseFilter, CaseStore } from '../recovery';
+import type { CaseStore } from '../recovery';
 import { dunningPolicyOf } from '../settings';
 import { buildDashboardStats, statsFromDay, utcDay, type RollupStore } from '../stats';
+import { filterOf, sendCasesCsv } from './caseExport';
 import { attentionRow, paymentRow, sequenceRow } from './caseView';
+import { exportUrl, issueExportToken, type ExportFilters } from './exportLinkToken';
 import { merchantOf } from './merchantAuth';
 import { decodeCursor, toPage } from './pageCursor';
-import { exportQuery, identityQuery, pageQuery, paymentsQuery } from './schemas';
+import { exportLinkBody, exportQuery, identityQuery, pageQuery, paymentsQuery } from './schemas';
 import { parseInput } from './validation';
 
-const EXPORT_COLUMNS = ['id', 'invoiceId', 'customerId', 'customerEmail', 'amountMinor', 'currency', 'status', 'declineBucket', 'recoveredBy', 'group', 'attempts', 'emailsSent', 'openedAt', 'closedAt'] as const;
-
-const filterOf = (query: { status?: CaseFilter['status']; customerId?: string; from?: Date; to?: Date }): CaseFilter => ({
-  ...(query.status ? { status: query.status } : {}),
-  ...(query.customerId ? { stripeCustomerId: query.customerId } : {}),
-  ...(query.from ? { openedFrom: query.from } : {}),
-  ...(query.to ? { openedBefore: query.to } : {}),
-});
-
-/** Spreadsheets run cells that start like a formula; a leading quote keeps a customer's data from doing so. */
-function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+/** Where download links point, and the key that signs them. */
+export interface ExportLinkSettings {
+  key: Uint8Array;
+  publicUrl: string;
 }
 
-/** The merchant's dashboard: stats from rollups, lists with cursor pages, and a streamed CSV export. */
-export function createDashboardRoutes(deps: { cases: CaseStore; rollups: RollupStore; accounts: AccountStore; clock: Clock }): Router {
+/** The merchant's dashboard: stats from rollups, lists with cursor pages, and a streamed CSV export (directly, or through a short-lived link). */
+export function createDashboardRoutes(deps: { cases: CaseStore; rollups: RollupStore; accounts: AccountStore; clock: Clock; exportLinks: ExportLinkSettings }): Router {
   const router = new Router();
 
   router.get('/api/dashboard/stats', async (ctx) => {
@@ -61,21 +53,24 @@ export function createDashboardRoutes(deps: { cases: CaseStore; rollups: RollupS
 
   router.get('/api/dashboard/export.csv', async (ctx) => {
     const merchant = merchantOf(ctx);
-    const query = parseInput(exportQuery, ctx.query);
-    const cases = deps.cases.streamAll(merchant.accountId, merchant.livemode, filterOf(query));
-    const rows = Readable.from(
-      (async function* () {
-        for await (const found of cases) {
-          const row = paymentRow(found);
-          yield { ...row, openedAt: row.openedAt.toISOString(), closedAt: row.closedAt?.toISOString() ?? '' };
-        }
-      })(),
-    );
-    ctx.set('Content-Type', 'text/csv; charset=utf-8');
-    ctx.set('Content-Disposition', `attachment; filename="recovery-${merchant.livemode ? 'live' : 'test'}-${deps.clock.now().toISOString().slice(0, 10)}.csv"`);
+    sendCasesCsv(ctx, deps.cases, merchant, parseInput(exportQuery, ctx.query), deps.clock.now());
+  });
+
+  router.post('/api/dashboard/export-link', async (ctx) => {
+    const merchant = merchantOf(ctx);
+    const body = parseInput(exportLinkBody, ctx.state.body);
+    // The signed account and mode, never the body's: the link can only ever export the caller's own cases.
+    const filters: ExportFilters = {
+      ...(body.status ? { status: body.status } : {}),
+      ...(body.customerId ? { customerId: body.customerId } : {}),
+      ...(body.openingDeclineBucket ? { openingDeclineBucket: body.openingDeclineBucket } : {}),
+      ...(body.currency ? { currency: body.currency } : {}),
+      ...(body.from ? { from: body.from.toISOString() } : {}),
+      ...(body.to ? { to: body.to.toISOString() } : {}),
+    };
+    const { token, expiresAt } = await issueExportToken({ accountId: merchant.accountId, livemode: merchant.livemode, filters }, deps.exportLinks.key, deps.clock.now());
     ctx.set('Cache-Control', 'no-store');
-    // Rows leave as they are read: memory stays flat however many cases the merchant has.
-    ctx.body = rows.pipe(stringify({ header: true, columns: [...EXPORT_COLUMNS], cast: { boolean: (value) => String(value), string: neutraliseFormula } }));
+    ctx.body = { object: 'export_link', url: exportUrl(deps.exportLinks.publicUrl, token), expiresAt };
   });
 
   return router;

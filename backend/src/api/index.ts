@@ -7,7 +7,9 @@ export { createIdempotencyStore, ensureIdempotencyExpiryIndex, IDEMPOTENCY_WINDO
 export { createEmailRoutes } from './emailRoutes';
 export { createApiKeyRoutes } from './apiKeyRoutes';
 export { caseView, maskEmail } from './caseView';
-export { createDashboardRoutes } from './dashboardRoutes';
+export { createDashboardRoutes, type ExportLinkSettings } from './dashboardRoutes';
+export { createExportDownloadRoutes } from './exportDownloadRoutes';
+export { exportSigningKey, EXPORT_LINK_VALIDITY_MS } from './exportLinkToken';
 export { createLiftRoutes } from './liftRoutes';
 export { createSettingsRoutes } from './settingsRoutes';
 export { createExperimentRoutes, experimentView } from './experimentRoutes';

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, preDunningPreviewBody, executeBody, experimentBody, experimentParams, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
+import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, preDunningPreviewBody, executeBody, experimentBody, experimentParams, exportLinkBody, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
 import { riskRouteDocs } from './riskSchemas';
 import { webhookEndpointRouteDocs } from './webhookEndpointSchemas';
 
@@ -61,11 +61,15 @@ const stats = z
     recoveryRate: z.number().nullable(),
     activeSequences: z.number(),
     churnPrevented: z.number(),
-    currencies: z.array(z.object({ currency: z.string(), recoveredThisMonthMinor: z.number(), recoveredTotalMinor: z.number(), failedThisMonthMinor: z.number(), mrrSavedMinor: z.number(), activeMinor: z.number() })),
-    trend: z.array(z.object({ day: z.string(), failed: z.number(), recovered: z.number() })),
-    byDeclineBucket: z.array(z.object({ bucket: z.string(), failed: z.number(), recovered: z.number() })),
-    byRecoveryMethod: z.array(z.object({ method: z.string(), count: z.number() })),
-    emails: z.object({ sent: z.number(), opened: z.number(), clicked: z.number() }),
+    currencies: z.array(z.object({ currency: z.string(), recoveredThisMonthMinor: z.number(), recoveredTotalMinor: z.number(), failedThisMonthMinor: z.number(), mrrSavedMinor: z.number(), activeMinor: z.number(), recoveryRate: z.number().nullable().describe("this month, of this currency's ended cases, the share recovered"), churnPrevented: z.number().describe('this month, subscriptions of this currency whose failed renewal was paid') })),
+    trend: z
+      .array(z.object({ day: z.string(), failed: z.number(), recovered: z.number(), amounts: z.array(z.object({ currency: z.string(), failedMinor: z.number(), recoveredMinor: z.number() })) }))
+      .describe('the last 30 UTC days, oldest first, empty days as zeros; amounts per currency'),
+    byDeclineBucket: z.array(z.object({ bucket: z.string(), failed: z.number(), recovered: z.number() })).describe('this month, by the decline the payment failed with'),
+    byRecoveryMethod: z.array(z.object({ method: z.string(), count: z.number(), amounts: z.array(z.object({ currency: z.string(), amountMinor: z.number() })) })).describe('this month: our_retry, card_update, customer_payment, stripe_retry, merchant'),
+    emails: z
+      .object({ sent: z.number(), delivered: z.number(), opened: z.number(), clicked: z.number(), bounced: z.number() })
+      .describe('this month: sent and bounced on the day sent, delivered, opened (first open) and clicked (first click) on the day they happened; test-mode emails recorded instead of sent count as sent'),
   })
   .meta({ id: 'DashboardStats' });
 
@@ -143,7 +147,8 @@ const errors = {
   429: { description: 'Over the rate limit or a cool-down; see Retry-After.', ...json(errorBody) },
 };
 
-type Route = Omit<RouteConfig, 'responses' | 'security'> & { ok: RouteConfig['responses'][string]; status?: number; extra?: RouteConfig['responses'] };
+/** `open`: no credentials (a signed link is its own); its errors are listed in `extra`. */
+type Route = Omit<RouteConfig, 'responses' | 'security'> & { ok: RouteConfig['responses'][string]; status?: number; extra?: RouteConfig['responses']; open?: true };
 
 /** Every POST takes an Idempotency-Key (see the API description). */
 const idempotencyKeyHeader = z.object({
@@ -161,6 +166,23 @@ const routes: Route[] = [
   { method: 'get', path: '/api/dashboard/sequences', summary: 'Active recovery sequences and their progress', request: { query: pageQuery }, ok: { description: 'A page', ...json(listOf(sequence)) } },
   { method: 'get', path: '/api/dashboard/attention', summary: 'Active cases that need the merchant', request: { query: pageQuery }, ok: { description: 'A list', ...json(listOf(attention)) } },
   { method: 'get', path: '/api/dashboard/export.csv', summary: 'Every case matching the filters as CSV, streamed', request: { query: exportQuery }, ok: { description: 'CSV with a header row', content: { 'text/csv': { schema: z.string() } } } },
+  {
+    method: 'post',
+    path: '/api/dashboard/export-link',
+    summary: 'A download link for the CSV export, valid 5 minutes, bound to this account, mode and these filters',
+    description: 'For clients that cannot send credentials with a download (the Stripe App). The link is GET /exports/{token}.csv on the public URL and needs nothing else.',
+    request: { body: json(exportLinkBody) },
+    ok: { description: 'The link', ...json(z.object({ object: z.literal('export_link'), url: z.string(), expiresAt: z.string() })) },
+  },
+  {
+    method: 'get',
+    path: '/exports/{file}',
+    summary: 'The CSV export behind a link from POST /api/dashboard/export-link; the link is the only credential and the only input',
+    request: { params: z.object({ file: z.string().describe('<token>.csv') }) },
+    ok: { description: 'CSV with a header row (the same columns as /api/dashboard/export.csv)', content: { 'text/csv': { schema: z.string() } } },
+    extra: { 403: { description: 'The link expired (code export_link_expired) or is not one we issued (export_link_invalid)', ...json(errorBody) }, 429: errors[429] },
+    open: true,
+  },
   { method: 'get', path: '/api/recovery/status', summary: "One invoice's recovery case, or a customer's cases", request: { query: statusQuery }, ok: { description: 'The case (or a list for customerId)', ...json(recoveryCase) } },
   { method: 'get', path: '/api/recovery/emails/{caseId}/{index}', summary: "One email of a case as the customer got it (in test mode: as recorded instead of sent)", request: { params: caseEmailParams, query: identityQuery }, ok: { description: 'The email', ...json(recoveryEmail) } },
   {
@@ -205,9 +227,10 @@ export function buildOpenApiDocument(publicUrl: string) {
     name: 'Stripe-Signature',
     description: 'From fetchStripeSignature() in the Stripe App; user_id and account_id travel in the query (GET, DELETE) or body.',
   });
-  for (const { ok, status, extra, ...route } of routes) {
+  for (const { ok, status, extra, open, ...route } of routes) {
     const request = route.method === 'post' ? { ...route.request, headers: idempotencyKeyHeader } : route.request;
-    registry.registerPath({ ...route, ...(request ? { request } : {}), security: [{ apiKey: [] }, { stripeAppSignature: [] }], responses: { [status ?? 200]: ok, ...errors, ...extra } });
+    const security: Array<Record<string, string[]>> = open ? [] : [{ apiKey: [] }, { stripeAppSignature: [] }];
+    registry.registerPath({ ...route, ...(request ? { request } : {}), security, responses: { [status ?? 200]: ok, ...(open ? {} : errors), ...extra } });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

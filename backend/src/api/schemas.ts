@@ -63,8 +63,17 @@ export const executeBody = z
 export const caseEmailParams = z.object({ caseId, index: z.coerce.number().int().min(0).max(1000) });
 
 const pageFields = { limit: z.coerce.number().int().min(1).max(100).default(25), starting_after: z.string().max(200).optional() };
+const declineBucket = z.enum(['soft', 'ambiguous', 'customer_must_act', 'never_retry', 'blocked_by_stripe']);
+const currency = z.string().regex(/^[a-z]{3}$/, 'a three-letter ISO currency code in lower case (usd)');
 /** Which cases a list or export covers; `from` and `to` bound when the payment failed. */
-const caseFilterFields = { status: caseStatus.optional(), customerId: customerId.optional(), from: day.optional(), to: day.optional() };
+const caseFilterFields = {
+  status: caseStatus.optional(),
+  customerId: customerId.optional(),
+  openingDeclineBucket: declineBucket.optional().describe('the bucket of the decline the payment failed with, as the stats group them'),
+  currency: currency.optional(),
+  from: day.optional(),
+  to: day.optional(),
+};
 const toAfterFrom = (query: { from?: Date; to?: Date }) => !query.from || !query.to || query.from < query.to;
 const toBeforeFrom = { message: 'must be after from', path: ['to'] };
 
@@ -77,6 +86,16 @@ export const exportQuery = z
   .object({ ...appIdentity, ...caseFilterFields })
   .refine(toAfterFrom, toBeforeFrom)
   .meta({ id: 'ExportQuery' });
+
+/** The filters a download link is bound to (the same as the export's). */
+export const exportLinkBody = z
+  .object({ ...appIdentity, ...caseFilterFields })
+  .strict()
+  .refine(toAfterFrom, toBeforeFrom)
+  .meta({ id: 'ExportLinkRequest' });
+
+/** What a download link's token carries: the filters alone, checked again when the link is used. */
+export const exportTokenFilters = z.object(caseFilterFields).strict();
 
 export const pageQuery = z.object({ ...appIdentity, ...pageFields }).meta({ id: 'PageQuery' });
 

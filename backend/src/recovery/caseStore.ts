@@ -26,6 +26,9 @@ const contactId = (accountId: string, stripeCustomerId: string) => `${accountId}
 export interface CaseFilter {
   status?: RecoveryCase['status'];
   stripeCustomerId?: string;
+  /** The bucket of the decline the case opened with: what the stats group by (older cases without one count as ambiguous). */
+  openingDeclineBucket?: NonNullable<RecoveryCase['openingDeclineBucket']>;
+  currency?: string;
   openedFrom?: Date;
   openedBefore?: Date;
 }
@@ -224,6 +227,8 @@ function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
     livemode,
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.stripeCustomerId ? { stripeCustomerId: filter.stripeCustomerId } : {}),
+    ...(filter.openingDeclineBucket ? { openingDeclineBucket: filter.openingDeclineBucket === 'ambiguous' ? { $in: ['ambiguous', null] } : filter.openingDeclineBucket } : {}),
+    ...(filter.currency ? { currency: filter.currency } : {}),
     ...(Object.keys(openedAt).length > 0 ? { openedAt } : {}),
   };
 }

@@ -10,8 +10,10 @@ import { payHabitCountersOf } from './payHabitCounters';
  *
  * Counters: failed, failedMinor, recovered, recoveredMinor, lost (ended
  * without the money), active, activeMinor (all time only), mrrSavedMinor and
- * churnPrevented (recovered subscription invoices), emailsSent, emailsOpened,
- * emailsClicked, `bucket:<decline bucket>:failed|recovered`,
+ * churnPrevented (recovered subscription invoices), emailsSent, emailsDelivered
+ * (on the day Postmark delivered), emailsOpened, emailsClicked, emailsBounced
+ * (on the day the email was sent: Postmark's bounce record carries no time we
+ * keep, and bounces come back within minutes), `bucket:<decline bucket>:failed|recovered`,
  * `method:<how the money came back>:count|minor`, and for cases in the lift
  * (see countsInLift), all time only: `group:<treated|control>:failed|ended|recovered|recoveredMinor`;
  * and for recovered cases, all time only, `paid:weekday:<0-6>` and `paid:dom:<01-31>` (see payHabitCounters).
@@ -80,6 +82,8 @@ function contribution(found: RecoveryCase | null): Map<string, number> {
 
   for (const email of found.emails) {
     add(email.sentAt, 'emailsSent', 1);
+    add(email.deliveredAt, 'emailsDelivered', email.deliveredAt ? 1 : 0);
+    add(email.sentAt, 'emailsBounced', email.status === 'bounced' ? 1 : 0);
     add(email.firstOpenedAt, 'emailsOpened', email.firstOpenedAt ? 1 : 0);
     add(email.firstClickedAt, 'emailsClicked', email.firstClickedAt ? 1 : 0);
   }

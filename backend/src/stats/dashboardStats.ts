@@ -19,11 +19,21 @@ export interface DashboardStats {
   recoveryRate: number | null;
   activeSequences: number;
   churnPrevented: number;
-  currencies: Array<{ currency: string; recoveredThisMonthMinor: number; recoveredTotalMinor: number; failedThisMonthMinor: number; mrrSavedMinor: number; activeMinor: number }>;
+  currencies: Array<{
+    currency: string;
+    recoveredThisMonthMinor: number;
+    recoveredTotalMinor: number;
+    failedThisMonthMinor: number;
+    mrrSavedMinor: number;
+    activeMinor: number;
+    /** This month, of this currency's cases that ended, the share recovered; null with none ended. */
+    recoveryRate: number | null;
+    churnPrevented: number;
+  }>;
   trend: Array<{ day: string; failed: number; recovered: number; amounts: Array<{ currency: string; failedMinor: number; recoveredMinor: number }> }>;
   byDeclineBucket: Array<{ bucket: DeclineBucket; failed: number; recovered: number }>;
   byRecoveryMethod: Array<{ method: RecoveredBy; count: number; amounts: Array<{ currency: string; amountMinor: number }> }>;
-  emails: { sent: number; opened: number; clicked: number };
+  emails: { sent: number; delivered: number; opened: number; clicked: number; bounced: number };
 }
 
 /** The first day the stats read: the earlier of the month's first day and the trend's first day. */
@@ -42,8 +52,12 @@ export function buildDashboardStats(docs: RollupDocument[], now: Date): Dashboar
   const currencies = [...new Set(docs.map((doc) => doc.currency))].sort();
   const ofCurrency = (from: RollupDocument[], currency: string) => from.filter((doc) => doc.currency === currency);
 
-  const recoveredThisMonth = sum(thisMonth, 'recovered');
-  const endedThisMonth = recoveredThisMonth + sum(thisMonth, 'lost');
+  // Of the cases that ended this month, the share that ended with the money.
+  const rateOf = (from: RollupDocument[]) => {
+    const recovered = sum(from, 'recovered');
+    const ended = recovered + sum(from, 'lost');
+    return ended === 0 ? null : Math.round((recovered / ended) * 10_000) / 10_000;
+  };
 
   const trend: DashboardStats['trend'] = [];
   for (let offset = TREND_DAYS - 1; offset >= 0; offset -= 1) {
@@ -60,11 +74,10 @@ export function buildDashboardStats(docs: RollupDocument[], now: Date): Dashboar
   return {
     object: 'recovery_stats',
     month,
-    recoveredThisMonth,
+    recoveredThisMonth: sum(thisMonth, 'recovered'),
     failedThisMonth: sum(thisMonth, 'failed'),
     recoveredTotal: sum(allTime, 'recovered'),
-    // Of the cases that ended this month, the share that ended with the money.
-    recoveryRate: endedThisMonth === 0 ? null : Math.round((recoveredThisMonth / endedThisMonth) * 10_000) / 10_000,
+    recoveryRate: rateOf(thisMonth),
     activeSequences: sum(allTime, 'active'),
     churnPrevented: sum(thisMonth, 'churnPrevented'),
     currencies: currencies.map((currency) => ({
@@ -74,6 +87,8 @@ export function buildDashboardStats(docs: RollupDocument[], now: Date): Dashboar
       failedThisMonthMinor: sum(ofCurrency(thisMonth, currency), 'failedMinor'),
       mrrSavedMinor: sum(ofCurrency(thisMonth, currency), 'mrrSavedMinor'),
       activeMinor: sum(ofCurrency(allTime, currency), 'activeMinor'),
+      recoveryRate: rateOf(ofCurrency(thisMonth, currency)),
+      churnPrevented: sum(ofCurrency(thisMonth, currency), 'churnPrevented'),
     })),
     trend,
     byDeclineBucket: BUCKETS.map((bucket) => ({ bucket, failed: sum(thisMonth, `bucket:${bucket}:failed`), recovered: sum(thisMonth, `bucket:${bucket}:recovered`) })),
@@ -84,6 +99,12 @@ export function buildDashboardStats(docs: RollupDocument[], now: Date): Dashboar
         .map((currency) => ({ currency, amountMinor: sum(ofCurrency(thisMonth, currency), `method:${method}:minor`) }))
         .filter((amount) => amount.amountMinor !== 0),
     })),
-    emails: { sent: sum(thisMonth, 'emailsSent'), opened: sum(thisMonth, 'emailsOpened'), clicked: sum(thisMonth, 'emailsClicked') },
+    emails: {
+      sent: sum(thisMonth, 'emailsSent'),
+      delivered: sum(thisMonth, 'emailsDelivered'),
+      opened: sum(thisMonth, 'emailsOpened'),
+      clicked: sum(thisMonth, 'emailsClicked'),
+      bounced: sum(thisMonth, 'emailsBounced'),
+    },
   };
 }

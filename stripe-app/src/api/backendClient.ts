@@ -10,10 +10,12 @@ import type {
   CaseDetail,
   DashboardStats,
   EmailPreview,
+  ExportLink,
   Experiment,
   ExperimentDraft,
   ListPage,
   MerchantSettings,
+  PaymentFilter,
   PaymentRow,
   PreDunningSettings,
   RecoveryEmail,
@@ -98,9 +100,11 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
 
   return {
     stats: () => call<DashboardStats>('GET', '/api/dashboard/stats'),
-    payments: (filter: { status?: string; customerId?: string; limit?: number; starting_after?: string } = {}) => call<ListPage<PaymentRow>>('GET', '/api/dashboard/payments', filter),
+    payments: (filter: PaymentFilter & { limit?: number; starting_after?: string } = {}) => call<ListPage<PaymentRow>>('GET', '/api/dashboard/payments', { ...filter }),
     attention: () => call<ListPage<AttentionRow>>('GET', '/api/dashboard/attention', { limit: 10 }),
-    sequences: () => call<ListPage<SequenceRow>>('GET', '/api/dashboard/sequences'),
+    sequences: (page: { limit?: number; starting_after?: string } = {}) => call<ListPage<SequenceRow>>('GET', '/api/dashboard/sequences', page),
+    /** A link the browser downloads the CSV from, without credentials, for 5 minutes. */
+    exportLink: (filter: PaymentFilter = {}) => call<ExportLink>('POST', '/api/dashboard/export-link', { ...filter }),
     caseOfInvoice: (invoiceId: string) => call<CaseDetail>('GET', '/api/recovery/status', { invoiceId }),
     casesOfCustomer: (customerId: string) => call<{ object: 'list'; data: CaseDetail[] }>('GET', '/api/recovery/status', { customerId }),
     control: (action: CaseControl, caseId: string) => call<CaseDetail | { caseId: string; retry: 'scheduled' }>('POST', `/api/recovery/${action}`, { caseId }),

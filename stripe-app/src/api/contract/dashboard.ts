@@ -1,6 +1,6 @@
 /** The home's figures: this month's recovery, and the lift against the holdout. */
 
-import type { DeclineBucket, RecoveryMethod } from './cases';
+import type { CaseStatus, DeclineBucket, RecoveryMethod } from './cases';
 
 export interface CurrencyStats {
   currency: string;
@@ -9,6 +9,9 @@ export interface CurrencyStats {
   failedThisMonthMinor: number;
   mrrSavedMinor: number;
   activeMinor: number;
+  /** This month, of this currency's cases that ended, the share recovered; null with none ended. */
+  recoveryRate: number | null;
+  churnPrevented: number;
 }
 
 export interface TrendDay {
@@ -32,7 +35,15 @@ export interface DashboardStats {
   trend: TrendDay[];
   byDeclineBucket: Array<{ bucket: DeclineBucket; failed: number; recovered: number }>;
   byRecoveryMethod: Array<{ method: RecoveryMethod; count: number; amounts: Array<{ currency: string; amountMinor: number }> }>;
-  emails: { sent: number; opened: number; clicked: number };
+  /** This month's dunning emails: sent and bounced count on the day sent; delivered, opened and clicked on the day it happened (each email once). */
+  emails: { sent: number; delivered: number; opened: number; clicked: number; bounced: number };
+}
+
+/** POST /api/dashboard/export-link: a CSV download that needs no credentials, for 5 minutes. */
+export interface ExportLink {
+  object: 'export_link';
+  url: string;
+  expiresAt: string;
 }
 
 /** A difference of two recovered shares (treated − control, or B − A) with its 95 % confidence interval, as fractions. */
@@ -56,4 +67,14 @@ export interface RecoveryLift {
   holdoutShare: number;
   minimumCasesPerGroup: number;
   currencies: Array<{ currency: string; treated: LiftGroup; control: LiftGroup; difference: ShareDifference | null; enoughData: boolean }>;
+}
+
+/** The filters of GET /api/dashboard/payments and of an export link; `from` and `to` (excluded) bound when the payment failed. */
+export interface PaymentFilter {
+  status?: CaseStatus;
+  openingDeclineBucket?: DeclineBucket;
+  currency?: string;
+  customerId?: string;
+  from?: string;
+  to?: string;
 }
