@@ -31,6 +31,22 @@ export interface SentMessage {
   metadata: Record<string, string>;
 }
 
+/** What Postmark says of a server token: the server it opens, or why not. */
+export type ServerCheck =
+  | { kind: 'valid'; serverId: number; serverName: string }
+  | { kind: 'invalid_token'; message: string }
+  /** Postmark did not answer (outage, timeout): nothing is known about the token. */
+  | { kind: 'unavailable'; message: string };
+
+/**
+ * Reads a Postmark server by its token (`GET /server`). A server token cannot
+ * list sender signatures or domains (that needs the account token), so whether
+ * a From address is confirmed is known only when Postmark takes or refuses a message.
+ */
+export interface MailServerDirectory {
+  checkServerToken(serverToken: string): Promise<ServerCheck>;
+}
+
 export interface Mailer {
   send(email: OutgoingEmail, serverToken?: string): Promise<SendResult>;
   /**

@@ -42,7 +42,8 @@ export function createPreDunningService(deps: {
   merchantTimeZoneFor: (account: Account | null) => string;
   linkKey: Uint8Array;
   publicUrl: string;
-  from: string;
+  /** Who the account's emails come from (dunning/senderIdentity's rule): From and Reply-To. */
+  senderFor: (account: Account | null) => { from: string; replyTo: string | null };
   clock: Clock;
   logger: Logger;
   instanceId: string;
@@ -88,12 +89,12 @@ export function createPreDunningService(deps: {
     const branding = brandingOf(account);
     const token = await issueRenewalLinkToken({ accountId: claimed.accountId, livemode: claimed.livemode, customerId: claimed.customerId, subscriptionId: claimed.subscriptionId }, deps.linkKey, now, renewsAt);
     const email = renderReminder(reminderCopyFor(policy, plan.stepIndex)!, reminderValuesFor(claimed, branding, zone, cardUpdateUrl(deps.publicUrl, token)), branding);
-    const replyTo = branding.supportEmail ?? null;
+    const { from, replyTo } = deps.senderFor(account);
     const result = await delivery.deliver(
       account,
       claimed.livemode,
       {
-        from: deps.from,
+        from,
         to: claimed.customerEmail!,
         ...(replyTo ? { replyTo } : {}),
         subject: email.subject,
