@@ -56,8 +56,8 @@ export function createContainer(options: {
   const settings = createSettingsService({
     accounts,
     secrets,
-    // A merchant's token is checked with Postmark before it is stored.
-    mailServers: createPostmarkServerDirectory({ apiBase: config.postmark.apiBase }),
+    // A merchant's token is checked with Postmark before it is stored; without our own token nothing is sent, so none is taken.
+    mailServers: config.postmark.serverToken ? createPostmarkServerDirectory({ apiBase: config.postmark.apiBase }) : null,
     operatorSender,
     publicUrl: config.publicUrl,
     ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}),
