@@ -173,6 +173,7 @@ function accept(message: Record<string, unknown>, token: string, state: Receiver
       serverToken: token,
       from,
       to,
+      replyTo: text('ReplyTo'),
       subject: text('Subject') ?? '',
       htmlBody: text('HtmlBody'),
       textBody: text('TextBody'),

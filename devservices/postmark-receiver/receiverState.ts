@@ -7,6 +7,7 @@ export interface CaughtEmail {
   serverToken: string;
   from: string;
   to: string;
+  replyTo: string | null;
   subject: string;
   htmlBody: string | null;
   textBody: string | null;
