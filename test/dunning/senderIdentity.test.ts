@@ -1,7 +1,7 @@
 import { chooseSender, formatMailbox, isEmailAddress, parseMailbox, validateSenderSettings, type SenderInput } from '../../backend/src/dunning/senderIdentity';
 
 const operator = { operatorFrom: 'Billing <billing@operator.com>', verifiedDomains: ['operator.com', 'verified-merchant.com'] };
-const input = (change: Partial<SenderInput> & { sender?: Partial<SenderInput['sender']> }): SenderInput => ({
+const input = (change: Partial<Omit<SenderInput, 'sender'>> & { sender?: Partial<SenderInput['sender']> }): SenderInput => ({
   merchantName: null,
   supportEmail: null,
   hasOwnServer: false,
