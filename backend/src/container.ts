@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
-import { createAccountStore, createSecretBox, secretBinding, type Account } from './accounts';
-import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf, senderChoiceOf } from './settings';
+import { createAccountStore, createSecretBox, type Account } from './accounts';
+import { createSenderSelection, createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf } from './settings';
 import { createPreDunningService } from './preDunning';
 import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex } from './api';
 import { createCardAttemptStore } from './cardLedger';
@@ -53,17 +53,11 @@ export function createContainer(options: {
   const rollups = createRollupStore(connection);
   const secrets = createSecretBox(config.secretsKey);
   const operatorSender = { from: config.postmark.from, verifiedDomains: config.postmark.verifiedDomains };
-  const settings = createSettingsService({
-    accounts,
-    secrets,
-    // A merchant's token is checked with Postmark before it is stored; without our own token nothing is sent, so none is taken.
-    mailServers: config.postmark.serverToken ? createPostmarkServerDirectory({ apiBase: config.postmark.apiBase }) : null,
-    operatorSender,
-    publicUrl: config.publicUrl,
-    ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}),
-  });
-  // Who each account's emails come from, and whether its own Postmark server sends them (dunning/senderIdentity).
-  const senderFor = (account: Account | null) => senderChoiceOf(account, operatorSender);
+  // A merchant's token is checked with Postmark before it is stored; without our own token nothing is sent, so none is taken.
+  const mailServers = config.postmark.serverToken ? createPostmarkServerDirectory({ apiBase: config.postmark.apiBase }) : null;
+  const holdoutDefault = options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {};
+  const settings = createSettingsService({ accounts, secrets, mailServers, operatorSender, publicUrl: config.publicUrl, ...holdoutDefault });
+  const { senderFor, merchantServerToken, noteSender } = createSenderSelection({ accounts, secrets, operator: operatorSender });
   const experimentStore = createExperimentStore(connection);
   const experiments = createExperimentService({ experiments: experimentStore, settings, clock, logger });
   // Each case save carries its events, stats delta and experiment counts in its outbox, in the same write; the relay passes them on.
@@ -97,11 +91,6 @@ export function createContainer(options: {
   };
   // The merchant's own zone until they set one; tests and the demo may pass their own retry policy.
   const merchantTimeZoneFor = (account: Account | null) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone;
-  // A merchant's own Postmark server token, opened only where an email is sent, and only when the sender rule sends through it.
-  const merchantServerToken = (account: Account | null) => {
-    const sealed = account?.settings?.postmarkServerTokenSealed;
-    return account && sealed && senderFor(account).usesOwnServer ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
-  };
   const renewalOutcomes = createRenewalOutcomeStore(connection);
   const renewalIntake = createRenewalIntake({
     renewals,
@@ -180,6 +169,7 @@ export function createContainer(options: {
     accountProfilesFor,
     policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
     merchantServerToken,
+    noteSender,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
@@ -207,6 +197,7 @@ export function createContainer(options: {
     policyFor: preDunningPolicyOf,
     dunningPolicyFor: dunningPolicyOf,
     merchantServerToken,
+    noteSender,
     merchantTimeZoneFor,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     publicUrl: config.publicUrl,

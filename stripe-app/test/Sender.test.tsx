@@ -34,6 +34,13 @@ describe('Settings: sender', () => {
     expect(wrapper).toContainText('User name: pm_0123456789ab');
   });
 
+  it("shows Postmark's refusal of the From address in its own words", () => {
+    const refused = { ...ownServerSettings, sender: { ...ownServerSettings.sender, lastRefusal: { message: "The 'From' address you supplied (billing@acme.com) is not a Sender Signature on your account.", at: '2026-11-02T10:00:00.000Z' } } };
+    const { wrapper } = openSection({}, { initial: refused });
+    expect(wrapper).toContainComponent(Banner, { type: 'critical', title: 'Postmark refused this From address' });
+    expect(wrapper.find(Banner, { title: 'Postmark refused this From address' })!.prop('description')).toContain('is not a Sender Signature');
+  });
+
   it('never shows a token: the field starts empty even when one is set', () => {
     const { wrapper } = openSection({}, { initial: ownServerSettings });
     expect(wrapper.find(TextField, { label: 'Replace the server token' })).toHaveProps({ value: '', type: 'password' });

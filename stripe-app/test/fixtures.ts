@@ -49,6 +49,7 @@ export const settings: MerchantSettings = {
     usesOwnServer: false,
     reason: 'no_from_address',
     explanation: 'You have not set a From address: emails come from our address under your name.',
+    lastRefusal: null,
   },
   postmark: { configured: false, serverName: null, webhook: null },
   holdoutShare: 0.1,

@@ -51,6 +51,7 @@ describe('GET /api/settings: which sender applies', () => {
       usesOwnServer: false,
       reason: 'no_from_address',
       explanation: expect.stringContaining('You have not set a From address'),
+      lastRefusal: null,
     });
     expect(response.body.postmark).toEqual({ configured: false, serverName: null, webhook: null });
   });

@@ -113,7 +113,7 @@ describe("a merchant's sender", () => {
     expect(world.postmark.state.emails.map((email) => [email.serverToken, email.from])).toEqual([['server-token-test', '"Acme" <billing@acme.com>']]);
   });
 
-  it("not confirmed on the merchant's own server: Postmark refuses it, nothing is sent, the customer's address stays good", async () => {
+  it("not confirmed on the merchant's own server: Postmark refuses it, nothing is sent, the customer's address stays good, settings say why", async () => {
     strictPostmark({ senderSignatures: ['someone-else@acme.com'] });
     await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { sender: { fromAddress: 'billing@acme.com' } }, start);
     await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1');
@@ -124,6 +124,13 @@ describe("a merchant's sender", () => {
     // A sender the merchant must fix is asked about again in an hour, not blamed on the customer.
     expect(found).toMatchObject({ emailStatus: 'ok', emails: [] });
     expect(found!.nextEmailAt!.getTime()).toBe(start.getTime() + 60 * 60_000);
+    expect((await world.container.settings.read(SELF_HOSTED_ACCOUNT, true)).sender.lastRefusal).toEqual({ message: expect.stringContaining("The 'From' address you supplied (billing@acme.com) is not a Sender Signature"), at: start });
+
+    // The merchant confirms the address at Postmark: the next try goes out, and the refusal is gone.
+    world.postmark.state.servers.get('merchant-own-token-1')!.senderSignatures.add('billing@acme.com');
+    await world.runUntil(new Date(start.getTime() + 2 * 60 * 60_000));
+    expect(world.postmark.state.emails.map((email) => email.from)).toEqual(['billing@acme.com']);
+    expect((await world.container.settings.read(SELF_HOSTED_ACCOUNT, true)).sender.lastRefusal).toBeNull();
   });
 
   it("in test mode, even through the merchant's own server: the email is recorded with its sender, never sent to the customer", async () => {

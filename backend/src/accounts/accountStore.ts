@@ -61,6 +61,8 @@ export interface AccountSettings {
   postmarkWebhook?: StoredWebhookCredentials;
   /** From name, From address and Reply-To; validated by dunning/senderIdentity. */
   sender?: unknown;
+  /** Postmark's last refusal of the account's From (cleared when it next takes one): the From, its message, when. */
+  senderRefusal?: { from: string; message: string; at: Date };
   /** The share of customers in the holdout's control group (0 to 0.5; 0 turns it off). */
   holdoutShare?: number;
   /** Reminders before a renewal whose card expires first (issue 14); validated by preDunning/. */

@@ -101,6 +101,10 @@ const senderView = z
     usesOwnServer: z.boolean().describe("whether the merchant's own Postmark server sends them"),
     reason: z.enum(['own_server', 'verified_domain', 'domain_not_verified', 'no_from_address', 'own_server_needs_from_address']),
     explanation: z.string().describe('the reason in words'),
+    lastRefusal: z
+      .object({ message: z.string(), at: z.string() })
+      .nullable()
+      .describe("Postmark's own words when it last refused this From (a server token cannot read sender signatures, so an email is the test); cleared once an email goes out"),
   })
   .meta({ id: 'SenderView' });
 const postmarkView = z

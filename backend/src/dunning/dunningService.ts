@@ -11,7 +11,7 @@ import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from '
 import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
 import { createEmailDelivery } from './emailDelivery';
-import type { Mailer, OutgoingEmail } from './mailer';
+import type { Mailer, OutgoingEmail, SenderOutcomeNote } from './mailer';
 import { heldForEmailToday, type LastReminderLookup } from './oneEmailADay';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
@@ -50,6 +50,8 @@ export function createDunningService(deps: {
   policyFor: (account: Account | null, current: RecoveryCase) => DunningPolicy | Promise<DunningPolicy>;
   /** The merchant's own Postmark server token, when they brought one. */
   merchantServerToken: (account: Account | null) => string | null;
+  /** Keeps Postmark's answer to the account's From, for the settings view. */
+  noteSender?: SenderOutcomeNote;
   linkKey: Uint8Array;
   linkValidityDays: number;
   publicUrl: string;
@@ -64,7 +66,7 @@ export function createDunningService(deps: {
 }): DunningService {
   const { cases, recovery, accounts, suppressions, mailer, clock, logger } = deps;
   const delivery = mailer
-    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, logger })
+    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger })
     : null;
   const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
     recovery.mutate(current.accountId, current, (fresh) => ({ ...change(fresh), emailLeaseUntil: new Date(0) }));

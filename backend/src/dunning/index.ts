@@ -1,4 +1,5 @@
-export type { Mailer, MailServerDirectory, OutgoingEmail, SendResult, SentMessage, ServerCheck } from './mailer';
+export type { Mailer, MailServerDirectory, OutgoingEmail, SendResult, SenderOutcomeNote, SentMessage, ServerCheck } from './mailer';
+export { SenderRefusedError } from './mailer';
 export { chooseSender, describeSenderReason, isEmailAddress, validateSenderSettings, NO_SENDER_SETTINGS, type SenderChoice, type SenderReason, type SenderSettings } from './senderIdentity';
 export { describeDeclineForCustomer } from './declineWording';
 export { renderTemplate, sampleValues, validateTemplate, TEMPLATE_VARIABLES, type TemplateProblem, type TemplateValues, type TemplateVariable } from './emailTemplates';

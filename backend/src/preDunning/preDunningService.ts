@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
 import { cardUpdateUrl, issueRenewalLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
-import { heldForEmailToday, type DunningPolicy, type Mailer, type SuppressionStore, type TestModeRecipients } from '../dunning';
+import { heldForEmailToday, type DunningPolicy, type Mailer, type SenderOutcomeNote, type SuppressionStore, type TestModeRecipients } from '../dunning';
 import { UpstreamError } from '../errors';
 import type { CaseStore } from '../recovery';
 import type { Renewal, ReminderSent } from '../renewals/renewal';
@@ -39,6 +39,8 @@ export function createPreDunningService(deps: {
   /** Dunning's policy: its daytime hours are the customer's daytime for every email. */
   dunningPolicyFor: (account: Account | null) => DunningPolicy;
   merchantServerToken: (account: Account | null) => string | null;
+  /** Keeps Postmark's answer to the account's From, for the settings view. */
+  noteSender?: SenderOutcomeNote;
   merchantTimeZoneFor: (account: Account | null) => string;
   linkKey: Uint8Array;
   publicUrl: string;
@@ -50,7 +52,7 @@ export function createPreDunningService(deps: {
   leaseMs: number;
 }): PreDunningService {
   const { renewals, accounts, clock, logger } = deps;
-  const delivery = deps.mailer ? createReminderDelivery({ mailer: deps.mailer, recipients: deps.recipients, merchantServerToken: deps.merchantServerToken, logger }) : null;
+  const delivery = deps.mailer ? createReminderDelivery({ mailer: deps.mailer, recipients: deps.recipients, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger }) : null;
   const owner = deps.instanceId;
 
   const settingsOf = (account: Account | null, renewal: Renewal) => ({

@@ -31,10 +31,13 @@ export interface SenderView extends SenderSettings {
   usesOwnServer: boolean;
   reason: SenderReason;
   explanation: string;
+  /** Postmark's last refusal of this very From (a changed sender starts afresh), with its words and when. */
+  lastRefusal: { message: string; at: Date } | null;
 }
 
 export function senderViewOf(account: Account | null, operator: OperatorSender): SenderView {
   const choice = senderChoiceOf(account, operator);
+  const refusal = account?.settings?.senderRefusal;
   return {
     ...senderSettingsOf(account),
     effectiveFrom: choice.from,
@@ -42,6 +45,7 @@ export function senderViewOf(account: Account | null, operator: OperatorSender):
     usesOwnServer: choice.usesOwnServer,
     reason: choice.reason,
     explanation: describeSenderReason(choice.reason),
+    lastRefusal: refusal && refusal.from === choice.from ? { message: refusal.message, at: refusal.at } : null,
   };
 }
 

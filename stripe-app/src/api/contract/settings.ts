@@ -68,6 +68,8 @@ export interface SenderSettings {
   usesOwnServer: boolean;
   reason: 'own_server' | 'verified_domain' | 'domain_not_verified' | 'no_from_address' | 'own_server_needs_from_address';
   explanation: string;
+  /** Postmark's words when it last refused this very From address; null once an email went out. */
+  lastRefusal: { message: string; at: string } | null;
 }
 
 /** Basic-auth credentials for the merchant's own Postmark server's webhooks, in the one answer that shows the password. */

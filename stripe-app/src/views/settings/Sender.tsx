@@ -51,6 +51,13 @@ export function Sender({ saved, backend, canChange, onSaved }: { saved: Merchant
         <Inline>{`Emails come from ${sender.effectiveFrom}${sender.effectiveReplyTo ? `; replies go to ${sender.effectiveReplyTo}` : ''}.`}</Inline>
         <Inline css={{ color: 'secondary' }}>{sender.explanation}</Inline>
       </Box>
+      {sender.lastRefusal && (
+        <Banner
+          type="critical"
+          title="Postmark refused this From address"
+          description={`${sender.lastRefusal.message} Emails wait until it is confirmed on the sending server (we try again hourly), or until you change the address.`}
+        />
+      )}
       <TextField label="From name" placeholder={saved.branding.merchantName} value={fromName} disabled={!canChange} onChange={(event) => setFromName(event.target.value)} />
       <TextField label="From address" type="email" value={fromAddress} disabled={!canChange} onChange={(event) => setFromAddress(event.target.value)} />
       <TextField label="Reply-To" type="email" placeholder={saved.branding.supportEmail ?? ''} value={replyTo} disabled={!canChange} onChange={(event) => setReplyTo(event.target.value)} />
