@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Account } from '../accounts';
-import { sendNoting } from '../dunning/emailDelivery';
-import type { Mailer, OutgoingEmail, SenderOutcomeNote, TestModeRecipients } from '../dunning';
+import { sendNoting, type Mailer, type OutgoingEmail, type SenderOutcomeNote, type TestModeRecipients } from '../dunning';
 
 export type ReminderDeliveryOutcome =
   | { kind: 'sent'; messageId: string; foundAfterLostAnswer: boolean }
