@@ -1,4 +1,6 @@
 import { createPostmarkMailer, createPostmarkServerDirectory } from '../../../backend/src/adapters/postmark';
+import { SenderRefusedError } from '../../../backend/src/dunning';
+import { UpstreamError } from '../../../backend/src/errors';
 import { startPostmarkReceiver, type PostmarkReceiver } from '../../../devservices/postmark-receiver/postmarkReceiver';
 
 let receiver: PostmarkReceiver;
@@ -29,11 +31,14 @@ describe('the Postmark server directory (GET /server through the official client
 });
 
 describe('the Postmark mailer and a From the server does not hold', () => {
-  it("throws a non-retryable UpstreamError (the merchant's sender to fix), never a refusal of the customer", async () => {
+  it("throws a SenderRefusedError, a non-retryable UpstreamError (the merchant's sender to fix), never a refusal of the customer", async () => {
     receiver.state.addServer({ token: 'acme-token', name: 'Acme', senderSignatures: ['billing@acme.com'] });
     const mailer = createPostmarkMailer({ serverToken: 'operator-token', apiBase: receiver.url, timeoutSeconds: 1 });
     const email = { from: '"Acme" <sales@acme.com>', to: 'alice@example.com', subject: 'Hi', htmlBody: '<p>Hi</p>', textBody: 'Hi', tag: 't', metadata: {} };
-    await expect(mailer.send(email, 'acme-token')).rejects.toMatchObject({ name: 'UpstreamError', retryable: false, status: 422, message: expect.stringContaining('not a Sender Signature') });
+    const refused = await mailer.send(email, 'acme-token').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SenderRefusedError);
+    expect(refused).toBeInstanceOf(UpstreamError);
+    expect(refused).toMatchObject({ vendor: 'postmark', retryable: false, status: 422, message: expect.stringContaining('(sales@acme.com) is not a Sender Signature') });
     expect(await mailer.send({ ...email, from: '"Acme" <Billing@acme.com>' }, 'acme-token')).toMatchObject({ kind: 'sent' });
   });
 });
