@@ -65,6 +65,7 @@ export function createApp(deps: Container): Koa {
       recovery: deps.recovery,
       suppressions: deps.suppressions,
       renewals: deps.renewals,
+      accounts: deps.accounts,
       clock: deps.clock,
       logger: deps.logger,
     }),

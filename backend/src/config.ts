@@ -62,6 +62,14 @@ const settingsSchema = z.object({
   POSTMARK_SERVER_TOKEN: optionalText,
   POSTMARK_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: optionalText.pipe(z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'must be an address, e.g. Billing <billing@example.com>').optional()),
+  // Domains verified on the operator's Postmark server: a merchant's From address on one of them is used as is.
+  POSTMARK_VERIFIED_DOMAINS: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((domain) => domain.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be domain names separated by commas, e.g. example.com,mail.example.org')))
+      .optional(),
+  ),
   POSTMARK_WEBHOOK_USERNAME: z.string().min(1).default('postmark'),
   POSTMARK_WEBHOOK_PASSWORD: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -114,6 +122,8 @@ export interface Config {
     readonly serverToken: string | undefined;
     readonly apiBase: string | undefined;
     readonly from: string;
+    /** Domains verified on the operator's server (lower case): merchants' From addresses there are sent as they are. */
+    readonly verifiedDomains: readonly string[];
     readonly webhookUsername: string;
     readonly webhookPassword: string;
   };
@@ -205,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       serverToken: settings.POSTMARK_SERVER_TOKEN,
       apiBase: settings.POSTMARK_API_BASE,
       from: settings.EMAIL_FROM ?? 'Billing <billing@localhost.test>',
+      verifiedDomains: Object.freeze(settings.POSTMARK_VERIFIED_DOMAINS ?? []),
       webhookUsername: settings.POSTMARK_WEBHOOK_USERNAME,
       webhookPassword: settings.POSTMARK_WEBHOOK_PASSWORD ?? DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD,
     }),

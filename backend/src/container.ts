@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
-import { createAccountStore, createSecretBox, secretBinding, type Account } from './accounts';
-import { createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf } from './settings';
+import { createAccountStore, createSecretBox, type Account } from './accounts';
+import { createSenderSelection, createSettingsService, dunningPolicyOf, preDunningPolicyOf, retryPolicyOf } from './settings';
 import { createPreDunningService } from './preDunning';
 import { caseView, riskView, createApiKeyStore, createIdempotencyStore, ensureIdempotencyExpiryIndex } from './api';
 import { createCardAttemptStore } from './cardLedger';
@@ -13,7 +13,7 @@ import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from '.
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
 import { createExperimentService, createExperimentStore } from './experiments';
 import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
-import { createPostmarkMailer } from './adapters/postmark';
+import { createPostmarkMailer, createPostmarkServerDirectory } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -52,7 +52,12 @@ export function createContainer(options: {
   const renewals = createRenewalStore(connection);
   const rollups = createRollupStore(connection);
   const secrets = createSecretBox(config.secretsKey);
-  const settings = createSettingsService({ accounts, secrets, ...(options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {}) });
+  const operatorSender = { from: config.postmark.from, verifiedDomains: config.postmark.verifiedDomains };
+  // A merchant's token is checked with Postmark before it is stored; without our own token nothing is sent, so none is taken.
+  const mailServers = config.postmark.serverToken ? createPostmarkServerDirectory({ apiBase: config.postmark.apiBase }) : null;
+  const holdoutDefault = options.defaultHoldoutShare !== undefined ? { defaultHoldoutShare: options.defaultHoldoutShare } : {};
+  const settings = createSettingsService({ accounts, secrets, mailServers, operatorSender, publicUrl: config.publicUrl, ...holdoutDefault });
+  const { senderFor, merchantServerToken, noteSender } = createSenderSelection({ accounts, secrets, operator: operatorSender });
   const experimentStore = createExperimentStore(connection);
   const experiments = createExperimentService({ experiments: experimentStore, settings, clock, logger });
   // Each case save carries its events, stats delta and experiment counts in its outbox, in the same write; the relay passes them on.
@@ -86,11 +91,6 @@ export function createContainer(options: {
   };
   // The merchant's own zone until they set one; tests and the demo may pass their own retry policy.
   const merchantTimeZoneFor = (account: Account | null) => (options.retryPolicy ?? retryPolicyOf(account, config.defaultMerchantTimeZone)).merchantTimeZone;
-  // A merchant's own Postmark server token, opened only where an email is sent.
-  const merchantServerToken = (account: Account | null) => {
-    const sealed = account?.settings?.postmarkServerTokenSealed;
-    return account && sealed ? secrets.open(sealed, secretBinding(account.accountId, account.livemode)) : null;
-  };
   const renewalOutcomes = createRenewalOutcomeStore(connection);
   const renewalIntake = createRenewalIntake({
     renewals,
@@ -169,10 +169,11 @@ export function createContainer(options: {
     accountProfilesFor,
     policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
     merchantServerToken,
+    noteSender,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     linkValidityDays: config.cardUpdate.linkValidityDays,
     publicUrl: config.publicUrl,
-    from: config.postmark.from,
+    senderFor,
     merchantTimeZoneFor,
     // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
     lastReminderTo: async (tenancy, customerId) => {
@@ -196,10 +197,11 @@ export function createContainer(options: {
     policyFor: preDunningPolicyOf,
     dunningPolicyFor: dunningPolicyOf,
     merchantServerToken,
+    noteSender,
     merchantTimeZoneFor,
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     publicUrl: config.publicUrl,
-    from: config.postmark.from,
+    senderFor,
     clock,
     logger,
     instanceId,

@@ -5,11 +5,40 @@ import type { CaughtEmail, ReceiverState } from './receiverState';
 /**
  * The part of Postmark's API the backend uses: POST /email and /email/batch,
  * answered in Postmark's shapes and error codes (10 bad token, 300 invalid
- * email request, 406 inactive recipient, 429 rate limit), and the outbound
- * message search (GET /messages/outbound, filtered by `metadata_<key>=`).
+ * email request, 400 From not a sender signature, 406 inactive recipient,
+ * 429 rate limit), the outbound message search (GET /messages/outbound,
+ * filtered by `metadata_<key>=`), and GET /server for a known token.
  */
 export function postmarkApiRoutes(state: ReceiverState, now: () => Date): Router {
   const router = new Router();
+
+  // Postmark names the server a token opens; any other token is a 401 with ErrorCode 10.
+  router.get('/server', (ctx) => {
+    const server = state.servers.get(tokenOf(ctx));
+    if (!server) {
+      ctx.status = 401;
+      ctx.body = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
+      return;
+    }
+    ctx.body = {
+      ID: server.id,
+      Name: server.name,
+      ApiTokens: [server.token],
+      Color: 'blue',
+      SmtpApiActivated: true,
+      RawEmailEnabled: false,
+      DeliveryType: 'Live',
+      ServerLink: `https://postmark.invalid/servers/${server.id}/streams`,
+      InboundAddress: `${server.id}@inbound.postmark.invalid`,
+      PostFirstOpenOnly: false,
+      InboundHash: String(server.id),
+      InboundSpamThreshold: 0,
+      TrackOpens: false,
+      TrackLinks: 'None',
+      IncludeBounceContentInHook: false,
+      EnableSmtpApiErrorHooks: false,
+    };
+  });
 
   router.post('/email', async (ctx) => {
     const passes = await passesFaults(ctx, state);
@@ -26,7 +55,7 @@ export function postmarkApiRoutes(state: ReceiverState, now: () => Date): Router
 
   // Search never takes an injected fault, so a test's fault count means sends only.
   router.get('/messages/outbound', (ctx) => {
-    if (!tokenOf(ctx)) {
+    if (!isAcceptedToken(state, tokenOf(ctx))) {
       ctx.status = 401;
       ctx.body = { ErrorCode: 10, Message: 'No Account or Server API tokens were supplied in the HTTP headers.' };
       return;
@@ -88,8 +117,12 @@ function summaryOf(email: CaughtEmail): Record<string, unknown> {
 }
 
 /** False when a fault answered the request; 'drop_answer' when the message is to be kept but its answer lost. */
+function isAcceptedToken(state: ReceiverState, token: string): boolean {
+  return token !== '' && (state.servers.has(token) || !state.rejectUnknownTokens);
+}
+
 async function passesFaults(ctx: ParameterizedContext, state: ReceiverState): Promise<boolean | 'drop_answer'> {
-  if (!tokenOf(ctx)) {
+  if (!isAcceptedToken(state, tokenOf(ctx))) {
     ctx.status = 401;
     ctx.body = { ErrorCode: 10, Message: 'No Account or Server API tokens were supplied in the HTTP headers.' };
     return false;
@@ -126,6 +159,8 @@ function accept(message: Record<string, unknown>, token: string, state: Receiver
   if (!to || !from || (!text('HtmlBody') && !text('TextBody'))) {
     return { status: 422, body: { ErrorCode: 300, Message: 'Invalid email request: To, From and a HtmlBody or TextBody are required.' } };
   }
+  const refusal = state.senderRefusal(token, from);
+  if (refusal) return { status: 422, body: { ErrorCode: refusal.errorCode, Message: refusal.message } };
   if (state.inactiveRecipients.has(to.toLowerCase())) {
     return {
       status: 422,
@@ -138,6 +173,7 @@ function accept(message: Record<string, unknown>, token: string, state: Receiver
       serverToken: token,
       from,
       to,
+      replyTo: text('ReplyTo'),
       subject: text('Subject') ?? '',
       htmlBody: text('HtmlBody'),
       textBody: text('TextBody'),

@@ -66,15 +66,11 @@ describe('AppSettings', () => {
     });
   });
 
-  it("sends a new Postmark token once, and can remove a configured one", async () => {
-    const configured = { ...settings, postmark: { configured: true } };
-    const { wrapper, update, backend } = await openSettings({ 'GET /api/settings': { body: configured }, 'PUT /api/settings': { body: { ...settings, postmark: { configured: false } } } });
-    expect(wrapper).toContainText('Your own Postmark server sends the emails.');
-    wrapper.findAll(Button).find((node) => node.text === 'Stop using my Postmark server')!.trigger('onPress');
-    wrapper.find(SettingsView)!.trigger('onSave', {});
-    await update();
-    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({ postmarkServerToken: null });
-    expect(wrapper).toContainText('Emails go out through our Postmark server.');
+  it('shows who the emails come from and why, in its own section', async () => {
+    const { wrapper } = await openSettings({});
+    expect(wrapper).toContainText('Emails come from "Acme" <billing@recovery.example>.');
+    expect(wrapper).toContainText('You have not set a From address');
+    expect(field(wrapper, 'From address')).toHaveProps({ value: '' });
   });
 
   it('shows why a change was refused and keeps what was typed', async () => {

@@ -40,11 +40,41 @@ export const settings: MerchantSettings = {
   },
   dunning: { enabled: true, steps: [{ dayOffset: 0, tone: 'soft_reminder', custom: null }, { dayOffset: 3, tone: 'retry_notice', custom: null }], sendConfirmation: true, daytimeHours: [9, 18] },
   branding: { merchantName: 'Acme', productName: 'Acme Pro', logoUrl: null, accentColor: '#4f46e5', supportEmail: null },
-  postmark: { configured: false },
+  sender: {
+    fromName: null,
+    fromAddress: null,
+    replyTo: null,
+    effectiveFrom: '"Acme" <billing@recovery.example>',
+    effectiveReplyTo: null,
+    usesOwnServer: false,
+    reason: 'no_from_address',
+    explanation: 'You have not set a From address: emails come from our address under your name.',
+    lastRefusal: null,
+  },
+  postmark: { configured: false, serverName: null, webhook: null },
   holdoutShare: 0.1,
   preDunning: { enabled: true, steps: [{ daysBefore: 30, custom: null }, { daysBefore: 14, custom: null }, { daysBefore: 3, custom: null }] },
   renewalRisk: { alertThreshold: 70 },
   networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
+};
+
+/** Settings of a merchant whose own Postmark server sends from their address, with webhook credentials issued. */
+export const ownServerSettings: MerchantSettings = {
+  ...settings,
+  sender: {
+    ...settings.sender,
+    fromName: 'Acme Billing',
+    fromAddress: 'billing@acme.com',
+    effectiveFrom: '"Acme Billing" <billing@acme.com>',
+    usesOwnServer: true,
+    reason: 'own_server',
+    explanation: 'Your own Postmark server sends from your address.',
+  },
+  postmark: {
+    configured: true,
+    serverName: 'Acme transactional',
+    webhook: { url: 'https://recovery.test/api/webhooks/postmark/accounts/acct_1234/test', username: 'pm_0123456789ab', createdAt: '2026-11-01T00:00:00.000Z' },
+  },
 };
 
 export const endpoint: WebhookEndpoint = {

@@ -51,6 +51,11 @@ const endpoints: Array<[string, Send]> = [
     'POST /api/webhooks/postmark (right password, any body)',
     ({ body }) => request(testApp.server).post('/api/webhooks/postmark').set('content-type', 'application/json').auth('postmark', 'fuzz-password-123').send(body),
   ],
+  [
+    "POST /api/webhooks/postmark/accounts/:accountId/:mode (a merchant's own server)",
+    ({ body, header, text }) =>
+      request(testApp.server).post(`/api/webhooks/postmark/accounts/${encodeURIComponent(text) || 'acct_fuzz'}/${text.length % 2 ? 'live' : 'test'}`).set('content-type', 'application/json').set('authorization', safeHeader(header)).send(body),
+  ],
   ['GET /update', ({ text }) => request(testApp.server).get(`/update?token=${encodeURIComponent(text)}`)],
   ['POST /update', ({ body, contentType, text }) => request(testApp.server).post('/update').set('content-type', contentType || 'application/x-www-form-urlencoded').send(text.length % 2 ? `token=${encodeURIComponent(text)}` : body)],
   ['GET /update/done', ({ text }) => request(testApp.server).get(`/update/done?token=${encodeURIComponent(text)}&x=${encodeURIComponent(text)}`)],

@@ -184,9 +184,27 @@ describe.each(Object.entries(ways))('merchant API called with %s', (_way, send) 
   });
 });
 
+describe('POST /api/settings/postmark-webhook-credentials', () => {
+  it("issues credentials for the caller's mode only: the other mode's own Postmark server keeps its own", async () => {
+    await testApp.container.accounts.ensureRecord(ACCOUNT, true, new Date());
+    await testApp.container.accounts.updateSettings(ACCOUNT, true, { postmarkServerTokenSealed: 'v2.sealed-elsewhere', postmarkWebhook: { username: 'pm_live_only', passwordSha256: '0'.repeat(64), createdAt: new Date() } });
+    const live = await snapshotOf('live');
+    const rotate: Call = { method: 'post', path: '/api/settings/postmark-webhook-credentials' };
+    for (const send of Object.values(ways)) {
+      const response = await send('test', rotate);
+      expect(response.status).toBe(409);
+      expect(response.body.error.code).toBe('postmark_not_configured');
+    }
+    expect(await snapshotOf('live')).toEqual(live);
+    const own = await ways['an API key']('live', rotate);
+    expect(own.status).toBe(200);
+    expect(own.body.url).toMatch(/\/api\/webhooks\/postmark\/accounts\/acct_matrix_modes\/live$/);
+  });
+});
+
 it('covers every documented route of the merchant API', () => {
   const exportLink: Array<[string]> = [['POST /api/dashboard/export-link'], ['GET /exports/:file']];
-  const covered = new Set([...idRoutes('live'), ...stripeRoutes('live'), ...ownRoutes, ['POST /api/experiments'], ...exportLink].map(([name]) => name!.replace(/ \(.*\)$/, '')));
+  const covered = new Set([...idRoutes('live'), ...stripeRoutes('live'), ...ownRoutes, ['POST /api/experiments'], ['POST /api/settings/postmark-webhook-credentials'], ...exportLink].map(([name]) => name!.replace(/ \(.*\)$/, '')));
   expect(DOCUMENTED_ROUTES.filter((route) => !covered.has(route))).toEqual([]);
 });
 

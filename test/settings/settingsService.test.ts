@@ -26,10 +26,19 @@ const custom: DunningPolicy = {
   ],
 };
 
+/** Postmark as it is: each token opens one server, which sends only from its own signatures and domains. */
+function strictPostmark(merchantServer: { senderSignatures?: string[]; domains?: string[] }) {
+  world.postmark.state.rejectUnknownTokens = true;
+  world.postmark.state.addServer({ token: 'server-token-test', name: 'Operator', domains: ['localhost.test'] });
+  world.postmark.state.addServer({ token: 'merchant-own-token-1', name: 'Acme transactional', ...merchantServer });
+}
+
 describe("a merchant's dunning settings", () => {
-  it('are used for the next emails, sent with the merchant’s own Postmark token', async () => {
+  it('are used for the next emails, sent with the merchant’s own Postmark token from their own address', async () => {
+    strictPostmark({ domains: ['acme.com'] });
     expect(await world.container.settings.saveDunning(SELF_HOSTED_ACCOUNT, true, custom)).toEqual({ ok: true });
-    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1')).toEqual({ ok: true });
+    expect(await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { sender: { fromName: 'Acme Billing', fromAddress: 'billing@acme.com', replyTo: 'help@acme.com' } }, start)).toEqual({ ok: true });
+    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1')).toMatchObject({ ok: true, postmarkWebhookCredentials: { username: expect.any(String) } });
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(JSON.stringify(stored)).not.toContain('merchant-own-token-1');
 
@@ -38,7 +47,10 @@ describe("a merchant's dunning settings", () => {
     await world.runUntil(new Date(start.getTime() + 10 * 86_400_000));
     const emails = world.postmark.state.emails;
     expect(emails.map((email) => email.subject)).toEqual(['Oops, our service payment failed', 'Final notice: your subscription to our service is at risk']);
-    expect(emails.every((email) => email.serverToken === 'merchant-own-token-1')).toBe(true);
+    expect(emails.map((email) => [email.serverToken, email.from, email.replyTo])).toEqual([
+      ['merchant-own-token-1', '"Acme Billing" <billing@acme.com>', 'help@acme.com'],
+      ['merchant-own-token-1', '"Acme Billing" <billing@acme.com>', 'help@acme.com'],
+    ]);
   });
 
   it('are refused with the step, part, line and variable at fault, and the stored ones keep working', async () => {
@@ -66,9 +78,71 @@ describe("a merchant's dunning settings", () => {
   });
 
   it('can remove the merchant’s own token again', async () => {
-    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1');
+    strictPostmark({ domains: ['acme.com'] });
+    await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { sender: { fromAddress: 'billing@acme.com' } }, start);
+    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1')).toMatchObject({ ok: true });
     await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, null);
     const stored = await db.connection.collection('accounts').findOne({ accountId: SELF_HOSTED_ACCOUNT });
     expect(stored!.settings.postmarkServerTokenSealed).toBeUndefined();
+  });
+});
+
+describe("a merchant's sender", () => {
+  const failOnce = () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+  };
+
+  it("on a domain our Postmark server has not verified: our address under the merchant's name, replies to the merchant", async () => {
+    strictPostmark({ domains: ['acme.com'] });
+    await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { branding: { merchantName: 'Acme' }, sender: { fromAddress: 'billing@acme.com' } }, start);
+    failOnce();
+    await world.runUntil(new Date(start.getTime() + 86_400_000));
+    expect(world.postmark.state.emails.map((email) => [email.serverToken, email.from, email.replyTo])).toEqual([['server-token-test', '"Acme" <billing@localhost.test>', 'billing@acme.com']]);
+  });
+
+  it('on a domain our server has verified: the merchant address, through our server', async () => {
+    await world.stop();
+    world = await createRecoveryWorld(db.connection, { start, livemode: true, env: { POSTMARK_VERIFIED_DOMAINS: 'acme.com' } });
+    await world.container.accounts.ensureSelfHosted(SELF_HOSTED_ACCOUNT, true, start);
+    world.postmark.state.rejectUnknownTokens = true;
+    world.postmark.state.addServer({ token: 'server-token-test', name: 'Operator', domains: ['localhost.test', 'acme.com'] });
+    await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { sender: { fromName: 'Acme', fromAddress: 'billing@acme.com' } }, start);
+    failOnce();
+    await world.runUntil(new Date(start.getTime() + 86_400_000));
+    expect(world.postmark.state.emails.map((email) => [email.serverToken, email.from])).toEqual([['server-token-test', '"Acme" <billing@acme.com>']]);
+  });
+
+  it("not confirmed on the merchant's own server: Postmark refuses it, nothing is sent, the customer's address stays good, settings say why", async () => {
+    strictPostmark({ senderSignatures: ['someone-else@acme.com'] });
+    await world.container.settings.update(SELF_HOSTED_ACCOUNT, true, { sender: { fromAddress: 'billing@acme.com' } }, start);
+    await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, true, 'merchant-own-token-1');
+    failOnce();
+    await world.runUntil(new Date(start.getTime() + 30 * 60_000));
+    expect(world.postmark.state.emails).toEqual([]);
+    const [found] = await world.container.cases.listByCustomer(SELF_HOSTED_ACCOUNT, true, (await db.connection.collection('recoveryCases').findOne({}))!.stripeCustomerId as string, 5);
+    // A sender the merchant must fix is asked about again in an hour, not blamed on the customer.
+    expect(found).toMatchObject({ emailStatus: 'ok', emails: [] });
+    expect(found!.nextEmailAt!.getTime()).toBe(start.getTime() + 60 * 60_000);
+    expect((await world.container.settings.read(SELF_HOSTED_ACCOUNT, true)).sender.lastRefusal).toEqual({ message: expect.stringContaining("The 'From' address you supplied (billing@acme.com) is not a Sender Signature"), at: start });
+
+    // The merchant confirms the address at Postmark: the next try goes out, and the refusal is gone.
+    world.postmark.state.servers.get('merchant-own-token-1')!.senderSignatures.add('billing@acme.com');
+    await world.runUntil(new Date(start.getTime() + 2 * 60 * 60_000));
+    expect(world.postmark.state.emails.map((email) => email.from)).toEqual(['billing@acme.com']);
+    expect((await world.container.settings.read(SELF_HOSTED_ACCOUNT, true)).sender.lastRefusal).toBeNull();
+  });
+
+  it("in test mode, even through the merchant's own server: the email is recorded with its sender, never sent to the customer", async () => {
+    await world.stop();
+    world = await createRecoveryWorld(db.connection, { start, livemode: false });
+    strictPostmark({ domains: ['acme.com'] });
+    await world.container.settings.update(SELF_HOSTED_ACCOUNT, false, { sender: { fromAddress: 'billing@acme.com' } }, start);
+    expect(await world.container.settings.savePostmarkToken(SELF_HOSTED_ACCOUNT, false, 'merchant-own-token-1')).toMatchObject({ ok: true });
+    failOnce();
+    await world.runUntil(new Date(start.getTime() + 86_400_000));
+    expect(world.postmark.state.emails).toEqual([]);
+    const stored = await db.connection.collection('recoveryCases').findOne({ livemode: false });
+    expect(stored!.emails).toEqual([expect.objectContaining({ delivery: 'recorded_test_mode', content: expect.objectContaining({ from: 'billing@acme.com' }) })]);
   });
 });

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { StoredWebhookCredentials } from './webhookCredentials';
 
 /** How the merchant appears to their customers, in emails and on the card-update page. */
 export interface Branding {
@@ -54,6 +55,14 @@ export interface AccountSettings {
   retry?: unknown;
   /** The merchant's own Postmark server token, sealed with the secret box. */
   postmarkServerTokenSealed?: string;
+  /** The server that token opened when it was saved (Postmark's `GET /server`). */
+  postmarkServer?: { id: number; name: string; checkedAt: Date };
+  /** Basic auth Postmark uses for the webhooks of the merchant's own server (password hashed, shown once). */
+  postmarkWebhook?: StoredWebhookCredentials;
+  /** From name, From address and Reply-To; validated by dunning/senderIdentity. */
+  sender?: unknown;
+  /** Postmark's last refusal of the account's From (cleared when it next takes one): the From, its message, when. */
+  senderRefusal?: { from: string; message: string; at: Date };
   /** The share of customers in the holdout's control group (0 to 0.5; 0 turns it off). */
   holdoutShare?: number;
   /** Reminders before a renewal whose card expires first (issue 14); validated by preDunning/. */

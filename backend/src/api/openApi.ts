@@ -103,7 +103,36 @@ const recoveryEmail = z
 const payment = z.object({ ...caseRowFields, status: z.string(), declineBucket: z.string().nullable(), openingDeclineBucket: z.string().nullable(), recoveredBy: z.string().nullable(), attempts: z.number(), emailsSent: z.number(), openedAt: z.string(), closedAt: z.string().nullable() }).meta({ id: 'Payment' });
 const sequence = z.object({ ...caseRowFields, paused: z.boolean(), stepsDone: z.number(), stepsTotal: z.number(), nextEmailAt: z.string().nullable(), nextRetryAt: z.string().nullable() }).meta({ id: 'Sequence' });
 const attention = z.object({ ...caseRowFields, reason: z.enum(['email_undeliverable', 'needs_new_card', 'needs_authentication']), summary: z.string() }).meta({ id: 'NeedsAttention' });
-const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), postmark: z.object({ configured: z.boolean() }), holdoutShare: z.number().describe('share of customers in the control group (0 to 0.5; 0: off)'), preDunning: z.object({ enabled: z.boolean(), steps: z.array(z.object({ daysBefore: z.number().int(), custom: z.object({ subject: z.string(), html: z.string(), text: z.string() }).nullable() })) }).describe('reminders before a renewal whose card expires first (default 30, 14 and 3 days before)'), renewalRisk: z.object({ alertThreshold: z.number().int() }).describe('customer.renewal_at_risk fires when a score reaches alertThreshold (default 70)'), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
+const senderView = z
+  .object({
+    fromName: z.string().nullable(),
+    fromAddress: z.string().nullable(),
+    replyTo: z.string().nullable(),
+    effectiveFrom: z.string().describe('the From header emails carry now, e.g. "Acme" <billing@acme.com>'),
+    effectiveReplyTo: z.string().nullable(),
+    usesOwnServer: z.boolean().describe("whether the merchant's own Postmark server sends them"),
+    reason: z.enum(['own_server', 'verified_domain', 'domain_not_verified', 'no_from_address', 'own_server_needs_from_address']),
+    explanation: z.string().describe('the reason in words'),
+    lastRefusal: z
+      .object({ message: z.string(), at: z.string() })
+      .nullable()
+      .describe("Postmark's own words when it last refused this From (a server token cannot read sender signatures, so an email is the test); cleared once an email goes out"),
+  })
+  .meta({ id: 'SenderView' });
+const postmarkView = z
+  .object({
+    configured: z.boolean().describe('whether a server token of your own is stored; the token is never shown'),
+    serverName: z.string().nullable().describe("that server's name, as Postmark gave it when the token was saved"),
+    webhook: z
+      .object({ url: z.string(), username: z.string(), createdAt: z.string() })
+      .nullable()
+      .describe("where your Postmark server posts its webhooks (basic auth); the password is shown once, in the answer that issues it"),
+  })
+  .meta({ id: 'PostmarkServer' });
+const postmarkWebhookCredentials = z
+  .object({ url: z.string(), username: z.string(), password: z.string().describe('shown this once; we keep only its hash') })
+  .meta({ id: 'PostmarkWebhookCredentials' });
+const settings = z.object({ object: z.literal('settings'), retryPolicy: z.record(z.string(), z.unknown()), dunning: z.record(z.string(), z.unknown()), branding: z.record(z.string(), z.unknown()), sender: senderView, postmark: postmarkView, holdoutShare: z.number().describe('share of customers in the control group (0 to 0.5; 0: off)'), preDunning: z.object({ enabled: z.boolean(), steps: z.array(z.object({ daysBefore: z.number().int(), custom: z.object({ subject: z.string(), html: z.string(), text: z.string() }).nullable() })) }).describe('reminders before a renewal whose card expires first (default 30, 14 and 3 days before)'), renewalRisk: z.object({ alertThreshold: z.number().int() }).describe('customer.renewal_at_risk fires when a score reaches alertThreshold (default 70)'), networkLimitNotes: z.array(z.string()), sanitizerRemoved: z.array(z.string()).optional().describe('after a save: the template parts (dunning.steps[i].custom.html) the HTML sanitizer took something out of') }).meta({ id: 'Settings' });
 const apiKey = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'read_write']), prefix: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() }).meta({ id: 'ApiKey' });
 const experimentArm = z.object({
   arm: z.enum(['A', 'B']),
@@ -201,8 +230,21 @@ const routes: Route[] = [
   { method: 'post', path: '/api/recovery/resume', summary: 'Resume a paused case (both plans are made again from now)', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
   { method: 'post', path: '/api/recovery/cancel', summary: 'Stop recovering a case', request: { body: json(caseControlBody) }, ok: { description: 'The case', ...json(recoveryCase) } },
   { method: 'post', path: '/api/recovery/card-update-link', summary: "A fresh card-update link for the case's customer", request: { body: json(caseControlBody) }, ok: { description: 'The link', ...json(z.object({ url: z.string(), expiresAt: z.string() })) } },
-  { method: 'get', path: '/api/settings', summary: 'Retry policy, email sequence, pre-dunning, renewal-risk threshold, branding, Postmark, end action', request: { query: identityQuery }, ok: { description: 'Settings', ...json(settings) } },
-  { method: 'put', path: '/api/settings', summary: 'Change any part of the settings; a change with any problem saves nothing', request: { body: json(settingsBody) }, ok: { description: 'Settings', ...json(settings) } },
+  { method: 'get', path: '/api/settings', summary: 'Retry policy, email sequence, pre-dunning, renewal-risk threshold, branding, sender (which applies and why), Postmark, end action', request: { query: identityQuery }, ok: { description: 'Settings', ...json(settings) } },
+  {
+    method: 'put',
+    path: '/api/settings',
+    summary: "Change any part of the settings; a change with any problem saves nothing. A new postmarkServerToken is checked with Postmark first (400 postmark_token_invalid, 503 postmark_unavailable); the first one also issues the webhook credentials, in this answer only",
+    request: { body: json(settingsBody) },
+    ok: { description: 'Settings', ...json(settings.extend({ postmarkWebhookCredentials: postmarkWebhookCredentials.optional() })) },
+  },
+  {
+    method: 'post',
+    path: '/api/settings/postmark-webhook-credentials',
+    summary: "New basic-auth credentials for your own Postmark server's webhooks, shown once; the old ones stop working. 409 postmark_not_configured without a server of your own",
+    request: { body: json(identityQuery) },
+    ok: { description: 'The credentials', ...json(postmarkWebhookCredentials.extend({ object: z.literal('postmark_webhook_credentials') })) },
+  },
   { method: 'post', path: '/api/settings/email-preview', summary: 'Render a dunning step with sample data', request: { body: json(emailPreviewBody) }, ok: { description: 'The email', ...json(z.object({ subject: z.string(), html: z.string(), text: z.string() })) } },
   { method: 'post', path: '/api/settings/pre-dunning-preview', summary: 'Render a pre-dunning reminder with sample data (unsaved edits win over the stored sequence and branding)', request: { body: json(preDunningPreviewBody) }, ok: { description: 'The email', ...json(z.object({ object: z.literal('email_preview'), subject: z.string(), html: z.string(), text: z.string() })) } },
   { method: 'get', path: '/api/experiments', summary: "The account's experiments in this mode, newest first", request: { query: identityQuery }, ok: { description: 'Experiments', ...json(z.object({ object: z.literal('list'), data: z.array(experiment) })) } },

@@ -163,13 +163,25 @@ export const brandingInput = z
   .strict()
   .meta({ id: 'Branding' });
 
+// Shapes only: dunning/senderIdentity checks the address syntax and that nothing could break a header line.
+export const senderInput = z
+  .object({
+    fromName: z.string().max(100).nullable().describe("display name, e.g. Acme Billing (default: the branding's merchant name)"),
+    fromAddress: z.string().max(254).nullable().describe('used as is through your own Postmark server or on a domain the operator verified; otherwise the Reply-To'),
+    replyTo: z.string().max(254).nullable().describe("where replies go (default: the branding's support email)"),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'SenderSettings' });
+
 export const settingsBody = z
   .object({
     ...appIdentity,
     retryPolicy: retryPolicyInput.optional(),
     dunning: dunningInput.optional(),
     branding: brandingInput.optional(),
-    postmarkServerToken: z.string().max(200).nullable().optional(),
+    sender: senderInput.optional(),
+    postmarkServerToken: z.string().max(200).nullable().optional().describe('your own Postmark server token, checked with Postmark before it is stored (sealed); null removes it. Needs sender.fromAddress'),
     holdoutShare: z.number().min(0).max(0.5).optional().describe('share of customers in the control group (0 to 0.5, default 0.1; 0 turns the holdout off); applies to cases opened from now on'),
     preDunning: preDunningInput.optional(),
     renewalRisk: renewalRiskInput.optional(),

@@ -38,10 +38,23 @@ export function createSettingsRoutes(deps: { settings: SettingsService; clock: C
     const result = await deps.settings.update(merchant.accountId, merchant.livemode, change, deps.clock.now());
     if (!result.ok) {
       const first = result.problems[0]!;
-      throw new AppError('settings_invalid', result.problems.join('; '), 400, first.slice(0, first.indexOf(':')) || undefined);
+      throw new AppError(result.code ?? 'settings_invalid', result.problems.join('; '), result.status ?? 400, first.slice(0, first.indexOf(':')) || undefined);
     }
     // Saved, but not quite as sent: the merchant sees which template parts the HTML sanitizer changed.
-    ctx.body = { ...settingsView(await deps.settings.read(merchant.accountId, merchant.livemode)), ...(result.sanitizerRemoved ? { sanitizerRemoved: result.sanitizerRemoved } : {}) };
+    ctx.body = {
+      ...settingsView(await deps.settings.read(merchant.accountId, merchant.livemode)),
+      ...(result.sanitizerRemoved ? { sanitizerRemoved: result.sanitizerRemoved } : {}),
+      // The password is in this answer only: we keep its hash.
+      ...(result.postmarkWebhookCredentials ? { postmarkWebhookCredentials: result.postmarkWebhookCredentials } : {}),
+    };
+  });
+
+  router.post('/api/settings/postmark-webhook-credentials', async (ctx) => {
+    const merchant = requireWrite(ctx);
+    parseInput(identityQuery, ctx.state.body);
+    const shown = await deps.settings.rotatePostmarkWebhookCredentials(merchant.accountId, merchant.livemode, deps.clock.now());
+    if (!shown) throw new AppError('postmark_not_configured', 'Save your own Postmark server token first: webhook credentials are for your own server.', 409);
+    ctx.body = { object: 'postmark_webhook_credentials', ...shown };
   });
 
   router.post('/api/settings/email-preview', async (ctx) => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { brandingOf, type Account, type AccountProfileLookup, type AccountStore, type Branding } from '../accounts';
+import { brandingOf, type Account, type AccountProfileLookup, type AccountStore } from '../accounts';
 // The token module directly: cardUpdate's index pulls in its service, which uses dunning's wording (a cycle).
 import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
@@ -11,7 +11,7 @@ import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from '
 import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
 import { createEmailDelivery } from './emailDelivery';
-import type { Mailer, OutgoingEmail } from './mailer';
+import type { Mailer, OutgoingEmail, SenderOutcomeNote } from './mailer';
 import { heldForEmailToday, type LastReminderLookup } from './oneEmailADay';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
@@ -50,10 +50,13 @@ export function createDunningService(deps: {
   policyFor: (account: Account | null, current: RecoveryCase) => DunningPolicy | Promise<DunningPolicy>;
   /** The merchant's own Postmark server token, when they brought one. */
   merchantServerToken: (account: Account | null) => string | null;
+  /** Keeps Postmark's answer to the account's From, for the settings view. */
+  noteSender?: SenderOutcomeNote;
   linkKey: Uint8Array;
   linkValidityDays: number;
   publicUrl: string;
-  from: string;
+  /** Who the account's emails come from (dunning/senderIdentity's rule): From and Reply-To. */
+  senderFor: (account: Account | null) => { from: string; replyTo: string | null };
   /** The merchant's time zone (their retry policy's), the fallback when the customer's zone is unknown. */
   merchantTimeZoneFor: (account: Account | null) => string;
   /** The customer's last pre-dunning reminder: a dunning email never lands on the same local day (absent: no reminders). */
@@ -63,7 +66,7 @@ export function createDunningService(deps: {
 }): DunningService {
   const { cases, recovery, accounts, suppressions, mailer, clock, logger } = deps;
   const delivery = mailer
-    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, logger })
+    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger })
     : null;
   const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
     recovery.mutate(current.accountId, current, (fresh) => ({ ...change(fresh), emailLeaseUntil: new Date(0) }));
@@ -92,10 +95,10 @@ export function createDunningService(deps: {
   }
 
   /** The email as it goes out (or, in test mode, as it is recorded). */
-  function outgoing(current: RecoveryCase, branding: Branding, email: RenderedEmail, tag: string, step: string): { message: OutgoingEmail; content: EmailContent } {
-    const replyTo = branding.supportEmail ?? null;
+  function outgoing(current: RecoveryCase, account: Account | null, email: RenderedEmail, tag: string, step: string): { message: OutgoingEmail; content: EmailContent } {
+    const { from, replyTo } = deps.senderFor(account);
     const message: OutgoingEmail = {
-      from: deps.from,
+      from,
       to: current.customerEmail!,
       ...(replyTo ? { replyTo } : {}),
       subject: email.subject,
@@ -117,7 +120,7 @@ export function createDunningService(deps: {
     const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
     const { branding, values } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(), values, branding);
-    const { message, content } = outgoing(current, branding, email, 'recovery-confirmation', 'confirmation');
+    const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
     const result = await delivery!.deliver(current, account, message, 'confirmation', now);
     await release(current, (fresh) => {
       const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
@@ -176,7 +179,7 @@ export function createDunningService(deps: {
     const { branding, values } = await valuesFor(current, account, zone, now);
     const email = renderEmail(copyForStep(policy.steps[decision.stepIndex]!, copyVariantFor(current)), values, branding);
     const step = String(decision.stepIndex);
-    const { message, content } = outgoing(current, branding, email, `dunning-step-${decision.stepIndex + 1}`, step);
+    const { message, content } = outgoing(current, account, email, `dunning-step-${decision.stepIndex + 1}`, step);
     const result = await delivery.deliver(current, account, message, step, now);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Account, AccountProfileLookup, AccountStore } from '../accounts';
 import { createTestModeRecipients } from './testModeRecipients';
-import type { Mailer, OutgoingEmail } from './mailer';
+import { SenderRefusedError, type Mailer, type OutgoingEmail, type SenderOutcomeNote } from './mailer';
 import { markSending, type RecoveryCase, type RecoveryService } from '../recovery';
 
 /** What became of an email: handed to Postmark (or found there), recorded in test mode, or refused. */
@@ -30,6 +30,8 @@ export function createEmailDelivery(deps: {
   accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
   recovery: RecoveryService;
   merchantServerToken: (account: Account | null) => string | null;
+  /** Keeps Postmark's answer to the From for the settings view (absent: not kept). */
+  noteSender?: SenderOutcomeNote;
   logger: Logger;
 }): EmailDelivery {
   const { mailer, recovery, logger } = deps;
@@ -49,8 +51,20 @@ export function createEmailDelivery(deps: {
       }
       const key = randomUUID();
       await recovery.mutate(current.accountId, current, (fresh) => markSending(fresh, { step, key, startedAt: now }));
-      const result = await mailer.send({ ...email, metadata: { ...email.metadata, step, sendKey: key } }, serverToken);
+      const result = await sendNoting(mailer, deps.noteSender, account, { ...email, metadata: { ...email.metadata, step, sendKey: key } }, serverToken, now);
       return result.kind === 'sent' ? { kind: 'sent', messageId: result.messageId, foundAfterLostAnswer: false } : result;
     },
   };
+}
+
+/** Sends, keeping what Postmark said of the From: its refusal (then rethrown), or that it took the message. */
+export async function sendNoting(mailer: Mailer, note: SenderOutcomeNote | undefined, account: Account | null, email: OutgoingEmail, serverToken: string | undefined, now: Date) {
+  try {
+    const result = await mailer.send(email, serverToken);
+    if (result.kind === 'sent') await note?.(account, email.from, null, now);
+    return result;
+  } catch (error) {
+    if (error instanceof SenderRefusedError) await note?.(account, email.from, error.message, now);
+    throw error;
+  }
 }

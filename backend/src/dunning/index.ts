@@ -1,4 +1,7 @@
-export type { Mailer, OutgoingEmail, SendResult, SentMessage } from './mailer';
+export type { Mailer, MailServerDirectory, OutgoingEmail, SendResult, SenderOutcomeNote, SentMessage, ServerCheck } from './mailer';
+export { SenderRefusedError } from './mailer';
+export { sendNoting } from './emailDelivery';
+export { chooseSender, describeSenderReason, isEmailAddress, validateSenderSettings, NO_SENDER_SETTINGS, type SenderChoice, type SenderReason, type SenderSettings } from './senderIdentity';
 export { describeDeclineForCustomer } from './declineWording';
 export { renderTemplate, sampleValues, validateTemplate, TEMPLATE_VARIABLES, type TemplateProblem, type TemplateValues, type TemplateVariable } from './emailTemplates';
 export { DEFAULT_DUNNING_POLICY, validateDunningPolicy, type CopyVariant, type DunningPolicy, type DunningStep, type EmailCopy, type StepTone } from './dunningSteps';

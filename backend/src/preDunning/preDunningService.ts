@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
 import { cardUpdateUrl, issueRenewalLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
-import { heldForEmailToday, type DunningPolicy, type Mailer, type SuppressionStore, type TestModeRecipients } from '../dunning';
+import { heldForEmailToday, type DunningPolicy, type Mailer, type SenderOutcomeNote, type SuppressionStore, type TestModeRecipients } from '../dunning';
 import { UpstreamError } from '../errors';
 import type { CaseStore } from '../recovery';
 import type { Renewal, ReminderSent } from '../renewals/renewal';
@@ -39,17 +39,20 @@ export function createPreDunningService(deps: {
   /** Dunning's policy: its daytime hours are the customer's daytime for every email. */
   dunningPolicyFor: (account: Account | null) => DunningPolicy;
   merchantServerToken: (account: Account | null) => string | null;
+  /** Keeps Postmark's answer to the account's From, for the settings view. */
+  noteSender?: SenderOutcomeNote;
   merchantTimeZoneFor: (account: Account | null) => string;
   linkKey: Uint8Array;
   publicUrl: string;
-  from: string;
+  /** Who the account's emails come from (dunning/senderIdentity's rule): From and Reply-To. */
+  senderFor: (account: Account | null) => { from: string; replyTo: string | null };
   clock: Clock;
   logger: Logger;
   instanceId: string;
   leaseMs: number;
 }): PreDunningService {
   const { renewals, accounts, clock, logger } = deps;
-  const delivery = deps.mailer ? createReminderDelivery({ mailer: deps.mailer, recipients: deps.recipients, merchantServerToken: deps.merchantServerToken, logger }) : null;
+  const delivery = deps.mailer ? createReminderDelivery({ mailer: deps.mailer, recipients: deps.recipients, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger }) : null;
   const owner = deps.instanceId;
 
   const settingsOf = (account: Account | null, renewal: Renewal) => ({
@@ -88,12 +91,12 @@ export function createPreDunningService(deps: {
     const branding = brandingOf(account);
     const token = await issueRenewalLinkToken({ accountId: claimed.accountId, livemode: claimed.livemode, customerId: claimed.customerId, subscriptionId: claimed.subscriptionId }, deps.linkKey, now, renewsAt);
     const email = renderReminder(reminderCopyFor(policy, plan.stepIndex)!, reminderValuesFor(claimed, branding, zone, cardUpdateUrl(deps.publicUrl, token)), branding);
-    const replyTo = branding.supportEmail ?? null;
+    const { from, replyTo } = deps.senderFor(account);
     const result = await delivery.deliver(
       account,
       claimed.livemode,
       {
-        from: deps.from,
+        from,
         to: claimed.customerEmail!,
         ...(replyTo ? { replyTo } : {}),
         subject: email.subject,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Account } from '../accounts';
-import type { Mailer, OutgoingEmail, TestModeRecipients } from '../dunning';
+import { sendNoting, type Mailer, type OutgoingEmail, type SenderOutcomeNote, type TestModeRecipients } from '../dunning';
 
 export type ReminderDeliveryOutcome =
   | { kind: 'sent'; messageId: string; foundAfterLostAnswer: boolean }
@@ -24,7 +24,7 @@ export function reminderSendKey(renewalId: string, forRenewalAt: Date, stepIndex
  * every dunning email). Before sending it asks Postmark whether this exact
  * reminder already went out.
  */
-export function createReminderDelivery(deps: { mailer: Mailer; recipients: TestModeRecipients; merchantServerToken: (account: Account | null) => string | null; logger: Logger }) {
+export function createReminderDelivery(deps: { mailer: Mailer; recipients: TestModeRecipients; merchantServerToken: (account: Account | null) => string | null; noteSender?: SenderOutcomeNote; logger: Logger }) {
   return {
     async deliver(account: Account | null, livemode: boolean, email: OutgoingEmail, sendKey: string, now: Date): Promise<ReminderDeliveryOutcome> {
       if (!(await deps.recipients.maySend(account, livemode, email.to, now))) return { kind: 'recorded_test_mode' };
@@ -34,7 +34,7 @@ export function createReminderDelivery(deps: { mailer: Mailer; recipients: TestM
         deps.logger.info({ accountId: email.metadata.accountId, subscriptionId: email.metadata.subscriptionId, messageId: found.messageId }, 'reminder found at Postmark; not sent again');
         return { kind: 'sent', messageId: found.messageId, foundAfterLostAnswer: true };
       }
-      const result = await deps.mailer.send({ ...email, metadata: { ...email.metadata, sendKey } }, serverToken);
+      const result = await sendNoting(deps.mailer, deps.noteSender, account, { ...email, metadata: { ...email.metadata, sendKey } }, serverToken, now);
       return result.kind === 'sent' ? { kind: 'sent', messageId: result.messageId, foundAfterLostAnswer: false } : result;
     },
   };

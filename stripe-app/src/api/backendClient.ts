@@ -17,11 +17,13 @@ import type {
   MerchantSettings,
   PaymentFilter,
   PaymentRow,
+  PostmarkWebhookCredentials,
   PreDunningSettings,
   RecoveryEmail,
   RecoveryLift,
   RenewalRiskList,
   RenewalRiskSettings,
+  SenderSettings,
   SequenceRow,
   WebhookDelivery,
   WebhookEndpoint,
@@ -60,6 +62,7 @@ export const defaultBackendDeps: BackendDeps = { fetch: (...args) => fetch(...ar
 export type SettingsChange = Partial<Pick<MerchantSettings, 'dunning'>> & {
   retryPolicy?: Partial<MerchantSettings['retryPolicy']>;
   branding?: Partial<MerchantSettings['branding']>;
+  sender?: Partial<Pick<SenderSettings, 'fromName' | 'fromAddress' | 'replyTo'>>;
   postmarkServerToken?: string | null;
   holdoutShare?: number;
   preDunning?: Partial<PreDunningSettings>;
@@ -111,7 +114,8 @@ export function createBackendClient(identity: ViewIdentity, deps: BackendDeps = 
     email: (caseId: string, index: number) => call<RecoveryEmail>('GET', `/api/recovery/emails/${encodeURIComponent(caseId)}/${index}`),
     cardUpdateLink: (caseId: string) => call<CardUpdateLink>('POST', '/api/recovery/card-update-link', { caseId }),
     settings: () => call<MerchantSettings>('GET', '/api/settings'),
-    saveSettings: (change: SettingsChange) => call<MerchantSettings>('PUT', '/api/settings', change),
+    saveSettings: (change: SettingsChange) => call<MerchantSettings & { postmarkWebhookCredentials?: PostmarkWebhookCredentials }>('PUT', '/api/settings', change),
+    rotatePostmarkWebhookCredentials: () => call<PostmarkWebhookCredentials & { object: 'postmark_webhook_credentials' }>('POST', '/api/settings/postmark-webhook-credentials'),
     previewEmail: (stepIndex: number, draft: { dunning?: MerchantSettings['dunning']; branding?: Partial<MerchantSettings['branding']> }) =>
       call<EmailPreview>('POST', '/api/settings/email-preview', { stepIndex, ...draft }),
     previewPreDunning: (stepIndex: number, draft: { preDunning?: PreDunningSettings; branding?: Partial<MerchantSettings['branding']> }) =>

@@ -11,9 +11,10 @@ import { WholeNumberField } from '../shared/WholeNumberField';
 import { BeforeRenewals } from './settings/BeforeRenewals';
 import { Experiments } from './settings/Experiments';
 import { DunningStepFields, numbersInRetryPolicy, RetryPolicyFields } from './settings/policyFields';
+import { Sender } from './settings/Sender';
 import { WebhookEndpoints } from './settings/WebhookEndpoints';
 
-/** Settings: retry policy, the email sequence with previews, reminders before renewals and the risk alert threshold, branding, Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
+/** Settings: retry policy, the email sequence with previews, reminders before renewals and the risk alert threshold, branding, the sender and Postmark, the end action, the holdout, API keys, webhook endpoints and experiments. */
 const AppSettings = (context: ExtensionContextValue) => {
   const backend = useBackend(context);
   const { loaded, reload } = useLoaded(async () => Promise.all([backend.settings(), backend.apiKeys()]), 'settings');
@@ -28,8 +29,7 @@ const AppSettings = (context: ExtensionContextValue) => {
   return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} readOnlyReason={whySettingsAreReadOnly(context.userContext.roles)} locale={context.userContext.locale} promoted={promoted} onPromoted={onPromoted} />;
 };
 
-/** `removePostmark`: the merchant asked to stop using their own Postmark server; the token itself is never read back. */
-type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare' | 'preDunning' | 'renewalRisk'> & { postmarkToken: string; removePostmark: boolean };
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare' | 'preDunning' | 'renewalRisk'>;
 
 /** Every number the form edits; a NaN among them is a field the merchant left empty or half-typed. */
 function numbersIn(draft: Draft): number[] {
@@ -39,13 +39,8 @@ function numbersIn(draft: Draft): number[] {
 /** The holdout is typed in whole percent (0–50) and saved as a fraction (0–0.5). */
 const MAX_HOLDOUT_PERCENT = 50;
 
-function postmarkChange(draft: Draft): { postmarkServerToken?: string | null } {
-  if (draft.postmarkToken.trim()) return { postmarkServerToken: draft.postmarkToken.trim() };
-  return draft.removePostmark ? { postmarkServerToken: null } : {};
-}
-
 function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; readOnlyReason: string; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
-  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk, postmarkToken: '', removePostmark: false });
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk });
   const [current, setCurrent] = useState(saved);
   const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(promoted ? { type: 'default', text: promoted } : null);
   const [preview, setPreview] = useState<EmailPreview | null>(null);
@@ -80,10 +75,8 @@ function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, p
         holdoutShare: draft.holdoutShare,
         preDunning: draft.preDunning,
         renewalRisk: draft.renewalRisk,
-        ...postmarkChange(draft),
       });
       setCurrent(next);
-      setDraft((before) => ({ ...before, postmarkToken: '', removePostmark: false }));
       setStatus({ type: 'default', text: 'Saved.' });
     } catch (error) {
       // The form keeps what the merchant typed, so the one wrong value can be fixed.
@@ -146,16 +139,7 @@ function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, p
         <TextField label="Support email" type="email" value={draft.branding.supportEmail ?? ''} disabled={!canSave} onChange={(event) => setBranding({ supportEmail: event.target.value || null })} />
 
         <Divider />
-        <Inline css={{ font: 'heading' }}>Postmark</Inline>
-        <Inline>{current.postmark.configured ? 'Your own Postmark server sends the emails.' : 'Emails go out through our Postmark server.'}</Inline>
-        <TextField label="Your Postmark server token (optional)" type="password" value={draft.postmarkToken} disabled={!canSave} onChange={(event) => setDraft((before) => ({ ...before, postmarkToken: event.target.value }))} />
-        {current.postmark.configured && canSave && (
-          draft.removePostmark ? (
-            <Inline css={{ color: 'secondary' }}>Your token is removed when you save; emails then go out through our Postmark server.</Inline>
-          ) : (
-            <Button size="small" onPress={() => setDraft((before) => ({ ...before, removePostmark: true }))}>Stop using my Postmark server</Button>
-          )
-        )}
+        <Sender saved={current} backend={backend} canChange={canSave} onSaved={setCurrent} />
 
         <Divider />
         <Inline css={{ font: 'heading' }}>Holdout</Inline>

@@ -1,6 +1,6 @@
 import { Errors, ServerClient } from 'postmark';
 import { UpstreamError } from '../../errors';
-import type { Mailer, SendResult } from '../../dunning';
+import { SenderRefusedError, type Mailer, type SendResult } from '../../dunning';
 
 /** Transactional stream: dunning emails are one-to-one messages about the customer's own account. */
 export const DUNNING_MESSAGE_STREAM = 'outbound';
@@ -60,10 +60,16 @@ export function createPostmarkMailer(options: { serverToken: string; apiBase?: s
   };
 }
 
+// Postmark's ErrorCode 400 "Sender signature not found", 401 "Sender signature not confirmed".
+const SENDER_REFUSED = new Set([400, 401]);
+
 function translate(error: unknown): SendResult {
   if (error instanceof Errors.InactiveRecipientsError) return { kind: 'recipient_inactive', message: error.message };
   if (error instanceof Errors.InvalidEmailRequestError) return { kind: 'rejected', message: error.message };
   if (error instanceof Errors.ApiInputError && error.code === 406) return { kind: 'recipient_inactive', message: error.message };
+  // The From is no confirmed sender signature or verified domain of the sending server: the merchant must fix
+  // their sender, the customer's address is fine, so this is no refusal of the customer (retried hourly).
+  if (error instanceof Errors.ApiInputError && SENDER_REFUSED.has(error.code)) throw new SenderRefusedError(error.message, error.statusCode);
   if (error instanceof Errors.ApiInputError && error.statusCode === 422) return { kind: 'rejected', message: error.message };
   // Outages, timeouts, rate limits and a bad token: worth retrying later (a token can be fixed).
   const status = error instanceof Errors.PostmarkError ? error.statusCode : undefined;

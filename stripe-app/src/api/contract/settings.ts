@@ -42,13 +42,41 @@ export interface MerchantSettings {
   };
   dunning: { enabled: boolean; steps: DunningStepSetting[]; sendConfirmation: boolean; daytimeHours: [number, number] };
   branding: { merchantName: string; productName: string; logoUrl: string | null; accentColor: string; supportEmail: string | null };
-  postmark: { configured: boolean };
+  sender: SenderSettings;
+  /** The merchant's own Postmark server: never the token, only whether one is set and the server it opens. */
+  postmark: {
+    configured: boolean;
+    serverName: string | null;
+    /** Where their server posts its webhooks and the basic-auth user; the password is shown once. */
+    webhook: { url: string; username: string; createdAt: string } | null;
+  };
   /** The share of failed payments held out as the control group, as a fraction from 0 to 0.5 (0.1 = 10 %); 0 turns the holdout off. */
   holdoutShare: number;
   preDunning: PreDunningSettings;
   renewalRisk: RenewalRiskSettings;
   /** Explains each card-network limit in words, for the settings view. */
   networkLimitNotes: string[];
+}
+
+/** Who the emails come from: the merchant's choices, and the sender that applies with the reason. */
+export interface SenderSettings {
+  fromName: string | null;
+  fromAddress: string | null;
+  replyTo: string | null;
+  effectiveFrom: string;
+  effectiveReplyTo: string | null;
+  usesOwnServer: boolean;
+  reason: 'own_server' | 'verified_domain' | 'domain_not_verified' | 'no_from_address' | 'own_server_needs_from_address';
+  explanation: string;
+  /** Postmark's words when it last refused this very From address; null once an email went out. */
+  lastRefusal: { message: string; at: string } | null;
+}
+
+/** Basic-auth credentials for the merchant's own Postmark server's webhooks, in the one answer that shows the password. */
+export interface PostmarkWebhookCredentials {
+  url: string;
+  username: string;
+  password: string;
 }
 
 export interface EmailPreview {
