@@ -201,6 +201,7 @@ function eventOf(type: (typeof HANDLED_EVENT_TYPES)[number], mode: Mode): Record
     'payment_method.attached': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4242', fingerprint: 'fp_new' } },
     'payment_method.automatically_updated': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4243', fingerprint: 'fp_new' } },
     'customer.updated': { id: 'cus_shared', object: 'customer', email: 'new@example.com', invoice_settings: { default_payment_method: 'pm_new' } },
+    'customer.deleted': { id: 'cus_shared', object: 'customer', email: 'alice@example.com', name: 'Alice Shared' },
     'charge.dispute.created': { id: `dp_${mode}`, object: 'dispute', charge: { id: 'ch_1', customer: 'cus_shared', payment_intent: 'pi_shared' }, payment_intent: 'pi_shared', created: Math.floor(Date.now() / 1000) },
     'checkout.session.completed': { id: 'cs_1', object: 'checkout.session', mode: 'setup', customer: 'cus_shared', setup_intent: { id: 'seti_1', payment_method: 'pm_new' } },
     'account.application.authorized': { id: 'ca_app', object: 'application' },

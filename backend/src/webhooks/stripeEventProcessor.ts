@@ -3,6 +3,7 @@ import type { Account, AccountStore } from '../accounts';
 import {
   invoiceLinkInPayload,
   isHandledEventType,
+  translateCustomerDeletion,
   translateRenewalFacts,
   translateStripeEvent,
   type InvoiceLink,
@@ -11,6 +12,7 @@ import {
 } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
+import { redactJsonText, searchTermsOf, type PrivacyService } from '../privacy';
 import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
 import { isInstallEvent, lanesOf } from './eventLanes';
@@ -29,7 +31,8 @@ export interface StripeEventProcessor {
   drain(): Promise<void>;
 }
 
-type Outcome = { status: 'handled' | 'ignored'; summary: string };
+/** `payload`: what to keep of the event instead of Stripe's body (a deleted customer's own event keeps no personal data). */
+type Outcome = { status: 'handled' | 'ignored'; summary: string; payload?: string };
 
 /** Reads one batch shares: an account and its holdout are read once per batch, not once per event. */
 interface BatchReads {
@@ -47,6 +50,8 @@ export function createStripeEventProcessor(deps: {
   paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   /** Keeps upcoming renewals current from the same events; absent where renewals are not wired. */
   renewalIntake?: RenewalIntake;
+  /** Erases a customer's data on customer.deleted; absent where privacy is not wired (the event is then ignored). */
+  privacy?: Pick<PrivacyService, 'eraseCustomer'>;
   logger: Logger;
   clock: Clock;
   instanceId: string;
@@ -78,6 +83,7 @@ export function createStripeEventProcessor(deps: {
     }
     if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
     if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
+    if (event.type === 'customer.deleted') return eraseDeletedCustomer(stored, tenant, event);
     // First: renewal facts are idempotent, so a retry after a later failure here repeats nothing harmful.
     const renewalNote = deps.renewalIntake ? await deps.renewalIntake.applyEvent({ ...tenant, isAppInstall: stored.isAppInstall }, translateRenewalFacts(event)) : '';
 
@@ -103,6 +109,25 @@ export function createStripeEventProcessor(deps: {
     // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
     const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await reads.holdoutOf(account) } : tenant;
     return { status: 'handled', summary: [await applyFacts(opening, facts), renewalNote].filter(Boolean).join('; ') };
+  }
+
+  /**
+   * customer.deleted: the customer's data is erased (privacy/), and the event itself is kept without it.
+   * Safe twice: a second erasure finds nothing left to remove. A case a worker holds throughout makes
+   * this throw, so the event is tried again later (back-off) rather than leaving that case unerased.
+   */
+  async function eraseDeletedCustomer(stored: StoredStripeEvent, tenant: Tenant, event: StripeEventEnvelope): Promise<Outcome> {
+    const deletion = translateCustomerDeletion(event);
+    if (!deletion) return { status: 'ignored', summary: 'customer.deleted without a customer id' };
+    if (!deps.privacy) return { status: 'ignored', summary: 'customer erasure is not wired here' };
+    const result = await deps.privacy.eraseCustomer({ ...tenant, stripeCustomerId: deletion.stripeCustomerId }, deletion.known);
+    if (!result.complete) throw new Error(`a worker held a case of customer ${deletion.stripeCustomerId} throughout; erasure will be tried again`);
+    const touched = Object.entries(result.erased).filter(([, count]) => count > 0).map(([name, count]) => `${name} ${count}`);
+    return {
+      status: 'handled',
+      summary: `customer ${deletion.stripeCustomerId} erased (${touched.join(', ') || 'nothing held'})`,
+      payload: redactJsonText(stored.payload, searchTermsOf(deletion.known)),
+    };
   }
 
   async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {
@@ -156,7 +181,7 @@ export function createStripeEventProcessor(deps: {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
       const outcome = await decide(stored, reads);
-      finished.push({ event: stored, status: outcome.status, outcome: outcome.summary, at: clock.now() });
+      finished.push({ event: outcome.payload === undefined ? stored : { ...stored, payload: outcome.payload }, status: outcome.status, outcome: outcome.summary, at: clock.now() });
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
     } catch (error) {
       const attempts = Math.max(1, stored.attempts);

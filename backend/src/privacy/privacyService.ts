@@ -1,0 +1,32 @@
+import type { Connection } from 'mongoose';
+import type { Clock } from '../clock';
+import { createAccountErasure } from './accountErasure';
+import { createCustomerDataStore, type CustomerErasureResult, type CustomerRef } from './customerDataStore';
+import { purgeExpiredRawEvents } from './rawEventRetention';
+import type { KnownValues } from './redaction';
+
+/** A customer Stripe says was deleted (customer.deleted), with the emails and names its last state carried. */
+export interface CustomerDeletion {
+  stripeCustomerId: string;
+  known: KnownValues;
+}
+
+export interface PrivacyService {
+  exportCustomer(customer: CustomerRef): Promise<Record<string, unknown[]>>;
+  eraseCustomer(customer: CustomerRef, known?: KnownValues): Promise<CustomerErasureResult>;
+  /** One pass of the uninstall erasure: accounts past UNINSTALL_GRACE_DAYS since their uninstall; returns how many were erased. */
+  eraseUninstalledAccounts(limit: number): Promise<number>;
+  /** One pass of the raw event purge (RAW_EVENT_RETENTION_DAYS); returns how many events were deleted. */
+  purgeExpiredRawEvents(): Promise<number>;
+}
+
+export function createPrivacyService(deps: { connection: Connection; clock: Clock; rawEventRetentionDays: number; uninstallGraceDays: number }): PrivacyService {
+  const customers = createCustomerDataStore(deps.connection);
+  const accounts = createAccountErasure(deps.connection);
+  return {
+    exportCustomer: (customer) => customers.exportCustomer(customer),
+    eraseCustomer: (customer, known = { emails: [], names: [] }) => customers.eraseCustomer(customer, known, deps.clock.now()),
+    eraseUninstalledAccounts: (limit) => accounts.eraseDue(deps.clock.now(), deps.uninstallGraceDays, limit),
+    purgeExpiredRawEvents: () => purgeExpiredRawEvents(deps.connection, deps.clock.now(), deps.rawEventRetentionDays),
+  };
+}
