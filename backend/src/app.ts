@@ -10,7 +10,7 @@ import { createStripeWebhookRoutes } from './webhooks';
 import { HANDLE_STRIPE_EVENTS_JOB } from './scheduler';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
 
-const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/', '/api/experiments/', '/api/webhook-endpoints/', '/api/webhook-deliveries/', '/api/predict/'];
+const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/', '/api/experiments/', '/api/webhook-endpoints/', '/api/webhook-deliveries/', '/api/predict/', '/api/customers/'];
 
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {

@@ -113,6 +113,9 @@ const ownRoutes: Array<[string, Call]> = [
   ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
   ['GET /api/webhook-endpoints', { method: 'get', path: '/api/webhook-endpoints' }],
   ['POST /api/webhook-endpoints', { method: 'post', path: '/api/webhook-endpoints', body: { url: 'https://hooks.example.com/another', enabledEvents: ['*'] } }],
+  // The customer id is shared by both modes: export and erasure reach the caller's mode only.
+  ['GET /api/customers/:id/data', { method: 'get', path: '/api/customers/cus_shared/data' }],
+  ['DELETE /api/customers/:id/data', { method: 'delete', path: '/api/customers/cus_shared/data' }],
 ];
 
 describe('POST /api/experiments', () => {

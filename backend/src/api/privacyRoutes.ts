@@ -23,7 +23,7 @@ export function createPrivacyRoutes(deps: { privacy: PrivacyService; clock: Cloc
     parseInput(identityQuery, ctx.query);
     const { id } = parseInput(customerDataParams, ctx.params);
     const collections = await deps.privacy.exportCustomer({ accountId: merchant.accountId, livemode: merchant.livemode, stripeCustomerId: id });
-    if (Object.keys(collections).length === 0) throw new AppError('resource_missing', `No data about customer ${id} in this account and mode.`, 404, 'id');
+    if (Object.keys(collections).length === 0) throw new AppError('resource_missing', 'No data about this customer in this account and mode.', 404, 'id');
     ctx.body = { object: 'customer_data', customerId: id, livemode: merchant.livemode, exportedAt: deps.clock.now().toISOString(), collections };
   });
 
@@ -34,7 +34,7 @@ export function createPrivacyRoutes(deps: { privacy: PrivacyService; clock: Cloc
     const customer = { accountId: merchant.accountId, livemode: merchant.livemode, stripeCustomerId: id };
     // Held is not the same as gone: a customer we never knew is a 404, one erased before answers 200 again.
     const held = await deps.privacy.exportCustomer(customer);
-    if (Object.keys(held).length === 0) throw new AppError('resource_missing', `No data about customer ${id} in this account and mode.`, 404, 'id');
+    if (Object.keys(held).length === 0) throw new AppError('resource_missing', 'No data about this customer in this account and mode.', 404, 'id');
     const result = await deps.privacy.eraseCustomer(customer);
     if (!result.complete) throw new AppError('erasure_in_progress', 'A worker is acting on one of this customer’s cases; what could be erased was. Try again in a few seconds.', 409);
     ctx.body = { object: 'customer_erasure', customerId: id, livemode: merchant.livemode, erasedAt: deps.clock.now().toISOString(), erased: result.erased, kept: KEPT };
