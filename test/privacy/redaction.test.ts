@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { translateCustomerDeletion, type StripeEventEnvelope } from '../../backend/src/adapters/stripe';
-import { caseErasure, ERASED, isErasureDue, maskedEmailOf, outboxErasure, rawEventCutoff, redactJsonText, redactText, redactValue, renewalErasure, searchTermsOf, withKnown } from '../../backend/src/privacy';
+import { caseErasure, ERASED, isErasureDue, PERSONAL_DATA_MAP, maskedEmailOf, outboxErasure, rawEventCutoff, redactJsonText, redactText, redactValue, renewalErasure, searchTermsOf, withKnown } from '../../backend/src/privacy';
 import { stripeEvent } from '../support/stripeEventBuilders';
 
 const known = { emails: ['Ann.Lee@example.com'], names: ['Ann Lee'] };
@@ -132,7 +134,7 @@ it('an upcoming renewal, erased, keeps its amount, dates and scores and loses co
     preDunning: { sent: [{ stepIndex: 0, subject: 'Ann, your card expires', htmlBody: '<p>Hi Ann</p>', textBody: 'Hi Ann', messageId: 'm1' }] },
     risk: { score: 72, reasons: [{ code: 'card_expires_before_renewal', text: 'The card ending 4242 expires 03/2027', weight: 40 }] },
   };
-  expect(renewalErasure(renewal, terms)).toEqual({
+  expect(renewalErasure(renewal)).toEqual({
     customerEmail: null,
     customerName: null,
     customerCountry: null,
@@ -169,4 +171,9 @@ describe('when an uninstalled account is erased', () => {
   it('raw events are past retention once received more than the retention ago', () => {
     expect(rawEventCutoff(new Date('2026-05-31T00:00:00Z'), 30)).toEqual(new Date('2026-05-01T00:00:00Z'));
   });
+});
+
+it('the privacy page names every collection of the privacy map, so what merchants read follows the code', () => {
+  const page = readFileSync(join(__dirname, '../../docs/privacy.md'), 'utf8');
+  expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
 });

@@ -138,7 +138,7 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
       erased.recoveryCases = cases.length;
 
       const renewals = await collection('renewals').find({ ...scope(customer), customerId: customer.stripeCustomerId }).toArray();
-      for (const found of renewals) await collection('renewals').updateOne({ _id: found._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: renewalErasure(found, terms) });
+      for (const found of renewals) await collection('renewals').updateOne({ _id: found._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: renewalErasure(found) });
       erased.renewals = renewals.length;
 
       // Contacts are keyed by account and customer (customer ids never repeat across modes).

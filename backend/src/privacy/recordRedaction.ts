@@ -49,7 +49,7 @@ export function outboxErasure(outbox: unknown[], terms: string[]): unknown[] {
 }
 
 /** An upcoming renewal's personal fields: contact details, the card's digits, the reminders as written, risk reasons (they quote the card). */
-export function renewalErasure(found: Doc, terms: string[]): Doc {
+export function renewalErasure(found: Doc): Doc {
   const card = found.card as Doc | null;
   const preDunning = (found.preDunning ?? {}) as Doc;
   const sent = Array.isArray(preDunning.sent) ? (preDunning.sent as Doc[]) : [];
