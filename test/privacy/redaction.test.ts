@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { translateCustomerDeletion, type StripeEventEnvelope } from '../../backend/src/adapters/stripe';
-import { caseErasure, ERASED, isErasureDue, PERSONAL_DATA_MAP, maskedEmailOf, outboxErasure, rawEventCutoff, redactJsonText, redactText, redactValue, renewalErasure, searchTermsOf, withKnown } from '../../backend/src/privacy';
+import { ACCOUNT_WIDE_COLLECTIONS, caseErasure, ERASED, isErasureDue, PER_MODE_COLLECTIONS, PERSONAL_DATA_MAP, maskedEmailOf, outboxErasure, rawEventCutoff, redactJsonText, redactText, redactValue, renewalErasure, searchTermsOf, withKnown } from '../../backend/src/privacy';
 import { stripeEvent } from '../support/stripeEventBuilders';
 
 const known = { emails: ['Ann.Lee@example.com'], names: ['Ann Lee'] };
@@ -176,4 +176,9 @@ describe('when an uninstalled account is erased', () => {
 it('the privacy page names every collection of the privacy map, so what merchants read follows the code', () => {
   const page = readFileSync(join(__dirname, '../../docs/privacy.md'), 'utf8');
   expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
+});
+
+it('an uninstalled account’s erasure reaches every collection of the privacy map but its install record and the per-minute rate-limit windows', () => {
+  const erased = new Set<string>([...PER_MODE_COLLECTIONS, ...ACCOUNT_WIDE_COLLECTIONS]);
+  expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !erased.has(name))).toEqual(['rateLimitWindows', 'accounts']);
 });
