@@ -2,7 +2,8 @@ import request from 'supertest';
 import { PERSONAL_DATA_MAP } from '../../backend/src/privacy';
 import { createRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
-import { signPayload } from '../support/stripeEventBuilders';
+import { ERASE_LATE_ARRIVALS_JOB, listRecurringJobs } from '../../backend/src/scheduler';
+import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
 import { TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_WEBHOOK_SECRET } from '../support/testApp';
 
 /**
@@ -151,5 +152,44 @@ describe('customer.deleted from Stripe', () => {
     await world.settle();
     expect(await dumpDatabase()).toEqual(once);
     expect(collectionsMentioning(once, DELETED.email)).toEqual([]);
+  });
+
+  it('erases what Stripe sends about the customer after the deletion, with the worker’s erase-late-customer-data job', async () => {
+    const deleted = failingCustomer(DELETED);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    world.sandbox.billing.deleteCustomer('platform', deleted.customerId, null);
+    await world.settle();
+
+    // A late event about the customer (say Stripe retried its delivery), carrying their address and name again.
+    const [found] = await world.container.cases.listByCustomer(ACCOUNT, true, deleted.customerId, 1);
+    const invoiceId = found!.target.kind === 'invoice' ? found!.target.invoiceId : '';
+    const late = stripeEvent('invoice.voided', invoice({ id: invoiceId, customer: deleted.customerId, customer_email: DELETED.email, customer_name: DELETED.name, status: 'void' }), { livemode: true, created: Math.floor(world.clock.now().getTime() / 1000) });
+    const delivered = await request(world.backend.server).post('/api/webhooks/stripe').set('content-type', 'application/json').set('stripe-signature', signPayload(JSON.stringify(late), TEST_WEBHOOK_SECRET)).send(JSON.stringify(late));
+    expect(delivered.status).toBe(200);
+    await world.settle();
+    expect(collectionsMentioning(await dumpDatabase(), DELETED.email)).toEqual(['stripeEvents']);
+
+    const job = listRecurringJobs({
+      stripeEvents: world.container.stripeEventProcessor,
+      retries: world.container.retries,
+      dunning: world.container.dunning,
+      preDunning: world.container.preDunning,
+      rateLimits: world.container.rateLimits,
+      outbox: world.container.outboxRelay,
+      idempotency: world.container.idempotency,
+      webhookDeliveries: world.container.outboundWebhooks.deliveries,
+      privacy: world.container.privacy,
+      renewalRisk: world.container.renewalRisk,
+      clock: world.container.clock,
+    }).find((candidate) => candidate.name === ERASE_LATE_ARRIVALS_JOB)!;
+    await job.run();
+    const after = await dumpDatabase();
+    expect(collectionsMentioning(after, DELETED.email)).toEqual([]);
+    expect(collectionsMentioning(after, DELETED.name)).toEqual([]);
+
+    // Once late deliveries can no longer come, the erasure is forgotten.
+    world.clock.advance(5 * DAY);
+    await job.run();
+    expect(await db.connection.collection('erasedCustomers').countDocuments({})).toBe(0);
   });
 });

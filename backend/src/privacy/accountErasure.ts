@@ -25,6 +25,7 @@ export const PER_MODE_COLLECTIONS = [
   'experiments',
   'recoveryRollups',
   'apiKeys',
+  'erasedCustomers',
 ] as const;
 
 /** Collections keyed by account alone (customer and card ids never repeat across modes): erased once neither mode is installed. */

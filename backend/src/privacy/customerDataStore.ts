@@ -35,7 +35,17 @@ export interface CustomerDataStore {
    * elsewhere (the customer.deleted event itself). Idempotent.
    */
   eraseCustomer(customer: CustomerRef, known: KnownValues, now: Date): Promise<CustomerErasureResult>;
+  /** Customers erased at or after `since` (at most `limit`), across accounts: events about them may still arrive. */
+  listErasedSince(since: Date, limit: number): Promise<CustomerRef[]>;
+  /** Forgets erasures older than `before`; returns how many. */
+  forgetErasuresBefore(before: Date): Promise<number>;
 }
+
+/**
+ * One document per erased customer (its Stripe id and when: nothing personal), so what Stripe sends
+ * about them after the erasure (a late event, a re-delivery) is erased too, for as long as that can happen.
+ */
+export const ERASED_CUSTOMERS_COLLECTION = 'erasedCustomers';
 
 type Doc = mongo.Document & Record<string, unknown>;
 
@@ -149,7 +159,18 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
       erased.stripeEventInbox = await redactTexts('stripeEventInbox', 'payload', customer, known, terms);
       erased.outboundEvents = await redactTexts('outboundEvents', 'body', customer, known, terms);
       erased.idempotencyKeys = await redactTexts('idempotencyKeys', 'body', customer, known, terms);
+      const id = `${customer.accountId}|${customer.livemode ? 'live' : 'test'}|${customer.stripeCustomerId}`;
+      await collection(ERASED_CUSTOMERS_COLLECTION).updateOne({ _id: id as never }, { $setOnInsert: { ...customer, erasedAt: now } }, { upsert: true });
       return { erased, complete };
+    },
+
+    async listErasedSince(since, limit) {
+      const found = await collection(ERASED_CUSTOMERS_COLLECTION).find({ erasedAt: { $gte: since } }).limit(limit).toArray();
+      return found.map((doc) => ({ accountId: String(doc.accountId), livemode: doc.livemode === true, stripeCustomerId: String(doc.stripeCustomerId) }));
+    },
+
+    async forgetErasuresBefore(before) {
+      return (await collection(ERASED_CUSTOMERS_COLLECTION).deleteMany({ erasedAt: { $lt: before } })).deletedCount;
     },
   };
 }

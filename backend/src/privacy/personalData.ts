@@ -49,6 +49,7 @@ export const PERSONAL_DATA_MAP: readonly CollectionPrivacy[] = [
   { collection: 'recoveryRollups', holds: 'none (counters)', onCustomerErasure: 'keep', kept: 'as long as the account is installed' },
   { collection: 'experiments', holds: 'none (arm counters)', onCustomerErasure: 'keep', kept: 'as long as the account is installed' },
   { collection: 'rateLimitWindows', holds: 'a client IP address (or its /64) per minute window, not tied to a customer', onCustomerErasure: 'keep', kept: 'until the window ends (a minute), then deleted' },
+  { collection: 'erasedCustomers', holds: 'none (the Stripe id of a customer we erased, and when)', onCustomerErasure: 'keep', kept: '4 days: events about the customer that arrive meanwhile are erased too' },
   { collection: 'accounts', holds: 'none (the merchant’s settings and branding)', onCustomerErasure: 'keep', kept: 'until UNINSTALL_GRACE_DAYS after an uninstall' },
   { collection: 'apiKeys', holds: 'none (hashed merchant keys)', onCustomerErasure: 'keep', kept: 'until UNINSTALL_GRACE_DAYS after an uninstall' },
   { collection: 'webhookEndpoints', holds: 'none (the merchant’s endpoints)', onCustomerErasure: 'keep', kept: 'until UNINSTALL_GRACE_DAYS after an uninstall' },

@@ -131,6 +131,15 @@ export function listRecurringJobs(deps: {
       },
     },
     {
+      // Customers erased in the last few days, erased again: what Stripe sent about them after the erasure goes too.
+      name: ERASE_LATE_ARRIVALS_JOB,
+      idleDelayMs: 3_600_000,
+      run: async () => {
+        await deps.privacy.eraseLateArrivals(1_000);
+        return 0;
+      },
+    },
+    {
       // Accounts uninstalled more than UNINSTALL_GRACE_DAYS ago and not reinstalled: their data is erased.
       name: ERASE_UNINSTALLED_ACCOUNTS_JOB,
       idleDelayMs: 3_600_000,
@@ -151,6 +160,7 @@ export function listRecurringJobs(deps: {
 export const REFRESH_RENEWALS_JOB = 'refresh-renewals';
 export const PURGE_RAW_EVENTS_JOB = 'purge-expired-stripe-events';
 export const ERASE_UNINSTALLED_ACCOUNTS_JOB = 'erase-uninstalled-accounts';
+export const ERASE_LATE_ARRIVALS_JOB = 'erase-late-customer-data';
 /** Accounts erased per run of the uninstall job: each is many deletes, and a later run takes the rest. */
 export const ACCOUNT_ERASURE_BATCH = 10;
 
