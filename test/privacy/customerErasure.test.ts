@@ -192,4 +192,31 @@ describe('customer.deleted from Stripe', () => {
     await job.run();
     expect(await db.connection.collection('erasedCustomers').countDocuments({})).toBe(0);
   });
+
+  it('in test mode, erases the emails recorded instead of sent, and the merchant can no longer read them', async () => {
+    await world.stop();
+    world = await createRecoveryWorld(db.connection, { start, livemode: false });
+    const deleted = failingCustomer(DELETED);
+    await world.runUntil(new Date(start.getTime() + 4 * DAY));
+    const [found] = await world.container.cases.listByCustomer(ACCOUNT, false, deleted.customerId, 1);
+    expect(found!.emails.map((email) => [email.delivery, email.content?.to])).toEqual([
+      ['recorded_test_mode', DELETED.email],
+      ['recorded_test_mode', DELETED.email],
+    ]);
+    const { key } = await world.container.apiKeys.create({ accountId: ACCOUNT, livemode: false, name: 'test mode', scope: 'read', now: world.clock.now() });
+    const read = () => request(world.backend.server).get(`/api/recovery/emails/${found!.id}/0`).set('authorization', `Bearer ${key}`);
+    expect((await read()).status).toBe(200);
+
+    world.sandbox.billing.deleteCustomer('platform', deleted.customerId, null);
+    await world.settle();
+    const after = await dumpDatabase();
+    expect(collectionsMentioning(after, DELETED.email)).toEqual([]);
+    expect(collectionsMentioning(after, DELETED.name)).toEqual([]);
+    expect((await read()).status).toBe(404);
+    const erased = (await world.container.cases.findById(ACCOUNT, false, found!.id))!;
+    expect(erased.emails.map((email) => [email.delivery, email.content])).toEqual([
+      ['recorded_test_mode', null],
+      ['recorded_test_mode', null],
+    ]);
+  });
 });
