@@ -98,12 +98,7 @@ export function createContainer(options: {
     billingFor,
     onRenewalCharge: (tenancy, charge) => recordRenewalOutcome(renewalOutcomes, { ...tenancy, ...charge, billingReason: 'subscription_cycle' }),
   });
-  const privacy = createPrivacyService({
-    connection,
-    clock,
-    rawEventRetentionDays: config.privacy.rawEventRetentionDays,
-    uninstallGraceDays: config.privacy.uninstallGraceDays,
-  });
+  const privacy = createPrivacyService({ connection, clock, ...config.privacy });
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,

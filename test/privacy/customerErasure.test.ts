@@ -2,7 +2,8 @@ import request from 'supertest';
 import { PERSONAL_DATA_MAP } from '../../backend/src/privacy';
 import { createRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
-import { ERASE_LATE_ARRIVALS_JOB, listRecurringJobs } from '../../backend/src/scheduler';
+import { workerJobNamed } from '../support/workerJobs';
+import { ERASE_LATE_ARRIVALS_JOB } from '../../backend/src/scheduler';
 import { invoice, signPayload, stripeEvent } from '../support/stripeEventBuilders';
 import { TEST_POSTMARK_WEBHOOK_PASSWORD, TEST_WEBHOOK_SECRET } from '../support/testApp';
 
@@ -169,19 +170,7 @@ describe('customer.deleted from Stripe', () => {
     await world.settle();
     expect(collectionsMentioning(await dumpDatabase(), DELETED.email)).toEqual(['stripeEvents']);
 
-    const job = listRecurringJobs({
-      stripeEvents: world.container.stripeEventProcessor,
-      retries: world.container.retries,
-      dunning: world.container.dunning,
-      preDunning: world.container.preDunning,
-      rateLimits: world.container.rateLimits,
-      outbox: world.container.outboxRelay,
-      idempotency: world.container.idempotency,
-      webhookDeliveries: world.container.outboundWebhooks.deliveries,
-      privacy: world.container.privacy,
-      renewalRisk: world.container.renewalRisk,
-      clock: world.container.clock,
-    }).find((candidate) => candidate.name === ERASE_LATE_ARRIVALS_JOB)!;
+    const job = workerJobNamed(world.container, ERASE_LATE_ARRIVALS_JOB);
     await job.run();
     const after = await dumpDatabase();
     expect(collectionsMentioning(after, DELETED.email)).toEqual([]);

@@ -1,10 +1,10 @@
 import { ensureRawEventExpiryIndex, RAW_EVENT_TTL_INDEX } from '../../backend/src/privacy';
-import { listRecurringJobs, PURGE_RAW_EVENTS_JOB } from '../../backend/src/scheduler';
-import type { Container } from '../../backend/src/container';
+import { PURGE_RAW_EVENTS_JOB } from '../../backend/src/scheduler';
 import { ManualClock } from '../support/recoveryWorld';
 import { invoice, stripeEvent } from '../support/stripeEventBuilders';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
+import { workerJobNamed } from '../support/workerJobs';
 
 /**
  * Stripe's raw events are kept RAW_EVENT_RETENTION_DAYS (30 by default) after
@@ -18,24 +18,6 @@ const start = new Date('2026-05-01T12:00:00Z');
 beforeEach(async () => {
   await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts'].map((name) => db.connection.collection(name).deleteMany({})));
 });
-
-/** The worker's jobs as the container lists them, to run one by name as the worker would. */
-function jobNamed(container: Container, name: string) {
-  const jobs = listRecurringJobs({
-    stripeEvents: container.stripeEventProcessor,
-    retries: container.retries,
-    dunning: container.dunning,
-    preDunning: container.preDunning,
-    rateLimits: container.rateLimits,
-    outbox: container.outboxRelay,
-    idempotency: container.idempotency,
-    webhookDeliveries: container.outboundWebhooks.deliveries,
-    privacy: container.privacy,
-    renewalRisk: container.renewalRisk,
-    clock: container.clock,
-  });
-  return jobs.find((job) => job.name === name)!;
-}
 
 describe('the expiry index on stripeEvents.receivedAt', () => {
   it('exists after start-up: a TTL of the retention where the database takes one, a plain index for the purge job where it refuses (FerretDB)', async () => {
@@ -73,7 +55,7 @@ describe(`the ${PURGE_RAW_EVENTS_JOB} job`, () => {
     // Delivered without handling: it waits in the inbox, and waiting events never expire.
     await db.connection.collection('stripeEventInbox').insertOne({ _id: 'evt_waiting' as never, eventId: 'evt_waiting', receivedAt: start, payload: '{}' });
 
-    const purge = jobNamed(testApp.container, PURGE_RAW_EVENTS_JOB);
+    const purge = workerJobNamed(testApp.container, PURGE_RAW_EVENTS_JOB);
     await purge.run();
 
     const kept = await db.connection.collection('stripeEvents').find({}).toArray();

@@ -1,10 +1,10 @@
 import request from 'supertest';
-import type { Container } from '../../backend/src/container';
-import { ERASE_UNINSTALLED_ACCOUNTS_JOB, listRecurringJobs } from '../../backend/src/scheduler';
+import { ERASE_UNINSTALLED_ACCOUNTS_JOB } from '../../backend/src/scheduler';
 import { ManualClock } from '../support/recoveryWorld';
 import { invoice, stripeEvent, T0 } from '../support/stripeEventBuilders';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
+import { workerJobNamed } from '../support/workerJobs';
 
 /**
  * After an uninstall, an account's data waits UNINSTALL_GRACE_DAYS (30 by
@@ -25,22 +25,8 @@ beforeEach(async () => {
   testApp = await createTestApp(db.connection, { clock, env: { UNINSTALL_GRACE_DAYS: '30' } });
 });
 
-function eraseJob(container: Container) {
-  const jobs = listRecurringJobs({
-    stripeEvents: container.stripeEventProcessor,
-    retries: container.retries,
-    dunning: container.dunning,
-    preDunning: container.preDunning,
-    rateLimits: container.rateLimits,
-    outbox: container.outboxRelay,
-    idempotency: container.idempotency,
-    webhookDeliveries: container.outboundWebhooks.deliveries,
-    privacy: container.privacy,
-    renewalRisk: container.renewalRisk,
-    clock: container.clock,
-  });
-  return jobs.find((job) => job.name === ERASE_UNINSTALLED_ACCOUNTS_JOB)!;
-}
+/** One run of the worker's job, as the worker would run it. */
+const eraseUninstalled = () => workerJobNamed(testApp.container, ERASE_UNINSTALLED_ACCOUNTS_JOB).run();
 
 /** An installed account with a case, an API key, a webhook endpoint and settings. */
 async function merchantWithData(account: string) {
@@ -76,11 +62,11 @@ describe(`the ${ERASE_UNINSTALLED_ACCOUNTS_JOB} job`, () => {
     expect(goneBefore).toMatchObject({ recoveryCases: 1, apiKeys: 1, webhookEndpoints: 1, accounts: 1, stripeEvents: expect.any(Number) });
 
     clock.set(new Date((T0 + 60) * 1000 + 29 * DAY));
-    expect(await eraseJob(testApp.container).run()).toBe(0);
+    expect(await eraseUninstalled()).toBe(0);
     expect(await holdings(GONE)).toEqual(goneBefore);
 
     clock.set(new Date((T0 + 60) * 1000 + 30 * DAY));
-    expect(await eraseJob(testApp.container).run()).toBe(1);
+    expect(await eraseUninstalled()).toBe(1);
     // The install record alone stays (a late, older install event must still lose against the uninstall), without settings or branding.
     expect(await holdings(GONE)).toEqual({ accounts: 1 });
     const record = await db.connection.collection('accounts').findOne({ accountId: GONE, livemode: false });
@@ -88,7 +74,7 @@ describe(`the ${ERASE_UNINSTALLED_ACCOUNTS_JOB} job`, () => {
     expect(await holdings(STAYS)).toEqual(staysBefore);
 
     // Nothing left to do: a second run erases nothing.
-    expect(await eraseJob(testApp.container).run()).toBe(0);
+    expect(await eraseUninstalled()).toBe(0);
   });
 
   it('keeps everything when the account reinstalls within the grace period', async () => {
@@ -97,7 +83,7 @@ describe(`the ${ERASE_UNINSTALLED_ACCOUNTS_JOB} job`, () => {
     await reinstall(GONE, T0 + 10 * 86_400);
     const before = await holdings(GONE);
     clock.set(new Date(T0 * 1000 + 90 * DAY));
-    expect(await eraseJob(testApp.container).run()).toBe(0);
+    expect(await eraseUninstalled()).toBe(0);
     expect(await holdings(GONE)).toEqual(before);
     expect(before).toMatchObject({ recoveryCases: 1, apiKeys: 1, webhookEndpoints: 1 });
   });
@@ -108,9 +94,9 @@ describe(`the ${ERASE_UNINSTALLED_ACCOUNTS_JOB} job`, () => {
     await reinstall(GONE, T0 + 10 * 86_400);
     await uninstall(GONE, T0 + 20 * 86_400);
     clock.set(new Date((T0 + 20 * 86_400) * 1000 + 29 * DAY));
-    expect(await eraseJob(testApp.container).run()).toBe(0);
+    expect(await eraseUninstalled()).toBe(0);
     clock.set(new Date((T0 + 20 * 86_400) * 1000 + 30 * DAY));
-    expect(await eraseJob(testApp.container).run()).toBe(1);
+    expect(await eraseUninstalled()).toBe(1);
     expect(await holdings(GONE)).toEqual({ accounts: 1 });
   });
 });
