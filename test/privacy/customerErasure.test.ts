@@ -136,7 +136,7 @@ describe('customer.deleted from Stripe', () => {
     expect(staying.customerId).not.toBe(deleted.customerId);
   });
 
-  it('changes nothing more when Stripe delivers the same customer.deleted again', async () => {
+  it('changes nothing more when Stripe delivers the same customer.deleted again, or it is handled twice', async () => {
     const deleted = failingCustomer(DELETED);
     await world.runUntil(new Date(start.getTime() + DAY));
     world.sandbox.billing.deleteCustomer('platform', deleted.customerId, null);
@@ -153,6 +153,18 @@ describe('customer.deleted from Stripe', () => {
     await world.settle();
     expect(await dumpDatabase()).toEqual(once);
     expect(collectionsMentioning(once, DELETED.email)).toEqual([]);
+
+    // Handled a second time, as after a crash between handling and recording it: it erases nothing more than its own new copy.
+    await db.connection.collection('stripeEvents').deleteOne({ _id: event.id as never });
+    const redelivered = await request(world.backend.server).post('/api/webhooks/stripe').set('content-type', 'application/json').set('stripe-signature', signPayload(JSON.stringify(event), TEST_WEBHOOK_SECRET)).send(JSON.stringify(event));
+    expect(redelivered.status).toBe(200);
+    await world.settle();
+    const twice = await dumpDatabase();
+    const { stripeEvents: _records, ...rest } = twice;
+    const { stripeEvents: _before, ...restBefore } = once;
+    expect(rest).toEqual(restBefore);
+    expect(await db.connection.collection('stripeEvents').findOne({ _id: event.id as never })).toMatchObject({ status: 'handled', outcome: `customer ${deleted.customerId} erased (stripeEventInbox 1)` });
+    expect(collectionsMentioning(twice, DELETED.email)).toEqual([]);
   });
 
   it('erases what Stripe sends about the customer after the deletion, with the worker’s erase-late-customer-data job', async () => {

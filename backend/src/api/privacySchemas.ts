@@ -22,7 +22,7 @@ const customerErasure = z
     customerId: z.string(),
     livemode: z.boolean(),
     erasedAt: z.string(),
-    erased: z.record(z.string(), z.number().int()).describe('documents redacted or removed, by collection; a repeat finds the same documents with nothing left to remove'),
+    erased: z.record(z.string(), z.number().int()).describe('documents redacted or removed, by collection; all 0 on a repeat: nothing was left to erase'),
     kept: z.string(),
   })
   .meta({ id: 'CustomerErasure' });

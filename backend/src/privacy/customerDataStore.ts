@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Connection, mongo } from 'mongoose';
 import { caseErasure, outboxErasure, renewalErasure } from './recordRedaction';
 import { redactJsonText, searchTermsOf, withKnown, type KnownValues } from './redaction';
@@ -20,7 +21,7 @@ export interface CustomerRef {
 export type CollectionCounts = Record<string, number>;
 
 export interface CustomerErasureResult {
-  /** Documents changed or removed, by collection; a second erasure finds the same documents again, with nothing left to remove. */
+  /** Documents changed or removed, by collection; all 0 when nothing was left to erase (a repeat). */
   erased: CollectionCounts;
   /** False when a worker held one of the customer's cases throughout: erase again a moment later. */
   complete: boolean;
@@ -50,6 +51,12 @@ export const ERASED_CUSTOMERS_COLLECTION = 'erasedCustomers';
 type Doc = mongo.Document & Record<string, unknown>;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** True when every field of `set` (dotted paths allowed) already holds its value: nothing to write, a repeat erasure changes nothing. */
+function alreadyHolds(doc: Doc, set: Record<string, unknown>): boolean {
+  const valueAt = (path: string) => path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
+  return Object.entries(set).every(([path, value]) => isDeepStrictEqual(valueAt(path) ?? null, value));
+}
 
 /** A case held by a worker (retry step, email, outbox relay) is not written under it: erasure waits a moment, then reports it. */
 const CASE_TRIES = 10;
@@ -83,10 +90,12 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
     email: { $in: known.emails.map((email) => email.trim().toLowerCase()) },
   });
 
-  async function eraseCase(found: Doc, terms: string[], now: Date): Promise<'erased' | 'busy'> {
+  async function eraseCase(found: Doc, terms: string[], now: Date): Promise<'erased' | 'unchanged' | 'busy'> {
     for (let tries = 0; tries < CASE_TRIES; tries += 1) {
       const current = tries === 0 ? found : await collection('recoveryCases').findOne({ _id: found._id, accountId: found.accountId, livemode: found.livemode });
-      if (!current) return 'erased';
+      if (!current) return 'unchanged';
+      const erasure = { ...caseErasure(current, terms), ...(Array.isArray(current.outbox) ? { outbox: outboxErasure(current.outbox as unknown[], terms) } : {}) };
+      if (alreadyHolds(current, erasure)) return 'unchanged';
       const outbox = Array.isArray(current.outbox) ? (current.outbox as unknown[]) : null;
       // Guards: nobody wrote the case since it was read (revision), no worker holds it, and the outbox relay
       // neither holds it nor removed entries meanwhile (size), so redacted entries never come back once relayed.
@@ -100,8 +109,7 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
         $or: [{ outboxLeaseUntil: { $lte: now } }, { outboxLeaseUntil: null }],
         ...(outbox ? { outbox: { $size: outbox.length } } : {}),
       } as mongo.Filter<Doc>;
-      const set = { ...caseErasure(current, terms), ...(outbox ? { outbox: outboxErasure(outbox, terms) } : {}), revision: (current.revision as number) + 1 };
-      const result = await collection('recoveryCases').updateOne(filter, { $set: set });
+      const result = await collection('recoveryCases').updateOne(filter, { $set: { ...erasure, revision: (current.revision as number) + 1 } });
       if (result.matchedCount === 1) return 'erased';
       await new Promise((resolve) => setTimeout(resolve, CASE_RETRY_MS));
       now = new Date(now.getTime() + CASE_RETRY_MS);
@@ -109,14 +117,19 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
     return 'busy';
   }
 
+  /** Redacts the stored JSON texts that mention the customer; returns how many changed. */
   async function redactTexts(name: string, field: string, customer: CustomerRef, known: KnownValues, terms: string[]): Promise<number> {
     const found = await collection(name).find(mentioning(customer, field, known), { projection: { [field]: 1 } }).toArray();
+    let changed = 0;
     for (const doc of found) {
       const text = doc[field];
       if (typeof text !== 'string') continue;
-      await collection(name).updateOne({ _id: doc._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: { [field]: redactJsonText(text, terms) } });
+      const redacted = redactJsonText(text, terms);
+      if (redacted === text) continue;
+      await collection(name).updateOne({ _id: doc._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: { [field]: redacted } });
+      changed += 1;
     }
-    return found.length;
+    return changed;
   }
 
   return {
@@ -143,13 +156,22 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
       const erased: CollectionCounts = {};
       let complete = true;
 
+      erased.recoveryCases = 0;
       const cases = await collection('recoveryCases').find({ ...scope(customer), stripeCustomerId: customer.stripeCustomerId }).toArray();
-      for (const found of cases) if ((await eraseCase(found, terms, now)) === 'busy') complete = false;
-      erased.recoveryCases = cases.length;
+      for (const found of cases) {
+        const outcome = await eraseCase(found, terms, now);
+        if (outcome === 'busy') complete = false;
+        if (outcome === 'erased') erased.recoveryCases += 1;
+      }
 
+      erased.renewals = 0;
       const renewals = await collection('renewals').find({ ...scope(customer), customerId: customer.stripeCustomerId }).toArray();
-      for (const found of renewals) await collection('renewals').updateOne({ _id: found._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: renewalErasure(found) });
-      erased.renewals = renewals.length;
+      for (const found of renewals) {
+        const erasure = renewalErasure(found);
+        if (alreadyHolds(found, erasure)) continue;
+        await collection('renewals').updateOne({ _id: found._id, ...scope(customer) } as mongo.Filter<Doc>, { $set: erasure });
+        erased.renewals += 1;
+      }
 
       // Contacts are keyed by account and customer (customer ids never repeat across modes).
       erased.customerContacts = (await collection('customerContacts').deleteMany({ accountId: customer.accountId, stripeCustomerId: customer.stripeCustomerId })).deletedCount;

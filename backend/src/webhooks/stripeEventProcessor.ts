@@ -31,8 +31,29 @@ export interface StripeEventProcessor {
   drain(): Promise<void>;
 }
 
-/** `payload`: what to keep of the event instead of Stripe's body (a deleted customer's own event keeps no personal data). */
-type Outcome = { status: 'handled' | 'ignored'; summary: string; payload?: string };
+/** `erased`: a customer this event erased (customer.deleted), whose data the batch's own records must not keep either. */
+type Outcome = { status: 'handled' | 'ignored'; summary: string; erased?: ErasedCustomer };
+
+interface ErasedCustomer {
+  accountId: string;
+  livemode: boolean;
+  stripeCustomerId: string;
+  /** What to look for in text: the customer's emails and names (privacy/searchTermsOf). */
+  terms: string[];
+}
+
+/**
+ * A batch's events are recorded from the payloads read when they were claimed: those that mention a customer
+ * the batch erased (the customer.deleted itself, and their other events handled beside it) are recorded redacted.
+ */
+function withoutErasedCustomers(finished: FinishedEvent[], erased: ErasedCustomer[]): FinishedEvent[] {
+  if (erased.length === 0) return finished;
+  return finished.map((done) => {
+    const mentioned = erased.filter((customer) => customer.accountId === done.event.accountId && customer.livemode === done.event.livemode && done.event.payload.includes(`"${customer.stripeCustomerId}"`));
+    if (mentioned.length === 0) return done;
+    return { ...done, event: { ...done.event, payload: redactJsonText(done.event.payload, mentioned.flatMap((customer) => customer.terms)) } };
+  });
+}
 
 /** Reads one batch shares: an account and its holdout are read once per batch, not once per event. */
 interface BatchReads {
@@ -125,8 +146,8 @@ export function createStripeEventProcessor(deps: {
     const touched = Object.entries(result.erased).filter(([, count]) => count > 0).map(([name, count]) => `${name} ${count}`);
     return {
       status: 'handled',
-      summary: `customer ${deletion.stripeCustomerId} erased (${touched.join(', ') || 'nothing held'})`,
-      payload: redactJsonText(stored.payload, searchTermsOf(deletion.known)),
+      summary: `customer ${deletion.stripeCustomerId} erased (${touched.join(', ') || 'nothing left to erase'})`,
+      erased: { ...tenant, stripeCustomerId: deletion.stripeCustomerId, terms: searchTermsOf(deletion.known) },
     };
   }
 
@@ -177,11 +198,12 @@ export function createStripeEventProcessor(deps: {
   }
 
   /** Handles one claimed event; its outcome, once its effects are saved, joins `finished`. */
-  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[]): Promise<void> {
+  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[], erased: ErasedCustomer[]): Promise<void> {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
       const outcome = await decide(stored, reads);
-      finished.push({ event: outcome.payload === undefined ? stored : { ...stored, payload: outcome.payload }, status: outcome.status, outcome: outcome.summary, at: clock.now() });
+      finished.push({ event: stored, status: outcome.status, outcome: outcome.summary, at: clock.now() });
+      if (outcome.erased) erased.push(outcome.erased);
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
     } catch (error) {
       const attempts = Math.max(1, stored.attempts);
@@ -208,14 +230,15 @@ export function createStripeEventProcessor(deps: {
     const fresh = batch.filter((stored) => !recorded.has(stored.eventId));
     const reads = batchReads(fresh);
     const finished: FinishedEvent[] = [];
+    const erased: ErasedCustomer[] = [];
     const lanes = lanesOf(fresh);
     const runLanes = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const stored of lane) await handle(stored, reads, finished);
+        for (const stored of lane) await handle(stored, reads, finished, erased);
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, lanes.length) }, runLanes));
-    await events.finishAll(finished, discarded);
+    await events.finishAll(withoutErasedCustomers(finished, erased), discarded);
   }
 
   let olderVersionChecked = false;
