@@ -2,7 +2,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Container } from './container';
 import { errorMiddleware } from './errors';
-import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, exportSigningKey, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
+import { authenticateMerchant, buildOpenApiDocument, createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, exportSigningKey, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createPrivacyRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, idempotentPosts, jsonBody, merchantOf, openCors } from './api';
 import { createCardUpdateRoutes } from './cardUpdate';
 import { createHealthRoutes } from './health';
 import { clientBucketOf, rateLimit } from './rateLimits';
@@ -10,7 +10,7 @@ import { createStripeWebhookRoutes } from './webhooks';
 import { HANDLE_STRIPE_EVENTS_JOB } from './scheduler';
 import { createPostmarkWebhookRoutes } from './webhooks/postmarkWebhookRoutes';
 
-const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/', '/api/experiments/', '/api/webhook-endpoints/', '/api/webhook-deliveries/', '/api/predict/'];
+const MERCHANT_API_PREFIXES = ['/api/recovery/', '/api/dashboard/', '/api/api-keys/', '/api/settings/', '/api/experiments/', '/api/webhook-endpoints/', '/api/webhook-deliveries/', '/api/predict/', '/api/customers/'];
 
 /** Builds the Koa application from the container. Never listens: main.ts and tests do. */
 export function createApp(deps: Container): Koa {
@@ -87,6 +87,7 @@ export function createApp(deps: Container): Koa {
     createExecuteRoutes({ handOver: deps.handOver }),
     createWebhookEndpointRoutes({ webhooks: deps.outboundWebhooks, clock: deps.clock }),
     createRiskRoutes({ renewals: deps.renewals, risk: deps.renewalRisk, accounts: deps.accounts, clock: deps.clock }),
+    createPrivacyRoutes({ privacy: deps.privacy, clock: deps.clock }),
   ];
   const isMerchantPath = (path: string) => {
     // @koa/router matches case-insensitively and forgives a trailing slash: the guard must see every spelling it answers.

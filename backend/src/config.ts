@@ -75,6 +75,9 @@ const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   STRIPE_TEST_SECRET_KEY: optionalText.pipe(z.string().regex(/^(sk|rk)_test_/, 'must be a test-mode key (sk_test_ or rk_test_)').optional()),
+  // At least 4: Stripe re-delivers an event for up to 3 days, and the stored ids are what recognise a re-delivery.
+  RAW_EVENT_RETENTION_DAYS: z.coerce.number().int().min(4).max(3650).default(30),
+  UNINSTALL_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
 });
 
 export type Role = z.infer<typeof role>;
@@ -126,6 +129,12 @@ export interface Config {
     readonly verifiedDomains: readonly string[];
     readonly webhookUsername: string;
     readonly webhookPassword: string;
+  };
+  readonly privacy: {
+    /** Days Stripe's raw events (their payloads) are kept after receipt. */
+    readonly rawEventRetentionDays: number;
+    /** Days an uninstalled account's data waits for a reinstall before it is erased. */
+    readonly uninstallGraceDays: number;
   };
   readonly outboundWebhooks: {
     /**
@@ -218,6 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifiedDomains: Object.freeze(settings.POSTMARK_VERIFIED_DOMAINS ?? []),
       webhookUsername: settings.POSTMARK_WEBHOOK_USERNAME,
       webhookPassword: settings.POSTMARK_WEBHOOK_PASSWORD ?? DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD,
+    }),
+    privacy: Object.freeze({
+      rawEventRetentionDays: settings.RAW_EVENT_RETENTION_DAYS,
+      uninstallGraceDays: settings.UNINSTALL_GRACE_DAYS,
     }),
     outboundWebhooks: Object.freeze({
       allowLocalUrls: settings.NODE_ENV === 'test' || (settings.NODE_ENV === 'development' && deploymentSigns(settings).length === 0),

@@ -20,6 +20,7 @@ import type { Logger } from './logger';
 import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink } from './outbound';
 import { withAttemptsInOutboxes, createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, createRetryService } from './recovery';
 import { createPayMomentsReader, createRollupStore } from './stats';
+import { createPrivacyService, ensureRawEventExpiryIndex } from './privacy';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
 import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs } from './webhooks';
@@ -97,6 +98,7 @@ export function createContainer(options: {
     billingFor,
     onRenewalCharge: (tenancy, charge) => recordRenewalOutcome(renewalOutcomes, { ...tenancy, ...charge, billingReason: 'subscription_cycle' }),
   });
+  const privacy = createPrivacyService({ connection, clock, ...config.privacy });
   const stripeEventProcessor = createStripeEventProcessor({
     events: stripeEvents,
     accounts,
@@ -105,6 +107,7 @@ export function createContainer(options: {
     holdoutOf: (account) => settings.holdoutOf(account),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
     renewalIntake,
+    privacy,
     logger,
     clock,
     instanceId,
@@ -249,7 +252,7 @@ export function createContainer(options: {
     clock,
     logger,
   });
-  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, renewalRisk, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
+  const worker: Worker = createWorker(listRecurringJobs({ stripeEvents: stripeEventProcessor, retries, dunning, preDunning, rateLimits, outbox: outboxRelay, webhookDeliveries: outboundWebhooks.deliveries, idempotency, privacy, renewalRisk, renewalRefresh: createRenewalRefresh({ renewals, intake: renewalIntake, hasStripeKey: (livemode) => billingFor(livemode) !== null, clock, logger }), clock }), logger);
 
   return {
     config,
@@ -284,14 +287,16 @@ export function createContainer(options: {
     cardUpdate,
     portalOrigins,
     outboundWebhooks,
+    privacy,
     worker,
   };
 }
 
 /** Creates the collections' indexes before traffic, so uniqueness holds from the first request. */
-export async function ensureIndexes(connection: Connection): Promise<void> {
+export async function ensureIndexes(connection: Connection, options: { rawEventRetentionDays?: number } = {}): Promise<void> {
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
   await ensureIdempotencyExpiryIndex(connection);
+  await ensureRawEventExpiryIndex(connection, options.rawEventRetentionDays ?? 30);
   // Suppressions became per mode; the older unique index would refuse one address in both modes.
   await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
 }

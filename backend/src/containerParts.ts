@@ -10,6 +10,7 @@ import type { ExperimentService } from './experiments';
 import type { Logger } from './logger';
 import type { OutboundWebhooks, OutboxRelay } from './outbound';
 import type { PreDunningService } from './preDunning';
+import type { PrivacyService } from './privacy';
 import type { RateLimitStore } from './rateLimits';
 import type { BillingGateway, CaseControlService, CaseStore, HandOverService, RecoveryService, RetryService } from './recovery';
 import type { RenewalOutcomeStore, RenewalRiskService } from './renewalRisk';
@@ -61,5 +62,7 @@ export interface Container {
   portalOrigins: string[];
   /** Merchants' webhook endpoints, the publisher the outbox relays to, and deliveries. */
   outboundWebhooks: OutboundWebhooks;
+  /** A customer's data exported or erased; uninstalled accounts erased after the grace period; raw events purged. */
+  privacy: PrivacyService;
   worker: Worker;
 }

@@ -36,7 +36,7 @@ export async function startBackend(): Promise<void> {
 
   const connection = await connectDatabase(uri, embedded ? { dbName: 'recovery' } : {});
   const container = createContainer({ config, logger, connection });
-  await ensureIndexes(connection);
+  await ensureIndexes(connection, { rawEventRetentionDays: config.privacy.rawEventRetentionDays });
 
   let server: Server | null = null;
   if (config.role === 'web' || config.role === 'all') {

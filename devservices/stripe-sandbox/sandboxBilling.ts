@@ -85,6 +85,21 @@ export class SandboxBilling {
     return customer;
   }
 
+  /**
+   * Deletes the customer as Stripe does: their subscriptions are canceled at
+   * once (customer.subscription.deleted each), then customer.deleted carries
+   * the customer as it was, with `deleted: true` only on the API's answer.
+   */
+  deleteCustomer(account: string, id: string, idempotencyKey: string | null): Json {
+    const customer = this.customer(account, id);
+    for (const subscription of this.state.account(account).subscriptions.values()) {
+      if (subscription.customer === id && subscription.status !== 'canceled') this.subscriptions.cancel(account, subscription.id as string, idempotencyKey);
+    }
+    this.state.account(account).customers.delete(id);
+    this.events.emit(account, 'customer.deleted', customer, { idempotencyKey });
+    return { id, object: 'customer', deleted: true };
+  }
+
   /** A sandbox card: from a Stripe test token or from a scripted behaviour. */
   createPaymentMethod(account: string, options: { brand: string; last4?: string; fingerprint?: string; behaviour: CardBehaviour } & CardFacts): Json {
     const pm: Json = {

@@ -17,6 +17,7 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
   router.post('/customers', (ctx) => void (ctx.body = billing.createCustomer(account(ctx), body(ctx))));
   router.get('/customers/:id', (ctx) => void (ctx.body = billing.customer(account(ctx), ctx.params.id!)));
   router.post('/customers/:id', (ctx) => void (ctx.body = billing.updateCustomer(account(ctx), ctx.params.id!, body(ctx), key(ctx))));
+  router.delete('/customers/:id', (ctx) => void (ctx.body = billing.deleteCustomer(account(ctx), ctx.params.id!, key(ctx))));
 
   router.get('/payment_methods/:id', (ctx) => void (ctx.body = billing.paymentMethod(account(ctx), ctx.params.id!)));
   router.post('/payment_methods/:id/attach', (ctx) => {

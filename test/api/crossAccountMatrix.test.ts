@@ -73,6 +73,8 @@ const idRoutes: Array<[string, () => Call]> = [
   ['POST /api/webhook-endpoints/:id/ping', () => ({ method: 'post', path: `/api/webhook-endpoints/${beta.endpointId}/ping` })],
   ['GET /api/webhook-endpoints/:id/deliveries', () => ({ method: 'get', path: `/api/webhook-endpoints/${beta.endpointId}/deliveries` })],
   ['POST /api/webhook-deliveries/:id/resend', () => ({ method: 'post', path: `/api/webhook-deliveries/${beta.deliveryId}/resend` })],
+  ['GET /api/customers/:id/data', () => ({ method: 'get', path: `/api/customers/${beta.customerId}/data` })],
+  ['DELETE /api/customers/:id/data', () => ({ method: 'delete', path: `/api/customers/${beta.customerId}/data` })],
   ['POST /api/predict/risk (customer)', () => ({ method: 'post', path: '/api/predict/risk', body: { customerId: beta.customerId } })],
   ['POST /api/predict/risk (subscription)', () => ({ method: 'post', path: '/api/predict/risk', body: { subscriptionId: 'sub_beta_only' } })],
 ];
@@ -140,7 +142,7 @@ describe.each(Object.entries(ways))('alpha calling with %s', (_way, send) => {
 
 it('leaves beta’s case and key untouched after all of that', async () => {
   const found = (await testApp.container.cases.findById('acct_matrix_beta', false, beta.caseId))!;
-  expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule' });
+  expect(found).toMatchObject({ status: 'active', pausedAt: null, reminderRequestedAt: null, nextActionTrigger: 'schedule', customerEmail: 'beta@example.com' });
   expect((await testApp.container.apiKeys.list('acct_matrix_beta', false))[0]).toMatchObject({ revokedAt: null });
   expect(await testApp.container.experiments.find('acct_matrix_beta', false, beta.experimentId)).toMatchObject({ status: 'running' });
   expect(await testApp.container.outboundWebhooks.endpointStore.find('acct_matrix_beta', false, beta.endpointId)).toMatchObject({ url: 'https://hooks.beta.example/recovery', previousSecretSealed: null });

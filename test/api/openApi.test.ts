@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import request from 'supertest';
-import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
+import { createApiKeyRoutes, createDashboardRoutes, createEmailRoutes, createExportDownloadRoutes, createExecuteRoutes, createExperimentRoutes, createLiftRoutes, createPrivacyRoutes, createRecoveryRoutes, createRiskRoutes, createSettingsRoutes, createWebhookEndpointRoutes, DOCUMENTED_ROUTES } from '../../backend/src/api';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -20,6 +20,7 @@ const merchantRouters: Router[] = [
   createExecuteRoutes({ handOver: unused }),
   createWebhookEndpointRoutes({ webhooks: unused, clock: unused }),
   createRiskRoutes({ renewals: unused, risk: unused, accounts: unused, clock: unused }),
+  createPrivacyRoutes({ privacy: unused, clock: unused }),
 ];
 
 describe('GET /api/openapi.json', () => {

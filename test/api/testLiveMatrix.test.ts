@@ -113,6 +113,9 @@ const ownRoutes: Array<[string, Call]> = [
   ['GET /api/experiments/horizon', { method: 'get', path: '/api/experiments/horizon?baselineShare=0.3&minimumDetectableEffect=0.05' }],
   ['GET /api/webhook-endpoints', { method: 'get', path: '/api/webhook-endpoints' }],
   ['POST /api/webhook-endpoints', { method: 'post', path: '/api/webhook-endpoints', body: { url: 'https://hooks.example.com/another', enabledEvents: ['*'] } }],
+  // The customer id is shared by both modes: export and erasure reach the caller's mode only.
+  ['GET /api/customers/:id/data', { method: 'get', path: '/api/customers/cus_shared/data' }],
+  ['DELETE /api/customers/:id/data', { method: 'delete', path: '/api/customers/cus_shared/data' }],
 ];
 
 describe('POST /api/experiments', () => {
@@ -229,6 +232,7 @@ function eventOf(type: (typeof HANDLED_EVENT_TYPES)[number], mode: Mode): Record
     'payment_method.attached': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4242', fingerprint: 'fp_new' } },
     'payment_method.automatically_updated': { id: 'pm_new', object: 'payment_method', customer: 'cus_shared', card: { brand: 'visa', last4: '4243', fingerprint: 'fp_new' } },
     'customer.updated': { id: 'cus_shared', object: 'customer', email: 'new@example.com', invoice_settings: { default_payment_method: 'pm_new' } },
+    'customer.deleted': { id: 'cus_shared', object: 'customer', email: 'alice@example.com', name: 'Alice Shared' },
     'charge.dispute.created': { id: `dp_${mode}`, object: 'dispute', charge: { id: 'ch_1', customer: 'cus_shared', payment_intent: 'pi_shared' }, payment_intent: 'pi_shared', created: Math.floor(Date.now() / 1000) },
     'checkout.session.completed': { id: 'cs_1', object: 'checkout.session', mode: 'setup', customer: 'cus_shared', setup_intent: { id: 'seti_1', payment_method: 'pm_new' } },
     'account.application.authorized': { id: 'ca_app', object: 'application' },

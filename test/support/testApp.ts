@@ -32,7 +32,7 @@ export async function createTestApp(connection: Connection, options: { env?: Rec
     // The holdout is off in tests unless a test turns it on: a random 10 % of cases would get no action of ours.
     defaultHoldoutShare: options.defaultHoldoutShare ?? 0,
   });
-  await ensureIndexes(connection);
+  await ensureIndexes(connection, { rawEventRetentionDays: config.privacy.rawEventRetentionDays });
   const app = createApp(container);
   const server = app.callback();
 

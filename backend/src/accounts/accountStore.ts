@@ -36,6 +36,8 @@ export interface Account {
   installEventId?: string | null;
   /** Scatters this account's customers for its holdout (lift/holdout.ts); generated once, never changed. */
   holdoutSalt?: string | null;
+  /** When its data was erased after an uninstall and the grace period (privacy/accountErasure); cleared by the next uninstall. */
+  dataErasedAt?: Date | null;
 }
 
 /** An `account.application.authorized` or `.deauthorized` event, as Stripe created it. */
@@ -89,6 +91,7 @@ const accountSchema = new Schema(
     installEventAt: { type: Date, default: null },
     installEventId: { type: String, default: null },
     holdoutSalt: { type: String, default: null },
+    dataErasedAt: { type: Date, default: null },
   },
   { collection: 'accounts', versionKey: false, timestamps: true },
 );
@@ -153,7 +156,8 @@ export function createAccountStore(connection: Connection): AccountStore {
     async applyInstallEvent(accountId, livemode, change) {
       const fields = change.status === 'installed'
         ? { status: 'installed', installedAt: change.at, uninstalledAt: null }
-        : { status: 'uninstalled', uninstalledAt: change.at };
+        : // A new uninstall starts a new grace period: what was installed since is erased when it runs out.
+          { status: 'uninstalled', uninstalledAt: change.at, dataErasedAt: null };
       const applied = { ...fields, source: change.source, installEventAt: change.at, installEventId: change.eventId };
       try {
         await accounts.create({ accountId, livemode, installedAt: change.at, ...applied });

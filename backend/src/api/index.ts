@@ -17,3 +17,4 @@ export { buildOpenApiDocument, DOCUMENTED_ROUTES } from './openApi';
 export { createWebhookEndpointRoutes } from './webhookEndpointRoutes';
 export { createRiskRoutes } from './riskRoutes';
 export { riskView } from './riskView';
+export { createPrivacyRoutes } from './privacyRoutes';

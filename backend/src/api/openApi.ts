@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { apiKeyBody, caseControlBody, caseEmailParams, emailPreviewBody, errorBody, preDunningPreviewBody, executeBody, experimentBody, experimentParams, exportLinkBody, exportQuery, horizonQuery, identityQuery, pageQuery, paymentsQuery, retryBody, settingsBody, statusQuery } from './schemas';
+import { privacyRouteDocs } from './privacySchemas';
 import { riskRouteDocs } from './riskSchemas';
 import { webhookEndpointRouteDocs } from './webhookEndpointSchemas';
 
@@ -258,6 +259,7 @@ const routes: Route[] = [
   { method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', request: { params: z.object({ id: z.string() }), query: identityQuery }, ok: { description: 'Revoked', ...json(z.object({ id: z.string(), revoked: z.literal(true) })) } },
   ...webhookEndpointRouteDocs,
   ...riskRouteDocs,
+  ...privacyRouteDocs,
 ];
 
 export function buildOpenApiDocument(publicUrl: string) {

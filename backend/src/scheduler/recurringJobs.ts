@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
 import type { PreDunningService } from '../preDunning';
+import type { PrivacyService } from '../privacy';
 import { OUTBOX_RELAY_BATCH, type DeliveryService, type OutboxRelay } from '../outbound';
 import type { RetryService } from '../recovery';
 import type { RenewalRefresh } from '../renewals';
@@ -39,6 +40,7 @@ export function listRecurringJobs(deps: {
   outbox: OutboxRelay;
   idempotency: IdempotencyStore;
   webhookDeliveries: DeliveryService;
+  privacy: PrivacyService;
   /** The daily pass over known renewals; absent where renewals are not wired. */
   renewalRefresh?: RenewalRefresh;
   renewalRisk: RenewalRiskService;
@@ -120,6 +122,30 @@ export function listRecurringJobs(deps: {
       },
     },
     {
+      // Stripe's raw events past RAW_EVENT_RETENTION_DAYS, where the database runs no TTL index (FerretDB); a no-op where it does.
+      name: PURGE_RAW_EVENTS_JOB,
+      idleDelayMs: 3_600_000,
+      run: async () => {
+        await deps.privacy.purgeExpiredRawEvents();
+        return 0;
+      },
+    },
+    {
+      // Customers erased in the last few days, erased again: what Stripe sent about them after the erasure goes too.
+      name: ERASE_LATE_ARRIVALS_JOB,
+      idleDelayMs: 3_600_000,
+      run: async () => {
+        await deps.privacy.eraseLateArrivals(1_000);
+        return 0;
+      },
+    },
+    {
+      // Accounts uninstalled more than UNINSTALL_GRACE_DAYS ago and not reinstalled: their data is erased.
+      name: ERASE_UNINSTALLED_ACCOUNTS_JOB,
+      idleDelayMs: 3_600_000,
+      run: () => deps.privacy.eraseUninstalledAccounts(ACCOUNT_ERASURE_BATCH),
+    },
+    {
       // Idempotency keys past their 24 h, where the database runs no TTL index (FerretDB); reads ignore them anyway.
       name: 'delete-expired-idempotency-keys',
       idleDelayMs: 60_000,
@@ -132,6 +158,11 @@ export function listRecurringJobs(deps: {
 }
 
 export const REFRESH_RENEWALS_JOB = 'refresh-renewals';
+export const PURGE_RAW_EVENTS_JOB = 'purge-expired-stripe-events';
+export const ERASE_UNINSTALLED_ACCOUNTS_JOB = 'erase-uninstalled-accounts';
+export const ERASE_LATE_ARRIVALS_JOB = 'erase-late-customer-data';
+/** Accounts erased per run of the uninstall job: each is many deletes, and a later run takes the rest. */
+export const ACCOUNT_ERASURE_BATCH = 10;
 
 function refreshRenewalsJob(refresh: RenewalRefresh): RecurringJob {
   return {

@@ -3,6 +3,7 @@ import type { Account, AccountStore } from '../accounts';
 import {
   invoiceLinkInPayload,
   isHandledEventType,
+  translateCustomerDeletion,
   translateRenewalFacts,
   translateStripeEvent,
   type InvoiceLink,
@@ -11,6 +12,7 @@ import {
 } from '../adapters/stripe';
 import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
+import { redactJsonText, searchTermsOf, type PrivacyService } from '../privacy';
 import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
 import { isInstallEvent, lanesOf } from './eventLanes';
@@ -29,7 +31,29 @@ export interface StripeEventProcessor {
   drain(): Promise<void>;
 }
 
-type Outcome = { status: 'handled' | 'ignored'; summary: string };
+/** `erased`: a customer this event erased (customer.deleted), whose data the batch's own records must not keep either. */
+type Outcome = { status: 'handled' | 'ignored'; summary: string; erased?: ErasedCustomer };
+
+interface ErasedCustomer {
+  accountId: string;
+  livemode: boolean;
+  stripeCustomerId: string;
+  /** What to look for in text: the customer's emails and names (privacy/searchTermsOf). */
+  terms: string[];
+}
+
+/**
+ * A batch's events are recorded from the payloads read when they were claimed: those that mention a customer
+ * the batch erased (the customer.deleted itself, and their other events handled beside it) are recorded redacted.
+ */
+function withoutErasedCustomers(finished: FinishedEvent[], erased: ErasedCustomer[]): FinishedEvent[] {
+  if (erased.length === 0) return finished;
+  return finished.map((done) => {
+    const mentioned = erased.filter((customer) => customer.accountId === done.event.accountId && customer.livemode === done.event.livemode && done.event.payload.includes(`"${customer.stripeCustomerId}"`));
+    if (mentioned.length === 0) return done;
+    return { ...done, event: { ...done.event, payload: redactJsonText(done.event.payload, mentioned.flatMap((customer) => customer.terms)) } };
+  });
+}
 
 /** Reads one batch shares: an account and its holdout are read once per batch, not once per event. */
 interface BatchReads {
@@ -47,6 +71,8 @@ export function createStripeEventProcessor(deps: {
   paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   /** Keeps upcoming renewals current from the same events; absent where renewals are not wired. */
   renewalIntake?: RenewalIntake;
+  /** Erases a customer's data on customer.deleted; absent where privacy is not wired (the event is then ignored). */
+  privacy?: Pick<PrivacyService, 'eraseCustomer'>;
   logger: Logger;
   clock: Clock;
   instanceId: string;
@@ -78,6 +104,7 @@ export function createStripeEventProcessor(deps: {
     }
     if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
     if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
+    if (event.type === 'customer.deleted') return eraseDeletedCustomer(stored, tenant, event);
     // First: renewal facts are idempotent, so a retry after a later failure here repeats nothing harmful.
     const renewalNote = deps.renewalIntake ? await deps.renewalIntake.applyEvent({ ...tenant, isAppInstall: stored.isAppInstall }, translateRenewalFacts(event)) : '';
 
@@ -103,6 +130,25 @@ export function createStripeEventProcessor(deps: {
     // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
     const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await reads.holdoutOf(account) } : tenant;
     return { status: 'handled', summary: [await applyFacts(opening, facts), renewalNote].filter(Boolean).join('; ') };
+  }
+
+  /**
+   * customer.deleted: the customer's data is erased (privacy/), and the event itself is kept without it.
+   * Safe twice: a second erasure finds nothing left to remove. A case a worker holds throughout makes
+   * this throw, so the event is tried again later (back-off) rather than leaving that case unerased.
+   */
+  async function eraseDeletedCustomer(stored: StoredStripeEvent, tenant: Tenant, event: StripeEventEnvelope): Promise<Outcome> {
+    const deletion = translateCustomerDeletion(event);
+    if (!deletion) return { status: 'ignored', summary: 'customer.deleted without a customer id' };
+    if (!deps.privacy) return { status: 'ignored', summary: 'customer erasure is not wired here' };
+    const result = await deps.privacy.eraseCustomer({ ...tenant, stripeCustomerId: deletion.stripeCustomerId }, deletion.known);
+    if (!result.complete) throw new Error(`a worker held a case of customer ${deletion.stripeCustomerId} throughout; erasure will be tried again`);
+    const touched = Object.entries(result.erased).filter(([, count]) => count > 0).map(([name, count]) => `${name} ${count}`);
+    return {
+      status: 'handled',
+      summary: `customer ${deletion.stripeCustomerId} erased (${touched.join(', ') || 'nothing left to erase'})`,
+      erased: { ...tenant, stripeCustomerId: deletion.stripeCustomerId, terms: searchTermsOf(deletion.known) },
+    };
   }
 
   async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {
@@ -152,11 +198,12 @@ export function createStripeEventProcessor(deps: {
   }
 
   /** Handles one claimed event; its outcome, once its effects are saved, joins `finished`. */
-  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[]): Promise<void> {
+  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[], erased: ErasedCustomer[]): Promise<void> {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
       const outcome = await decide(stored, reads);
       finished.push({ event: stored, status: outcome.status, outcome: outcome.summary, at: clock.now() });
+      if (outcome.erased) erased.push(outcome.erased);
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
     } catch (error) {
       const attempts = Math.max(1, stored.attempts);
@@ -183,14 +230,15 @@ export function createStripeEventProcessor(deps: {
     const fresh = batch.filter((stored) => !recorded.has(stored.eventId));
     const reads = batchReads(fresh);
     const finished: FinishedEvent[] = [];
+    const erased: ErasedCustomer[] = [];
     const lanes = lanesOf(fresh);
     const runLanes = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const stored of lane) await handle(stored, reads, finished);
+        for (const stored of lane) await handle(stored, reads, finished, erased);
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, lanes.length) }, runLanes));
-    await events.finishAll(finished, discarded);
+    await events.finishAll(withoutErasedCustomers(finished, erased), discarded);
   }
 
   let olderVersionChecked = false;

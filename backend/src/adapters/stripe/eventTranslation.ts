@@ -28,6 +28,8 @@ export const HANDLED_EVENT_TYPES = [
   'payment_method.attached',
   'payment_method.automatically_updated',
   'customer.updated',
+  /** Erases what we hold about the customer (privacy/): see translateCustomerDeletion. */
+  'customer.deleted',
   'charge.dispute.created',
   'checkout.session.completed',
   'account.application.authorized',

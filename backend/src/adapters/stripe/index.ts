@@ -16,3 +16,4 @@ export { verifyAppSignature } from './appSignature';
 export { createAccountProfileLookup } from './accountProfile';
 export { stripeKeysByMode, type StripeKeysByMode } from './stripeKeys';
 export { translateRenewalFacts, subscriptionStateOf, renewalCardOf, RENEWAL_EVENT_TYPES } from './renewalFacts';
+export { translateCustomerDeletion } from './customerDeletion';
