@@ -80,8 +80,11 @@ export function authenticateMerchant(deps: { appSecret: string | undefined; apiK
   };
 }
 
+/** The authenticated caller; fails closed when a route was left outside authentication (its prefix missing in app.ts). */
 export function merchantOf(ctx: Context): Merchant {
-  return ctx.state.merchant as Merchant;
+  const merchant = ctx.state.merchant as Merchant | undefined;
+  if (!merchant) throw new AppError('missing_credentials', 'Send an API key (Authorization: Bearer …) or a Stripe App signature.', 401);
+  return merchant;
 }
 
 /** Writes need a read-write key; Stripe App users pass (the Dashboard governs what they may do). */
