@@ -42,10 +42,19 @@ function actionOf(variant: CopyVariant, locale: Locale): { text: string; button:
   }
 }
 
-/** The greeting, the questions line and the sign-off every email shares, around its own paragraphs. */
-export function emailFrame(locale: Locale, paragraphs: string[], action: { button: string; link: string } | null, withQuestions = true): Omit<EmailCopy, 'subject'> {
+/**
+ * The greeting, the questions line and the sign-off every email shares, around its own paragraphs.
+ * `questionsLeadIn` goes before the questions line (pre-dunning's "Already updated it?"); `withQuestions: false` leaves it out.
+ */
+export function emailFrame(
+  locale: Locale,
+  paragraphs: string[],
+  action: { button: string; link: string } | null,
+  options: { withQuestions?: boolean; questionsLeadIn?: string } = {},
+): Omit<EmailCopy, 'subject'> {
   const t = (key: MessageKey) => templateOf(locale, key);
-  const questions = `{{#if supportEmail}}${t('email.questionsOrWrite')}{{else}}${t('email.questions')}{{/if}}`;
+  const withQuestions = options.withQuestions ?? true;
+  const questions = `${options.questionsLeadIn ? `${options.questionsLeadIn} ` : ''}{{#if supportEmail}}${t('email.questionsOrWrite')}{{else}}${t('email.questions')}{{/if}}`;
   const html =
     `<p>${t('email.greeting')}</p>${paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join('')}` +
     (action ? `<p><a class="button" href="${action.link}">${action.button}</a></p>` : '') +
@@ -67,6 +76,6 @@ export function defaultCopy(tone: StepTone, variant: CopyVariant, locale: Locale
 
 /** The thank-you after a recovered payment. */
 export function confirmationDefaultCopy(locale: Locale = 'en'): EmailCopy {
-  const frame = emailFrame(locale, [templateOf(locale, 'confirmation.body')], null, false);
+  const frame = emailFrame(locale, [templateOf(locale, 'confirmation.body')], null, { withQuestions: false });
   return { ...frame, subject: templateOf(locale, 'confirmation.subject') };
 }
