@@ -58,7 +58,7 @@ describe('the card-update page in Chromium', () => {
     await page.goto(link);
     await page.screenshot({ path: path.join(SHOTS, 'card-update-phone.png'), fullPage: true });
     await expectText(page, 'h1', 'Update your payment details');
-    expect(await page.textContent('body')).toContain('49.00 USD');
+    expect(await page.textContent('body')).toContain('$49.00');
     expect(await page.textContent('header')).toContain('Acme Analytics');
     // The accent colour reached the button: the inline style block was allowed by its hash.
     expect(await page.$eval('button', (button) => getComputedStyle(button).backgroundColor)).toBe('rgb(11, 95, 255)');

@@ -36,7 +36,7 @@ describe('GET /update', () => {
     const found = await openCase();
     const response = await request(testApp.server).get(`/update?token=${await tokenFor(found.id)}`);
     expect(response.status).toBe(200);
-    expect(response.text).toContain('49.00 USD');
+    expect(response.text).toContain('<strong>$49.00</strong>');
     expect(response.text).toContain('Acme &lt;Tools&gt;');
     expect(response.text).toContain('Acme Pro');
     expect(response.text).toContain('<button type="submit">Update card securely</button>');
