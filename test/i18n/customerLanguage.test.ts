@@ -13,7 +13,7 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const start = new Date('2026-05-04T12:00:00Z'); // Monday, 14:00 in Berlin and Paris
 // Intl puts no-break spaces between amount and currency; the assertions use plain ones.
-const plain = (text: string | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 beforeEach(async () => {
