@@ -83,6 +83,14 @@ describe('GET /update', () => {
     expect(response.text).toContain('This link does not work');
     expect(response.text).not.toContain('49.00');
   });
+
+  it("explains a tampered link in the browser's language, as it names no customer or merchant we know", async () => {
+    const found = await openCase();
+    const response = await request(testApp.server).get(`/update?token=${(await tokenFor(found.id)).slice(0, -3)}abc`).set('accept-language', 'sv-SE, ja;q=0.9, en;q=0.5');
+    expect(response.status).toBe(401);
+    expect(response.text).toContain('<html lang="ja">');
+    expect(response.text).toContain('<h1>このリンクは使用できません</h1>');
+  });
 });
 
 describe('POST /update', () => {

@@ -1,4 +1,4 @@
-import { chooseLocale, merchantLanguageOf } from '../../backend/src/i18n';
+import { acceptedLanguages, chooseLocale, merchantLanguageOf } from '../../backend/src/i18n';
 
 describe('chooseLocale', () => {
   it.each([
@@ -35,5 +35,17 @@ describe('merchantLanguageOf', () => {
     expect(merchantLanguageOf({ language: 'pt' })).toBe('en');
     expect(merchantLanguageOf({})).toBe('en');
     expect(merchantLanguageOf(null)).toBe('en');
+  });
+});
+
+describe('acceptedLanguages', () => {
+  it.each([
+    ['fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5', ['fr-CH', 'fr', 'en']],
+    ['en;q=0.2, ja', ['ja', 'en']],
+    ['de;q=0, nl', ['nl']],
+    ['', []],
+    [undefined, []],
+  ] as const)('reads %j as %j', (header, tags) => {
+    expect(acceptedLanguages(header)).toEqual(tags);
   });
 });

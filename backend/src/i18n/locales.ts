@@ -38,6 +38,24 @@ export function chooseLocale(preferredLocales: readonly string[] | null | undefi
   return isSupportedLocale(merchantLanguage) ? merchantLanguage : DEFAULT_LOCALE;
 }
 
+/**
+ * The language tags of an HTTP Accept-Language header, most wanted first (q=0 dropped).
+ * Example: "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5" → ['fr-CH', 'fr', 'en'].
+ */
+export function acceptedLanguages(header: string | null | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(params.map((param) => param.trim()).find((param) => param.startsWith('q='))?.slice(2) ?? 1);
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((entry) => entry.tag && entry.tag !== '*' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((entry) => entry.tag);
+}
+
 /** The merchant's default language as stored in their settings; English when unset or no longer supported. */
 export function merchantLanguageOf(settings: { language?: unknown } | null | undefined): Locale {
   return isSupportedLocale(settings?.language) ? settings.language : DEFAULT_LOCALE;
