@@ -57,6 +57,7 @@ export class SandboxBilling {
       name: params.name ?? null,
       address: params.address ?? null,
       shipping: null,
+      preferred_locales: localesOf(params.preferred_locales),
       invoice_settings: { default_payment_method: null },
       metadata: params.metadata ?? {},
       livemode: this.state.livemode,
@@ -75,10 +76,10 @@ export class SandboxBilling {
       previous.invoice_settings = { default_payment_method: (customer.invoice_settings as Json).default_payment_method };
       customer.invoice_settings = { default_payment_method: pm ? pm.id : null };
     }
-    for (const field of ['email', 'name', 'address', 'metadata'] as const) {
+    for (const field of ['email', 'name', 'address', 'metadata', 'preferred_locales'] as const) {
       if (field in params) {
         previous[field] = customer[field];
-        customer[field] = params[field];
+        customer[field] = field === 'preferred_locales' ? localesOf(params[field]) : params[field];
       }
     }
     if (Object.keys(previous).length > 0) this.events.emit(account, 'customer.updated', customer, { previous, idempotencyKey });
@@ -310,3 +311,6 @@ export class SandboxBilling {
     return outcome;
   }
 }
+
+/** Stripe's `preferred_locales`: a list of language tags, sent form-encoded as an array (or an indexed object); empty when unset. */
+const localesOf = (value: unknown): string[] => (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []).filter((tag): tag is string => typeof tag === 'string' && tag !== '');

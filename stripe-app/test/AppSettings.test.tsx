@@ -102,6 +102,18 @@ describe('AppSettings', () => {
     expect(wrapper).toContainComponent(Banner, { title: 'Copy this key now: it is not shown again.', description: 'rk_recovery_cd34_secret' });
   });
 
+  it("offers the customers' default language as a select and saves the choice", async () => {
+    const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: { ...settings, language: 'de' } } });
+    const select = wrapper.find(Select, { label: 'Default language' })!;
+    expect(select).toHaveProps({ value: 'en' });
+    expect(wrapper).toContainText('Deutsch');
+    expect(wrapper).toContainText('日本語');
+    select.trigger('onChange', { target: { value: 'de' } } as never);
+    wrapper.find(SettingsView)!.trigger('onSave', {});
+    await update();
+    expect(backend.sent.find((request) => request.method === 'PUT')!.body).toMatchObject({ language: 'de' });
+  });
+
   it('shows the holdout share in percent and saves it as a fraction', async () => {
     const { wrapper, update, backend } = await openSettings({ 'PUT /api/settings': { body: { ...settings, holdoutShare: 0.25 } } });
     expect(field(wrapper, 'Holdout share (%)')).toHaveProps({ value: '10' });

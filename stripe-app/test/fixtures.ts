@@ -55,6 +55,7 @@ export const settings: MerchantSettings = {
   holdoutShare: 0.1,
   preDunning: { enabled: true, steps: [{ daysBefore: 30, custom: null }, { daysBefore: 14, custom: null }, { daysBefore: 3, custom: null }] },
   renewalRisk: { alertThreshold: 70 },
+  language: 'en',
   networkLimitNotes: ['Visa: at most 15 reattempts per card in any 30 days.', 'Mastercard: at most 10 declined attempts per card in 24 hours.'],
 };
 

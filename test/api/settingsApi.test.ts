@@ -83,8 +83,8 @@ describe('POST /api/settings/email-preview', () => {
       .set('authorization', `Bearer ${readKey}`)
       .send({ stepIndex: 0, dunning: { enabled: true, steps, sendConfirmation: true, daytimeHours: [9, 18] }, branding: { productName: 'Acme Pro' } });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ object: 'email_preview', subject: 'Acme Pro payment failed', text: expect.stringContaining('Pay 49.00 USD') });
-    expect(response.body.html).toContain('<p>Pay 49.00 USD</p>');
+    expect(response.body).toMatchObject({ object: 'email_preview', subject: 'Acme Pro payment failed', text: expect.stringContaining('Pay $49.00') });
+    expect(response.body.html).toContain('<p>Pay $49.00</p>');
   });
 
   it('answers 400 for a step the sequence does not have', async () => {

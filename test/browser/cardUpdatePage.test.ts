@@ -58,7 +58,7 @@ describe('the card-update page in Chromium', () => {
     await page.goto(link);
     await page.screenshot({ path: path.join(SHOTS, 'card-update-phone.png'), fullPage: true });
     await expectText(page, 'h1', 'Update your payment details');
-    expect(await page.textContent('body')).toContain('49.00 USD');
+    expect(await page.textContent('body')).toContain('$49.00');
     expect(await page.textContent('header')).toContain('Acme Analytics');
     // The accent colour reached the button: the inline style block was allowed by its hash.
     expect(await page.$eval('button', (button) => getComputedStyle(button).backgroundColor)).toBe('rgb(11, 95, 255)');
@@ -100,6 +100,39 @@ describe('the card-update page in Chromium', () => {
     expect(await page.textContent('body')).not.toContain('49.00');
     await page.screenshot({ path: path.join(SHOTS, 'card-update-tampered.png') });
     await page.close();
+  });
+});
+
+describe('the card-update page in the customer’s language, on a phone', () => {
+  it('shows German and Japanese customers their page in their language with no sideways scrolling', async () => {
+    const expired = { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' as const };
+    const german = world.customerWithCard('platform', expired, { country: 'DE', preferredLocales: ['de-DE'], amount: 123456 });
+    const japanese = world.customerWithCard('platform', expired, { country: 'JP', preferredLocales: ['ja-JP'], amount: 4900 });
+    world.sandbox.billing.renew('platform', german.subscriptionId);
+    world.sandbox.billing.renew('platform', japanese.subscriptionId);
+    await world.settle();
+    await world.container.accounts.setBranding(SELF_HOSTED_ACCOUNT, true, { merchantName: 'Acme Analytics', productName: 'Acme Pro', accentColor: '#0b5fff', supportEmail: 'help@acme.test' });
+    // Tokyo's daytime comes a few hours later than Berlin's.
+    await world.runUntil(new Date(start.getTime() + 86_400_000));
+    const linkTo = (address: string) => {
+      const email = world.postmark.state.emails.find((candidate) => candidate.to === address)!;
+      return /(http:\/\/127\.0\.0\.1:\d+\/update\?token=[\w.%-]+)/.exec(email.textBody ?? '')![1]!;
+    };
+
+    for (const [locale, address, heading, phrase] of [
+      ['de', 'customer1@example.com', 'Zahlungsdaten aktualisieren', 'Karte sicher aktualisieren'],
+      ['ja', 'customer2@example.com', 'お支払い情報の更新', 'カード情報を安全に更新する'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(linkTo(address));
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      await expectText(page, 'h1', heading);
+      expect(await page.isVisible(`button:has-text("${phrase}")`)).toBe(true);
+      // Nothing wider than the phone: long German words and Japanese text wrap inside the card.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(SHOTS, `card-update-${locale}.png`), fullPage: true });
+      await page.close();
+    }
   });
 });
 

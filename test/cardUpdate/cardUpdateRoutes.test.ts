@@ -36,7 +36,7 @@ describe('GET /update', () => {
     const found = await openCase();
     const response = await request(testApp.server).get(`/update?token=${await tokenFor(found.id)}`);
     expect(response.status).toBe(200);
-    expect(response.text).toContain('49.00 USD');
+    expect(response.text).toContain('<strong>$49.00</strong>');
     expect(response.text).toContain('Acme &lt;Tools&gt;');
     expect(response.text).toContain('Acme Pro');
     expect(response.text).toContain('<button type="submit">Update card securely</button>');
@@ -82,6 +82,14 @@ describe('GET /update', () => {
     expect(response.status).toBe(401);
     expect(response.text).toContain('This link does not work');
     expect(response.text).not.toContain('49.00');
+  });
+
+  it("explains a tampered link in the browser's language, as it names no customer or merchant we know", async () => {
+    const found = await openCase();
+    const response = await request(testApp.server).get(`/update?token=${(await tokenFor(found.id)).slice(0, -3)}abc`).set('accept-language', 'sv-SE, ja;q=0.9, en;q=0.5');
+    expect(response.status).toBe(401);
+    expect(response.text).toContain('<html lang="ja">');
+    expect(response.text).toContain('<h1>このリンクは使用できません</h1>');
   });
 });
 

@@ -47,6 +47,17 @@ function setUp(account: string, declines: Array<Record<string, string>>, then: '
 }
 
 describe('the Stripe sandbox through the official SDK', () => {
+  it("keeps a customer's preferred_locales as the SDK sends them, and reports their change in customer.updated", async () => {
+    const created = await stripe.customers.create({ email: 'anna@example.com', preferred_locales: ['de-DE', 'en'] });
+    expect((await stripe.customers.retrieve(created.id) as Stripe.Customer).preferred_locales).toEqual(['de-DE', 'en']);
+    const updated = await stripe.customers.update(created.id, { preferred_locales: ['ja'] });
+    expect(updated.preferred_locales).toEqual(['ja']);
+    expect(sandbox.billing.customer('platform', created.id).preferred_locales).toEqual(['ja']);
+    await sandbox.events.idle();
+    const event = received.find((candidate) => candidate.type === 'customer.updated') as unknown as Stripe.CustomerUpdatedEvent;
+    expect(event.data).toMatchObject({ object: { preferred_locales: ['ja'] }, previous_attributes: { preferred_locales: ['de-DE', 'en'] } });
+  });
+
   it("renews a subscription with Stripe's first attempt, failing as scripted, and links the decline through invoice payments", async () => {
     const { invoice } = setUp('acct_a', [{ code: 'card_declined', decline_code: 'insufficient_funds', advice_code: 'try_again_later' }, { code: 'card_declined', decline_code: 'insufficient_funds' }]);
     const fetched = await stripe.invoices.retrieve(invoice.id as string, {}, { stripeAccount: 'acct_a' });

@@ -91,7 +91,7 @@ describe('pre-dunning: a card that expires before the renewal', () => {
     const page = await fetch(link);
     const pageText = await page.text();
     expect(page.status).toBe(200);
-    expect(pageText).toContain('(Visa ending 4242) expires 05/2026, before your renewal of <strong>49.00 USD</strong>');
+    expect(pageText).toContain('(Visa ending 4242) expires 05/2026, before your renewal of <strong>$49.00</strong>');
     const token = new URL(link).searchParams.get('token')!;
     const toPortal = await fetch(new URL('/update', link), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(link).origin }, body: new URLSearchParams({ token }).toString() });
     expect(toPortal.status).toBe(303);

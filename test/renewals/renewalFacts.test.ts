@@ -42,19 +42,19 @@ it.each([
   ['invoice.paid of a one-time invoice: nothing', event('invoice.paid', { id: 'in_2', object: 'invoice', amount_paid: 3000 }), []],
   ['invoice.paid of a free invoice: nothing', event('invoice.paid', subscriptionInvoice({ id: 'in_3', amount_paid: 0 })), []],
   [
-    'customer.updated without a new default card: contact details only',
-    event('customer.updated', { id: 'cus_1', email: 'a@example.com', name: 'Ana', address: { country: 'BR' } }, { email: 'old@example.com' }),
-    [{ kind: 'customer', customerId: 'cus_1', email: 'a@example.com', name: 'Ana', country: 'BR', at }],
+    'customer.updated without a new default card: contact details and languages only',
+    event('customer.updated', { id: 'cus_1', email: 'a@example.com', name: 'Ana', address: { country: 'BR' }, preferred_locales: ['pt-BR', 'en'] }, { email: 'old@example.com' }),
+    [{ kind: 'customer', customerId: 'cus_1', email: 'a@example.com', name: 'Ana', country: 'BR', preferredLocales: ['pt-BR', 'en'], at }],
   ],
   [
     'customer.updated with a new invoice default',
     event('customer.updated', { id: 'cus_1', email: null, address: null, invoice_settings: { default_payment_method: 'pm_2' } }, { invoice_settings: { default_payment_method: 'pm_1' } }),
-    [{ kind: 'customer', customerId: 'cus_1', email: null, name: null, country: null, newDefaultPaymentMethodId: 'pm_2', at }],
+    [{ kind: 'customer', customerId: 'cus_1', email: null, name: null, country: null, preferredLocales: [], newDefaultPaymentMethodId: 'pm_2', at }],
   ],
   [
     'customer.updated with the default removed',
     event('customer.updated', { id: 'cus_1', invoice_settings: { default_payment_method: null } }, { invoice_settings: { default_payment_method: 'pm_1' } }),
-    [{ kind: 'customer', customerId: 'cus_1', email: null, name: null, country: null, newDefaultPaymentMethodId: null, at }],
+    [{ kind: 'customer', customerId: 'cus_1', email: null, name: null, country: null, preferredLocales: [], newDefaultPaymentMethodId: null, at }],
   ],
   [
     'payment_method.automatically_updated with the whole card',

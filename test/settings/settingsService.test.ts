@@ -73,7 +73,7 @@ describe("a merchant's dunning settings", () => {
   it('preview any step with sample data', () => {
     const preview = previewStep(custom, 0, 'general', { ...DEFAULT_BRANDING, productName: 'Acme Pro' });
     expect(preview).toMatchObject({ subject: 'Oops, Acme Pro payment failed' });
-    expect(preview!.textBody).toContain('Pay 49.00 USD: https://recover.example.com/update?token=');
+    expect(preview!.textBody).toContain('Pay $49.00: https://recover.example.com/update?token=');
     expect(previewStep(custom, 7, 'general', DEFAULT_BRANDING)).toBeNull();
   });
 

@@ -99,13 +99,13 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
    * A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt.
    * A connected account's first customer installs the App on it first (Stripe's signed authorized event).
    */
-  function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean } = {}) {
+  function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean; preferredLocales?: string[] } = {}) {
     if (account !== 'platform' && !installed.has(account)) {
       installed.add(account);
       sandbox.billing.authorizeApp(account);
     }
     customers += 1;
-    const customer = sandbox.billing.createCustomer(account, { email: `customer${customers}@example.com`, name: 'Alice Martin', address: { country: options.country ?? 'US' } });
+    const customer = sandbox.billing.createCustomer(account, { email: `customer${customers}@example.com`, name: 'Alice Martin', address: { country: options.country ?? 'US' }, ...(options.preferredLocales ? { preferred_locales: options.preferredLocales } : {}) });
     const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', behaviour });
     sandbox.billing.attach(account, pm.id as string, customer.id as string, null);
     sandbox.billing.updateCustomer(account, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);

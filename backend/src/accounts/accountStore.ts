@@ -71,6 +71,8 @@ export interface AccountSettings {
   preDunning?: unknown;
   /** When a renewal counts as at risk (issue 14): { alertThreshold }. */
   renewalRisk?: unknown;
+  /** The merchant's default language for customers whose own we do not know or support (issue 16): one of i18n's locales. */
+  language?: string;
 }
 
 export function brandingOf(account: Account | null): Branding {

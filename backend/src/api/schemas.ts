@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUPPORTED_LOCALES } from '../i18n';
 
 /**
  * Every input the merchant API accepts, as zod schemas: the routes parse with
@@ -103,6 +104,13 @@ export const identityQuery = z.object(appIdentity).meta({ id: 'AppIdentity' });
 
 const hour = z.number().int().min(0).max(23);
 const emailCopy = z.object({ subject: z.string().min(1).max(500), html: z.string().min(1).max(50_000), text: z.string().min(1).max(50_000) });
+const locale = z.enum(SUPPORTED_LOCALES);
+/** The merchant's own copy for customers in other languages than their default (`custom` is the default language's). */
+const copyByLocale = z
+  .partialRecord(locale, emailCopy)
+  .nullable()
+  .optional()
+  .describe("own copy per language, e.g. { de: {subject, html, text} }; a language without one gets our default in it; `custom` is the merchant's default language's");
 
 export const retryPolicyInput = z
   .object({
@@ -126,7 +134,7 @@ export const retryPolicyInput = z
 export const dunningInput = z
   .object({
     enabled: z.boolean(),
-    steps: z.array(z.object({ dayOffset: z.number().int(), tone: z.enum(['soft_reminder', 'retry_notice', 'urgent_reminder', 'final_notice']), custom: emailCopy.nullable() }).strict()).max(10),
+    steps: z.array(z.object({ dayOffset: z.number().int(), tone: z.enum(['soft_reminder', 'retry_notice', 'urgent_reminder', 'final_notice']), custom: emailCopy.nullable(), customByLocale: copyByLocale }).strict()).max(10),
     sendConfirmation: z.boolean(),
     daytimeHours: z.tuple([hour, z.number().int().min(1).max(24)]),
   })
@@ -138,7 +146,7 @@ export const preDunningInput = z
   .object({
     enabled: z.boolean(),
     steps: z
-      .array(z.object({ daysBefore: z.number().int().describe('whole days before the renewal, 1 to 60, each step fewer than the one before'), custom: emailCopy.nullable().describe('null: our default copy') }).strict())
+      .array(z.object({ daysBefore: z.number().int().describe('whole days before the renewal, 1 to 60, each step fewer than the one before'), custom: emailCopy.nullable().describe('null: our default copy'), customByLocale: copyByLocale }).strict())
       .max(5),
   })
   .partial()
@@ -185,6 +193,7 @@ export const settingsBody = z
     holdoutShare: z.number().min(0).max(0.5).optional().describe('share of customers in the control group (0 to 0.5, default 0.1; 0 turns the holdout off); applies to cases opened from now on'),
     preDunning: preDunningInput.optional(),
     renewalRisk: renewalRiskInput.optional(),
+    language: locale.optional().describe("the language customers get when their Stripe preferred_locales name none we support (default en)"),
   })
   .strict()
   .meta({ id: 'SettingsChange' });
@@ -217,6 +226,7 @@ export const emailPreviewBody = z
     ...appIdentity,
     stepIndex: z.number().int().min(0).max(9),
     variant: z.enum(['general', 'insufficient_funds', 'card_must_change', 'authentication_required']).default('general'),
+    locale: locale.optional().describe("the customer's language to preview in; default: the merchant's language"),
     dunning: dunningInput.optional(),
     branding: brandingInput.optional(),
   })
@@ -228,6 +238,7 @@ export const preDunningPreviewBody = z
   .object({
     ...appIdentity,
     stepIndex: z.number().int().min(0).max(4),
+    locale: locale.optional().describe("the customer's language to preview in; default: the merchant's language"),
     preDunning: preDunningInput.optional(),
     branding: brandingInput.optional(),
   })

@@ -65,7 +65,8 @@ export function createSettingsRoutes(deps: { settings: SettingsService; clock: C
     const dunning = body.dunning ?? saved.dunning;
     const problems = body.dunning ? validateDunningSettings(body.dunning) : [];
     if (problems.length > 0) throw new AppError('template_invalid', problems.map((problem) => `dunning.${problem}`).join('; '), 400, 'dunning');
-    const preview = previewStep(dunning, body.stepIndex, body.variant, { ...saved.branding, ...body.branding });
+    // In the language asked for, else the merchant's: what a customer in it would get.
+    const preview = previewStep(dunning, body.stepIndex, body.variant, { ...saved.branding, ...body.branding }, body.locale ?? saved.language, saved.language);
     if (!preview) throw new AppError('parameter_invalid', `stepIndex: the sequence has ${dunning.steps.length} step(s)`, 400, 'stepIndex');
     ctx.body = { object: 'email_preview', subject: preview.subject, html: preview.htmlBody, text: preview.textBody };
   });
@@ -78,7 +79,7 @@ export function createSettingsRoutes(deps: { settings: SettingsService; clock: C
     const preDunning = { ...saved.preDunning, ...body.preDunning };
     const problems = body.preDunning ? validatePreDunningSettings(preDunning) : [];
     if (problems.length > 0) throw new AppError('template_invalid', problems.map((problem) => `preDunning.${problem}`).join('; '), 400, 'preDunning');
-    const preview = previewReminder(preDunning, body.stepIndex, { ...saved.branding, ...body.branding });
+    const preview = previewReminder(preDunning, body.stepIndex, { ...saved.branding, ...body.branding }, body.locale ?? saved.language, saved.language);
     if (!preview) throw new AppError('parameter_invalid', `stepIndex: the sequence has ${preDunning.steps.length} step(s)`, 400, 'stepIndex');
     ctx.body = { object: 'email_preview', subject: preview.subject, html: preview.htmlBody, text: preview.textBody };
   });

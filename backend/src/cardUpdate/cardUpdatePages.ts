@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contrastText, isHexColor, type Branding } from '../accounts';
+import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type MessageValues } from '../i18n';
 import { renewalPageContent, type RenewalPage } from './renewalPages';
 
 /**
@@ -20,7 +21,8 @@ export interface DueDetails {
   reason: string;
 }
 
-export type CardUpdatePage =
+/** Every page may name its language (the customer's, else the merchant's); English when it does not. */
+export type CardUpdatePage = (
   | { kind: 'update_card'; branding: Branding; due: DueDetails; token: string }
   | { kind: 'confirm_payment'; branding: Branding; due: DueDetails; invoiceUrl: string }
   | { kind: 'already_paid'; branding: Branding }
@@ -32,87 +34,100 @@ export type CardUpdatePage =
   | { kind: 'expired'; branding: Branding | null }
   | { kind: 'invalid' }
   | { kind: 'temporarily_unavailable'; branding: Branding | null }
-  | RenewalPage;
+  | RenewalPage
+) & { locale?: Locale };
 
 export function renderCardUpdatePage(page: CardUpdatePage): RenderedPage {
   const branding = 'branding' in page ? page.branding : null;
-  const { status, title, body } = content(page);
-  return layout(status, title, body, branding);
+  const locale = page.locale ?? DEFAULT_LOCALE;
+  const { status, title, body } = content(page, pageWords(locale));
+  return layout(status, title, body, branding, locale);
 }
 
-function content(page: CardUpdatePage): { status: number; title: string; body: string } {
+/** The page's words in one language: `t` takes values already escaped (messages hold no markup), `greeting` and `support` are shared lines. */
+export interface PageWords {
+  t: (key: MessageKey, values?: MessageValues) => string;
+  greeting: (name: string | null) => string;
+  support: (branding: Branding) => string;
+  esc: (value: string) => string;
+}
+
+function pageWords(locale: Locale): PageWords {
+  const t = (key: MessageKey, values?: MessageValues) => translate(locale, key, values);
+  return {
+    t,
+    greeting: (name) => (name ? t('page.greeting', { name: esc(name) }) : t('page.greetingNoName')),
+    support: (branding) => (branding.supportEmail ? t('page.support', { supportEmail: mailto(branding.supportEmail) }) : ''),
+    esc,
+  };
+}
+
+function content(page: CardUpdatePage, words: PageWords): { status: number; title: string; body: string } {
+  const { t, greeting, support } = words;
+  const due = (details: DueDetails, branding: Branding) => ({ greeting: greeting(details.customerName), amount: `<strong>${esc(details.amount)}</strong>`, productName: esc(branding.productName) });
   switch (page.kind) {
     case 'update_card':
       return {
         status: 200,
-        title: 'Update your payment details',
+        title: t('page.updateCard.title'),
         body:
-          `<h1>Update your payment details</h1>` +
-          `<p>${greeting(page.due.customerName)} your payment of <strong>${esc(page.due.amount)}</strong> for ${esc(page.branding.productName)} did not go through: ${esc(page.due.reason)}.</p>` +
-          `<p>Add a new card or update your details with Stripe, our payment provider. We will then retry the payment straight away.</p>` +
+          `<h1>${t('page.updateCard.title')}</h1>` +
+          `<p>${t('page.updateCard.intro', { ...due(page.due, page.branding), reason: esc(page.due.reason) })}</p>` +
+          `<p>${t('page.updateCard.explain')}</p>` +
           `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(page.token)}">` +
-          `<button type="submit">Update card securely</button></form>` +
-          `<p class="small">You will go to a secure page hosted by Stripe. We never see your card number.</p>`,
+          `<button type="submit">${t('page.updateCard.button')}</button></form>` +
+          `<p class="small">${t('page.secureNote')}</p>`,
       };
     case 'confirm_payment':
       return {
         status: 200,
-        title: 'Confirm your payment',
+        title: t('page.confirmPayment.title'),
         body:
-          `<h1>Confirm your payment</h1>` +
-          `<p>${greeting(page.due.customerName)} your bank asks you to confirm the payment of <strong>${esc(page.due.amount)}</strong> for ${esc(page.branding.productName)}.</p>` +
-          `<p><a class="button" href="${esc(page.invoiceUrl)}" rel="noreferrer">Confirm payment</a></p>` +
-          `<p class="small">This opens your invoice on Stripe, our payment provider, where your bank can verify it is you.</p>`,
+          `<h1>${t('page.confirmPayment.title')}</h1>` +
+          `<p>${t('page.confirmPayment.intro', due(page.due, page.branding))}</p>` +
+          `<p><a class="button" href="${esc(page.invoiceUrl)}" rel="noreferrer">${t('page.confirmPayment.button')}</a></p>` +
+          `<p class="small">${t('page.confirmPayment.note')}</p>`,
       };
     case 'already_paid':
-      return { status: 200, title: 'Already paid', body: `<h1>Thank you, it is paid</h1><p>This payment to ${esc(page.branding.merchantName)} has already been made. There is nothing more to do.</p>` };
+      return { status: 200, title: t('page.alreadyPaid.title'), body: `<h1>${t('page.alreadyPaid.heading')}</h1><p>${t('page.alreadyPaid.body', { merchantName: esc(page.branding.merchantName) })}</p>` };
     case 'nothing_due':
-      return { status: 200, title: 'Nothing to pay', body: `<h1>Nothing to pay</h1><p>There is no payment due on this link any more. ${support(page.branding)}</p>` };
+      return { status: 200, title: t('page.nothingDue.title'), body: `<h1>${t('page.nothingDue.title')}</h1><p>${t('page.nothingDue.body')} ${support(page.branding)}</p>` };
     case 'card_updated':
       return {
         status: 200,
-        title: 'Thank you',
-        body: page.retryingNow
-          ? `<h1>Thank you</h1><p>Your payment details are updated. We'll try your new card now and email you a confirmation. ${support(page.branding)}</p>`
-          : `<h1>Thank you</h1><p>We'll try your new card as soon as Stripe, our payment provider, confirms it to us, and email you a confirmation. ${support(page.branding)}</p>`,
+        title: t('page.thankYou'),
+        body: `<h1>${t('page.thankYou')}</h1><p>${t(page.retryingNow ? 'page.cardUpdated.retrying' : 'page.cardUpdated.waiting')} ${support(page.branding)}</p>`,
       };
     case 'card_unchanged':
       return {
         status: 200,
-        title: 'Please add a different card',
+        title: t('page.differentCard.title'),
         body:
-          `<h1>Please add a different card</h1>` +
-          `<p>This is the card we already tried, so we have not charged it again. Please add a different card and we will try that one straight away.</p>` +
+          `<h1>${t('page.differentCard.title')}</h1>` +
+          `<p>${t('page.cardUnchanged.body')}</p>` +
           `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(page.token)}">` +
-          `<button type="submit">Add a different card</button></form>` +
+          `<button type="submit">${t('page.differentCard.button')}</button></form>` +
           `<p class="small">${support(page.branding)}</p>`,
       };
     case 'expired':
       return {
         status: 410,
-        title: 'This link has expired',
+        title: t('page.expired.title'),
         body:
-          `<h1>This link has expired</h1><p>For your security, payment links work for a few days only. ` +
-          `Open the most recent email we sent you for a fresh link${page.branding?.supportEmail ? `, or write to <a href="mailto:${esc(page.branding.supportEmail)}">${esc(page.branding.supportEmail)}</a> and we will send you a new one` : ''}.</p>`,
+          `<h1>${t('page.expired.title')}</h1><p>` +
+          (page.branding?.supportEmail ? t('page.expired.bodyWithSupport', { supportEmail: mailto(page.branding.supportEmail) }) : t('page.expired.body')) +
+          `</p>`,
       };
     case 'invalid':
-      return {
-        status: 401,
-        title: 'This link does not work',
-        body: `<h1>This link does not work</h1><p>The link is incomplete or was changed. Please open it again from the email we sent you, without editing it.</p>`,
-      };
+      return { status: 401, title: t('page.invalid.title'), body: `<h1>${t('page.invalid.title')}</h1><p>${t('page.invalid.body')}</p>` };
     case 'temporarily_unavailable':
-      return {
-        status: 503,
-        title: 'Please try again in a moment',
-        body: `<h1>Please try again in a moment</h1><p>We could not reach our payment provider just now. Nothing was charged. Please try again in a few minutes.</p>`,
-      };
+      return { status: 503, title: t('page.unavailable.title'), body: `<h1>${t('page.unavailable.title')}</h1><p>${t('page.unavailable.body')}</p>` };
     default:
-      return renewalPageContent(page, esc, support);
+      return renewalPageContent(page, words);
   }
 }
 
-function layout(status: number, title: string, body: string, branding: Branding | null): RenderedPage {
+function layout(status: number, title: string, body: string, branding: Branding | null, locale: Locale): RenderedPage {
   const accent = isHexColor(branding?.accentColor) ? branding!.accentColor : '#4f46e5';
   const onAccent = contrastText(accent);
   const style =
@@ -128,18 +143,14 @@ function layout(status: number, title: string, body: string, branding: Branding 
     ? `<header>${branding.logoUrl && /^https:\/\//.test(branding.logoUrl) ? `<img src="${esc(branding.logoUrl)}" alt="${esc(branding.merchantName)}">` : `<strong>${esc(branding.merchantName)}</strong>`}</header>`
     : '';
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}${branding ? ` · ${esc(branding.merchantName)}` : ''}</title><style>${style}</style></head>` +
     `<body><main>${header}<div class="card">${body}</div></main></body></html>`;
   return { status, html, styleSource: `'sha256-${createHash('sha256').update(style).digest('base64')}'` };
 }
 
-function greeting(name: string | null): string {
-  return name ? `Hi ${esc(name)},` : 'Hello,';
-}
-
-function support(branding: Branding): string {
-  return branding.supportEmail ? `Questions? Write to <a href="mailto:${esc(branding.supportEmail)}">${esc(branding.supportEmail)}</a>.` : '';
+function mailto(address: string): string {
+  return `<a href="mailto:${esc(address)}">${esc(address)}</a>`;
 }
 
 function esc(value: string): string {

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
+import { acceptedLanguages, chooseLocale } from '../i18n';
 import { renderCardUpdatePage, type CardUpdatePage } from './cardUpdatePages';
 import type { CardUpdateService } from './cardUpdateService';
 
@@ -14,7 +15,8 @@ export function createCardUpdateRoutes(deps: { service: CardUpdateService; porta
   const router = new Router();
 
   const send = (ctx: Context, page: CardUpdatePage) => {
-    const rendered = renderCardUpdatePage(page);
+    // A link that names no merchant we know (tampered, incomplete) has no customer or merchant language: the browser's.
+    const rendered = renderCardUpdatePage(page.locale ? page : { ...page, locale: chooseLocale(acceptedLanguages(ctx.get('accept-language')), null) });
     ctx.set(
       'Content-Security-Policy',
       [

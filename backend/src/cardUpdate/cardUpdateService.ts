@@ -3,10 +3,10 @@ import { brandingOf, type Account, type AccountStore } from '../accounts';
 import type { Clock } from '../clock';
 import { describeDeclineForCustomer } from '../dunning';
 import { UpstreamError } from '../errors';
+import { chooseLocale, formatMoney, merchantLanguageOf, type Locale } from '../i18n';
 import {
   type AccountRef,
   type BillingGateway,
-  formatAmount,
   requestRetryAfterCardUpdate,
   type CardDetails,
   type CardUpdateVerdict,
@@ -52,33 +52,37 @@ export function createCardUpdateService(deps: {
     if (!deps.renewalFlow) return null;
     const check = await verifyAnyLinkToken(token, deps.linkKey, clock.now());
     if (check.ok && check.link === 'renewal') return { claims: check.claims };
-    if (!check.ok && check.reason === 'expired') return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.accountId, check.livemode)) } };
+    if (!check.ok && check.reason === 'expired') return { page: expiredPage(await accounts.find(check.accountId, check.livemode)) };
     return null;
   }
 
-  /** Resolves a link to its case and merchant, or to the page that explains why there is none. */
-  async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
+  /** An expired link names no case we may read: the merchant's language. */
+  const expiredPage = (account: Account | null): CardUpdatePage => ({ kind: 'expired', branding: brandingOf(account), locale: merchantLanguageOf(account?.settings) });
+
+  /** Resolves a link to its case and merchant (and the customer's language), or to the page that explains why there is none. */
+  async function resolve(token: string): Promise<{ claims: CardUpdateClaims; found: RecoveryCase; account: Account | null; locale: Locale; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
     const check = await verifyLinkToken(token, deps.linkKey, clock.now());
     if (!check.ok && check.reason === 'invalid') return { page: { kind: 'invalid' } };
-    if (!check.ok) return { page: { kind: 'expired', branding: brandingOf(await accounts.find(check.claims.accountId, check.claims.livemode)) } };
+    if (!check.ok) return { page: expiredPage(await accounts.find(check.claims.accountId, check.claims.livemode)) };
     const account = await accounts.find(check.claims.accountId, check.claims.livemode);
     const branding = brandingOf(account);
     const found = await cases.findById(check.claims.accountId, check.claims.livemode, check.claims.caseId);
     // A valid signature for a case that is gone (or another customer's) shows nothing of it.
-    if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid' } };
-    if (found.status === 'recovered') return { claims: check.claims, found, account, page: { kind: 'already_paid', branding } };
-    if (found.status !== 'active') return { claims: check.claims, found, account, page: { kind: 'nothing_due', branding } };
-    return { claims: check.claims, found, account, page: null };
+    if (!found || found.stripeCustomerId !== check.claims.stripeCustomerId) return { page: { kind: 'invalid', locale: merchantLanguageOf(account?.settings) } };
+    const locale = chooseLocale(found.customerLocales, merchantLanguageOf(account?.settings));
+    if (found.status === 'recovered') return { claims: check.claims, found, account, locale, page: { kind: 'already_paid', branding, locale } };
+    if (found.status !== 'active') return { claims: check.claims, found, account, locale, page: { kind: 'nothing_due', branding, locale } };
+    return { claims: check.claims, found, account, locale, page: null };
   }
 
-  function pageFor(found: RecoveryCase, branding: ReturnType<typeof brandingOf>, token: string): CardUpdatePage {
+  function pageFor(found: RecoveryCase, branding: ReturnType<typeof brandingOf>, token: string, locale: Locale): CardUpdatePage {
     const due = {
       customerName: found.customerName?.trim().split(/\s+/)[0] || null,
-      amount: formatAmount(found.amountMinor, found.currency),
-      reason: describeDeclineForCustomer(found.decline, found.needsCustomerAction),
+      amount: formatMoney(found.amountMinor, found.currency, locale),
+      reason: describeDeclineForCustomer(found.decline, found.needsCustomerAction, locale),
     };
-    if (found.needsCustomerAction && found.hostedInvoiceUrl) return { kind: 'confirm_payment', branding, due, invoiceUrl: found.hostedInvoiceUrl };
-    return { kind: 'update_card', branding, due, token };
+    if (found.needsCustomerAction && found.hostedInvoiceUrl) return { kind: 'confirm_payment', branding, due, invoiceUrl: found.hostedInvoiceUrl, locale };
+    return { kind: 'update_card', branding, due, token, locale };
   }
 
   /** The customer's default card as Stripe has it now; null when Stripe cannot say (its webhooks will). */
@@ -106,7 +110,7 @@ export function createCardUpdateService(deps: {
       if (renewalLink) return 'page' in renewalLink ? renewalLink.page : deps.renewalFlow!.show(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
-      return pageFor(resolved.found, brandingOf(resolved.account), token);
+      return pageFor(resolved.found, brandingOf(resolved.account), token, resolved.locale);
     },
 
     async start(token) {
@@ -114,10 +118,10 @@ export function createCardUpdateService(deps: {
       if (renewalLink) return 'page' in renewalLink ? { kind: 'page', page: renewalLink.page } : deps.renewalFlow!.start(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
-      const { account } = resolved;
+      const { account, locale } = resolved;
       const branding = brandingOf(account);
       const billing = deps.billingFor(resolved.found.livemode);
-      if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+      if (!billing || !resolved.found.stripeCustomerId) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding, locale } };
       try {
         const returnUrl = new URL(`/update/done?token=${encodeURIComponent(token)}`, deps.publicUrl).toString();
         const url = await billing.createCardUpdateSession(
@@ -132,7 +136,7 @@ export function createCardUpdateService(deps: {
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         logger.warn({ accountId: resolved.claims.accountId, caseId: resolved.found.id, err: error.message }, 'card update could not start');
-        return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+        return { kind: 'page', page: { kind: 'temporarily_unavailable', branding, locale } };
       }
     },
 
@@ -141,7 +145,7 @@ export function createCardUpdateService(deps: {
       if (renewalLink) return 'page' in renewalLink ? renewalLink.page : deps.renewalFlow!.finish(renewalLink.claims, token);
       const resolved = await resolve(token);
       if (!('found' in resolved) || resolved.page) return resolved.page!;
-      const { claims, found, account } = resolved;
+      const { claims, found, account, locale } = resolved;
       const branding = brandingOf(account);
       const billing = deps.billingFor(found.livemode);
       const card = billing && found.stripeCustomerId ? await currentDefaultCard(billing, { accountId: claims.accountId, isAppInstall: account?.source === 'app' }, found.stripeCustomerId) : null;
@@ -152,8 +156,8 @@ export function createCardUpdateService(deps: {
         return decision.case;
       });
       logger.info({ accountId: claims.accountId, caseId: found.id, outcome: `card_update_${verdict}` }, 'customer back from card update');
-      if (verdict === 'already_tried') return { kind: 'card_unchanged', branding, token };
-      return { kind: 'card_updated', branding, retryingNow: verdict === 'new_card' };
+      if (verdict === 'already_tried') return { kind: 'card_unchanged', branding, token, locale };
+      return { kind: 'card_updated', branding, retryingNow: verdict === 'new_card', locale };
     },
   };
 }

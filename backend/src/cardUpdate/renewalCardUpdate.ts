@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import { brandingOf, type Account, type AccountStore } from '../accounts';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { formatAmount, type AccountRef, type BillingGateway } from '../recovery';
+import type { AccountRef, BillingGateway } from '../recovery';
 import { cardExpiresBefore, type Renewal, type RenewalCard } from '../renewals/renewal';
 import type { RenewalStore } from '../renewals/renewalStore';
-import { customerTimeZoneFor, describeLocalDate } from '../retryPolicy';
+import { chooseLocale, formatFullDate, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
+import { customerTimeZoneFor } from '../retryPolicy';
 import type { CardUpdateOutcome } from './cardUpdateService';
 import type { CardUpdatePage } from './cardUpdatePages';
 import type { RenewalLinkClaims } from './linkToken';
@@ -43,17 +44,18 @@ export function createRenewalCardUpdate(deps: {
   const { accounts, renewals, clock, logger } = deps;
   const refOf = (claims: RenewalLinkClaims, account: Account | null): AccountRef => ({ accountId: claims.accountId, isAppInstall: account?.source === 'app' });
 
-  async function resolve(claims: RenewalLinkClaims): Promise<{ renewal: Renewal; account: Account | null; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
+  async function resolve(claims: RenewalLinkClaims): Promise<{ renewal: Renewal; account: Account | null; locale: Locale; page: CardUpdatePage | null } | { page: CardUpdatePage }> {
     const account = await accounts.find(claims.accountId, claims.livemode);
     const branding = brandingOf(account);
     const renewal = await renewals.get({ accountId: claims.accountId, livemode: claims.livemode }, claims.subscriptionId);
     // A valid signature for a subscription we do not know (or another customer's) shows nothing of it.
-    if (!renewal || renewal.customerId !== claims.customerId) return { page: { kind: 'invalid' } };
-    if (renewal.preDunning.stoppedBecause === 'card_updated_by_customer') return { renewal, account, page: { kind: 'renewal_card_updated', branding, confirmed: true } };
+    if (!renewal || renewal.customerId !== claims.customerId) return { page: { kind: 'invalid', locale: merchantLanguageOf(account?.settings) } };
+    const locale = chooseLocale(renewal.customerLocales, merchantLanguageOf(account?.settings));
+    if (renewal.preDunning.stoppedBecause === 'card_updated_by_customer') return { renewal, account, locale, page: { kind: 'renewal_card_updated', branding, confirmed: true, locale } };
     const now = clock.now();
     const stillExpiring = renewal.card && renewal.renewsAt && renewal.renewsAt > now && cardExpiresBefore(renewal.card, renewal.renewsAt);
-    if (renewal.preDunning.stoppedBecause || !SUBSCRIPTION_RENEWS.has(renewal.status) || renewal.cancelAtPeriodEnd || !stillExpiring) return { renewal, account, page: { kind: 'renewal_nothing_due', branding } };
-    return { renewal, account, page: null };
+    if (renewal.preDunning.stoppedBecause || !SUBSCRIPTION_RENEWS.has(renewal.status) || renewal.cancelAtPeriodEnd || !stillExpiring) return { renewal, account, locale, page: { kind: 'renewal_nothing_due', branding, locale } };
+    return { renewal, account, locale, page: null };
   }
 
   async function currentDefaultCard(billing: BillingGateway, ref: AccountRef, livemode: boolean, customerId: string): Promise<RenewalCard | null> {
@@ -72,19 +74,20 @@ export function createRenewalCardUpdate(deps: {
     async show(claims, token) {
       const resolved = await resolve(claims);
       if (!('renewal' in resolved) || resolved.page) return resolved.page!;
-      const { renewal, account } = resolved;
+      const { renewal, account, locale } = resolved;
       const card = renewal.card!;
       const zone = customerTimeZoneFor({ customerTimeZone: null, customerCountry: renewal.customerCountry }, deps.merchantTimeZoneFor(account));
       return {
         kind: 'renewal_update_card',
         branding: brandingOf(account),
         token,
+        locale,
         renewal: {
           customerName: renewal.customerName?.trim().split(/\s+/)[0] || null,
-          card: `${brandName(card.brand)} ending ${card.last4 ?? '····'}`,
+          card: translate(locale, 'card.ending', { brand: brandName(card.brand, locale), last4: card.last4 ?? '····' }),
           cardExpiry: cardExpiryText(card),
-          renewalDate: `${describeLocalDate(renewal.renewsAt!, zone)} ${new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric' }).format(renewal.renewsAt!)}`,
-          amount: formatAmount(renewal.amountMinor, renewal.currency),
+          renewalDate: formatFullDate(renewal.renewsAt!, zone, locale),
+          amount: formatMoney(renewal.amountMinor, renewal.currency, locale),
         },
       };
     },
@@ -93,8 +96,9 @@ export function createRenewalCardUpdate(deps: {
       const resolved = await resolve(claims);
       if (!('renewal' in resolved) || resolved.page) return { kind: 'page', page: resolved.page! };
       const branding = brandingOf(resolved.account);
+      const { locale } = resolved;
       const billing = deps.billingFor(claims.livemode);
-      if (!billing) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+      if (!billing) return { kind: 'page', page: { kind: 'temporarily_unavailable', branding, locale } };
       try {
         const returnUrl = new URL(`/update/done?token=${encodeURIComponent(token)}`, deps.publicUrl).toString();
         const url = await billing.createCardUpdateSession(refOf(claims, resolved.account), claims.customerId, returnUrl);
@@ -104,24 +108,24 @@ export function createRenewalCardUpdate(deps: {
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         logger.warn({ accountId: claims.accountId, subscriptionId: claims.subscriptionId, err: error.message }, 'renewal card update could not start');
-        return { kind: 'page', page: { kind: 'temporarily_unavailable', branding } };
+        return { kind: 'page', page: { kind: 'temporarily_unavailable', branding, locale } };
       }
     },
 
     async finish(claims, token) {
       const resolved = await resolve(claims);
       if (!('renewal' in resolved) || resolved.page) return resolved.page!;
-      const { renewal, account } = resolved;
+      const { renewal, account, locale } = resolved;
       const branding = brandingOf(account);
       const billing = deps.billingFor(claims.livemode);
       const ref = refOf(claims, account);
       const card = billing ? await currentDefaultCard(billing, ref, claims.livemode, claims.customerId) : null;
-      if (!billing || !card) return { kind: 'renewal_card_updated', branding, confirmed: false };
+      if (!billing || !card) return { kind: 'renewal_card_updated', branding, confirmed: false, locale };
       const old = renewal.card!;
       const sameCard = card.paymentMethodId === old.paymentMethodId || (card.fingerprint !== null && card.fingerprint === old.fingerprint);
       if (sameCard || cardExpiresBefore(card, renewal.renewsAt!)) {
         logger.info({ accountId: claims.accountId, subscriptionId: claims.subscriptionId, outcome: sameCard ? 'same_card' : 'new_card_expires_first' }, 'customer back from renewal card update');
-        return { kind: 'renewal_card_unchanged', branding, token, sameCard };
+        return { kind: 'renewal_card_unchanged', branding, token, sameCard, locale };
       }
       const now = clock.now();
       // The card Stripe charges next, for the subscription too when it has its own default: no charge, nothing retried.
@@ -130,16 +134,16 @@ export function createRenewalCardUpdate(deps: {
       await renewals.setCard(tenancy, claims.subscriptionId, card, targets.includes('subscription') ? 'subscription' : 'customer', now);
       await renewals.stopReminders(renewal.id, 'card_updated_by_customer', now);
       logger.info({ accountId: claims.accountId, subscriptionId: claims.subscriptionId, outcome: 'card_updated_by_customer' }, 'customer back from renewal card update');
-      return { kind: 'renewal_card_updated', branding, confirmed: true };
+      return { kind: 'renewal_card_updated', branding, confirmed: true, locale };
     },
   };
 }
 
 const BRAND_NAMES: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay', cartes_bancaires: 'Cartes Bancaires' };
 
-/** "Visa", "American Express"; "Card" when Stripe gave no brand. */
-export function brandName(brand: string | null): string {
-  if (!brand) return 'Card';
+/** "Visa", "American Express"; "Card" (in the customer's language) when Stripe gave no brand. */
+export function brandName(brand: string | null, locale: Locale = 'en'): string {
+  if (!brand) return translate(locale, 'card.genericBrand');
   return BRAND_NAMES[brand.toLowerCase()] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }
 

@@ -1,4 +1,5 @@
 import type { Branding } from '../accounts';
+import type { PageWords } from './cardUpdatePages';
 
 /** What the renewal page says about the card on file and the renewal it will not survive. */
 export interface RenewalDetails {
@@ -22,48 +23,48 @@ export type RenewalPage =
   /** Nothing to do: the renewal is past or ended, or its card already lasts. */
   | { kind: 'renewal_nothing_due'; branding: Branding };
 
-type Escape = (value: string) => string;
-
-export function renewalPageContent(page: RenewalPage, esc: Escape, support: (branding: Branding) => string): { status: number; title: string; body: string } {
+export function renewalPageContent(page: RenewalPage, words: PageWords): { status: number; title: string; body: string } {
+  const { t, greeting, support, esc } = words;
   switch (page.kind) {
     case 'renewal_update_card': {
       const { renewal } = page;
+      const values = {
+        greeting: greeting(renewal.customerName),
+        productName: esc(page.branding.productName),
+        card: esc(renewal.card),
+        cardExpiry: esc(renewal.cardExpiry),
+        amount: `<strong>${esc(renewal.amount)}</strong>`,
+        renewalDate: esc(renewal.renewalDate),
+      };
       return {
         status: 200,
-        title: 'Update your card before your renewal',
+        title: t('page.renewal.title'),
         body:
-          `<h1>Update your card before your renewal</h1>` +
-          `<p>${renewal.customerName ? `Hi ${esc(renewal.customerName)},` : 'Hello,'} the card on file for ${esc(page.branding.productName)} (${esc(renewal.card)}) expires ${esc(renewal.cardExpiry)}, before your renewal of <strong>${esc(renewal.amount)}</strong> on ${esc(renewal.renewalDate)}.</p>` +
-          `<p>Add a new card with Stripe, our payment provider, so the renewal goes through. Nothing is charged today.</p>` +
-          form(page.token, 'Update card securely', esc) +
-          `<p class="small">You will go to a secure page hosted by Stripe. We never see your card number.</p>`,
+          `<h1>${t('page.renewal.title')}</h1>` +
+          `<p>${t('page.renewal.intro', values)}</p>` +
+          `<p>${t('page.renewal.explain')}</p>` +
+          form(page.token, t('page.updateCard.button'), esc) +
+          `<p class="small">${t('page.secureNote')}</p>`,
       };
     }
     case 'renewal_card_updated':
-      return {
-        status: 200,
-        title: 'Thank you',
-        body: page.confirmed
-          ? `<h1>Thank you</h1><p>Your new card is saved and will be used for your renewal. Nothing was charged today. ${support(page.branding)}</p>`
-          : `<h1>Thank you</h1><p>We will use your new card for your renewal as soon as Stripe, our payment provider, confirms it to us. Nothing was charged today. ${support(page.branding)}</p>`,
-      };
+      return { status: 200, title: t('page.thankYou'), body: `<h1>${t('page.thankYou')}</h1><p>${t(page.confirmed ? 'page.renewal.saved' : 'page.renewal.waiting')} ${support(page.branding)}</p>` };
     case 'renewal_card_unchanged':
       return {
         status: 200,
-        title: 'Please add a different card',
+        title: t('page.differentCard.title'),
         body:
-          `<h1>Please add a different card</h1>` +
-          (page.sameCard
-            ? `<p>This is the card that expires before your renewal. Please add a different card so the renewal goes through.</p>`
-            : `<p>This card also expires before your renewal. Please add a card that is valid on the renewal date.</p>`) +
-          form(page.token, 'Add a different card', esc) +
+          `<h1>${t('page.differentCard.title')}</h1>` +
+          `<p>${t(page.sameCard ? 'page.renewal.sameCard' : 'page.renewal.alsoExpires')}</p>` +
+          form(page.token, t('page.differentCard.button'), esc) +
           `<p class="small">${support(page.branding)}</p>`,
       };
     case 'renewal_nothing_due':
-      return { status: 200, title: 'Nothing to do', body: `<h1>Nothing to do</h1><p>Your card on file is all set for your next renewal. ${support(page.branding)}</p>` };
+      return { status: 200, title: t('page.renewal.nothingDue.title'), body: `<h1>${t('page.renewal.nothingDue.title')}</h1><p>${t('page.renewal.nothingDue.body')} ${support(page.branding)}</p>` };
   }
 }
 
-function form(token: string, label: string, esc: Escape): string {
-  return `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(token)}"><button type="submit">${esc(label)}</button></form>`;
+/** `label` is a message of ours (no markup). */
+function form(token: string, label: string, esc: (value: string) => string): string {
+  return `<form method="post" action="/update"><input type="hidden" name="token" value="${esc(token)}"><button type="submit">${label}</button></form>`;
 }

@@ -1,37 +1,38 @@
+import { translate, type Locale } from '../i18n';
 import type { DeclineDetails } from '../recovery';
 
 /**
- * Why a payment failed, in words for the customer. Deliberately gentle: a
- * card reported lost or stolen reads "your bank declined the card" (the
- * customer may not know, and the page may be seen by others).
- * Example: { declineCode: 'expired_card' } → "the card on file has expired".
+ * Why a payment failed, in words for the customer, in their language.
+ * Deliberately gentle: a card reported lost or stolen reads "your bank
+ * declined the card" (the customer may not know, and the page may be seen by others).
+ * Example: { declineCode: 'expired_card' } → en "the card on file has expired", de "die hinterlegte Karte ist abgelaufen".
  */
-export function describeDeclineForCustomer(decline: DeclineDetails | null, needsCustomerAction: boolean): string {
-  if (needsCustomerAction) return 'your bank asks you to confirm the payment';
+export function describeDeclineForCustomer(decline: DeclineDetails | null, needsCustomerAction: boolean, locale: Locale = 'en'): string {
+  if (needsCustomerAction) return translate(locale, 'decline.confirmPayment');
   const code = decline?.declineCode ?? decline?.code ?? null;
   switch (code) {
     case 'insufficient_funds':
     case 'withdrawal_count_limit_exceeded':
     case 'card_velocity_exceeded':
-      return 'the bank declined it for insufficient funds or a spending limit';
+      return translate(locale, 'decline.insufficientFunds');
     case 'expired_card':
     case 'invalid_expiry_month':
     case 'invalid_expiry_year':
-      return 'the card on file has expired';
+      return translate(locale, 'decline.expired');
     case 'incorrect_number':
     case 'incorrect_cvc':
     case 'invalid_cvc':
     case 'invalid_number':
-      return 'the card details were not accepted';
+      return translate(locale, 'decline.detailsNotAccepted');
     case 'card_not_supported':
     case 'currency_not_supported':
-      return 'the card does not support this kind of payment';
+      return translate(locale, 'decline.notSupported');
     case 'processing_error':
     case 'issuer_not_available':
     case 'try_again_later':
     case 'reenter_transaction':
-      return 'the bank could not process it at the time';
+      return translate(locale, 'decline.processing');
     default:
-      return 'the bank declined the card';
+      return translate(locale, 'decline.declined');
   }
 }

@@ -1,63 +1,81 @@
+import { templateOf, type Locale, type MessageKey } from '../i18n';
 import type { CopyVariant, EmailCopy, StepTone } from './dunningSteps';
 
 /**
- * Our default emails: short, kind, one clear action. Written as templates
- * (see emailTemplates.ts) so merchants start from them when they edit.
+ * Our default emails: short, kind, one clear action, in the customer's
+ * language. Built as templates (see emailTemplates.ts) from the message
+ * catalogs, so merchants start from them when they write their own.
  */
 
-const openings: Record<StepTone, string> = {
-  soft_reminder: 'We tried to take your payment of {{amount}} for {{productName}}, but it did not go through.',
-  retry_notice: 'Your payment of {{amount}} for {{productName}} is still outstanding.',
-  urgent_reminder: 'Your payment of {{amount}} for {{productName}} is now a week overdue, and your access may be interrupted.',
-  final_notice: 'This is our last reminder: your payment of {{amount}} for {{productName}} is still unpaid, and your subscription will end soon.',
+const openings: Record<StepTone, MessageKey> = {
+  soft_reminder: 'dunning.opening.softReminder',
+  retry_notice: 'dunning.opening.retryNotice',
+  urgent_reminder: 'dunning.opening.urgentReminder',
+  final_notice: 'dunning.opening.finalNotice',
 };
 
-const subjects: Record<StepTone, string> = {
-  soft_reminder: 'Your payment for {{productName}} did not go through',
-  // A retry is promised only when one is planned (nextRetryDate is set only then).
-  retry_notice: '{{#if nextRetryDate}}We will try your payment for {{productName}} again{{else}}Your payment for {{productName}} is still outstanding{{/if}}',
-  urgent_reminder: 'Action needed: update your payment for {{productName}}',
-  final_notice: 'Final notice: your subscription to {{productName}} is at risk',
-};
-
-const actions: Record<CopyVariant, { text: string; button: string; link: 'updateLink' | 'invoiceLink' }> = {
-  insufficient_funds: {
-    text: 'There is nothing you need to do: {{#if nextRetryDate}}we will try again on {{nextRetryDate}}{{else}}we will try again soon{{/if}}. If you would rather use another card, you can update it in a minute.',
-    button: 'Use another card',
-    link: 'updateLink',
-  },
-  card_must_change: {
-    text: 'The card on file cannot be charged ({{declineReason}}), so we need a new one. It takes a minute.',
-    button: 'Update your card',
-    link: 'updateLink',
-  },
-  authentication_required: {
-    text: 'Your bank asks you to confirm this payment. Please confirm it on the secure invoice page.{{#if updateLink}} Would you rather use another card? Update it here: {{updateLink}}{{/if}}',
-    button: 'Confirm your payment',
-    link: 'invoiceLink',
-  },
-  general: {
-    text: '{{#if nextRetryDate}}We will try again on {{nextRetryDate}}. {{/if}}To make sure it goes through, please check or update your card.',
-    button: 'Update your card',
-    link: 'updateLink',
-  },
-};
-
-export function defaultCopy(tone: StepTone, variant: CopyVariant): EmailCopy {
-  const action = actions[variant];
-  const link = `{{${action.link}}}`;
-  const html =
-    `<p>Hi {{customerName}},</p><p>${openings[tone]}</p><p>${action.text}</p>` +
-    `<p><a class="button" href="${link}">${action.button}</a></p>` +
-    `<p>Questions? Just reply to this email{{#if supportEmail}} or write to {{supportEmail}}{{/if}}.</p><p>Thank you,<br>{{merchantName}}</p>`;
-  const text =
-    `Hi {{customerName}},\n\n${openings[tone]}\n\n${action.text}\n\n${action.button}: ${link}\n\n` +
-    `Questions? Just reply to this email{{#if supportEmail}} or write to {{supportEmail}}{{/if}}.\n\nThank you,\n{{merchantName}}\n`;
-  return { subject: subjects[tone], html, text };
+function subjectOf(tone: StepTone, locale: Locale): string {
+  switch (tone) {
+    case 'soft_reminder':
+      return templateOf(locale, 'dunning.subject.softReminder');
+    case 'retry_notice':
+      // A retry is promised only when one is planned (nextRetryDate is set only then).
+      return `{{#if nextRetryDate}}${templateOf(locale, 'dunning.subject.retryPlanned')}{{else}}${templateOf(locale, 'dunning.subject.stillOutstanding')}{{/if}}`;
+    case 'urgent_reminder':
+      return templateOf(locale, 'dunning.subject.urgentReminder');
+    case 'final_notice':
+      return templateOf(locale, 'dunning.subject.finalNotice');
+  }
 }
 
-export const CONFIRMATION_COPY: EmailCopy = {
-  subject: 'Thank you: your payment for {{productName}} went through',
-  html: '<p>Hi {{customerName}},</p><p>Good news: your payment of {{amount}} for {{productName}} went through. There is nothing more to do.</p><p>Thank you,<br>{{merchantName}}</p>',
-  text: 'Hi {{customerName}},\n\nGood news: your payment of {{amount}} for {{productName}} went through. There is nothing more to do.\n\nThank you,\n{{merchantName}}\n',
-};
+function actionOf(variant: CopyVariant, locale: Locale): { text: string; button: string; link: 'updateLink' | 'invoiceLink' } {
+  const t = (key: MessageKey) => templateOf(locale, key);
+  switch (variant) {
+    case 'insufficient_funds':
+      return { text: `{{#if nextRetryDate}}${t('dunning.insufficientFunds.retryOn')}{{else}}${t('dunning.insufficientFunds.retrySoon')}{{/if}}`, button: t('dunning.insufficientFunds.button'), link: 'updateLink' };
+    case 'card_must_change':
+      return { text: t('dunning.cardMustChange.text'), button: t('email.updateCardButton'), link: 'updateLink' };
+    case 'authentication_required':
+      return { text: `${t('dunning.authentication.text')}{{#if updateLink}} ${t('dunning.authentication.otherCard')}{{/if}}`, button: t('dunning.authentication.button'), link: 'invoiceLink' };
+    case 'general':
+      return { text: `{{#if nextRetryDate}}${t('dunning.general.retryOn')} {{/if}}${t('dunning.general.text')}`, button: t('email.updateCardButton'), link: 'updateLink' };
+  }
+}
+
+/**
+ * The greeting, the questions line and the sign-off every email shares, around its own paragraphs.
+ * `questionsLeadIn` goes before the questions line (pre-dunning's "Already updated it?"); `withQuestions: false` leaves it out.
+ */
+export function emailFrame(
+  locale: Locale,
+  paragraphs: string[],
+  action: { button: string; link: string } | null,
+  options: { withQuestions?: boolean; questionsLeadIn?: string } = {},
+): Omit<EmailCopy, 'subject'> {
+  const t = (key: MessageKey) => templateOf(locale, key);
+  const withQuestions = options.withQuestions ?? true;
+  const questions = `${options.questionsLeadIn ? `${options.questionsLeadIn} ` : ''}{{#if supportEmail}}${t('email.questionsOrWrite')}{{else}}${t('email.questions')}{{/if}}`;
+  const html =
+    `<p>${t('email.greeting')}</p>${paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join('')}` +
+    (action ? `<p><a class="button" href="${action.link}">${action.button}</a></p>` : '') +
+    (withQuestions ? `<p>${questions}</p>` : '') +
+    `<p>${t('email.signOff')}<br>{{merchantName}}</p>`;
+  const text =
+    `${t('email.greeting')}\n\n${paragraphs.join('\n\n')}\n\n` +
+    (action ? `${action.button}: ${action.link}\n\n` : '') +
+    (withQuestions ? `${questions}\n\n` : '') +
+    `${t('email.signOff')}\n{{merchantName}}\n`;
+  return { html, text };
+}
+
+export function defaultCopy(tone: StepTone, variant: CopyVariant, locale: Locale = 'en'): EmailCopy {
+  const action = actionOf(variant, locale);
+  const frame = emailFrame(locale, [templateOf(locale, openings[tone]), action.text], { button: action.button, link: `{{${action.link}}}` });
+  return { ...frame, subject: subjectOf(tone, locale) };
+}
+
+/** The thank-you after a recovered payment. */
+export function confirmationDefaultCopy(locale: Locale = 'en'): EmailCopy {
+  const frame = emailFrame(locale, [templateOf(locale, 'confirmation.body')], null, { withQuestions: false });
+  return { ...frame, subject: templateOf(locale, 'confirmation.subject') };
+}

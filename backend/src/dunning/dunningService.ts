@@ -4,7 +4,8 @@ import { brandingOf, type Account, type AccountProfileLookup, type AccountStore 
 import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { formatAmount, isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
+import { chooseLocale, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
+import { isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
@@ -73,23 +74,27 @@ export function createDunningService(deps: {
 
   async function valuesFor(current: RecoveryCase, account: Account | null, zone: string, now: Date) {
     const branding = brandingOf(account);
+    const merchantLanguage = merchantLanguageOf(account?.settings);
+    const locale: Locale = chooseLocale(current.customerLocales, merchantLanguage);
     const token = current.stripeCustomerId
       ? await issueLinkToken({ accountId: current.accountId, livemode: current.livemode, stripeCustomerId: current.stripeCustomerId, caseId: current.id }, deps.linkKey, now, deps.linkValidityDays)
       : null;
-    const nextRetryDate = promisedRetryDate(current.plannedAction, zone, now);
+    const nextRetryDate = promisedRetryDate(current.plannedAction, zone, now, locale);
     return {
       branding,
+      locale,
+      merchantLanguage,
       values: {
-        // The first name reads warmer; a business name or none falls back to "there".
-        customerName: current.customerName?.trim().split(/\s+/)[0] || 'there',
-        amount: formatAmount(current.amountMinor, current.currency),
+        // The first name reads warmer; a business name or none falls back to "there" (in the customer's language).
+        customerName: current.customerName?.trim().split(/\s+/)[0] || translate(locale, 'email.customerNameFallback'),
+        amount: formatMoney(current.amountMinor, current.currency, locale),
         productName: branding.productName,
         merchantName: branding.merchantName,
         ...(branding.supportEmail ? { supportEmail: branding.supportEmail } : {}),
         ...(nextRetryDate ? { nextRetryDate } : {}),
         ...(token ? { updateLink: cardUpdateUrl(deps.publicUrl, token) } : {}),
         ...(current.hostedInvoiceUrl ? { invoiceLink: current.hostedInvoiceUrl } : {}),
-        declineReason: describeDeclineForCustomer(current.decline, current.needsCustomerAction),
+        declineReason: describeDeclineForCustomer(current.decline, current.needsCustomerAction, locale),
       },
     };
   }
@@ -118,8 +123,8 @@ export function createDunningService(deps: {
     }
     // The retry plan uses this same zone, so a date an email names is the date of the planned charge.
     const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
-    const { branding, values } = await valuesFor(current, account, zone, now);
-    const email = renderEmail(confirmationCopy(), values, branding);
+    const { branding, values, locale } = await valuesFor(current, account, zone, now);
+    const email = renderEmail(confirmationCopy(locale), values, branding, locale);
     const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
     const result = await delivery!.deliver(current, account, message, 'confirmation', now);
     await release(current, (fresh) => {
@@ -176,8 +181,8 @@ export function createDunningService(deps: {
     }
 
     // The copy follows the plan as it stands now: no retry promised unless one is planned.
-    const { branding, values } = await valuesFor(current, account, zone, now);
-    const email = renderEmail(copyForStep(policy.steps[decision.stepIndex]!, copyVariantFor(current)), values, branding);
+    const { branding, values, locale, merchantLanguage } = await valuesFor(current, account, zone, now);
+    const email = renderEmail(copyForStep(policy.steps[decision.stepIndex]!, copyVariantFor(current), locale, merchantLanguage), values, branding, locale);
     const step = String(decision.stepIndex);
     const { message, content } = outgoing(current, account, email, `dunning-step-${decision.stepIndex + 1}`, step);
     const result = await delivery.deliver(current, account, message, step, now);

@@ -1,9 +1,11 @@
 import type { Branding } from '../accounts';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, isSupportedLocale, type Locale } from '../i18n';
 import { renderEmail, copyForStep, type RenderedEmail } from './dunningEmail';
 import type { CopyVariant, DunningPolicy, EmailCopy } from './dunningSteps';
 import { validateDunningPolicy } from './dunningSteps';
 import { sanitizeEmailHtml } from './emailSanitizer';
 import { sampleValues, validateTemplate } from './emailTemplates';
+import { ownCopiesOf, type LocalizableStep } from './localizedCopy';
 
 /**
  * Everything wrong with a merchant's sequence, each problem naming the step,
@@ -14,30 +16,43 @@ export function validateDunningSettings(policy: DunningPolicy): string[] {
   return [...validateDunningPolicy(policy), ...customCopyProblems(policy.steps)];
 }
 
-/** Template problems in each step's own copy, named by step and part; `allowed` narrows the variables (pre-dunning's set). */
-export function customCopyProblems(steps: ReadonlyArray<{ custom: EmailCopy | null }>, allowed?: Parameters<typeof validateTemplate>[1]): string[] {
+/**
+ * Template problems in each step's own copy, in every language, named by step, field and part;
+ * `allowed` narrows the variables (pre-dunning's set).
+ * Example: "steps[0].customByLocale.de.subject line 1: Unknown variable …".
+ */
+export function customCopyProblems(steps: ReadonlyArray<LocalizableStep>, allowed?: Parameters<typeof validateTemplate>[1]): string[] {
   const problems: string[] = [];
   steps.forEach((step, index) => {
-    if (!step.custom) return;
-    for (const part of ['subject', 'html', 'text'] as const) {
-      for (const problem of validateTemplate(step.custom[part], allowed)) {
-        problems.push(`steps[${index}].custom.${part} line ${problem.line}: ${problem.message}`);
+    for (const locale of Object.keys(step.customByLocale ?? {})) {
+      if (!isSupportedLocale(locale)) problems.push(`steps[${index}].customByLocale.${locale}: not a supported language (${SUPPORTED_LOCALES.join(', ')})`);
+    }
+    for (const [field, copy] of ownCopiesOf(step)) {
+      for (const part of ['subject', 'html', 'text'] as const) {
+        for (const problem of validateTemplate(copy[part], allowed)) {
+          problems.push(`steps[${index}].${field}.${part} line ${problem.line}: ${problem.message}`);
+        }
       }
     }
   });
   return problems;
 }
 
-/** Each step's own HTML through the allow-list sanitizer, and the parts it took something out of. */
-export function sanitizeCustomCopy<Step extends { custom: EmailCopy | null }>(steps: Step[]): { steps: Step[]; removed: string[] } {
+/** Each step's own HTML, in every language, through the allow-list sanitizer, and the parts it took something out of. */
+export function sanitizeCustomCopy<Step extends LocalizableStep>(steps: Step[]): { steps: Step[]; removed: string[] } {
   const removed: string[] = [];
-  const clean = steps.map((step, index) => {
-    if (!step.custom) return step;
-    const sanitized = sanitizeEmailHtml(step.custom.html);
-    if (sanitized.removedSomething) removed.push(`steps[${index}].custom.html`);
-    return { ...step, custom: { ...step.custom, html: sanitized.html } };
+  const clean = (copy: EmailCopy, name: string): EmailCopy => {
+    const sanitized = sanitizeEmailHtml(copy.html);
+    if (sanitized.removedSomething) removed.push(name);
+    return { ...copy, html: sanitized.html };
+  };
+  const cleanSteps = steps.map((step, index) => {
+    const custom = step.custom ? clean(step.custom, `steps[${index}].custom.html`) : step.custom;
+    if (!step.customByLocale) return { ...step, custom };
+    const byLocale = Object.fromEntries(Object.entries(step.customByLocale).map(([locale, copy]) => [locale, copy ? clean(copy, `steps[${index}].customByLocale.${locale}.html`) : copy]));
+    return { ...step, custom, customByLocale: byLocale };
   });
-  return { steps: clean, removed };
+  return { steps: cleanSteps, removed };
 }
 
 /**
@@ -50,9 +65,10 @@ export function sanitizeDunningPolicy(policy: DunningPolicy): { policy: DunningP
   return { policy: { ...policy, steps }, removed };
 }
 
-/** Renders any step of a sequence with sample data, as the customer would get it. */
-export function previewStep(policy: DunningPolicy, stepIndex: number, variant: CopyVariant, branding: Branding): RenderedEmail | null {
+/** Renders any step of a sequence with sample data, as a customer in `locale` would get it. */
+export function previewStep(policy: DunningPolicy, stepIndex: number, variant: CopyVariant, branding: Branding, locale: Locale = DEFAULT_LOCALE, merchantLanguage: Locale = DEFAULT_LOCALE): RenderedEmail | null {
   const step = policy.steps[stepIndex];
   if (!step) return null;
-  return renderEmail(copyForStep(step, variant), { ...sampleValues(), productName: branding.productName, merchantName: branding.merchantName }, branding);
+  const values = { ...sampleValues(locale), productName: branding.productName, merchantName: branding.merchantName };
+  return renderEmail(copyForStep(step, variant, locale, merchantLanguage), values, branding, locale);
 }

@@ -1,3 +1,5 @@
+import type { CopyByLocale } from './localizedCopy';
+
 /**
  * The dunning sequence as data. Defaults follow what the products we compete
  * with send: a soft reminder on day 0, a retry notice on day 3, an urgent
@@ -19,8 +21,10 @@ export interface EmailCopy {
 export interface DunningStep {
   dayOffset: number;
   tone: StepTone;
-  /** A merchant's own copy; null uses our defaults, which adapt to the decline. */
+  /** A merchant's own copy in their default language; null uses our defaults, which adapt to the decline. */
   custom: EmailCopy | null;
+  /** The merchant's own copy for customers in other languages (issue 16); a language without one gets our default in it. */
+  customByLocale?: CopyByLocale | null;
 }
 
 export interface DunningPolicy {

@@ -1,5 +1,6 @@
+import { formatDay, type Locale } from '../i18n';
 import type { RecoveryCase } from '../recovery';
-import { classifyDecline, describeLocalDate } from '../retryPolicy';
+import { classifyDecline } from '../retryPolicy';
 import type { CopyVariant } from './dunningSteps';
 
 type PlanFacts = Pick<RecoveryCase, 'needsCustomerAction' | 'hostedInvoiceUrl' | 'decline' | 'plannedAction'>;
@@ -24,9 +25,9 @@ export function copyVariantFor(current: PlanFacts): CopyVariant {
  * The date an email may promise for the next charge: the customer's local
  * date of the planned retry (a retry already due happens today), or null
  * when no retry is planned, so the copy promises none.
- * Example: retry at 2026-05-15T13:00Z, customer in New York → "Friday 15 May".
+ * Example: retry at 2026-05-15T13:00Z, customer in New York → "Friday 15 May" (de: "Freitag, 15. Mai").
  */
-export function promisedRetryDate(plannedAction: RecoveryCase['plannedAction'], zone: string, now: Date): string | null {
+export function promisedRetryDate(plannedAction: RecoveryCase['plannedAction'], zone: string, now: Date, locale: Locale = 'en'): string | null {
   if (plannedAction?.kind !== 'retry' || !plannedAction.at) return null;
-  return describeLocalDate(plannedAction.at > now ? plannedAction.at : now, zone);
+  return formatDay(plannedAction.at > now ? plannedAction.at : now, zone, locale);
 }

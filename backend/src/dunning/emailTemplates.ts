@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DEFAULT_LOCALE, formatDay, formatMoney, translate, type Locale } from '../i18n';
 
 /**
  * Merchant-editable email templates: Handlebars with only our variables and
@@ -9,14 +10,14 @@ import Handlebars from 'handlebars';
 
 export const TEMPLATE_VARIABLES = {
   customerName: { description: "The customer's name, or 'there' when Stripe has none", sample: 'Alice Martin' },
-  amount: { description: 'The amount due with its currency', sample: '49.00 USD' },
+  amount: { description: "The amount due with its currency, in the customer's language", sample: '$49.00' },
   productName: { description: "The merchant's product name", sample: 'Acme Analytics' },
   merchantName: { description: "The merchant's business name", sample: 'Acme Inc.' },
   supportEmail: { description: "The merchant's support address", sample: 'support@acme.test' },
   nextRetryDate: { description: 'When we will try the card again, in the customer’s time, if a retry is planned', sample: 'Friday 1 May' },
   updateLink: { description: 'The customer’s card-update link', sample: 'https://recover.example.com/update?token=…' },
   invoiceLink: { description: "Stripe's hosted invoice page, to confirm a payment that needs authentication", sample: 'https://invoice.stripe.com/i/…' },
-  declineReason: { description: 'Why the payment failed, in plain words', sample: 'the card has insufficient funds' },
+  declineReason: { description: "Why the payment failed, in plain words in the customer's language", sample: 'the bank declined it for insufficient funds or a spending limit' },
 } as const;
 
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
@@ -116,7 +117,15 @@ export function renderTemplate(source: string, values: Readonly<Partial<Record<s
   return template(values, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
 }
 
-/** Sample values for previews. */
-export function sampleValues(): TemplateValues {
-  return Object.fromEntries(Object.entries(TEMPLATE_VARIABLES).map(([name, variable]) => [name, variable.sample])) as TemplateValues;
+const SAMPLE_RETRY_AT = new Date('2026-05-01T12:00:00Z');
+
+/** Sample values for previews, with the amount, date and reason as a customer in `locale` reads them. */
+export function sampleValues(locale: Locale = DEFAULT_LOCALE): TemplateValues {
+  const samples = Object.fromEntries(Object.entries(TEMPLATE_VARIABLES).map(([name, variable]) => [name, variable.sample])) as TemplateValues;
+  return {
+    ...samples,
+    amount: formatMoney(4900, 'usd', locale),
+    nextRetryDate: formatDay(SAMPLE_RETRY_AT, 'UTC', locale),
+    declineReason: translate(locale, 'decline.insufficientFunds'),
+  };
 }

@@ -1,4 +1,4 @@
-import { customCopyProblems, sanitizeCustomCopy, type EmailCopy } from '../dunning';
+import { customCopyProblems, sanitizeCustomCopy, type CopyByLocale, type EmailCopy } from '../dunning';
 
 /**
  * The merchant's pre-dunning sequence: reminders before a renewal whose card
@@ -9,8 +9,10 @@ import { customCopyProblems, sanitizeCustomCopy, type EmailCopy } from '../dunni
 export interface PreDunningStep {
   /** Whole days before the renewal, 1 to 60; each step comes later (fewer days before) than the one before it. */
   daysBefore: number;
-  /** A merchant's own copy; null uses ours. */
+  /** A merchant's own copy in their default language; null uses ours. */
   custom: EmailCopy | null;
+  /** The merchant's own copy for customers in other languages (issue 16). */
+  customByLocale?: CopyByLocale | null;
 }
 
 export interface PreDunningPolicy {
@@ -40,7 +42,7 @@ export const REMINDER_VARIABLES = {
   card_last4: { description: 'The last four digits of the card', sample: '4242' },
   card_expiry: { description: 'When the card expires, MM/YYYY', sample: '03/2027' },
   renewal_date: { description: 'The renewal date, in the customer’s time', sample: 'Monday 12 April' },
-  renewal_amount: { description: 'What the renewal will charge, with its currency', sample: '49.00 USD' },
+  renewal_amount: { description: 'What the renewal will charge, with its currency', sample: '$49.00' },
   card_update_url: { description: 'The customer’s card-update link', sample: 'https://recover.example.com/update?token=…' },
 } as const;
 

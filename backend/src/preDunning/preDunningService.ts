@@ -7,6 +7,7 @@ import { UpstreamError } from '../errors';
 import type { CaseStore } from '../recovery';
 import type { Renewal, ReminderSent } from '../renewals/renewal';
 import type { RenewalStore } from '../renewals/renewalStore';
+import { chooseLocale, merchantLanguageOf } from '../i18n';
 import { customerTimeZoneFor } from '../retryPolicy';
 import type { PreDunningPolicy } from './preDunningPolicy';
 import { reminderCopyFor, renderReminder } from './reminderCopy';
@@ -90,7 +91,10 @@ export function createPreDunningService(deps: {
     const renewsAt = claimed.renewsAt!;
     const branding = brandingOf(account);
     const token = await issueRenewalLinkToken({ accountId: claimed.accountId, livemode: claimed.livemode, customerId: claimed.customerId, subscriptionId: claimed.subscriptionId }, deps.linkKey, now, renewsAt);
-    const email = renderReminder(reminderCopyFor(policy, plan.stepIndex)!, reminderValuesFor(claimed, branding, zone, cardUpdateUrl(deps.publicUrl, token)), branding);
+    const merchantLanguage = merchantLanguageOf(account?.settings);
+    const locale = chooseLocale(claimed.customerLocales, merchantLanguage);
+    const values = reminderValuesFor(claimed, branding, zone, cardUpdateUrl(deps.publicUrl, token), locale);
+    const email = renderReminder(reminderCopyFor(policy, plan.stepIndex, locale, merchantLanguage)!, values, branding, locale);
     const { from, replyTo } = deps.senderFor(account);
     const result = await delivery.deliver(
       account,

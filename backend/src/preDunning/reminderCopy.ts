@@ -1,72 +1,77 @@
 import type { Branding } from '../accounts';
-import { renderEmail, type EmailCopy, type RenderedEmail } from '../dunning';
+import { emailFrame, merchantCopyFor, renderEmail, type EmailCopy, type RenderedEmail } from '../dunning';
+import { DEFAULT_LOCALE, formatDay, formatMoney, templateOf, type Locale, type MessageKey } from '../i18n';
 import { REMINDER_VARIABLES, type PreDunningPolicy, type ReminderValues } from './preDunningPolicy';
 
 /**
- * Our default reminders, in the merchant's voice: short, calm, one action.
- * The first is a heads-up, the last says the date is close, any in between
- * is a plain reminder. Written as templates so merchants start from them.
+ * Our default reminders, in the merchant's voice and the customer's
+ * language: short, calm, one action. The first is a heads-up, the last says
+ * the date is close, any in between is a plain reminder. Built as templates
+ * so merchants start from them.
  */
 
 type ReminderTone = 'heads_up' | 'reminder' | 'last_call';
 
-const subjects: Record<ReminderTone, string> = {
-  heads_up: 'Your card ending {{card_last4}} expires before your next {{productName}} payment',
-  reminder: 'Reminder: please update your card for {{productName}}',
-  last_call: 'Your {{productName}} renewal is on {{renewal_date}}: please update your card',
+const subjects: Record<ReminderTone, MessageKey> = {
+  heads_up: 'reminder.subject.headsUp',
+  reminder: 'reminder.subject.reminder',
+  last_call: 'reminder.subject.lastCall',
 };
 
-const openings: Record<ReminderTone, string> = {
-  heads_up: 'Your {{#if card_brand}}{{card_brand}} {{/if}}card ending {{card_last4}} expires {{card_expiry}}, before your {{productName}} renewal on {{renewal_date}} ({{renewal_amount}}).',
-  reminder: 'A quick reminder: your card ending {{card_last4}} expires {{card_expiry}}, before your {{productName}} renewal on {{renewal_date}} ({{renewal_amount}}).',
-  last_call: 'Your {{productName}} renewal of {{renewal_amount}} is on {{renewal_date}}, and the card ending {{card_last4}} will have expired by then.',
+const asks: Record<ReminderTone, MessageKey> = {
+  heads_up: 'reminder.ask.headsUp',
+  reminder: 'reminder.ask.reminder',
+  last_call: 'reminder.ask.lastCall',
 };
 
-const asks: Record<ReminderTone, string> = {
-  heads_up: 'To keep your subscription running without a break, please add a new card. It takes a minute, and nothing is charged today.',
-  reminder: 'Please add a new card so your renewal goes through. It takes a minute, and nothing is charged today.',
-  last_call: 'Please add a new card today so your subscription carries on without interruption. Nothing is charged until the renewal.',
-};
+function openingOf(tone: ReminderTone, locale: Locale): string {
+  if (tone === 'heads_up') return `{{#if card_brand}}${templateOf(locale, 'reminder.opening.headsUpWithBrand')}{{else}}${templateOf(locale, 'reminder.opening.headsUp')}{{/if}}`;
+  return templateOf(locale, tone === 'reminder' ? 'reminder.opening.reminder' : 'reminder.opening.lastCall');
+}
 
 function toneOf(stepIndex: number, stepCount: number): ReminderTone {
   if (stepIndex === 0) return 'heads_up';
   return stepIndex === stepCount - 1 ? 'last_call' : 'reminder';
 }
 
-/** Our copy for a step's place in the sequence. */
-export function defaultReminderCopy(stepIndex: number, stepCount: number): EmailCopy {
+/** Our copy for a step's place in the sequence, in the locale. */
+export function defaultReminderCopy(stepIndex: number, stepCount: number, locale: Locale = DEFAULT_LOCALE): EmailCopy {
   const tone = toneOf(stepIndex, stepCount);
-  const html =
-    `<p>Hi {{customerName}},</p><p>${openings[tone]}</p><p>${asks[tone]}</p>` +
-    `<p><a class="button" href="{{card_update_url}}">Update your card</a></p>` +
-    `<p>Already updated it? Then there is nothing more to do. Questions? Just reply to this email{{#if supportEmail}} or write to {{supportEmail}}{{/if}}.</p>` +
-    `<p>Thank you,<br>{{merchantName}}</p>`;
-  const text =
-    `Hi {{customerName}},\n\n${openings[tone]}\n\n${asks[tone]}\n\nUpdate your card: {{card_update_url}}\n\n` +
-    `Already updated it? Then there is nothing more to do. Questions? Just reply to this email{{#if supportEmail}} or write to {{supportEmail}}{{/if}}.\n\nThank you,\n{{merchantName}}\n`;
-  return { subject: subjects[tone], html, text };
+  const paragraphs = [openingOf(tone, locale), templateOf(locale, asks[tone])];
+  // "Already updated it?": the customer may have acted since the reminder was planned.
+  const frame = emailFrame(locale, paragraphs, { button: templateOf(locale, 'email.updateCardButton'), link: '{{card_update_url}}' }, { questionsLeadIn: templateOf(locale, 'reminder.alreadyUpdated') });
+  return { ...frame, subject: templateOf(locale, subjects[tone]) };
 }
 
-/** The copy a step sends: the merchant's own if set, else ours. */
-export function reminderCopyFor(policy: PreDunningPolicy, stepIndex: number): EmailCopy | null {
+/** The copy a step sends in the customer's language: the merchant's own for it if set, else ours. */
+export function reminderCopyFor(policy: PreDunningPolicy, stepIndex: number, locale: Locale = DEFAULT_LOCALE, merchantLanguage: Locale = DEFAULT_LOCALE): EmailCopy | null {
   const step = policy.steps[stepIndex];
   if (!step) return null;
-  return step.custom ?? defaultReminderCopy(stepIndex, policy.steps.length);
+  return merchantCopyFor(step, locale, merchantLanguage) ?? defaultReminderCopy(stepIndex, policy.steps.length, locale);
 }
 
 /** Renders a reminder inside the merchant's branded layout (dunning's renderer: same sanitizing, same look). */
-export function renderReminder(copy: EmailCopy, values: ReminderValues, branding: Branding): RenderedEmail {
-  return renderEmail(copy, values, branding);
+export function renderReminder(copy: EmailCopy, values: ReminderValues, branding: Branding, locale: Locale = DEFAULT_LOCALE): RenderedEmail {
+  return renderEmail(copy, values, branding, locale);
 }
 
-/** Sample values for previews, with the merchant's names. */
-export function sampleReminderValues(branding: Branding): ReminderValues {
+const SAMPLE_RENEWAL_AT = new Date('2027-04-12T12:00:00Z');
+
+/** Sample values for previews, with the merchant's names and the date and amount as a customer in `locale` reads them. */
+export function sampleReminderValues(branding: Branding, locale: Locale = DEFAULT_LOCALE): ReminderValues {
   const samples = Object.fromEntries(Object.entries(REMINDER_VARIABLES).map(([name, variable]) => [name, variable.sample])) as ReminderValues;
-  return { ...samples, productName: branding.productName, merchantName: branding.merchantName, ...(branding.supportEmail ? { supportEmail: branding.supportEmail } : { supportEmail: undefined }) };
+  return {
+    ...samples,
+    renewal_date: formatDay(SAMPLE_RENEWAL_AT, 'UTC', locale),
+    renewal_amount: formatMoney(4900, 'usd', locale),
+    productName: branding.productName,
+    merchantName: branding.merchantName,
+    ...(branding.supportEmail ? { supportEmail: branding.supportEmail } : { supportEmail: undefined }),
+  };
 }
 
-/** Any step of a sequence with sample data, as the customer would get it; null when there is no such step. */
-export function previewReminder(policy: PreDunningPolicy, stepIndex: number, branding: Branding): RenderedEmail | null {
-  const copy = reminderCopyFor(policy, stepIndex);
-  return copy ? renderReminder(copy, sampleReminderValues(branding), branding) : null;
+/** Any step of a sequence with sample data, as a customer in `locale` would get it; null when there is no such step. */
+export function previewReminder(policy: PreDunningPolicy, stepIndex: number, branding: Branding, locale: Locale = DEFAULT_LOCALE, merchantLanguage: Locale = DEFAULT_LOCALE): RenderedEmail | null {
+  const copy = reminderCopyFor(policy, stepIndex, locale, merchantLanguage);
+  return copy ? renderReminder(copy, sampleReminderValues(branding, locale), branding, locale) : null;
 }

@@ -34,6 +34,8 @@ export interface CustomerSnapshot {
   defaultPaymentMethodId: string | null;
   email: string | null;
   name: string | null;
+  /** Stripe's `preferred_locales`, most preferred first (e.g. ['de-DE', 'en']); empty when the customer set none. */
+  preferredLocales: string[];
 }
 
 /** A payment intent as Stripe holds it now, in our words. */

@@ -42,6 +42,7 @@ const caseSchema = new Schema(
     triedCards: { type: [Schema.Types.Mixed], default: [] },
     customerCountry: { type: String, default: null },
     customerTimeZone: { type: String, default: null },
+    customerLocales: { type: [String], default: undefined },
     ourAttempts: { type: [Schema.Types.Mixed], default: [] },
     plannedAction: { type: Schema.Types.Mixed, default: null },
     nextActionAt: { type: Date, default: null },

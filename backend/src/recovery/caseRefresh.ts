@@ -16,7 +16,7 @@ import type { CardDetails, RecoveryCase } from './recoveryCase';
 
 type Save = (change: (fresh: RecoveryCase) => RecoveryCase | null) => Promise<RecoveryCase>;
 
-/** A paid, voided or written-off invoice closes the case; otherwise Stripe's counts, the customer's country and the zone derived from their address are noted. */
+/** A paid, voided or written-off invoice closes the case; otherwise Stripe's counts, the customer's country, the zone derived from their address and their preferred languages are noted. */
 export async function refreshFromStripe(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, save: Save, now: Date, merchantTimeZone = 'UTC'): Promise<RecoveryCase> {
   const invoice = current.target.kind === 'invoice' ? await gateway.fetchInvoice(account, current.target.invoiceId) : null;
   if (invoice && current.target.kind === 'invoice' && invoice.status !== 'open' && invoice.status !== 'draft') {
@@ -33,7 +33,8 @@ export async function refreshFromStripe(current: RecoveryCase, account: AccountR
   // The zone was never stored before the address was read: read it until Stripe has one.
   const customer = !current.customerTimeZone && current.stripeCustomerId ? await gateway.fetchCustomer(account, current.stripeCustomerId) : null;
   const country = customer?.country ?? null;
-  if (!invoice && !country) return current;
+  const locales = customer?.preferredLocales ?? [];
+  if (!invoice && !country && locales.length === 0) return current;
   // One write for whatever Stripe told us.
   return save((fresh) => ({
     ...fresh,
@@ -49,6 +50,8 @@ export async function refreshFromStripe(current: RecoveryCase, account: AccountR
     ...(country && customer
       ? { customerCountry: country, customerTimeZone: timeZoneForPlace(customer, merchantTimeZone), ...(fresh.status === 'active' ? { nextEmailAt: now } : {}) }
       : {}),
+    // The language of emails and pages travels with the place (issue 16).
+    ...(locales.length > 0 ? { customerLocales: locales.slice(0, 10) } : {}),
   }));
 }
 

@@ -234,6 +234,8 @@ export interface RecoveryCase {
   /** Where the customer is, for paydays and "morning" (from the Stripe customer). */
   customerCountry: string | null;
   customerTimeZone: string | null;
+  /** The customer's Stripe `preferred_locales`, in their order, read with the place: the language of emails and pages. */
+  customerLocales?: string[];
   ourAttempts: OurAttempt[];
   plannedAction: PlannedAction | null;
   /** When a worker should next look at the case; null when it waits for an event. */

@@ -101,6 +101,8 @@ export interface Renewal {
   customerName: string | null;
   /** From the customer's address: picks the time zone for the reminders. */
   customerCountry: string | null;
+  /** The customer's Stripe `preferred_locales`: the language of reminders and the renewal page. */
+  customerLocales?: string[];
   /** Stripe's subscription status (active, trialing, past_due, …). */
   status: string;
   cancelAtPeriodEnd: boolean;

@@ -36,6 +36,8 @@ export type RenewalFact =
       email: string | null;
       name: string | null;
       country: string | null;
+      /** Stripe's `preferred_locales`, most preferred first. */
+      preferredLocales?: string[];
       /** Present only when the event says the invoice default changed (null: removed). */
       newDefaultPaymentMethodId?: string | null;
       at: Date;

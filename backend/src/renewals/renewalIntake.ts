@@ -66,7 +66,7 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
     // The customer is read once on first sight (contact details), and whenever the customer's card is the one charged.
     const needsCustomer = !known || (!state.defaultPaymentMethodId && (rereadCard || saved.cardSource !== 'customer' || saved.card === null));
     const customer = needsCustomer && billing ? await billing.fetchCustomer(refOf(tenant), state.customerId) : null;
-    if (customer && !known) await renewals.applyCustomer({ ...tenant, customerId: state.customerId, email: customer.email, name: customer.name, country: customer.country, at });
+    if (customer && !known) await renewals.applyCustomer({ ...tenant, customerId: state.customerId, email: customer.email, name: customer.name, country: customer.country, preferredLocales: customer.preferredLocales, at });
     if (!state.defaultPaymentMethodId && !customer) return notes.join('; ');
     const [paymentMethodId, source]: [string | null, CardSource] = state.defaultPaymentMethodId ? [state.defaultPaymentMethodId, 'subscription'] : [customer?.defaultPaymentMethodId ?? null, 'customer'];
     const samePaymentMethod = saved.card !== null && saved.card.paymentMethodId === paymentMethodId;
@@ -120,7 +120,7 @@ export function createRenewalIntake(deps: { renewals: RenewalStore; billingFor: 
         return added > 0 ? `dispute ${fact.disputeId}: counted on ${added} renewal${added === 1 ? '' : 's'} of ${customerId}` : '';
       }
       case 'customer': {
-        await renewals.applyCustomer({ ...tenant, customerId: fact.customerId, email: fact.email, name: fact.name, country: fact.country, at: fact.at });
+        await renewals.applyCustomer({ ...tenant, customerId: fact.customerId, email: fact.email, name: fact.name, country: fact.country, ...(fact.preferredLocales ? { preferredLocales: fact.preferredLocales } : {}), at: fact.at });
         if (fact.newDefaultPaymentMethodId === undefined) return '';
         const charged = (await renewals.findByCustomer(tenant, fact.customerId)).filter((renewal) => renewal.cardSource !== 'subscription');
         if (charged.length === 0) return '';

@@ -46,6 +46,7 @@ const renewalSchema = new Schema<RenewalDocument>(
     customerEmail: { type: String, default: null },
     customerName: { type: String, default: null },
     customerCountry: { type: String, default: null },
+    customerLocales: { type: [String], default: undefined },
     status: { type: String, required: true },
     cancelAtPeriodEnd: { type: Boolean, required: true },
     renewsAt: { type: Date, default: null },

@@ -37,6 +37,8 @@ export interface CustomerFact extends Tenancy {
   email: string | null;
   name: string | null;
   country: string | null;
+  /** Stripe's `preferred_locales`; absent leaves the stored ones. */
+  preferredLocales?: string[];
   at: Date;
 }
 
@@ -121,7 +123,17 @@ export function createRenewalStore(connection: Connection): RenewalStore {
     async applyCustomer(fact) {
       await renewals.updateMany(
         { accountId: fact.accountId, livemode: fact.livemode, customerId: fact.customerId, ...notNewerThan('customerFactAt', fact.at) },
-        { $set: { customerEmail: fact.email, customerName: fact.name, customerCountry: fact.country, customerFactAt: fact.at, updatedAt: new Date() }, $max: { factAt: fact.at } },
+        {
+          $set: {
+            customerEmail: fact.email,
+            customerName: fact.name,
+            customerCountry: fact.country,
+            ...(fact.preferredLocales ? { customerLocales: fact.preferredLocales.slice(0, 10) } : {}),
+            customerFactAt: fact.at,
+            updatedAt: new Date(),
+          },
+          $max: { factAt: fact.at },
+        },
       );
     },
     async setCard(tenancy, subscriptionId, card, source, at) {

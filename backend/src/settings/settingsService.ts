@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { brandingOf, issueWebhookCredentials, secretBinding, type Account, type AccountStore, type Branding, type SecretBox } from '../accounts';
 import { DEFAULT_DUNNING_POLICY, sanitizeDunningPolicy, validateDunningSettings, validateSenderSettings, type DunningPolicy, type MailServerDirectory, type SenderSettings } from '../dunning';
+import { SUPPORTED_LOCALES, isSupportedLocale, merchantLanguageOf, type Locale } from '../i18n';
 import { DEFAULT_HOLDOUT_SHARE, MAX_HOLDOUT_SHARE, type Holdout } from '../lift/holdout';
 import { DEFAULT_PRE_DUNNING_POLICY, sanitizePreDunningPolicy, validatePreDunningSettings, type PreDunningPolicy } from '../preDunning';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from '../retryPolicy';
@@ -35,6 +36,8 @@ export interface MerchantSettings {
   /** Reminders before a renewal whose card expires first. */
   preDunning: PreDunningPolicy;
   renewalRisk: RenewalRiskSettings;
+  /** The language customers get when Stripe names none of theirs that we support (default en). */
+  language: Locale;
 }
 
 /** A change to any part of the settings; parts left out stay as they are. */
@@ -49,6 +52,7 @@ export interface SettingsChange {
   holdoutShare?: number;
   preDunning?: Partial<PreDunningPolicy>;
   renewalRisk?: Partial<RenewalRiskSettings>;
+  language?: string;
 }
 
 /** The merchant's retry policy; `merchantTimeZone` is the deployment's default zone (DEFAULT_MERCHANT_TIME_ZONE) until they set one. */
@@ -132,6 +136,7 @@ export function createSettingsService(deps: {
         holdoutShare: shareOf(account),
         preDunning: preDunningPolicyOf(account),
         renewalRisk: renewalRiskSettingsOf(account),
+        language: merchantLanguageOf(account?.settings),
       };
     },
 
@@ -160,6 +165,7 @@ export function createSettingsService(deps: {
         ...(typeof change.postmarkServerToken === 'string' && !POSTMARK_TOKEN.test(change.postmarkServerToken)
           ? ['postmarkServerToken: a Postmark server token (letters, digits and dashes)']
           : []),
+        ...(change.language !== undefined && !isSupportedLocale(change.language) ? [`language: one of ${SUPPORTED_LOCALES.join(', ')}`] : []),
         ...(change.holdoutShare !== undefined && !(Number.isFinite(change.holdoutShare) && change.holdoutShare >= 0 && change.holdoutShare <= MAX_HOLDOUT_SHARE)
           ? [`holdoutShare: a share from 0 (off) to ${MAX_HOLDOUT_SHARE}`]
           : []),
@@ -181,6 +187,7 @@ export function createSettingsService(deps: {
         ...(preDunning ? { preDunning } : {}),
         ...(renewalRisk ? { renewalRisk } : {}),
         ...(change.holdoutShare !== undefined ? { holdoutShare: change.holdoutShare } : {}),
+        ...(change.language !== undefined ? { language: change.language } : {}),
         ...(change.postmarkServerToken !== undefined
           ? { postmarkServerTokenSealed: change.postmarkServerToken === null ? undefined : deps.secrets.seal(change.postmarkServerToken, secretBinding(accountId, livemode)) }
           : {}),

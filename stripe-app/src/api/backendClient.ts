@@ -67,6 +67,7 @@ export type SettingsChange = Partial<Pick<MerchantSettings, 'dunning'>> & {
   holdoutShare?: number;
   preDunning?: Partial<PreDunningSettings>;
   renewalRisk?: Partial<RenewalRiskSettings>;
+  language?: MerchantSettings['language'];
 };
 
 /** GET /api/dashboard/at-risk's filters, in the backend's own parameter names. */

@@ -2,7 +2,7 @@ import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { Badge, Banner, Box, Button, Divider, Inline, List, ListItem, Select, SettingsView, Switch, TextField } from '@stripe/ui-extension-sdk/ui';
 import { useState } from 'react';
 import type { BackendClient } from '../api/backendClient';
-import type { ApiKeySummary, DunningStepSetting, EmailPreview, MerchantSettings } from '../api/contract';
+import { CUSTOMER_LANGUAGES, type ApiKeySummary, type CustomerLanguage, type DunningStepSetting, type EmailPreview, type MerchantSettings } from '../api/contract';
 import { formatWhen } from '../format';
 import { useBackend, useLoaded } from '../shared/backend';
 import { canChangeSettings, whySettingsAreReadOnly } from '../shared/permissions';
@@ -29,18 +29,21 @@ const AppSettings = (context: ExtensionContextValue) => {
   return <SettingsForm saved={loaded.data[0]} keys={loaded.data[1].data} backend={backend} canSave={canChangeSettings(context.userContext.roles)} readOnlyReason={whySettingsAreReadOnly(context.userContext.roles)} locale={context.userContext.locale} promoted={promoted} onPromoted={onPromoted} />;
 };
 
-type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare' | 'preDunning' | 'renewalRisk'>;
+type Draft = Pick<MerchantSettings, 'retryPolicy' | 'dunning' | 'branding' | 'holdoutShare' | 'preDunning' | 'renewalRisk' | 'language'>;
 
 /** Every number the form edits; a NaN among them is a field the merchant left empty or half-typed. */
 function numbersIn(draft: Draft): number[] {
   return [...numbersInRetryPolicy(draft.retryPolicy), ...draft.dunning.steps.map((step) => step.dayOffset), draft.holdoutShare, ...draft.preDunning.steps.map((step) => step.daysBefore), draft.renewalRisk.alertThreshold];
 }
 
+/** Each language in its own words, as customers would recognise it. */
+const LANGUAGE_NAMES: Record<CustomerLanguage, string> = { en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', it: 'Italiano', nl: 'Nederlands', 'pt-BR': 'Português (Brasil)', ja: '日本語' };
+
 /** The holdout is typed in whole percent (0–50) and saved as a fraction (0–0.5). */
 const MAX_HOLDOUT_PERCENT = 50;
 
 function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, promoted, onPromoted }: { saved: MerchantSettings; keys: ApiKeySummary[]; backend: BackendClient; canSave: boolean; readOnlyReason: string; locale: string; promoted: string | null; onPromoted: (message: string) => void }) {
-  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk });
+  const [draft, setDraft] = useState<Draft>({ retryPolicy: saved.retryPolicy, dunning: saved.dunning, branding: saved.branding, holdoutShare: saved.holdoutShare, preDunning: saved.preDunning, renewalRisk: saved.renewalRisk, language: saved.language });
   const [current, setCurrent] = useState(saved);
   const [status, setStatus] = useState<{ type: 'default' | 'critical'; text: string } | null>(promoted ? { type: 'default', text: promoted } : null);
   const [preview, setPreview] = useState<EmailPreview | null>(null);
@@ -75,6 +78,7 @@ function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, p
         holdoutShare: draft.holdoutShare,
         preDunning: draft.preDunning,
         renewalRisk: draft.renewalRisk,
+        language: draft.language,
       });
       setCurrent(next);
       setStatus({ type: 'default', text: 'Saved.' });
@@ -129,6 +133,20 @@ function SettingsForm({ saved, keys, backend, canSave, readOnlyReason, locale, p
           onPreDunning={(preDunning) => setDraft((before) => ({ ...before, preDunning }))}
           onAlertThreshold={(alertThreshold) => setDraft((before) => ({ ...before, renewalRisk: { alertThreshold } }))}
         />
+
+        <Divider />
+        <Inline css={{ font: 'heading' }}>Customers' language</Inline>
+        <Select
+          label="Default language"
+          description="Emails and the card-update page use the customer's preferred language from Stripe when we have it; otherwise this one."
+          value={draft.language}
+          disabled={!canSave}
+          onChange={(event) => setDraft((before) => ({ ...before, language: event.target.value as Draft['language'] }))}
+        >
+          {CUSTOMER_LANGUAGES.map((language) => (
+            <option key={language} value={language}>{LANGUAGE_NAMES[language]}</option>
+          ))}
+        </Select>
 
         <Divider />
         <Inline css={{ font: 'heading' }}>Branding</Inline>

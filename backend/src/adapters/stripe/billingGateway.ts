@@ -39,6 +39,7 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
         defaultPaymentMethodId: idOf(customer.invoice_settings?.default_payment_method),
         email: customer.email ?? null,
         name: customer.name ?? null,
+        preferredLocales: (customer.preferred_locales ?? []).filter((tag): tag is string => typeof tag === 'string'),
       };
     },
 

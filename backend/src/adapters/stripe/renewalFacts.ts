@@ -65,6 +65,7 @@ export function translateRenewalFacts(event: StripeEventEnvelope): RenewalFact[]
           email: text(object.email),
           name: text(object.name),
           country: text((object.address as Json | null | undefined)?.country),
+          preferredLocales: Array.isArray(object.preferred_locales) ? object.preferred_locales.filter((tag): tag is string => typeof tag === 'string') : [],
           ...(defaultChanged ? { newDefaultPaymentMethodId: idOf((object.invoice_settings as Json | undefined)?.default_payment_method) } : {}),
           at,
         },

@@ -3,8 +3,17 @@
 export interface DunningStepSetting {
   dayOffset: number;
   tone: 'soft_reminder' | 'retry_notice' | 'urgent_reminder' | 'final_notice';
+  /** The merchant's own copy in their default language. */
   custom: CustomCopy;
+  /** Their own copy for customers in other languages, e.g. { de: {...} }; kept as it is when the form saves. */
+  customByLocale?: CopyByLocale;
 }
+
+/** The languages customers get emails and the card-update page in. */
+export const CUSTOMER_LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt-BR', 'ja'] as const;
+export type CustomerLanguage = (typeof CUSTOMER_LANGUAGES)[number];
+
+export type CopyByLocale = Partial<Record<CustomerLanguage, NonNullable<CustomCopy>>> | null;
 
 /** The merchant's own wording of an email, instead of ours; null: our default copy. */
 export type CustomCopy = { subject: string; html: string; text: string } | null;
@@ -14,6 +23,7 @@ export interface PreDunningStepSetting {
   /** Whole days before the renewal, 1 to 60; the steps go strictly down (30, 14, 3). */
   daysBefore: number;
   custom: CustomCopy;
+  customByLocale?: CopyByLocale;
 }
 
 /** Reminders before a renewal whose card expires first: on by default, at 30, 14 and 3 days, at most 5 steps. */
@@ -54,6 +64,8 @@ export interface MerchantSettings {
   holdoutShare: number;
   preDunning: PreDunningSettings;
   renewalRisk: RenewalRiskSettings;
+  /** The language customers get when their Stripe preferred_locales name none we support (default en). */
+  language: CustomerLanguage;
   /** Explains each card-network limit in words, for the settings view. */
   networkLimitNotes: string[];
 }
