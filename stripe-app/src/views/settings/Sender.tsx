@@ -1,8 +1,8 @@
 import { Banner, Box, Button, Inline, TextField } from '@stripe/ui-extension-sdk/ui';
-import { useContext, useState } from 'react';
+import { useState } from 'react';
 import type { BackendClient } from '../../api/backendClient';
 import type { MerchantSettings, PostmarkWebhookCredentials } from '../../api/contract';
-import { ClipboardContext, copyToClipboard } from '../../shared/clipboard';
+import { ShownOnce } from '../../shared/ShownOnce';
 import { useAction } from '../../shared/useAction';
 
 export const CREDENTIALS_SHOWN_ONCE = 'Copy this password now: it won’t be shown again.';
@@ -107,24 +107,9 @@ export function Sender({ saved, backend, canChange, onSaved }: { saved: Merchant
 
 /** The webhook password, shown the one time the backend tells it; dismissing it forgets it. */
 function CredentialsShown({ credentials, rotated, onDismiss }: { credentials: PostmarkWebhookCredentials; rotated: boolean; onDismiss: () => void }) {
-  const copyText = useContext(ClipboardContext);
-  const [copied, setCopied] = useState<boolean | null>(null);
   return (
-    <Box css={{ stack: 'y', gap: 'xsmall' }}>
-      <Banner
-        type="caution"
-        title={CREDENTIALS_SHOWN_ONCE}
-        description={credentials.password}
-        onDismiss={onDismiss}
-        actions={
-          <Button size="small" onPress={() => void copyToClipboard(copyText, credentials.password).then(setCopied)}>
-            Copy password
-          </Button>
-        }
-      />
+    <ShownOnce title={CREDENTIALS_SHOWN_ONCE} value={credentials.password} what="password" onDismiss={onDismiss}>
       <Inline css={{ color: 'secondary' }}>{`In Postmark, use it with the user name ${credentials.username} for webhooks to ${credentials.url}.${rotated ? ' The previous credentials no longer work.' : ''}`}</Inline>
-      {copied === true && <Inline>Copied.</Inline>}
-      {copied === false && <Inline css={{ color: 'critical' }}>The clipboard is not available here: select the password and copy it.</Inline>}
-    </Box>
+    </ShownOnce>
   );
 }
