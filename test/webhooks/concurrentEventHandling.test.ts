@@ -5,6 +5,7 @@ import { createStripeEventProcessor, type StoredStripeEvent } from '../../backen
 import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 import { invoice, stripeEvent, T0 } from '../support/stripeEventBuilders';
+import { storedEvent } from '../support/storedEvents';
 
 /**
  * One worker handles several events at once, and two workers may sweep the
@@ -21,24 +22,7 @@ beforeEach(async () => {
 
 /** A stored, due event; the later decline of each invoice is stored first, so arrival order is the reverse of Stripe's. */
 function due(event: Record<string, unknown>, receivedAt: Date): StoredStripeEvent {
-  return {
-    eventId: event.id as string,
-    accountId: SELF_HOSTED_ACCOUNT,
-    livemode: false,
-    isAppInstall: false,
-    type: event.type as string,
-    objectId: (event.data as { object: { id: string } }).object.id,
-    eventCreatedAt: new Date((event.created as number) * 1000),
-    payload: JSON.stringify(event),
-    status: 'pending',
-    attempts: 0,
-    leaseOwner: null,
-    leaseUntil: receivedAt,
-    outcome: null,
-    lastError: null,
-    receivedAt,
-    handledAt: null,
-  };
+  return storedEvent(event, receivedAt);
 }
 
 /** Two declines per customer's invoice, a minute apart in Stripe's order, stored newest first. */

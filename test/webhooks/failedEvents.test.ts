@@ -7,6 +7,7 @@ import { createStripeEventStore, MAX_EVENT_ATTEMPTS, type StoredStripeEvent } fr
 import { createTestApp, SELF_HOSTED_ACCOUNT, TEST_SECRETS } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 import { invoice, paymentIntent, stripeEvent } from '../support/stripeEventBuilders';
+import { storedEvent } from '../support/storedEvents';
 
 /**
  * An event parked as failed after its last attempt is not lost: Stripe's
@@ -23,24 +24,7 @@ beforeEach(async () => {
 
 /** An event that failed all its attempts (Stripe was down), as the processor records it. */
 function failedEvent(event: Record<string, unknown>, receivedAt: Date, accountId = SELF_HOSTED_ACCOUNT): StoredStripeEvent {
-  return {
-    eventId: event.id as string,
-    accountId,
-    livemode: false,
-    isAppInstall: false,
-    type: event.type as string,
-    objectId: (event.data as { object: { id: string } }).object.id,
-    eventCreatedAt: new Date((event.created as number) * 1000),
-    payload: JSON.stringify(event),
-    status: 'failed',
-    attempts: MAX_EVENT_ATTEMPTS,
-    leaseOwner: null,
-    leaseUntil: receivedAt,
-    outcome: null,
-    lastError: 'connect ECONNREFUSED 127.0.0.1:443',
-    receivedAt,
-    handledAt: null,
-  };
+  return storedEvent(event, receivedAt, { accountId, status: 'failed', attempts: MAX_EVENT_ATTEMPTS, lastError: 'connect ECONNREFUSED 127.0.0.1:443' });
 }
 
 describe('an event parked as failed', () => {

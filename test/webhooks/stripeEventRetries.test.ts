@@ -2,6 +2,7 @@ import { useTestDatabase } from '../support/testDatabase';
 import { createTestApp, SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { startStripeMock, STRIPE_MOCK_START_MS, type LocalService } from '../support/localServices';
 import { invoice, paymentIntent, stripeEvent, T0 } from '../support/stripeEventBuilders';
+import { storedEvent } from '../support/storedEvents';
 import { createStripeEventStore, nextEventAttemptAt, MAX_EVENT_ATTEMPTS, type StoredStripeEvent } from '../../backend/src/webhooks';
 
 const db = useTestDatabase();
@@ -19,24 +20,7 @@ beforeEach(async () => {
 
 /** An event stored by an instance that crashed before handling it: still pending, lease run out. */
 function leftOverEvent(event: Record<string, unknown>, now: Date): StoredStripeEvent {
-  return {
-    eventId: event.id as string,
-    accountId: SELF_HOSTED_ACCOUNT,
-    livemode: false,
-    isAppInstall: false,
-    type: event.type as string,
-    objectId: ((event.data as { object: { id: string } }).object.id),
-    eventCreatedAt: new Date((event.created as number) * 1000),
-    payload: JSON.stringify(event),
-    status: 'pending',
-    attempts: 1,
-    leaseOwner: 'crashed-instance',
-    leaseUntil: new Date(now.getTime() - 1000),
-    outcome: null,
-    lastError: null,
-    receivedAt: new Date(now.getTime() - 60_000),
-    handledAt: null,
-  };
+  return storedEvent(event, new Date(now.getTime() - 60_000), { attempts: 1, leaseOwner: 'crashed-instance', leaseUntil: new Date(now.getTime() - 1000) });
 }
 
 describe('events stored but not handled', () => {
