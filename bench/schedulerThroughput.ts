@@ -5,9 +5,10 @@
  * baseline in the same run, how many bare claim-and-save cycles the database
  * itself allows.
  *
- *   npm run bench:scheduler -- [--cases 200] [--rounds 3] [--trace]
+ *   npm run bench:scheduler -- [--cases 200] [--rounds 3] [--trace] [--profile]
  *
- * `--trace` also prints the write commands of the first round's 1-worker run in order.
+ * `--trace` also prints the write commands of the first round's 1-worker run in order;
+ * `--profile` prints every command of that run (reads too) by count per action and time at the database.
  * Uses MONGODB_URI when set, else a fresh embedded FerretDB.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox'
 import { seedDueCases, startWorkerProcess } from '../test/support/dueCases';
 import { claimAndSaveBaseline } from './claimAndSaveBaseline';
 import { median, writeReport } from './report';
-import { startWriteCounter, type WriteCommand, type WriteCounter } from './writeCounter';
+import { startWriteCounter, type TimedCommand, type WriteCommand, type WriteCounter } from './writeCounter';
 
 const ACCOUNT = 'acct_bench';
 /** The 1-worker target: half of what the database allows a bare claim-and-save loop. */
@@ -31,7 +32,7 @@ interface RunFigures {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' }, trace: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' }, trace: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } } });
   const cases = Number(values.cases);
   const rounds = Number(values.rounds);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-bench-'));
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         if (workers === 1 && round === 1) {
           byKind = tally(figures.writes);
           if (values.trace) process.stderr.write(`${figures.writes.slice(0, 60).map((write) => `${write.command} ${write.collection}`).join('\n')}\n`);
+          if (values.profile) process.stderr.write(profileOf(figures.timed, cases, figures.seconds));
         }
       }
       process.stderr.write(`round ${round}/${rounds} done\n`);
@@ -101,6 +103,19 @@ function tally(writes: WriteCommand[]): Map<string, number> {
   return new Map([...counts].sort((a, b) => b[1] - a[1]));
 }
 
+/** Where the database time of a run went: each command and collection, per action, its mean and its share of the run. */
+function profileOf(timed: TimedCommand[], actions: number, seconds: number): string {
+  const byCommand = new Map<string, { count: number; ms: number }>();
+  for (const { command, collection, filter, ms } of timed) {
+    const key = `${command} ${collection} ${filter}`;
+    const sum = byCommand.get(key) ?? { count: 0, ms: 0 };
+    byCommand.set(key, { count: sum.count + 1, ms: sum.ms + ms });
+  }
+  const rows = [...byCommand].sort((a, b) => b[1].ms - a[1].ms).map(([key, { count, ms }]) =>
+    `| ${key} | ${(count / actions).toFixed(2)} | ${(ms / count).toFixed(2)} | ${((ms / 1000 / seconds) * 100).toFixed(0)}% |`);
+  return ['', '| command | per action | mean ms | time at the database / run time |', '|---|---|---|---|', ...rows, ''].join('\n');
+}
+
 /** Seeds cases due later, starts the workers, then makes everything due at once and times the drain. */
 async function workerRun(
   directUri: string,
@@ -109,7 +124,7 @@ async function workerRun(
   count: number,
   workers: number,
   round: number,
-): Promise<{ run: RunFigures; writes: WriteCommand[] }> {
+): Promise<{ run: RunFigures; writes: WriteCommand[]; timed: TimedCommand[]; seconds: number }> {
   const dbName = `bench_workers_${workers}_${round}`;
   // The bench's own set-up and polling go to the database directly: only the workers' writes are counted.
   const connection = await connectDatabase(directUri, { dbName });
@@ -127,11 +142,13 @@ async function workerRun(
       while (await collection.findOne(filter, { projection: { _id: 1 } })) await new Promise((resolve) => setTimeout(resolve, 200));
     };
     await waitUntilNone({ status: 'active' });
-    const rate = count / (Number(process.hrtime.bigint() - startedAt) / 1e9);
-    // The relay's writes belong to the actions: count until every outbox is empty.
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    const rate = count / seconds;
+    // The relay's and the thank-you emails' writes belong to the actions: count until every outbox is empty and every email sent.
     await waitUntilNone({ outboxDueAt: { $ne: null } });
+    await waitUntilNone({ confirmationDueAt: { $lte: new Date(Date.now() + 3_600_000) } });
     const writes = counter.seen();
-    return { run: { rate, writesPerAction: writes.length / count }, writes };
+    return { run: { rate, writesPerAction: writes.length / count }, writes, timed: counter.timed(), seconds };
   } finally {
     for (const child of processes) child.kill('SIGTERM');
     await Promise.all(processes.map((child) => child.exited));

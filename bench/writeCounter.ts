@@ -1,3 +1,4 @@
+import { mongo } from 'mongoose';
 import net from 'node:net';
 
 /**
@@ -17,11 +18,19 @@ export interface WriteCommand {
   collection: string;
 }
 
+/** Any command (reads too) with how long the database took to answer it and the fields its filter names, for `--profile`. */
+export interface TimedCommand extends WriteCommand {
+  ms: number;
+  filter: string;
+}
+
 export interface WriteCounter {
   /** A MongoDB URI through the proxy, for database `dbName`. */
   uriFor(dbName: string): string;
   /** Write commands seen since the last reset, in arrival order. */
   seen(): WriteCommand[];
+  /** Every command answered since the last reset, reads included, with its time at the database. */
+  timed(): TimedCommand[];
   reset(): void;
   stop(): Promise<void>;
 }
@@ -31,24 +40,34 @@ export async function startWriteCounter(targetUri: string): Promise<WriteCounter
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const port = Number(target.port || 27017);
   let commands: WriteCommand[] = [];
+  let timed: TimedCommand[] = [];
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((client) => {
     const upstream = net.connect({ host, port });
     sockets.add(client).add(upstream);
-    let pending: Buffer = Buffer.alloc(0);
+    // Requests waiting for their answer, by request id (a connection answers each request with responseTo set to its id).
+    const asked = new Map<number, { command: WriteCommand; filter: string; at: bigint }>();
+    const requests = framesOf((message) => {
+      const command = commandOf(message);
+      if (!command) return;
+      if (WRITE_COMMANDS.has(command.command)) commands.push({ ...command, command: command.command === 'findandmodify' ? 'findAndModify' : command.command });
+      asked.set(message.readInt32LE(4), { command, filter: filterFieldsOf(message), at: process.hrtime.bigint() });
+    });
+    const answers = framesOf((message) => {
+      const request = asked.get(message.readInt32LE(8));
+      if (!request) return;
+      asked.delete(message.readInt32LE(8));
+      timed.push({ ...request.command, filter: request.filter, ms: Number(process.hrtime.bigint() - request.at) / 1e6 });
+    });
     client.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      // Whole messages only: a message's first four bytes are its length.
-      while (pending.length >= 4 && pending.length >= pending.readInt32LE(0)) {
-        const length = pending.readInt32LE(0);
-        const written = writeOf(pending.subarray(0, length));
-        if (written) commands.push(written);
-        pending = pending.subarray(length);
-      }
+      requests(chunk);
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      answers(chunk);
+      client.write(chunk);
+    });
     const close = () => {
       client.destroy();
       upstream.destroy();
@@ -69,8 +88,10 @@ export async function startWriteCounter(targetUri: string): Promise<WriteCounter
       return uri.toString();
     },
     seen: () => [...commands],
+    timed: () => [...timed],
     reset() {
       commands = [];
+      timed = [];
     },
     async stop() {
       for (const socket of sockets) socket.destroy();
@@ -79,8 +100,32 @@ export async function startWriteCounter(targetUri: string): Promise<WriteCounter
   };
 }
 
-/** The write command an OP_MSG carries, or null (a read, another op code, a command that is not a write). */
-function writeOf(message: Buffer): WriteCommand | null {
+/** Calls `onMessage` with each whole wire message in a stream of chunks: a message's first four bytes are its length. */
+function framesOf(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= 4 && pending.length >= pending.readInt32LE(0)) {
+      const length = pending.readInt32LE(0);
+      onMessage(pending.subarray(0, length));
+      pending = pending.subarray(length);
+    }
+  };
+}
+
+/** The top-level fields a find, update, delete or findAndModify filters on, e.g. `{_id,revision}` ('' for other commands). */
+function filterFieldsOf(message: Buffer): string {
+  try {
+    const body = mongo.BSON.deserialize(message.subarray(21, 21 + message.readInt32LE(21)));
+    const filter = body.filter ?? body.query ?? body.updates?.[0]?.q ?? body.deletes?.[0]?.q;
+    return filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The command an OP_MSG carries and its collection ('?' when its value is not a name), or null for another op code. */
+function commandOf(message: Buffer): WriteCommand | null {
   // Header (16 bytes), flag bits (4), then section kind 0: the body document.
   if (message.length < 26 || message.readInt32LE(12) !== OP_MSG || message[20] !== 0) return null;
   const body = 21;
@@ -88,8 +133,7 @@ function writeOf(message: Buffer): WriteCommand | null {
   const nameEnd = message.indexOf(0, body + 5);
   if (nameEnd < 0) return null;
   const command = message.toString('utf8', body + 5, nameEnd);
-  if (!WRITE_COMMANDS.has(command)) return null;
   // The command's value is the collection name, a BSON string (type 2): int32 length, bytes, NUL.
   const collection = type === 2 ? message.toString('utf8', nameEnd + 5, nameEnd + 5 + message.readInt32LE(nameEnd + 1) - 1) : '?';
-  return { command: command === 'findandmodify' ? 'findAndModify' : command, collection };
+  return { command, collection };
 }

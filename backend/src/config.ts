@@ -55,6 +55,8 @@ const settingsSchema = z.object({
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   // Events of different customers handled at once by one worker; also how many one claim takes.
   STRIPE_EVENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  // Retry steps one worker takes at once: a step mostly waits on Stripe and the database, so lanes overlap the waits.
+  RECOVERY_ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   // The zone for customers whose place is unknown, until a merchant sets their own: US Eastern, where the largest group of customers lives (UTC would retry them at night).
   DEFAULT_MERCHANT_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('America/New_York'),
   STRIPE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
@@ -101,6 +103,8 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** Stripe events one worker handles at once (never two of one customer at the same time); also the size of each claim. */
   readonly stripeEventConcurrency: number;
+  /** Retry steps one worker takes at once (never two of one customer at the same time). */
+  readonly recoveryActionConcurrency: number;
   /** The merchant's zone until they set their own: customers whose place is unknown are retried and emailed in its daytime. */
   readonly defaultMerchantTimeZone: string;
   /** Requests per minute per merchant account on the merchant API. */
@@ -213,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     merchantRateLimitPerMinute: settings.MERCHANT_RATE_LIMIT_PER_MINUTE,
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
     stripeEventConcurrency: settings.STRIPE_EVENT_CONCURRENCY,
+    recoveryActionConcurrency: settings.RECOVERY_ACTION_CONCURRENCY,
     defaultMerchantTimeZone: settings.DEFAULT_MERCHANT_TIME_ZONE,
     secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? DEVELOPMENT_SECRETS_ENCRYPTION_KEY,
     cardUpdate: Object.freeze({

@@ -148,7 +148,7 @@ export function createContainer(options: {
   const retries = createRetryService({
     cases,
     cardAttempts,
-    attemptsInOutboxes: (accountId, cardKey, now) => caseOutboxes.pendingCardAttempts(accountId, cardKey, now),
+    attemptsInOutboxes: (accountId, cardKey) => caseOutboxes.pendingCardAttempts(accountId, cardKey),
     accounts,
     recovery,
     billingFor,
@@ -159,6 +159,7 @@ export function createContainer(options: {
     logger,
     instanceId,
     leaseMs: config.workerLeaseMs,
+    lanes: config.recoveryActionConcurrency,
   });
   const mailer = config.postmark.serverToken
     ? createPostmarkMailer({ serverToken: config.postmark.serverToken, apiBase: config.postmark.apiBase })

@@ -24,6 +24,7 @@ const documents = [
   { _id: 'closed', status: 'closed', dueAt: late, count: 2.0, paused: true },
   { _id: 'number-not-date', status: 'active', dueAt: middle.getTime(), count: 1.0 },
   { _id: 'nested', status: { state: 'active' }, dueAt: { at: early } },
+  { _id: 'empty-array', status: [] },
 ];
 
 beforeAll(async () => {
@@ -35,6 +36,11 @@ const idsFound = async (filter: Record<string, unknown>) =>
 
 it.each([
   ['a string, also inside arrays', { status: 'active' }, ['in-array', 'number-not-date', 'plain']],
+  ['a string only inside the arrays that hold it', { status: 'other' }, ['in-array']],
+  ['a string no value or array holds', { status: 'nowhere' }, []],
+  ['an _id $in list, ids it does not hold left out', { _id: { $in: ['plain', 'closed', 'absent'] } }, ['closed', 'plain']],
+  ['an _id $in list with ObjectIds and strings', { _id: { $in: [someId, 'null'] } }, ['null']],
+  ['an _id $in list together with another condition', { _id: { $in: ['plain', 'closed'] }, status: 'closed' }, ['closed']],
   ['$eq like plain equality', { status: { $eq: 'closed' } }, ['closed']],
   ['null, which also matches a missing field', { status: null }, ['missing', 'null']],
   ['a date range, never a number with the same value', { dueAt: { $lte: middle } }, ['in-array', 'plain']],

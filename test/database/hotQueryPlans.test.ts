@@ -81,6 +81,7 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
     await connection.collection('recoveryCases').insertOne({ _id: new Types.ObjectId(), accountId: ACCOUNT, livemode: true, status: 'active', outbox: [], outboxDueAt: new Date(0), outboxLeaseUntil: new Date(0) });
     return s.outbox.claimSome('relay-1', NOW, 60_000, 20);
   },
+  "a card's attempts waiting in outboxes": (s) => s.outbox.pendingCardAttempts(ACCOUNT, 'fp:card_1'),
   'remove relayed outbox entries': (s) => s.outbox.removeRelayedBatch([{ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }], 'relay-1'),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
   'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),

@@ -97,6 +97,7 @@ it('counts a rollup entry once when the relay passes it again after a crash', as
 it('finds cases with entries through its index, on the dev database too', async () => {
   const indexes = await db.connection.collection('recoveryCases').indexes();
   expect(indexes.map((index) => index.key)).toContainEqual({ outboxDueAt: 1, outboxLeaseUntil: 1 });
+  expect(indexes.map((index) => index.key)).toContainEqual({ accountId: 1, outboxCardKeys: 1 });
 });
 
 it('counts our attempt on a card across the account\'s cases from its result\'s save, and copies it into the ledger once', async () => {
@@ -111,6 +112,8 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
   const reads = withAttemptsInOutboxes(ledger, createCaseOutboxStore(db.connection));
 
   // Before the relay: not in the ledger collection, yet a read for another case on the same card sees it; other cards and accounts do not.
+  // The case names the card beside its outbox, so that read looks up this card's cases, not every case the relay has yet to pass.
+  expect((await rawCase('in_ledger_a'))!.outboxCardKeys).toEqual(['fp:shared_card']);
   expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([]);
   expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([expect.objectContaining({ attemptKey: attempt.attemptKey, declineCode: 'stolen_card' })]);
   expect(await reads.recentFor(tenant.accountId, 'fp:other_card', NOW)).toEqual([]);
@@ -122,4 +125,5 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
   expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
   expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
   expect((await rawCase('in_ledger_a'))!.outbox).toEqual([]);
+  expect((await rawCase('in_ledger_a'))!.outboxCardKeys).toEqual([]);
 });

@@ -12,7 +12,7 @@ export function withAttemptsInOutboxes(stored: CardAttemptStore, outbox: Pick<Ca
   return {
     ...stored,
     async recentFor(accountId, cardKey, now) {
-      const waiting = await outbox.pendingCardAttempts(accountId, cardKey, now);
+      const waiting = await outbox.pendingCardAttempts(accountId, cardKey);
       const recorded = await stored.recentFor(accountId, cardKey, now);
       return mergeAttempts(recorded, waiting, now);
     },

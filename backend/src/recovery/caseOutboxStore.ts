@@ -40,7 +40,7 @@ export interface CaseOutboxStore {
    * for the relay to copy them into the card ledger: ledger reads add these,
    * so a limit counts an attempt from the moment its result is saved.
    */
-  pendingCardAttempts(accountId: string, cardKey: string, now: Date): Promise<RecordedCardAttempt[]>;
+  pendingCardAttempts(accountId: string, cardKey: string): Promise<RecordedCardAttempt[]>;
 }
 
 const NOT_LEASED = new Date(0);
@@ -87,7 +87,7 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       // (a save appending meanwhile leaves its entry, so its case does not match the second).
       await collection().bulkWrite([
         { updateMany: { filter: { _id: { $in: ids }, outboxLeaseOwner: owner }, update: { $pullAll: { outbox: relayed } as never, $set: release } } },
-        { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null } } } },
+        { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null, outboxCardKeys: [] } } } },
       ], { ordered: true });
       // Which entries are gone: a case another relay took over (our lease ran out) still holds them.
       const still = new Set<string>();
@@ -97,8 +97,9 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       return claimed.filter((found) => found.entries.every((entry) => !still.has(entry.id)));
     },
 
-    async pendingCardAttempts(accountId, cardKey, now) {
-      const waiting = await collection().find({ outboxDueAt: { $lte: now }, accountId }, { projection: { outbox: 1 } }).toArray();
+    async pendingCardAttempts(accountId, cardKey) {
+      // By card key, not by "has entries": while the relay catches up, most cases may hold entries, few of them on this card.
+      const waiting = await collection().find({ accountId, outboxCardKeys: cardKey }, { projection: { outbox: 1 } }).toArray();
       return waiting.flatMap((found) =>
         ((found.outbox as OutboxEntry[] | undefined) ?? []).flatMap((entry) => (entry.kind === 'card_attempt' && entry.attempt.cardKey === cardKey ? [entry.attempt] : [])),
       );
@@ -110,7 +111,7 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       // The driver's types refuse arrays of sub-documents in $pullAll on an untyped collection; the server takes them.
       const removal = (claimed.entries.length > 0 ? { $pullAll: { outbox: claimed.entries } } : {}) as Record<string, never>;
       // Saves only append and only the lease holder removes, so an outbox of the claimed size holds exactly the claimed entries.
-      const emptied = await collection().updateOne({ ...held, outbox: { $size: claimed.entries.length } }, { ...removal, $set: { ...release, outboxDueAt: null } });
+      const emptied = await collection().updateOne({ ...held, outbox: { $size: claimed.entries.length } }, { ...removal, $set: { ...release, outboxDueAt: null, outboxCardKeys: [] } });
       if (emptied.matchedCount === 1) return true;
       return (await collection().updateOne(held, { ...removal, $set: release })).matchedCount === 1;
     },

@@ -9,6 +9,11 @@ import type { OutboxEntry, RecoveryCase } from './recoveryCase';
 /** Set on a save that appends to the outbox: the relay finds the case from then on. */
 const OUTBOX_DUE = new Date(0);
 
+/** The card keys of the card attempts among `entries`: saved beside the outbox so a charge's check finds them by key. */
+export function cardKeysIn(entries: OutboxEntry[]): string[] {
+  return [...new Set(entries.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt.cardKey] : [])))];
+}
+
 /** Per customer, the last dunning email from any of their cases: one small document read by key. */
 interface CustomerContact {
   _id: string;
@@ -70,12 +75,11 @@ export interface CaseStore {
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /**
-   * Reads (does not lease) one active case whose next action is due and that
-   * nobody holds, across accounts like claimDue: one of the first `spread`
-   * found, at random, so workers reading at once mostly pick different cases.
-   * The retry step decides on this read and claims with its first write.
+   * Reads (does not lease) up to `limit` active cases whose next action is due
+   * and that nobody holds, across accounts like claimDue. The retry step picks
+   * one, decides on this read and claims with its first write.
    */
-  findDue(now: Date, spread: number): Promise<RecoveryCase | null>;
+  findDue(now: Date, limit: number): Promise<RecoveryCase[]>;
   /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts, unless a retry step holds it. */
   claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
@@ -145,7 +149,7 @@ export function createCaseStore(connection: Connection): CaseStore {
       try {
         const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
         const due = outbox.length > 0 ? OUTBOX_DUE : null;
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, revision: 0 });
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, outboxCardKeys: cardKeysIn(outbox), revision: 0 });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
@@ -165,10 +169,10 @@ export function createCaseStore(connection: Connection): CaseStore {
         .lean();
       return toCase(claimed);
     },
-    async findDue(now, spread) {
+    async findDue(now, limit) {
       // A read: on the dev database it runs beside writes instead of holding the one-at-a-time line while it scans.
-      const found = await cases.find({ status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now }, pausedAt: null }).limit(spread).lean();
-      return toCase(found[Math.floor(Math.random() * found.length)] ?? null);
+      const found = await cases.find({ status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now }, pausedAt: null }).limit(limit).lean();
+      return found.map((doc) => toCase(doc)!);
     },
     async claimEmailDue(now, leaseMs) {
       // One query for both kinds of due email: each claim attempt is a scan on FerretDB, and the email job polls.
@@ -198,9 +202,13 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async replaceIfUnchanged(changed, outbox = []) {
       // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
-      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = changed;
+      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: _keys, ...fields } = changed as RecoveryCase & { outboxCardKeys?: string[] };
       // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
-      const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
+      const cardKeys = cardKeysIn(outbox);
+      const appends =
+        outbox.length > 0
+          ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE }, ...(cardKeys.length > 0 ? { $addToSet: { outboxCardKeys: { $each: cardKeys } } } : {}) }
+          : {};
       const result = await cases.updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
         { $set: { ...fields, revision: revision + 1, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}) }, ...appends },

@@ -22,21 +22,34 @@ import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { cardHistoryOf, planInputOf } from './retryPlanning';
+import { createDueQueue, createStepsInProgress, pickDueCase } from './duePick';
+import { repeatInLanes } from '../lanes';
 
 export interface RetryService {
   /** Claims the most overdue case and takes its next step; false when nothing is due. */
   runNextDue(): Promise<boolean>;
+  /**
+   * What the worker runs: up to `limit` steps, `lanes` at a time, on due cases read together
+   * (a read serves the lanes for a moment; see createDueQueue). Returns how many steps it took.
+   */
+  runDue(limit: number): Promise<number>;
   requestManualRetry(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ManualRetryResult>;
 }
 
-/** Due cases a worker picks among at random, so workers reading at once mostly take different ones. */
+/** A card's attempts as one step reads them (see ledgerOf). */
+type LedgerRead = (cardKey: string) => Promise<RecordedCardAttempt[]>;
+
+/** Due cases one lane picks among at random, so workers reading at once mostly take different ones. */
 const DUE_SPREAD = 4;
+/** With several lanes: due cases read at once per lane, and how long such a read serves them. */
+const DUE_PER_LANE = 5;
+const DUE_QUEUE_MAX_AGE_MS = 2_000;
 
 export function createRetryService(deps: {
   cases: CaseStore;
   cardAttempts: CardAttemptStore;
   /** Our attempts on a card still waiting in case outboxes for the relay (caseOutboxStore.pendingCardAttempts). */
-  attemptsInOutboxes?: (accountId: string, cardKey: string, now: Date) => Promise<RecordedCardAttempt[]>;
+  attemptsInOutboxes?: (accountId: string, cardKey: string) => Promise<RecordedCardAttempt[]>;
   accounts: AccountStore;
   recovery: RecoveryService;
   /** The gateway of a case's own mode; null when that mode has no key. */
@@ -49,20 +62,36 @@ export function createRetryService(deps: {
   logger: Logger;
   instanceId: string;
   leaseMs: number;
+  /** Steps this process runs at once (config recoveryActionConcurrency): how many due cases one read offers them. */
+  lanes?: number;
 }): RetryService {
   const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
+  const inProgress = createStepsInProgress();
+  const lanes = deps.lanes ?? 1;
 
   /**
-   * The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. `unwritten`: this
-   * step's charges; `withWaiting`: also other cases' attempts still in their outboxes (read right before a charge).
+   * A step's reads of the card ledger, each card read once per step: the stored attempts and ours still waiting in
+   * other cases' outboxes. The step plans and checks the network limits on the same read, with no call in between.
    */
-  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date, unwritten: RecordedCardAttempt[] = [], withWaiting = false): Promise<CardAttempt[]> {
+  function ledgerOf(accountId: string, now: Date): LedgerRead {
+    const reads = new Map<string, Promise<RecordedCardAttempt[]>>();
+    const read = async (cardKey: string) => {
+      // Outboxes first: the relay records an attempt before removing it from its case, so none falls between the two reads.
+      const waiting = deps.attemptsInOutboxes ? await deps.attemptsInOutboxes(accountId, cardKey) : [];
+      return mergeAttempts(await cardAttempts.recentFor(accountId, cardKey, now), waiting, now);
+    };
+    return (cardKey) => {
+      const known = reads.get(cardKey) ?? read(cardKey);
+      reads.set(cardKey, known);
+      return known;
+    };
+  }
+
+  /** The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. `unwritten`: this step's charges. */
+  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date, ledger: LedgerRead, unwritten: RecordedCardAttempt[] = []): Promise<CardAttempt[]> {
     const cardKey = cardKeyOf(newCard ?? current.card, current.stripeCustomerId);
-    // Outboxes first: the relay records an attempt before removing it from its case, so none falls between the two reads.
-    const waiting = withWaiting && deps.attemptsInOutboxes ? await deps.attemptsInOutboxes(current.accountId, cardKey, now) : [];
-    const recorded = await cardAttempts.recentFor(current.accountId, cardKey, now);
-    return cardHistoryOf(current, mergeAttempts(recorded, [...unwritten.filter((attempt) => attempt.cardKey === cardKey), ...waiting], now), newCard === null);
+    return cardHistoryOf(current, mergeAttempts(await ledger(cardKey), unwritten.filter((attempt) => attempt.cardKey === cardKey), now), newCard === null);
   }
 
   /** `learned`: the account's pay moments, read once per step (see payMomentsFor). */
@@ -166,14 +195,15 @@ export function createRetryService(deps: {
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
-    const history = await historyOf(current, newCard, now, charged);
+    const ledger = ledgerOf(current.accountId, now);
+    const history = await historyOf(current, newCard, now, ledger, charged);
     if (current.nextActionTrigger !== 'manual') {
       const decision = plan(current, newCard, history, policy, now, learned);
       if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
     }
     // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule,
     // counting the attempts other cases made on the card whose results the relay has not copied into the ledger yet.
-    const check = checkNetworkLimits(await historyOf(current, newCard, now, charged, true), (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
+    const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
     if (!check.allowed) return void (await release((fresh) => refuseRetry(fresh, `Retry refused: ${check.explanation}`, check.notBefore, now)));
     // A merchant's retry-now on the card the case has: only if its decline allows another try (the network rule, if any, said why first).
     const refusal = current.nextActionTrigger === 'manual' && !newCard ? manualRetryRefusal(planInputOf(current, history, null).classification) : null;
@@ -186,7 +216,7 @@ export function createRetryService(deps: {
     if (!made) return writes.isHolding() ? void (await release()) : undefined;
     charged.push(made.ledger);
     if (made.case.status !== 'active') return void (await release());
-    const next = await historyOf(made.case, null, now, charged);
+    const next = await historyOf(made.case, null, now, ledger, charged);
     await conclude(release, made.case, plan(made.case, null, next, policy, now, learned), account, gateway, policy, now);
   }
 
@@ -211,7 +241,7 @@ export function createRetryService(deps: {
       case 'wait_for_customer':
         // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
         if (pendingAttempt(current)) return false;
-        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now), policy, now, learned), decision.reason, now), account, gateway, policy, now);
+        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now, ledgerOf(current.accountId, now)), policy, now, learned), decision.reason, now), account, gateway, policy, now);
         return true;
       case 'in_flight': {
         const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
@@ -259,38 +289,55 @@ export function createRetryService(deps: {
   return {
     async runNextDue() {
       const now = clock.now();
-      const read = await cases.findDue(now, DUE_SPREAD);
-      if (!read) return false;
-      const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs) });
-      const account = await accounts.find(read.accountId, read.livemode);
-      // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
-      if (isControlCase(read)) {
-        const { windowDays } = await deps.policyFor(account, read);
-        await writes.release((fresh) => holdBackControlCase(fresh, windowDays, now));
-        return true;
-      }
-      const ref: AccountRef = { accountId: read.accountId, isAppInstall: account?.source === 'app' };
-      const billing = deps.billingFor(read.livemode);
-      if (!billing) {
-        await writes.release((fresh) => refuseRetry(fresh, missingStripeKeyReason(read.livemode), null, now));
-        return true;
-      }
-      try {
-        const learned = (await deps.payMomentsFor?.(read.accountId, read.livemode)) ?? null;
-        await step(writes, billing, ref, await deps.policyFor(account, read), learned);
-      } catch (error) {
-        const failure = {
-          failures: read.actionFailures + 1,
-          refusedByStripe: error instanceof UpstreamError && !error.retryable,
-          message: error instanceof Error ? error.message : String(error),
-        };
-        logger.warn({ accountId: read.accountId, caseId: read.id, ...failure }, 'recovery action failed; will try again');
-        await giveBackAfterFailure({ recovery, cases }, writes, read, failure, now);
-        return true;
-      }
-      return true;
+      return stepOnTaken(pickDueCase(await cases.findDue(now, DUE_SPREAD), inProgress), now);
+    },
+
+    async runDue(limit) {
+      // A queue per run: each run of the job starts from a fresh read.
+      const due = createDueQueue((size) => cases.findDue(clock.now(), size), inProgress, { batch: lanes * DUE_PER_LANE, maxAgeMs: DUE_QUEUE_MAX_AGE_MS });
+      return repeatInLanes(async () => stepOnTaken(await due.next(), clock.now()), limit, lanes);
     },
 
     requestManualRetry: (accountId, livemode, caseId, by) => requestManualRetry({ cases, recovery, clock }, accountId, livemode, caseId, by),
   };
+
+  async function stepOnTaken(read: RecoveryCase | null, now: Date): Promise<boolean> {
+    if (!read) return false;
+    try {
+      await stepOn(read, now);
+    } finally {
+      inProgress.done(read);
+    }
+    return true;
+  }
+
+  /** One retry step on a case this process took; a control case or a mode without a key gets its one write and no Stripe call. */
+  async function stepOn(read: RecoveryCase, now: Date): Promise<void> {
+    const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs) });
+    const account = await accounts.find(read.accountId, read.livemode);
+    // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
+    if (isControlCase(read)) {
+      const { windowDays } = await deps.policyFor(account, read);
+      await writes.release((fresh) => holdBackControlCase(fresh, windowDays, now));
+      return;
+    }
+    const ref: AccountRef = { accountId: read.accountId, isAppInstall: account?.source === 'app' };
+    const billing = deps.billingFor(read.livemode);
+    if (!billing) {
+      await writes.release((fresh) => refuseRetry(fresh, missingStripeKeyReason(read.livemode), null, now));
+      return;
+    }
+    try {
+      const learned = (await deps.payMomentsFor?.(read.accountId, read.livemode)) ?? null;
+      await step(writes, billing, ref, await deps.policyFor(account, read), learned);
+    } catch (error) {
+      const failure = {
+        failures: read.actionFailures + 1,
+        refusedByStripe: error instanceof UpstreamError && !error.retryable,
+        message: error instanceof Error ? error.message : String(error),
+      };
+      logger.warn({ accountId: read.accountId, caseId: read.id, ...failure }, 'recovery action failed; will try again');
+      await giveBackAfterFailure({ recovery, cases }, writes, read, failure, now);
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { IdempotencyStore } from '../api/idempotencyStore';
+import { repeatInLanes } from '../lanes';
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
@@ -51,7 +52,7 @@ export function listRecurringJobs(deps: {
       // Retries, plans and end actions of recovery cases whose next action is due.
       name: 'run-due-recovery-actions',
       idleDelayMs: 1_000,
-      run: () => repeatWhileBusy(() => deps.retries.runNextDue(), RECOVERY_ACTION_BATCH),
+      run: () => deps.retries.runDue(RECOVERY_ACTION_BATCH),
     },
     {
       // Dunning emails that are due, and thank-you emails after a recovery.
@@ -174,8 +175,6 @@ function refreshRenewalsJob(refresh: RenewalRefresh): RecurringJob {
 }
 
 /** Runs `step` until it finds nothing to do or `limit` steps ran; returns how many did something. */
-async function repeatWhileBusy(step: () => Promise<boolean>, limit: number): Promise<number> {
-  let taken = 0;
-  while (taken < limit && (await step())) taken += 1;
-  return taken;
+function repeatWhileBusy(step: () => Promise<boolean>, limit: number): Promise<number> {
+  return repeatInLanes(step, limit, 1);
 }
