@@ -12,7 +12,7 @@ import { createRateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from './renewals';
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
 import { createExperimentService, createExperimentStore } from './experiments';
-import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
+import { createDunningService, EMAIL_LEASE_MS, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
 import { createPostmarkMailer, createPostmarkServerDirectory } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -160,6 +160,8 @@ export function createContainer(options: {
     instanceId,
     leaseMs: config.workerLeaseMs,
     lanes: config.recoveryActionConcurrency,
+    // dunning is created below; a step only calls this long after start-up.
+    thankYou: { send: (recovered) => dunning.sendClaimed(recovered), leaseMs: EMAIL_LEASE_MS },
   });
   const mailer = config.postmark.serverToken
     ? createPostmarkMailer({ serverToken: config.postmark.serverToken, apiBase: config.postmark.apiBase })

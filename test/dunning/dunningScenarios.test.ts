@@ -59,6 +59,26 @@ describe('the dunning sequence', () => {
     expect(found).toMatchObject({ status: 'recovered', confirmationDueAt: null });
   });
 
+  it('thanks the customer from the retry step that recovered the payment, so the email job has nothing left to claim', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.settle();
+    const sentBefore = world.postmark.state.emails.length;
+    // Only retry steps, no email job: run them until the case is recovered.
+    for (let step = 0; step < 20; step += 1) {
+      const [open] = await db.connection.collection('recoveryCases').find({}).toArray();
+      if (open?.status === 'recovered') break;
+      if (open?.nextActionAt) world.clock.set(new Date(Math.max(open.nextActionAt.getTime(), world.clock.now().getTime())));
+      await world.container.retries.runNextDue();
+      await world.settle();
+    }
+
+    const [found] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(found).toMatchObject({ status: 'recovered', confirmationDueAt: null, emailLeaseUntil: new Date(0) });
+    expect(world.postmark.state.emails.slice(sentBefore).map((email) => email.tag)).toEqual(['recovery-confirmation']);
+    expect(await world.container.dunning.runNextDue()).toBe(false);
+  });
+
   it('marks the case undeliverable and stops when Postmark says the address is inactive', async () => {
     const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     const email = (world.sandbox.billing.customer('platform', customer.customerId).email as string).toLowerCase();

@@ -20,9 +20,12 @@ import type { SuppressionStore } from './suppressionStore';
 export interface DunningService {
   /** Claims one case with an email due, sends it if it is still wanted, and plans the next; false when none is due. */
   runNextDue(): Promise<boolean>;
+  /** Sends the email of a case whose email lease the caller took in its own write (a retry step's release that recovered it). */
+  sendClaimed(claimed: RecoveryCase): Promise<void>;
 }
 
-const EMAIL_LEASE_MS = 60_000;
+/** How long a claim of a case's email holds it: the email job's, or a recovering retry step's release. */
+export const EMAIL_LEASE_MS = 60_000;
 const RETRY_SEND_AFTER_MS = 5 * 60_000;
 const RETRY_REFUSED_SEND_AFTER_MS = 60 * 60_000;
 /** How long the first email waits for the customer's address (read by the case's first retry step), and how often it looks. */
@@ -208,27 +211,32 @@ export function createDunningService(deps: {
       const now = clock.now();
       const claimed = await cases.claimEmailDue(now, EMAIL_LEASE_MS);
       if (!claimed) return false;
-      // The holdout's control group gets no email from us, not even the thank-you.
-      if (isControlCase(claimed)) {
-        await release(claimed, withoutEmails);
-        return true;
-      }
-      const account = await accounts.find(claimed.accountId, claimed.livemode);
-      const policy = await deps.policyFor(account, claimed);
-      try {
-        if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
-        else await sendDunning(claimed, account, policy, now);
-      } catch (error) {
-        // Nothing was recorded. Postmark down or rate limiting passes within minutes; Postmark refusing the
-        // message (say an unconfirmed sender signature) needs the merchant, so ask again hourly, not every few minutes.
-        const retryable = !(error instanceof UpstreamError) || error.retryable;
-        const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
-        // A send whose answer was lost may have gone through: the case's send mark makes the next try ask Postmark first.
-        logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
-        const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
-        await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
-      }
+      await sendClaimed(claimed, now);
       return true;
     },
+    sendClaimed: (claimed) => sendClaimed(claimed, clock.now()),
   };
+
+  async function sendClaimed(claimed: RecoveryCase, now: Date): Promise<void> {
+    // The holdout's control group gets no email from us, not even the thank-you.
+    if (isControlCase(claimed)) {
+      await release(claimed, withoutEmails);
+      return;
+    }
+    const account = await accounts.find(claimed.accountId, claimed.livemode);
+    const policy = await deps.policyFor(account, claimed);
+    try {
+      if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
+      else await sendDunning(claimed, account, policy, now);
+    } catch (error) {
+      // Nothing was recorded. Postmark down or rate limiting passes within minutes; Postmark refusing the
+      // message (say an unconfirmed sender signature) needs the merchant, so ask again hourly, not every few minutes.
+      const retryable = !(error instanceof UpstreamError) || error.retryable;
+      const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
+      // A send whose answer was lost may have gone through: the case's send mark makes the next try ask Postmark first.
+      logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
+      const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
+      await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
+    }
+  }
 }

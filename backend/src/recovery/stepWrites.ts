@@ -8,8 +8,8 @@ import type { RecoveryService } from './recoveryService';
 export type Change = (fresh: RecoveryCase) => RecoveryCase | null;
 /** Notes a change; it is written with the step's next write. */
 export type Save = (change: Change) => Promise<RecoveryCase>;
-/** The last write of a step: gives the case back with `change` applied. */
-export type Release = (change?: (fresh: RecoveryCase) => RecoveryCase) => Promise<void>;
+/** The last write of a step: gives the case back with `change` applied; the case as written (null: not written, someone else wrote it first). */
+export type Release = (change?: (fresh: RecoveryCase) => RecoveryCase) => Promise<RecoveryCase | null>;
 
 /**
  * The database writes of one retry step: usually two, the claim and the release, or one.
@@ -41,14 +41,40 @@ export interface StepWrites {
   release: Release;
   /** True once the claim is written: the case is this step's until its release. */
   isHolding(): boolean;
+  /** The case as the release wrote it, if that release also took its thank-you email for this process (see StepLease.thankYouUntil). */
+  thankYouTaken(): RecoveryCase | null;
 }
 
-export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, lease: { owner: string; until: Date }): StepWrites {
+/**
+ * The retry lease a step's claim takes. `thankYou`: a release that recovers the case also takes its
+ * thank-you email's lease, for `leaseMs` from the release's own time.
+ */
+export interface StepLease {
+  owner: string;
+  until: Date;
+  thankYou?: { now: () => Date; leaseMs: number };
+}
+
+/**
+ * The thank-you of a case the release recovers goes out from the step's own process: the release takes its email
+ * lease in the same write, so the email job does not claim it again (one write, and one scan, fewer per recovery).
+ * Returns the case as it should be written and the lease taken, if any.
+ */
+function takeThankYou(released: RecoveryCase, lease: StepLease): { case: RecoveryCase; until: Date | null } {
+  if (!lease.thankYou || released.status !== 'recovered' || !released.confirmationDueAt) return { case: released, until: null };
+  const now = lease.thankYou.now();
+  if (released.confirmationDueAt > now || released.emailLeaseUntil > now) return { case: released, until: null };
+  const until = new Date(now.getTime() + lease.thankYou.leaseMs);
+  return { case: { ...released, emailLeaseUntil: until }, until };
+}
+
+export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, lease: StepLease): StepWrites {
   let known = read;
   let written = read;
   let unwritten: Change[] = [];
   let outbox: OutboxEntry[] = [];
   let holding = false;
+  let thankYou: RecoveryCase | null = null;
   const replay = (fresh: RecoveryCase) => unwritten.reduce((changed, change) => change(changed) ?? changed, fresh);
   const wrote = (saved: RecoveryCase) => {
     known = written = saved;
@@ -60,6 +86,7 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
   return {
     current: () => known,
     isHolding: () => holding,
+    thankYouTaken: () => thankYou,
     addToOutbox(entry) {
       outbox.push(entry);
     },
@@ -90,15 +117,24 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
     },
     async release(change = (fresh) => fresh) {
       // A step that got here succeeded, so the count of failed steps starts again.
-      const giveBack = (current: RecoveryCase): RecoveryCase => ({ ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) });
+      let thankYouUntil: Date | null = null;
+      const giveBack = (current: RecoveryCase): RecoveryCase => {
+        const taken = takeThankYou({ ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }, lease);
+        thankYouUntil = taken.until;
+        return taken.case;
+      };
+      let saved: RecoveryCase | null;
       if (!holding) {
-        const saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
+        saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
         if (saved) wrote(saved);
-        return;
+      } else {
+        // A request made meanwhile (the merchant's "retry now", a new card) is newer than this step's plan and survives it.
+        saved = wrote(await recovery.mutate(written.accountId, written, (fresh) => keepRequestMadeMeanwhile(written, fresh, giveBack(replay(fresh))), outbox));
+        holding = false;
       }
-      // A request made meanwhile (the merchant's "retry now", a new card) is newer than this step's plan and survives it.
-      wrote(await recovery.mutate(written.accountId, written, (fresh) => keepRequestMadeMeanwhile(written, fresh, giveBack(replay(fresh))), outbox));
-      holding = false;
+      // The last application of giveBack is the one written.
+      if (saved && thankYouUntil && saved.emailLeaseUntil.getTime() === (thankYouUntil as Date).getTime()) thankYou = saved;
+      return saved;
     },
   };
 }
