@@ -41,7 +41,7 @@ export interface StepWrites {
   release: Release;
   /** True once the claim is written: the case is this step's until its release. */
   isHolding(): boolean;
-  /** The case as the release wrote it, if that release also took its thank-you email for this process (see StepLease.thankYouUntil). */
+  /** The case as the release wrote it, if that release also took its thank-you email for this process (see StepLease.thankYou). */
   thankYouTaken(): RecoveryCase | null;
 }
 
