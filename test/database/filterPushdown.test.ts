@@ -25,6 +25,8 @@ const documents = [
   { _id: 'number-not-date', status: 'active', dueAt: middle.getTime(), count: 1.0 },
   { _id: 'nested', status: { state: 'active' }, dueAt: { at: early } },
   { _id: 'empty-array', status: [] },
+  { _id: 'escaped', label: 'caf\u00e9 "quoted"' },
+  { _id: 'escaped-in-array', label: ['x', 'caf\u00e9 "quoted"'] },
 ];
 
 beforeAll(async () => {
@@ -38,11 +40,12 @@ it.each([
   ['a string, also inside arrays', { status: 'active' }, ['in-array', 'number-not-date', 'plain']],
   ['a string only inside the arrays that hold it', { status: 'other' }, ['in-array']],
   ['a string no value or array holds', { status: 'nowhere' }, []],
+  ['a string JSON writes with escapes, also inside arrays', { label: 'caf\u00e9 "quoted"' }, ['escaped', 'escaped-in-array']],
   ['an _id $in list, ids it does not hold left out', { _id: { $in: ['plain', 'closed', 'absent'] } }, ['closed', 'plain']],
   ['an _id $in list with ObjectIds and strings', { _id: { $in: [someId, 'null'] } }, ['null']],
   ['an _id $in list together with another condition', { _id: { $in: ['plain', 'closed'] }, status: 'closed' }, ['closed']],
   ['$eq like plain equality', { status: { $eq: 'closed' } }, ['closed']],
-  ['null, which also matches a missing field', { status: null }, ['missing', 'null']],
+  ['null, which also matches a missing field', { status: null }, ['escaped', 'escaped-in-array', 'missing', 'null']],
   ['a date range, never a number with the same value', { dueAt: { $lte: middle } }, ['in-array', 'plain']],
   // MongoDB lets each bound be met by a different element of an array.
   ['a date range on both sides', { dueAt: { $gt: early, $lt: late } }, ['in-array', 'plain']],

@@ -55,7 +55,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: 'find cases with outbox entries', madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'recoveryCases', command: 'find', index: 'outboxDueAt_1_outboxLeaseUntil_1', scope: crossAccountClaim },
   { name: "lease a case's outbox", madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
   { name: 'remove relayed outbox entries', madeBy: 'recovery/caseOutboxStore.ts removeRelayedBatch', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
-  { name: "a card's attempts waiting in outboxes", madeBy: 'recovery/caseOutboxStore.ts pendingCardAttempts', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'accountId_1_outboxCardKeys_1', scope: byAccount },
+  { name: "a card's attempts waiting in outboxes", madeBy: 'recovery/caseOutboxStore.ts pendingCardAttempts', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'outboxCardKeys_1_accountId_1', scope: byAccount },
   { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'accountId_1_cardKey_1_at_-1', scope: byAccount },
   { name: 'claim a waiting Stripe event', madeBy: 'webhooks/stripeEventStore.ts claimBatch', path: 'Stripe event', collection: 'stripeEventInbox', command: 'find', index: 'leaseUntil_1', scope: crossAccountClaim },
   {

@@ -97,7 +97,7 @@ it('counts a rollup entry once when the relay passes it again after a crash', as
 it('finds cases with entries through its index, on the dev database too', async () => {
   const indexes = await db.connection.collection('recoveryCases').indexes();
   expect(indexes.map((index) => index.key)).toContainEqual({ outboxDueAt: 1, outboxLeaseUntil: 1 });
-  expect(indexes.map((index) => index.key)).toContainEqual({ accountId: 1, outboxCardKeys: 1 });
+  expect(indexes.map((index) => index.key)).toContainEqual({ outboxCardKeys: 1, accountId: 1 });
 });
 
 it('counts our attempt on a card across the account\'s cases from its result\'s save, and copies it into the ledger once', async () => {
@@ -125,5 +125,5 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
   expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
   expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
   expect((await rawCase('in_ledger_a'))!.outbox).toEqual([]);
-  expect((await rawCase('in_ledger_a'))!.outboxCardKeys).toEqual([]);
+  expect((await rawCase('in_ledger_a'))!).not.toHaveProperty('outboxCardKeys');
 });

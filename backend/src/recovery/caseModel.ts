@@ -68,8 +68,9 @@ const caseSchema = new Schema(
     outbox: { type: [Schema.Types.Mixed], default: [] },
     eventSequence: { type: Number, default: 0 },
     outboxDueAt: { type: Date, default: null },
-    // The card keys of the card attempts in the outbox (kept until it is empty): how a step finds other cases' attempts not yet in the ledger.
-    outboxCardKeys: { type: [String], default: [] },
+    // The card keys of the card attempts in the outbox (kept until it is empty, then removed): how a step finds other
+    // cases' attempts not yet in the ledger. Absent rather than empty, so an index on it holds only cases with such attempts.
+    outboxCardKeys: { type: [String], default: undefined },
     outboxLeaseUntil: { type: Date, default: () => new Date(0) },
     outboxLeaseOwner: { type: String, default: null },
     revision: { type: Number, required: true, default: 0 },
@@ -86,7 +87,7 @@ caseSchema.index({ accountId: 1, stripeCustomerId: 1 });
 // The outbox relay's claim: cases with entries to relay whose relay lease has run out.
 caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
 // A card's attempts still waiting in outboxes (caseOutboxStore.pendingCardAttempts), read before every charge.
-caseSchema.index({ accountId: 1, outboxCardKeys: 1 });
+caseSchema.index({ outboxCardKeys: 1, accountId: 1 });
 
 caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
 

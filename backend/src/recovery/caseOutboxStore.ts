@@ -87,7 +87,7 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       // (a save appending meanwhile leaves its entry, so its case does not match the second).
       await collection().bulkWrite([
         { updateMany: { filter: { _id: { $in: ids }, outboxLeaseOwner: owner }, update: { $pullAll: { outbox: relayed } as never, $set: release } } },
-        { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null, outboxCardKeys: [] } } } },
+        { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null }, $unset: { outboxCardKeys: '' } } } },
       ], { ordered: true });
       // Which entries are gone: a case another relay took over (our lease ran out) still holds them.
       const still = new Set<string>();
@@ -99,7 +99,8 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
 
     async pendingCardAttempts(accountId, cardKey) {
       // By card key, not by "has entries": while the relay catches up, most cases may hold entries, few of them on this card.
-      const waiting = await collection().find({ accountId, outboxCardKeys: cardKey }, { projection: { outbox: 1 } }).toArray();
+      // The card key first: the dev database's SQLite plans by the order of the conditions and would otherwise walk the account's index.
+      const waiting = await collection().find({ outboxCardKeys: cardKey, accountId }, { projection: { outbox: 1 } }).toArray();
       return waiting.flatMap((found) =>
         ((found.outbox as OutboxEntry[] | undefined) ?? []).flatMap((entry) => (entry.kind === 'card_attempt' && entry.attempt.cardKey === cardKey ? [entry.attempt] : [])),
       );
@@ -111,7 +112,7 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       // The driver's types refuse arrays of sub-documents in $pullAll on an untyped collection; the server takes them.
       const removal = (claimed.entries.length > 0 ? { $pullAll: { outbox: claimed.entries } } : {}) as Record<string, never>;
       // Saves only append and only the lease holder removes, so an outbox of the claimed size holds exactly the claimed entries.
-      const emptied = await collection().updateOne({ ...held, outbox: { $size: claimed.entries.length } }, { ...removal, $set: { ...release, outboxDueAt: null, outboxCardKeys: [] } });
+      const emptied = await collection().updateOne({ ...held, outbox: { $size: claimed.entries.length } }, { ...removal, $set: { ...release, outboxDueAt: null }, $unset: { outboxCardKeys: '' } });
       if (emptied.matchedCount === 1) return true;
       return (await collection().updateOne(held, { ...removal, $set: release })).matchedCount === 1;
     },

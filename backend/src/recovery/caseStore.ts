@@ -149,7 +149,7 @@ export function createCaseStore(connection: Connection): CaseStore {
       try {
         const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
         const due = outbox.length > 0 ? OUTBOX_DUE : null;
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, outboxCardKeys: cardKeysIn(outbox), revision: 0 });
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(cardKeysIn(outbox).length > 0 ? { outboxCardKeys: cardKeysIn(outbox) } : {}), revision: 0 });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
