@@ -161,7 +161,7 @@ export function createContainer(options: {
     leaseMs: config.workerLeaseMs,
     lanes: config.recoveryActionConcurrency,
     // dunning is created below; a step only calls this long after start-up.
-    thankYou: { send: (recovered) => dunning.sendClaimed(recovered), leaseMs: EMAIL_LEASE_MS },
+    thankYou: { send: (recovered, account) => dunning.sendClaimed(recovered, account), leaseMs: EMAIL_LEASE_MS },
   });
   const mailer = config.postmark.serverToken
     ? createPostmarkMailer({ serverToken: config.postmark.serverToken, apiBase: config.postmark.apiBase })

@@ -20,8 +20,11 @@ import type { SuppressionStore } from './suppressionStore';
 export interface DunningService {
   /** Claims one case with an email due, sends it if it is still wanted, and plans the next; false when none is due. */
   runNextDue(): Promise<boolean>;
-  /** Sends the email of a case whose email lease the caller took in its own write (a retry step's release that recovered it). */
-  sendClaimed(claimed: RecoveryCase): Promise<void>;
+  /**
+   * Sends the email of a case whose email lease the caller took in its own write (a retry step's release that
+   * recovered it); `account`: the case's account as the caller just read it, so it is not read again.
+   */
+  sendClaimed(claimed: RecoveryCase, account?: Account | null): Promise<void>;
 }
 
 /** How long a claim of a case's email holds it: the email job's, or a recovering retry step's release. */
@@ -214,16 +217,16 @@ export function createDunningService(deps: {
       await sendClaimed(claimed, now);
       return true;
     },
-    sendClaimed: (claimed) => sendClaimed(claimed, clock.now()),
+    sendClaimed: (claimed, account) => sendClaimed(claimed, clock.now(), account),
   };
 
-  async function sendClaimed(claimed: RecoveryCase, now: Date): Promise<void> {
+  async function sendClaimed(claimed: RecoveryCase, now: Date, knownAccount?: Account | null): Promise<void> {
     // The holdout's control group gets no email from us, not even the thank-you.
     if (isControlCase(claimed)) {
       await release(claimed, withoutEmails);
       return;
     }
-    const account = await accounts.find(claimed.accountId, claimed.livemode);
+    const account = knownAccount !== undefined ? knownAccount : await accounts.find(claimed.accountId, claimed.livemode);
     const policy = await deps.policyFor(account, claimed);
     try {
       if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { changedFields } from './caseDiff';
 import { caseModelOf, type CaseDocument } from './caseModel';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { OutboxEntry, RecoveryCase } from './recoveryCase';
@@ -65,9 +66,10 @@ export interface CaseStore {
   /**
    * Saves a changed case if nobody else changed it since it was read, appending
    * `outbox` to its outbox in the same write (entries the relay removed meanwhile
-   * are never written back); false on a conflict.
+   * are never written back); false on a conflict. `before`: the case as stored at
+   * `changed.revision`, when the caller has it: only the fields that differ are sent.
    */
-  replaceIfUnchanged(changed: RecoveryCase, outbox?: OutboxEntry[]): Promise<boolean>;
+  replaceIfUnchanged(changed: RecoveryCase, outbox?: OutboxEntry[], before?: RecoveryCase): Promise<boolean>;
   /**
    * Leases the active case whose next action is most overdue, across all
    * accounts: the scheduler serves every merchant, so this is the one query
@@ -200,9 +202,12 @@ export function createCaseStore(connection: Connection): CaseStore {
       // $max: a late write of an older send never moves the date back.
       await contacts.updateOne({ _id: contactId(accountId, stripeCustomerId) }, { $setOnInsert: { accountId, stripeCustomerId }, $max: { lastDunningEmailAt: at } }, { upsert: true });
     },
-    async replaceIfUnchanged(changed, outbox = []) {
+    async replaceIfUnchanged(changed, outbox = [], before) {
       // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
-      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: _keys, ...fields } = changed as RecoveryCase & { outboxCardKeys?: string[] };
+      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: _keys, ...all } = changed as RecoveryCase & { outboxCardKeys?: string[] };
+      // The revision guard makes `before` what is stored, so the fields that differ from it are the whole change.
+      const diff = before && before.revision === revision && before.id === id ? changedFields(before as unknown as Record<string, unknown>, all) : null;
+      const fields = diff ?? all;
       // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
       const cardKeys = cardKeysIn(outbox);
       const appends =

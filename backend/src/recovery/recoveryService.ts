@@ -56,7 +56,7 @@ export function createRecoveryService(deps: {
   async function save(before: RecoveryCase, after: RecoveryCase, extra: OutboxEntry[] = []): Promise<RecoveryCase | null> {
     const { entries, eventSequence } = consequencesOfSave(before, after, { now: clock.now(), revision: after.revision + 1, describeCase });
     const saved = { ...after, eventSequence };
-    return (await cases.replaceIfUnchanged(saved, [...entries, ...extra])) ? saved : null;
+    return (await cases.replaceIfUnchanged(saved, [...entries, ...extra], before)) ? saved : null;
   }
 
   /** Every declined charge Stripe tells us about counts toward the card's network limits. */

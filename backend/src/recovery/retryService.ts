@@ -68,7 +68,7 @@ export function createRetryService(deps: {
    * Thanks the customer of a case the step recovered, from this process: the release took the email's lease (for
    * `leaseMs`) in its own write. Absent: the email job claims the thank-you as any other due email.
    */
-  thankYou?: { send: (recovered: RecoveryCase) => Promise<void>; leaseMs: number };
+  thankYou?: { send: (recovered: RecoveryCase, account: Account | null) => Promise<void>; leaseMs: number };
 }): RetryService {
   const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
@@ -349,7 +349,7 @@ export function createRetryService(deps: {
     const recovered = writes.thankYouTaken();
     // The step itself succeeded: an email that fails here is retried by the email job once its lease runs out.
     if (recovered && deps.thankYou) {
-      await deps.thankYou.send(recovered).catch((error: unknown) => logger.warn({ accountId: read.accountId, caseId: read.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you email not sent; the email job will'));
+      await deps.thankYou.send(recovered, account).catch((error: unknown) => logger.warn({ accountId: read.accountId, caseId: read.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you email not sent; the email job will'));
     }
   }
 }
