@@ -12,7 +12,7 @@ import { createRateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from './renewals';
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
 import { createExperimentService, createExperimentStore } from './experiments';
-import { createDunningService, EMAIL_LEASE_MS, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
+import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
 import { createPostmarkMailer, createPostmarkServerDirectory } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -161,7 +161,7 @@ export function createContainer(options: {
     leaseMs: config.workerLeaseMs,
     lanes: config.recoveryActionConcurrency,
     // dunning is created below; a step only calls this long after start-up.
-    thankYou: { send: (recovered, account) => dunning.sendClaimed(recovered, account), leaseMs: EMAIL_LEASE_MS },
+    thankYou: (recovered, account) => dunning.thankBeforeRelease(recovered, account),
   });
   const mailer = config.postmark.serverToken
     ? createPostmarkMailer({ serverToken: config.postmark.serverToken, apiBase: config.postmark.apiBase })

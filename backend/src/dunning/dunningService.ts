@@ -21,14 +21,14 @@ export interface DunningService {
   /** Claims one case with an email due, sends it if it is still wanted, and plans the next; false when none is due. */
   runNextDue(): Promise<boolean>;
   /**
-   * Sends the email of a case whose email lease the caller took in its own write (a retry step's release that
-   * recovered it); `account`: the case's account as the caller just read it, so it is not read again.
+   * The thank-you of a case a retry step is about to give back recovered: sent (or recorded, or decided
+   * against) now, while the step holds the case, and written by the step's release as the returned change.
+   * Null when it could not be sent: the email job then sends it as any due thank-you. `account`: as the step read it.
    */
-  sendClaimed(claimed: RecoveryCase, account?: Account | null): Promise<void>;
+  thankBeforeRelease(recovered: RecoveryCase, account: Account | null): Promise<((fresh: RecoveryCase) => RecoveryCase) | null>;
 }
 
-/** How long a claim of a case's email holds it: the email job's, or a recovering retry step's release. */
-export const EMAIL_LEASE_MS = 60_000;
+const EMAIL_LEASE_MS = 60_000;
 const RETRY_SEND_AFTER_MS = 5 * 60_000;
 const RETRY_REFUSED_SEND_AFTER_MS = 60 * 60_000;
 /** How long the first email waits for the customer's address (read by the case's first retry step), and how often it looks. */
@@ -122,23 +122,25 @@ export function createDunningService(deps: {
   }
 
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
+    await release(current, await confirmationSent(current, account, policy, now));
+  }
+
+  /** Sends (or records, or decides against) the thank-you of a recovered case; returns how to record that on the case. Throws when the send failed. */
+  async function confirmationSent(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<(fresh: RecoveryCase) => RecoveryCase> {
     const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail));
-    if (!wanted) {
-      await release(current, (fresh) => ({ ...fresh, confirmationDueAt: null }));
-      return;
-    }
+    if (!wanted) return (fresh) => ({ ...fresh, confirmationDueAt: null });
     // The retry plan uses this same zone, so a date an email names is the date of the planned charge.
     const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
     const { branding, values, locale } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(locale), values, branding, locale);
     const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
     const result = await delivery!.deliver(current, account, message, 'confirmation', now);
-    await release(current, (fresh) => {
+    return (fresh) => {
       const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
       if (result.kind === 'sent') return recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content }, now);
       if (result.kind === 'recorded_test_mode') return recordEmailSent(cleared, { messageId: null, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content, delivery: 'recorded_test_mode' }, now);
       return cleared;
-    });
+    };
   }
 
   async function sendDunning(claimed: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
@@ -217,16 +219,24 @@ export function createDunningService(deps: {
       await sendClaimed(claimed, now);
       return true;
     },
-    sendClaimed: (claimed, account) => sendClaimed(claimed, clock.now(), account),
+    async thankBeforeRelease(recovered, account) {
+      if (isControlCase(recovered)) return null;
+      try {
+        return await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now());
+      } catch (error) {
+        logger.warn({ accountId: recovered.accountId, caseId: recovered.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you not sent with the recovery; the email job will send it');
+        return null;
+      }
+    },
   };
 
-  async function sendClaimed(claimed: RecoveryCase, now: Date, knownAccount?: Account | null): Promise<void> {
+  async function sendClaimed(claimed: RecoveryCase, now: Date): Promise<void> {
     // The holdout's control group gets no email from us, not even the thank-you.
     if (isControlCase(claimed)) {
       await release(claimed, withoutEmails);
       return;
     }
-    const account = knownAccount !== undefined ? knownAccount : await accounts.find(claimed.accountId, claimed.livemode);
+    const account = await accounts.find(claimed.accountId, claimed.livemode);
     const policy = await deps.policyFor(account, claimed);
     try {
       if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);

@@ -9,7 +9,7 @@ export { planNextEmail, type DunningState, type EmailDecision } from './dunningP
 export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from './dunningEmail';
 export { defaultCopy, emailFrame } from './defaultCopy';
 export { merchantCopyFor, ownCopiesOf, type CopyByLocale, type LocalizableStep } from './localizedCopy';
-export { createDunningService, EMAIL_LEASE_MS, type DunningService } from './dunningService';
+export { createDunningService, type DunningService } from './dunningService';
 export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep, sanitizeDunningPolicy, customCopyProblems, sanitizeCustomCopy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';

@@ -65,10 +65,10 @@ export function createRetryService(deps: {
   /** Steps this process runs at once (config recoveryActionConcurrency): how many due cases one read offers them. */
   lanes?: number;
   /**
-   * Thanks the customer of a case the step recovered, from this process: the release took the email's lease (for
-   * `leaseMs`) in its own write. Absent: the email job claims the thank-you as any other due email.
+   * Thanks the customer of a case the step gives back recovered, before its release, which records it
+   * (DunningService.thankBeforeRelease). Absent: the email job sends the thank-you as any other due email.
    */
-  thankYou?: { send: (recovered: RecoveryCase, account: Account | null) => Promise<void>; leaseMs: number };
+  thankYou?: (recovered: RecoveryCase, account: Account | null) => Promise<((fresh: RecoveryCase) => RecoveryCase) | null>;
 }): RetryService {
   const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();
@@ -318,9 +318,9 @@ export function createRetryService(deps: {
 
   /** One retry step on a case this process took; a control case or a mode without a key gets its one write and no Stripe call. */
   async function stepOn(read: RecoveryCase, now: Date): Promise<void> {
-    const thankYou = deps.thankYou ? { now: () => clock.now(), leaseMs: deps.thankYou.leaseMs } : undefined;
-    const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs), ...(thankYou ? { thankYou } : {}) });
     const account = await accounts.find(read.accountId, read.livemode);
+    const thankYou = deps.thankYou;
+    const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs), ...(thankYou ? { thankYou: (recovered: RecoveryCase) => thankYou(recovered, account) } : {}) });
     // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
     if (isControlCase(read)) {
       const { windowDays } = await deps.policyFor(account, read);
@@ -344,12 +344,6 @@ export function createRetryService(deps: {
       };
       logger.warn({ accountId: read.accountId, caseId: read.id, ...failure }, 'recovery action failed; will try again');
       await giveBackAfterFailure({ recovery, cases }, writes, read, failure, now);
-      return;
-    }
-    const recovered = writes.thankYouTaken();
-    // The step itself succeeded: an email that fails here is retried by the email job once its lease runs out.
-    if (recovered && deps.thankYou) {
-      await deps.thankYou.send(recovered, account).catch((error: unknown) => logger.warn({ accountId: read.accountId, caseId: read.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you email not sent; the email job will'));
     }
   }
 }

@@ -41,31 +41,16 @@ export interface StepWrites {
   release: Release;
   /** True once the claim is written: the case is this step's until its release. */
   isHolding(): boolean;
-  /** The case as the release wrote it, if that release also took its thank-you email for this process (see StepLease.thankYou). */
-  thankYouTaken(): RecoveryCase | null;
 }
 
 /**
- * The retry lease a step's claim takes. `thankYou`: a release that recovers the case also takes its
- * thank-you email's lease, for `leaseMs` from the release's own time.
+ * The retry lease a step's claim takes. `thankYou`: what a release that gives the case back recovered
+ * writes about its thank-you email, sent just before (see DunningService.thankBeforeRelease); null: nothing.
  */
 export interface StepLease {
   owner: string;
   until: Date;
-  thankYou?: { now: () => Date; leaseMs: number };
-}
-
-/**
- * The thank-you of a case the release recovers goes out from the step's own process: the release takes its email
- * lease in the same write, so the email job does not claim it again (one write, and one scan, fewer per recovery).
- * Returns the case as it should be written and the lease taken, if any.
- */
-function takeThankYou(released: RecoveryCase, lease: StepLease): { case: RecoveryCase; until: Date | null } {
-  if (!lease.thankYou || released.status !== 'recovered' || !released.confirmationDueAt) return { case: released, until: null };
-  const now = lease.thankYou.now();
-  if (released.confirmationDueAt > now || released.emailLeaseUntil > now) return { case: released, until: null };
-  const until = new Date(now.getTime() + lease.thankYou.leaseMs);
-  return { case: { ...released, emailLeaseUntil: until }, until };
+  thankYou?: (recovered: RecoveryCase) => Promise<Change | null>;
 }
 
 export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, lease: StepLease): StepWrites {
@@ -74,7 +59,6 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
   let unwritten: Change[] = [];
   let outbox: OutboxEntry[] = [];
   let holding = false;
-  let thankYou: RecoveryCase | null = null;
   const replay = (fresh: RecoveryCase) => unwritten.reduce((changed, change) => change(changed) ?? changed, fresh);
   const wrote = (saved: RecoveryCase) => {
     known = written = saved;
@@ -86,7 +70,6 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
   return {
     current: () => known,
     isHolding: () => holding,
-    thankYouTaken: () => thankYou,
     addToOutbox(entry) {
       outbox.push(entry);
     },
@@ -116,24 +99,23 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
       return wrote(saved);
     },
     async release(change = (fresh) => fresh) {
+      // A case given back recovered thanks its customer in this same write: the email goes out first, while the step
+      // holds the case (a crash in between sends it again, as a crash between the email job's send and save would).
+      // Not from a release that may not be written (the step never held the case): the email job sends that one.
+      const leaving = holding ? change(known) : null;
+      const thanks = leaving?.status === 'recovered' && leaving.confirmationDueAt && lease.thankYou ? await lease.thankYou(leaving) : null;
       // A step that got here succeeded, so the count of failed steps starts again.
-      let thankYouUntil: Date | null = null;
       const giveBack = (current: RecoveryCase): RecoveryCase => {
-        const taken = takeThankYou({ ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) }, lease);
-        thankYouUntil = taken.until;
-        return taken.case;
+        const released: RecoveryCase = { ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) };
+        return thanks && released.status === 'recovered' && released.confirmationDueAt ? (thanks(released) ?? released) : released;
       };
-      let saved: RecoveryCase | null;
       if (!holding) {
-        saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
-        if (saved) wrote(saved);
-      } else {
-        // A request made meanwhile (the merchant's "retry now", a new card) is newer than this step's plan and survives it.
-        saved = wrote(await recovery.mutate(written.accountId, written, (fresh) => keepRequestMadeMeanwhile(written, fresh, giveBack(replay(fresh))), outbox));
-        holding = false;
+        const saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
+        return saved && wrote(saved);
       }
-      // The last application of giveBack is the one written.
-      if (saved && thankYouUntil && saved.emailLeaseUntil.getTime() === (thankYouUntil as Date).getTime()) thankYou = saved;
+      // A request made meanwhile (the merchant's "retry now", a new card) is newer than this step's plan and survives it.
+      const saved = wrote(await recovery.mutate(written.accountId, written, (fresh) => keepRequestMadeMeanwhile(written, fresh, giveBack(replay(fresh))), outbox));
+      holding = false;
       return saved;
     },
   };
