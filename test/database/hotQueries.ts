@@ -53,7 +53,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: "the customer's last dunning email", madeBy: 'recovery/caseStore.ts lastDunningEmailTo', path: 'email', collection: 'customerContacts', command: 'find', index: '_id_', scope: byAccountKey },
   { name: "note the customer's dunning email", madeBy: 'recovery/caseStore.ts noteDunningEmailTo', path: 'email', collection: 'customerContacts', command: 'update', index: '_id_', scope: byAccountKey },
   { name: 'find cases with outbox entries', madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'recoveryCases', command: 'find', index: 'outboxDueAt_1_outboxLeaseUntil_1', scope: crossAccountClaim },
-  { name: "lease a case's outbox", madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
+  { name: "take the relay's lease", madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'workerLeases', command: 'update', index: '_id_', scope: { kind: 'cross-account', why: 'one lease document for the relay that serves every merchant, addressed by its fixed _id' } },
   { name: 'remove relayed outbox entries', madeBy: 'recovery/caseOutboxStore.ts removeRelayedBatch', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
   { name: "a card's attempts waiting in outboxes", madeBy: 'recovery/caseOutboxStore.ts pendingCardAttempts', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'outboxCardKeys_1_accountId_1', scope: byAccount },
   { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'accountId_1_cardKey_1_at_-1', scope: byAccount },
@@ -104,6 +104,7 @@ export const SHARD_KEYS: Record<string, { key: ShardKey; why: string }> = {
   webhookEndpoints: { key: 'unsharded', why: 'a few per account' },
   webhookDeliveries: { key: { endpointId: 1, eventId: 1 }, why: "the unique (endpointId, eventId) index; an endpoint belongs to one account, and lists name it" },
   rateLimitWindows: { key: 'unsharded', why: 'windows live a minute and are deleted by the worker' },
+  workerLeases: { key: 'unsharded', why: 'one lease document per kind of singleton work (the outbox relay)' },
   apiKeys: { key: 'unsharded', why: 'a few per account, read by hash' },
   idempotencyKeys: { key: { accountId: 1, livemode: 1, key: 1 }, why: 'the unique index' },
 };

@@ -76,13 +76,13 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   "the customer's last dunning email": (s) => s.cases.lastDunningEmailTo(ACCOUNT, 'cus_1'),
   "note the customer's dunning email": (s) => s.cases.noteDunningEmailTo(ACCOUNT, 'cus_1', NOW),
   'find cases with outbox entries': (s) => s.outbox.claimSome('relay-1', NOW, 60_000, 20),
-  // A case with entries waiting, so the claim goes on to lease it by _id.
-  "lease a case's outbox": async (s) => {
+  // A case with entries waiting, so the claim goes on to take the relay's lease.
+  "take the relay's lease": async (s) => {
     await connection.collection('recoveryCases').insertOne({ _id: new Types.ObjectId(), accountId: ACCOUNT, livemode: true, status: 'active', outbox: [], outboxDueAt: new Date(0), outboxLeaseUntil: new Date(0) });
     return s.outbox.claimSome('relay-1', NOW, 60_000, 20);
   },
   "a card's attempts waiting in outboxes": (s) => s.outbox.pendingCardAttempts(ACCOUNT, 'fp:card_1'),
-  'remove relayed outbox entries': (s) => s.outbox.removeRelayedBatch([{ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }], 'relay-1'),
+  'remove relayed outbox entries': (s) => s.outbox.removeRelayedBatch([{ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }]),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
   'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),
   'was this event handled before': (s) => s.events.recordedAmong(['evt_1']),

@@ -178,7 +178,7 @@ it('the privacy page names every collection of the privacy map, so what merchant
   expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
 });
 
-it('an uninstalled account’s erasure reaches every collection of the privacy map but its install record and the per-minute rate-limit windows', () => {
+it('an uninstalled account’s erasure reaches every collection of the privacy map but its install record, the per-minute rate-limit windows and the relay’s lease', () => {
   const erased = new Set<string>([...PER_MODE_COLLECTIONS, ...ACCOUNT_WIDE_COLLECTIONS]);
-  expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !erased.has(name))).toEqual(['rateLimitWindows', 'accounts']);
+  expect(PERSONAL_DATA_MAP.map((entry) => entry.collection).filter((name) => !erased.has(name))).toEqual(['workerLeases', 'rateLimitWindows', 'accounts']);
 });

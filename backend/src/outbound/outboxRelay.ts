@@ -45,27 +45,36 @@ export function createOutboxRelay(deps: {
     async relayBatch() {
       const claimed = await outbox.claimSome(instanceId, clock.now(), leaseMs, OUTBOX_RELAY_BATCH);
       if (claimed.length === 0) return 0;
-      const events: OutboundEvent[] = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event] : [])));
-      const rollupsOf = (found: ClaimedOutbox): PendingRollup[] =>
-        found.entries.flatMap((entry) => (entry.kind === 'rollup' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, increments: entry.increments }] : []));
-      const talliesOf = (found: ClaimedOutbox): PendingTally[] =>
-        found.entries.flatMap((entry) => (entry.kind === 'experiment_tally' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, changes: entry.changes }] : []));
-      const attempts = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt] : [])));
-      if (events.length > 0) await sink.publish(events);
-      // Into the ledger before leaving the outbox: a ledger read looks at outboxes first, then the ledger, and misses nothing.
-      if (attempts.length > 0) await cardAttempts.recordMany(attempts);
-      await rollups.applyOnce(claimed.flatMap(rollupsOf));
-      await experimentTallies.applyOnce(claimed.flatMap(talliesOf));
-      const removed = await outbox.removeRelayedBatch(claimed, instanceId);
-      // Only entries gone from their case lose their marks: one still in an outbox may be passed again.
-      await rollups.forgetApplied(removed.flatMap(rollupsOf));
-      await experimentTallies.forgetApplied(removed.flatMap(talliesOf));
-      logger.debug({ cases: claimed.length, events: events.length }, 'case outboxes relayed');
-      return claimed.length;
+      try {
+        return await relayClaimed(claimed);
+      } finally {
+        await outbox.releaseRelayLease(instanceId);
+      }
     },
     async drain() {
       for (let round = 0; round < 1_000 && (await relay.relayBatch()) > 0; round += 1);
     },
   };
+
+  /** Passes on the claimed cases' entries, then removes them from their cases. */
+  async function relayClaimed(claimed: ClaimedOutbox[]): Promise<number> {
+    const events: OutboundEvent[] = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'event' ? [entry.event] : [])));
+    const rollupsOf = (found: ClaimedOutbox): PendingRollup[] =>
+      found.entries.flatMap((entry) => (entry.kind === 'rollup' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, increments: entry.increments }] : []));
+    const talliesOf = (found: ClaimedOutbox): PendingTally[] =>
+      found.entries.flatMap((entry) => (entry.kind === 'experiment_tally' ? [{ id: entry.id, accountId: found.accountId, livemode: found.livemode, changes: entry.changes }] : []));
+    const attempts = claimed.flatMap((found) => found.entries.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt] : [])));
+    if (events.length > 0) await sink.publish(events);
+    // Into the ledger before leaving the outbox: a ledger read looks at outboxes first, then the ledger, and misses nothing.
+    if (attempts.length > 0) await cardAttempts.recordMany(attempts);
+    await rollups.applyOnce(claimed.flatMap(rollupsOf));
+    await experimentTallies.applyOnce(claimed.flatMap(talliesOf));
+    const removed = await outbox.removeRelayedBatch(claimed);
+    // Only entries gone from their case lose their marks: one still in an outbox may be passed again.
+    await rollups.forgetApplied(removed.flatMap(rollupsOf));
+    await experimentTallies.forgetApplied(removed.flatMap(talliesOf));
+    logger.debug({ cases: claimed.length, events: events.length }, 'case outboxes relayed');
+    return claimed.length;
+  }
   return relay;
 }

@@ -48,6 +48,7 @@ export const PERSONAL_DATA_MAP: readonly CollectionPrivacy[] = [
   { collection: 'stripeSettlements', holds: 'none (invoice and payment ids)', onCustomerErasure: 'keep', kept: 'as long as the account is installed' },
   { collection: 'recoveryRollups', holds: 'none (counters)', onCustomerErasure: 'keep', kept: 'as long as the account is installed' },
   { collection: 'experiments', holds: 'none (arm counters)', onCustomerErasure: 'keep', kept: 'as long as the account is installed' },
+  { collection: 'workerLeases', holds: 'none (which worker relays case outboxes, until when)', onCustomerErasure: 'keep', kept: 'one document, rewritten by every relay batch' },
   { collection: 'rateLimitWindows', holds: 'a client IP address (or its /64) per minute window, not tied to a customer', onCustomerErasure: 'keep', kept: 'until the window ends (a minute), then deleted' },
   { collection: 'erasedCustomers', holds: 'none (the Stripe id of a customer we erased, and when)', onCustomerErasure: 'keep', kept: '4 days: events about the customer that arrive meanwhile are erased too' },
   { collection: 'accounts', holds: 'none (the merchant’s settings and branding)', onCustomerErasure: 'keep', kept: 'until UNINSTALL_GRACE_DAYS after an uninstall' },

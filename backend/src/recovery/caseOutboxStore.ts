@@ -19,11 +19,15 @@ export interface CaseOutboxStore {
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<ClaimedOutbox | null>;
   /**
-   * Leases up to `limit` such cases: one query finds them, one write leases
-   * them all (a case another relay took meanwhile fails its filter and is
-   * skipped), one query reads back what this relay holds.
+   * Takes the relay's lease (one small document: one relay at a time, across
+   * workers) and reads up to `limit` cases with entries; none when another
+   * relay holds the lease. The cases themselves are not written until their
+   * entries go, so a relayed case costs one write, not two. Cases returned:
+   * the caller holds the lease until releaseRelayLease.
    */
   claimSome(owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedOutbox[]>;
+  /** Gives the relay's lease back after a batch, so any worker's relay may take the next one at once. */
+  releaseRelayLease(owner: string): Promise<void>;
   /**
    * Removes exactly `relayed` from the case's outbox and releases the lease;
    * entries a save appended meanwhile stay, and so does the due marker for
@@ -31,10 +35,11 @@ export interface CaseOutboxStore {
    */
   removeRelayed(claimed: ClaimedOutbox, owner: string): Promise<boolean>;
   /**
-   * removeRelayed for a whole batch in one write command; returns the cases
-   * whose entries are gone (a case whose lease was lost keeps its entries).
+   * Removes exactly the batch's relayed entries from their cases in one write
+   * command (entries saves appended meanwhile stay); returns the cases whose
+   * entries are gone.
    */
-  removeRelayedBatch(claimed: ClaimedOutbox[], owner: string): Promise<ClaimedOutbox[]>;
+  removeRelayedBatch(claimed: ClaimedOutbox[]): Promise<ClaimedOutbox[]>;
   /**
    * Our card attempts on `cardKey` still waiting in any outbox of the account
    * for the relay to copy them into the card ledger: ledger reads add these,
@@ -53,10 +58,17 @@ function toClaimed(found: Record<string, unknown> | null): ClaimedOutbox | null 
   return { caseId: String(found._id), accountId: found.accountId as string, livemode: found.livemode as boolean, entries: (found.outbox as OutboxEntry[] | undefined) ?? [] };
 }
 
+/** The relay's lease, in workerLeases: who relays now, until when. */
+const RELAY_LEASE_ID = 'case-outbox-relay';
+
 export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
   const cases = caseModelOf(connection);
   // The native collection: $pullAll compares whole entries, so they go back exactly as they were read.
   const collection = () => cases.collection;
+  const leases = () => connection.collection<{ _id: string; owner: string | null; leaseUntil: Date }>('workerLeases');
+  const releaseRelayLease = async (owner: string) => {
+    await leases().updateOne({ _id: RELAY_LEASE_ID, owner }, { $set: { owner: null, leaseUntil: NOT_LEASED } });
+  };
 
   return {
     async claimDue(owner, now, leaseMs) {
@@ -67,34 +79,41 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
     },
 
     async claimSome(owner, now, leaseMs, limit) {
-      const candidates = await collection().find(due(now), { projection: { _id: 1 } }).limit(limit).toArray();
-      if (candidates.length === 0) return [];
-      const ids = candidates.map(({ _id }) => _id);
-      // The due filter's date ranges narrow the write to cases with entries on the dev database too (see docs/decisions.md).
-      const lease = leased(owner, now, leaseMs);
-      await collection().updateMany({ ...due(now), _id: { $in: ids } }, { $set: lease });
-      const held = await collection().find({ _id: { $in: ids }, ...lease }).toArray();
-      return held.map((found) => toClaimed(found)!);
+      // Nothing due, no lease taken: an idle relay polls with one read.
+      if (!(await collection().findOne(due(now), { projection: { _id: 1 } }))) return [];
+      try {
+        // Free, run out, or already ours; held by another relay, the upsert collides on _id and this relay waits.
+        await leases().updateOne(
+          { _id: RELAY_LEASE_ID, $or: [{ leaseUntil: { $lte: now } }, { owner }] },
+          { $set: { owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
+          { upsert: true },
+        );
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return [];
+        throw error;
+      }
+      // Read under the lease: what another relay removed before giving the lease back is gone from this read.
+      // Cases an older version's relay leased one by one are left to it until their lease runs out (the due filter).
+      const found = await collection().find(due(now)).limit(limit).toArray();
+      if (found.length === 0) await releaseRelayLease(owner);
+      return found.map((doc) => toClaimed(doc)!);
     },
 
-    async removeRelayedBatch(claimed, owner) {
+    releaseRelayLease,
+
+    async removeRelayedBatch(claimed) {
       if (claimed.length === 0) return [];
       const ids = claimed.map((found) => new Types.ObjectId(found.caseId));
-      // Entry ids are unique across cases, so pulling every relayed entry from every held case removes exactly each case's own.
+      // Entry ids are unique across cases, so pulling every relayed entry from every case removes exactly each case's own.
       const relayed = claimed.flatMap((found) => found.entries);
-      const release = { outboxLeaseOwner: null, outboxLeaseUntil: NOT_LEASED };
-      // One command, two statements: remove and release, then clear the due marker of the cases left empty
+      // One command, two statements: remove, then clear the due marker of the cases left empty
       // (a save appending meanwhile leaves its entry, so its case does not match the second).
       await collection().bulkWrite([
-        { updateMany: { filter: { _id: { $in: ids }, outboxLeaseOwner: owner }, update: { $pullAll: { outbox: relayed } as never, $set: release } } },
+        { updateMany: { filter: { _id: { $in: ids } }, update: { $pullAll: { outbox: relayed } as never } } },
         { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null }, $unset: { outboxCardKeys: '' } } } },
       ], { ordered: true });
-      // Which entries are gone: a case another relay took over (our lease ran out) still holds them.
-      const still = new Set<string>();
-      for (const found of await collection().find({ _id: { $in: ids } }, { projection: { outbox: 1 } }).toArray()) {
-        for (const entry of (found.outbox as OutboxEntry[] | undefined) ?? []) still.add(entry.id);
-      }
-      return claimed.filter((found) => found.entries.every((entry) => !still.has(entry.id)));
+      // $pullAll removed them whoever else passed them too: each case's relayed entries are gone.
+      return claimed;
     },
 
     async pendingCardAttempts(accountId, cardKey) {
