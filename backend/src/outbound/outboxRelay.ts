@@ -8,7 +8,7 @@ import type { OutboundEvent, OutboundEventSink } from './outboundEvent';
 
 /**
  * Cases claimed per run: their events go to the sink in one call, their rollup deltas in one write per rollup
- * document, their card attempts in one insert, their leases and removals in one write each.
+ * document, their card attempts in one insert, their removals in one write; one lease document covers the batch.
  */
 export const OUTBOX_RELAY_BATCH = 50;
 
