@@ -81,6 +81,26 @@ it('keeps entries a save appended between the claim and the removal', async () =
   expect((await rawCase('in_four'))!.outbox).toHaveLength(2);
 });
 
+it('relays a batch under one lease: a second relay gets nothing meanwhile, and entries a save appended after the read stay', async () => {
+  const grows = await open('in_batch_grows');
+  await open('in_batch_quiet');
+  const outboxes = createCaseOutboxStore(db.connection);
+  const claimed = await outboxes.claimSome('relay-a', NOW, 60_000, 10);
+  expect(claimed.map((found) => found.entries.length)).toEqual([2, 2]);
+  expect(await outboxes.claimSome('relay-b', NOW, 60_000, 10)).toEqual([]);
+
+  await testApp.container.recovery.mutate(tenant.accountId, grows, cancel);
+  expect(await outboxes.removeRelayedBatch(claimed)).toHaveLength(2);
+  const grown = await rawCase('in_batch_grows');
+  expect(grown!.outbox.map((entry: { event?: OutboundEvent; kind: string }) => entry.event?.type ?? entry.kind)).toEqual(['recovery.failed', 'rollup']);
+  expect(grown!.outboxDueAt).toEqual(new Date(0));
+  expect(await rawCase('in_batch_quiet')).toMatchObject({ outbox: [], outboxDueAt: null });
+
+  await outboxes.releaseRelayLease('relay-a');
+  expect((await outboxes.claimSome('relay-b', NOW, 60_000, 10)).map((found) => found.entries.length)).toEqual([2]);
+  await outboxes.releaseRelayLease('relay-b');
+});
+
 it('counts a rollup entry once when the relay passes it again after a crash', async () => {
   const found = await open('in_five');
   const stored = await rawCase('in_five');

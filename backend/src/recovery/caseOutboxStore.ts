@@ -104,10 +104,21 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
     async removeRelayedBatch(claimed) {
       if (claimed.length === 0) return [];
       const ids = claimed.map((found) => new Types.ObjectId(found.caseId));
-      // Entry ids are unique across cases, so pulling every relayed entry from every case removes exactly each case's own.
+      // Usually no save appended meanwhile: an outbox still of the size read holds exactly the relayed entries, and one
+      // statement per case empties it and clears its marks (saves only append, and only the relay removes).
+      const emptied = await collection().bulkWrite(
+        claimed.map((found) => ({
+          updateOne: {
+            filter: { _id: new Types.ObjectId(found.caseId), outbox: { $size: found.entries.length } },
+            update: { $pullAll: { outbox: found.entries } as never, $set: { outboxDueAt: null }, $unset: { outboxCardKeys: '' } },
+          },
+        })),
+        { ordered: false },
+      );
+      if (emptied.matchedCount === claimed.length) return claimed;
+      // Some grew meanwhile. Entry ids are unique across cases, so pulling every relayed entry from every case removes
+      // exactly each case's own; then the due marker of the cases left empty is cleared (one that grew keeps it).
       const relayed = claimed.flatMap((found) => found.entries);
-      // One command, two statements: remove, then clear the due marker of the cases left empty
-      // (a save appending meanwhile leaves its entry, so its case does not match the second).
       await collection().bulkWrite([
         { updateMany: { filter: { _id: { $in: ids } }, update: { $pullAll: { outbox: relayed } as never } } },
         { updateMany: { filter: { _id: { $in: ids }, outboxDueAt: { $ne: null }, outbox: { $size: 0 } }, update: { $set: { outboxDueAt: null }, $unset: { outboxCardKeys: '' } } } },
