@@ -36,6 +36,9 @@ export interface RetryService {
   requestManualRetry(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ManualRetryResult>;
 }
 
+/** The account of a case, as a step reads it. */
+type AccountRead = (accountId: string, livemode: boolean) => Promise<Account | null>;
+
 /** A card's attempts as one step reads them (see ledgerOf). */
 type LedgerRead = (cardKey: string) => Promise<RecordedCardAttempt[]>;
 
@@ -294,22 +297,29 @@ export function createRetryService(deps: {
   return {
     async runNextDue() {
       const now = clock.now();
-      return stepOnTaken(pickDueCase(await cases.findDue(now, DUE_SPREAD), inProgress), now);
+      return stepOnTaken(pickDueCase(await cases.findDue(now, DUE_SPREAD), inProgress), now, (accountId, livemode) => accounts.find(accountId, livemode));
     },
 
     async runDue(limit) {
-      // A queue per run: each run of the job starts from a fresh read.
+      // A queue per run, and the accounts read once per run (a second or two): each run starts from fresh reads.
       const due = createDueQueue((size) => cases.findDue(clock.now(), size), inProgress, { batch: lanes * DUE_PER_LANE, maxAgeMs: DUE_QUEUE_MAX_AGE_MS });
-      return repeatInLanes(async () => stepOnTaken(await due.next(), clock.now()), limit, lanes);
+      const accountReads = new Map<string, Promise<Account | null>>();
+      const accountOf: AccountRead = (accountId, livemode) => {
+        const key = `${accountId}|${livemode}`;
+        const read = accountReads.get(key) ?? accounts.find(accountId, livemode);
+        accountReads.set(key, read);
+        return read;
+      };
+      return repeatInLanes(async () => stepOnTaken(await due.next(), clock.now(), accountOf), limit, lanes);
     },
 
     requestManualRetry: (accountId, livemode, caseId, by) => requestManualRetry({ cases, recovery, clock }, accountId, livemode, caseId, by),
   };
 
-  async function stepOnTaken(read: RecoveryCase | null, now: Date): Promise<boolean> {
+  async function stepOnTaken(read: RecoveryCase | null, now: Date, accountOf: AccountRead): Promise<boolean> {
     if (!read) return false;
     try {
-      await stepOn(read, now);
+      await stepOn(read, now, accountOf);
     } finally {
       inProgress.done(read);
     }
@@ -317,8 +327,8 @@ export function createRetryService(deps: {
   }
 
   /** One retry step on a case this process took; a control case or a mode without a key gets its one write and no Stripe call. */
-  async function stepOn(read: RecoveryCase, now: Date): Promise<void> {
-    const account = await accounts.find(read.accountId, read.livemode);
+  async function stepOn(read: RecoveryCase, now: Date, accountOf: AccountRead): Promise<void> {
+    const account = await accountOf(read.accountId, read.livemode);
     const thankYou = deps.thankYou;
     const writes = startStepWrites(recovery, read, { owner: instanceId, until: new Date(now.getTime() + deps.leaseMs), ...(thankYou ? { thankYou: (recovered: RecoveryCase) => thankYou(recovered, account) } : {}) });
     // A control case gets nothing from us: not even a read at Stripe; it only waits for its events or its window's end.
