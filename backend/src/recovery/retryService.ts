@@ -16,12 +16,12 @@ import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTime
 import { closeAsPaidElsewhere } from './oneTimePayments';
 import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
 import { requestManualRetry, type ManualRetryResult } from './manualRetry';
-import { mergeAttempts } from './cardLedgerReads';
+import { historyOf, ledgerReadsOf } from './cardLedgerReads';
 import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
-import { cardHistoryOf, planInputOf } from './retryPlanning';
+import { planInputOf } from './retryPlanning';
 import { createDueQueue, createStepsInProgress, pickDueCase } from './duePick';
 import { repeatInLanes } from '../lanes';
 
@@ -38,9 +38,6 @@ export interface RetryService {
 
 /** The account of a case, as a step reads it. */
 type AccountRead = (accountId: string, livemode: boolean) => Promise<Account | null>;
-
-/** A card's attempts as one step reads them (see ledgerOf). */
-type LedgerRead = (cardKey: string) => Promise<RecordedCardAttempt[]>;
 
 /** Due cases one lane picks among at random, so workers reading at once mostly take different ones. */
 const DUE_SPREAD = 4;
@@ -77,30 +74,6 @@ export function createRetryService(deps: {
   const unknownCodesLogged = new Set<string>();
   const inProgress = createStepsInProgress();
   const lanes = deps.lanes ?? 1;
-
-  /**
-   * A step's reads of the card ledger, each card read once per step: the stored attempts and ours still waiting in
-   * other cases' outboxes. The step plans and checks the network limits on the same read, with no call in between.
-   */
-  function ledgerOf(accountId: string, now: Date): LedgerRead {
-    const reads = new Map<string, Promise<RecordedCardAttempt[]>>();
-    const read = async (cardKey: string) => {
-      // Outboxes first: the relay records an attempt before removing it from its case, so none falls between the two reads.
-      const waiting = deps.attemptsInOutboxes ? await deps.attemptsInOutboxes(accountId, cardKey) : [];
-      return mergeAttempts(await cardAttempts.recentFor(accountId, cardKey, now), waiting, now);
-    };
-    return (cardKey) => {
-      const known = reads.get(cardKey) ?? read(cardKey);
-      reads.set(cardKey, known);
-      return known;
-    };
-  }
-
-  /** The card's recent attempts, ledger keyed by fingerprint; `newCard` null means the case's own card. `unwritten`: this step's charges. */
-  async function historyOf(current: RecoveryCase, newCard: CardDetails | null, now: Date, ledger: LedgerRead, unwritten: RecordedCardAttempt[] = []): Promise<CardAttempt[]> {
-    const cardKey = cardKeyOf(newCard ?? current.card, current.stripeCustomerId);
-    return cardHistoryOf(current, mergeAttempts(await ledger(cardKey), unwritten.filter((attempt) => attempt.cardKey === cardKey), now), newCard === null);
-  }
 
   /** `learned`: the account's pay moments, read once per step (see payMomentsFor). */
   function plan(current: RecoveryCase, newCard: CardDetails | null, history: CardAttempt[], policy: RetryPolicy, now: Date, learned: LearnedPayMoments | null): RetryDecision {
@@ -203,7 +176,7 @@ export function createRetryService(deps: {
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
-    const ledger = ledgerOf(current.accountId, now);
+    const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
     const history = await historyOf(current, newCard, now, ledger, charged);
     if (current.nextActionTrigger !== 'manual') {
       const decision = plan(current, newCard, history, policy, now, learned);
@@ -249,7 +222,7 @@ export function createRetryService(deps: {
       case 'wait_for_customer':
         // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
         if (pendingAttempt(current)) return false;
-        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now, ledgerOf(current.accountId, now)), policy, now, learned), decision.reason, now), account, gateway, policy, now);
+        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now, ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now)), policy, now, learned), decision.reason, now), account, gateway, policy, now);
         return true;
       case 'in_flight': {
         const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
