@@ -69,3 +69,12 @@ describe('the due queue of a worker with several lanes', () => {
     expect(await queue.next()).toBeNull();
   });
 });
+
+it('hands a case out once per queue, even when a later read still shows it due', async () => {
+  const inProgress = createStepsInProgress();
+  const queue = createDueQueue(async () => [dueCase('c1', 'cus_1')], inProgress, { batch: 5, maxAgeMs: 60_000 });
+  const first = await queue.next();
+  expect(first?.id).toBe('c1');
+  inProgress.done(first!);
+  expect(await queue.next()).toBeNull();
+});

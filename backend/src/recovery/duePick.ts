@@ -51,8 +51,9 @@ export interface DueQueue {
 
 /**
  * One read of up to `batch` due cases serves the lanes until it runs out or
- * is `maxAgeMs` old, instead of one read per step. A case read earlier may
- * have changed since: every write of a step is conditional on the revision it
+ * is `maxAgeMs` old, instead of one read per step; a queue lives for one run
+ * of the job and hands each case out once. A case read earlier may have
+ * changed since: every write of a step is conditional on the revision it
  * read, so a stale case is only skipped, never acted on.
  */
 export function createDueQueue(
@@ -65,10 +66,16 @@ export function createDueQueue(
   let readAt = 0;
   let reading: Promise<void> | null = null;
 
+  // A case handed out once is not handed out again by this queue: a later read may still show it due from before
+  // its step's release, and a step on that read would only find it changed.
+  const handedOut = new Set<string>();
   const take = (): RecoveryCase | null => {
     if (now() - readAt > options.maxAgeMs) waiting = [];
-    const taken = pickDueCase(waiting, inProgress, options.random);
-    if (taken) waiting = waiting.filter((candidate) => candidate.id !== taken.id);
+    const taken = pickDueCase(waiting.filter((candidate) => !handedOut.has(candidate.id)), inProgress, options.random);
+    if (taken) {
+      handedOut.add(taken.id);
+      waiting = waiting.filter((candidate) => candidate.id !== taken.id);
+    }
     return taken;
   };
   const refill = () => {
