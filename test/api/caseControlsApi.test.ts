@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -12,13 +12,12 @@ const db = useTestDatabase();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 let key: string;
 let caseId: string;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true, alsoClear: ['apiKeys'] });
   key = (await world.container.apiKeys.create({ accountId: SELF_HOSTED_ACCOUNT, livemode: true, name: 'controls', scope: 'read_write', now: start })).key;
   const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'insufficient_funds' }], then: 'repeat_last' });
   world.sandbox.billing.renew('platform', subscriptionId);

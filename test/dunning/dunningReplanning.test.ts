@@ -1,5 +1,5 @@
 import { localParts } from '../../backend/src/retryPolicy';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -10,11 +10,10 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 async function openWorld(start: Date) {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true });
 }
 afterEach(async () => {
   await world.stop();

@@ -1,4 +1,4 @@
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 import { localParts } from '../../backend/src/retryPolicy';
 
@@ -10,11 +10,10 @@ import { localParts } from '../../backend/src/retryPolicy';
 const db = useTestDatabase();
 const DAY = 86_400_000;
 const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true });
 });
 afterEach(async () => {
   await world.stop();

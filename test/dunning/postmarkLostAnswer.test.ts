@@ -1,4 +1,4 @@
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -10,11 +10,10 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const MINUTE = 60_000;
 const start = new Date('2026-05-04T14:00:00Z');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true });
 });
 afterEach(async () => {
   await world.stop();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DEFAULT_DUNNING_POLICY, type DunningPolicy } from '../../backend/src/dunning';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -13,15 +13,14 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const DAY = 86_400_000;
 const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 afterEach(async () => {
   await world?.stop();
 });
 
 async function openWorld(livemode: boolean) {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'apiKeys'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode });
+  world = await freshRecoveryWorld(db.connection, { start, livemode, alsoClear: ['apiKeys'] });
   const { key } = await world.container.apiKeys.create({ accountId: SELF_HOSTED_ACCOUNT, livemode, name: 'emails', scope: 'read', now: start });
   return (path: string) => request(world.backend.server).get(path).set('authorization', `Bearer ${key}`);
 }

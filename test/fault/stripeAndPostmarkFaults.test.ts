@@ -1,7 +1,7 @@
 import { startPostmarkReceiver, type PostmarkReceiver } from '../../devservices/postmark-receiver/postmarkReceiver';
 import { invoice, stripeEvent, T0 } from '../support/stripeEventBuilders';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -18,14 +18,12 @@ const DAY = 86_400_000;
 const CASES = 8;
 const STRIPE_TIMEOUT_SECONDS = 2;
 const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 const receivers: PostmarkReceiver[] = [];
 
 beforeEach(async () => {
-  const collections = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'customerContacts'];
-  await Promise.all(collections.map((name) => db.connection.collection(name).deleteMany({})));
   // A short Stripe client timeout, so a held answer times out in seconds rather than the default 20.
-  world = await createRecoveryWorld(db.connection, { start, livemode: true, env: { STRIPE_TIMEOUT_SECONDS: String(STRIPE_TIMEOUT_SECONDS) } });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true, env: { STRIPE_TIMEOUT_SECONDS: String(STRIPE_TIMEOUT_SECONDS) }, alsoClear: ['customerContacts'] });
 });
 afterEach(async () => {
   await world.stop();

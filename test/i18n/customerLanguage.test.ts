@@ -1,5 +1,5 @@
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
@@ -14,11 +14,10 @@ const db = useTestDatabase();
 const start = new Date('2026-05-04T12:00:00Z'); // Monday, 14:00 in Berlin and Paris
 // Intl puts no-break spaces between amount and currency; the assertions use plain ones.
 const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 beforeEach(async () => {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode: true });
+  world = await freshRecoveryWorld(db.connection, { start, livemode: true });
 });
 afterEach(async () => {
   await world.stop();

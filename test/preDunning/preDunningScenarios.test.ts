@@ -1,5 +1,5 @@
 import type { CardBehaviour } from '../../devservices/stripe-sandbox/sandboxState';
-import { createRecoveryWorld } from '../support/recoveryWorld';
+import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
 
@@ -14,15 +14,14 @@ import { useTestDatabase } from '../support/testDatabase';
 const db = useTestDatabase();
 const DAY = 86_400_000;
 const start = new Date('2026-05-04T14:00:00Z'); // Monday, 10:00 in New York
-let world: Awaited<ReturnType<typeof createRecoveryWorld>>;
+let world: RecoveryWorld;
 
 afterEach(async () => {
   await world?.stop();
 });
 
 async function openWorld(livemode: boolean) {
-  await Promise.all(['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'emailSuppressions', 'renewals', 'renewalOutcomes', 'customerContacts'].map((name) => db.connection.collection(name).deleteMany({})));
-  world = await createRecoveryWorld(db.connection, { start, livemode });
+  world = await freshRecoveryWorld(db.connection, { start, livemode, alsoClear: ['renewalOutcomes', 'customerContacts'] });
   return world;
 }
 

@@ -144,10 +144,11 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
 export type RecoveryWorld = Awaited<ReturnType<typeof createRecoveryWorld>>;
 
 /** What a world's backend writes per test: emptied first, so each test starts with no merchant, case, event or card history. */
-const PER_TEST_COLLECTIONS = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'renewals'];
+const PER_TEST_COLLECTIONS = ['recoveryCases', 'stripeEvents', 'stripeSettlements', 'stripeEventInbox', 'accounts', 'cardAttempts', 'renewals', 'emailSuppressions'];
 
-/** A new world on an emptied database, for a beforeEach; stop it in the afterEach. */
-export async function freshRecoveryWorld(connection: Connection, options: Parameters<typeof createRecoveryWorld>[1]): Promise<RecoveryWorld> {
-  await Promise.all(PER_TEST_COLLECTIONS.map((name) => connection.collection(name).deleteMany({})));
-  return createRecoveryWorld(connection, options);
+/** A new world on an emptied database, for a beforeEach; stop it in the afterEach. `alsoClear`: what a file's tests write besides. */
+export async function freshRecoveryWorld(connection: Connection, options: Parameters<typeof createRecoveryWorld>[1] & { alsoClear?: string[] }): Promise<RecoveryWorld> {
+  const { alsoClear = [], ...worldOptions } = options;
+  await Promise.all([...PER_TEST_COLLECTIONS, ...alsoClear].map((name) => connection.collection(name).deleteMany({})));
+  return createRecoveryWorld(connection, worldOptions);
 }
