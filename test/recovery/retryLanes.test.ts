@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const softDeclineOnce = { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' as const };
 
-it('charges every due case exactly once when the lanes take them side by side', async () => {
+it('charges every due case exactly once when the lanes take them side by side, and in test mode records each thank-you without sending it', async () => {
   const invoiceIds: string[] = [];
   for (let i = 0; i < 6; i += 1) {
     const { subscriptionId } = world.customerWithCard('platform', softDeclineOnce);
@@ -44,5 +44,8 @@ it('charges every due case exactly once when the lanes take them side by side', 
   expect(chargesPerInvoice).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   const after = await db.connection.collection('recoveryCases').find({ accountId: SELF_HOSTED_ACCOUNT }).toArray();
   expect(after.map((found) => found.status)).toEqual(Array(8).fill('recovered'));
+  // The thank-you goes out with each step's release; in test mode it is recorded, never sent to the customer.
+  expect(after.map((found) => (found.emails as Array<{ kind: string; delivery?: string }>).filter((email) => email.kind === 'confirmation').map((email) => email.delivery))).toEqual(Array(8).fill(['recorded_test_mode']));
+  expect(world.postmark.state.emails).toEqual([]);
   expect(await world.container.retries.runDue(50)).toBe(0);
 });
