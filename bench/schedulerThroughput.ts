@@ -20,7 +20,7 @@ import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox'
 import { seedDueCases, startWorkerProcess } from '../test/support/dueCases';
 import { claimAndSaveBaseline } from './claimAndSaveBaseline';
 import { median, writeReport } from './report';
-import { startWriteCounter, type TimedCommand, type WriteCommand, type WriteCounter } from './writeCounter';
+import { profileOf, startWriteCounter, type TimedCommand, type WriteCommand, type WriteCounter } from './writeCounter';
 
 const ACCOUNT = 'acct_bench';
 /** The 1-worker target: half of what the database allows a bare claim-and-save loop. */
@@ -101,19 +101,6 @@ function tally(writes: WriteCommand[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const write of writes) counts.set(`${write.command} ${write.collection}`, (counts.get(`${write.command} ${write.collection}`) ?? 0) + 1);
   return new Map([...counts].sort((a, b) => b[1] - a[1]));
-}
-
-/** Where the database time of a run went: each command and collection, per action, its mean and its share of the run. */
-function profileOf(timed: TimedCommand[], actions: number, seconds: number): string {
-  const byCommand = new Map<string, { count: number; ms: number }>();
-  for (const { command, collection, filter, ms } of timed) {
-    const key = `${command} ${collection} ${filter}`;
-    const sum = byCommand.get(key) ?? { count: 0, ms: 0 };
-    byCommand.set(key, { count: sum.count + 1, ms: sum.ms + ms });
-  }
-  const rows = [...byCommand].sort((a, b) => b[1].ms - a[1].ms).map(([key, { count, ms }]) =>
-    `| ${key} | ${(count / actions).toFixed(2)} | ${(ms / count).toFixed(2)} | ${((ms / 1000 / seconds) * 100).toFixed(0)}% |`);
-  return ['', '| command | per action | mean ms | time at the database / run time |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
 
 /** Seeds cases due later, starts the workers, then makes everything due at once and times the drain. */

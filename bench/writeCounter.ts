@@ -100,6 +100,19 @@ export async function startWriteCounter(targetUri: string): Promise<WriteCounter
   };
 }
 
+/** Where the database time of a run went: each command and collection, per action, its mean and its share of the run. */
+export function profileOf(timed: TimedCommand[], actions: number, seconds: number): string {
+  const byCommand = new Map<string, { count: number; ms: number }>();
+  for (const { command, collection, filter, ms } of timed) {
+    const key = `${command} ${collection} ${filter}`;
+    const sum = byCommand.get(key) ?? { count: 0, ms: 0 };
+    byCommand.set(key, { count: sum.count + 1, ms: sum.ms + ms });
+  }
+  const rows = [...byCommand].sort((a, b) => b[1].ms - a[1].ms).map(([key, { count, ms }]) =>
+    `| ${key} | ${(count / actions).toFixed(2)} | ${(ms / count).toFixed(2)} | ${((ms / 1000 / seconds) * 100).toFixed(0)}% |`);
+  return ['', '| command | per action | mean ms | time at the database / run time |', '|---|---|---|---|', ...rows, ''].join('\n');
+}
+
 /** Calls `onMessage` with each whole wire message in a stream of chunks: a message's first four bytes are its length. */
 function framesOf(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);

@@ -13,10 +13,11 @@
  * prints a summary, a card-update link, an API key and the page of caught
  * emails, and keeps serving until Ctrl-C.
  *
- *   npm run demo [-- --customers 100 --days 21 --seed 7 --holdout 0.1 --exit]
+ *   npm run demo [-- --customers 100 --days 21 --seed 7 --holdout 0.1 --exit --profile]
  *
  * `--exit` stops after the summary instead of serving (to time it:
- * `time npm run demo -- --exit`).
+ * `time npm run demo -- --exit`). `--profile` prints, before the summary, every
+ * database command by count per clock step and time at the database.
  *
  * The holdout is off unless asked: `--holdout 0.1` (or DEMO_HOLDOUT=0.1, which
  * `npm start` passes on too) leaves that share of the customers to Stripe alone
@@ -37,6 +38,7 @@ import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database'
 import { seededRandom } from '../devservices/declineMix';
 import { generatePopulation } from '../bench/recovery/population';
 import { recoveryReportLines } from '../bench/recovery/recoveryReport';
+import { profileOf, startWriteCounter } from '../bench/writeCounter';
 import { simulateRecovery } from '../bench/recovery/simulateRecovery';
 import { startPostmarkReceiver } from '../devservices/postmark-receiver/postmarkReceiver';
 import { startStripeSandbox } from '../devservices/stripe-sandbox/stripeSandbox';
@@ -56,6 +58,8 @@ export interface DemoOptions {
   holdout: number;
   /** Stop after the summary instead of serving (for timing the demo, and for scripts). */
   exitAfterSummary?: boolean;
+  /** Count every database command through a loopback proxy and print where the database time went (stderr). */
+  profile?: boolean;
 }
 
 /** What `npm start` and `npm run demo` use unless told otherwise. */
@@ -73,7 +77,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-demo-'));
   const database = await startEmbeddedDatabase({ dataDir });
-  const connection = await connectDatabase(database.uri, { dbName: 'recovery_demo' });
+  const counter = options.profile ? await startWriteCounter(database.uri) : null;
+  const connection = await connectDatabase(counter ? counter.uriFor('recovery_demo') : database.uri, { dbName: 'recovery_demo' });
 
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handler(req, res));
@@ -107,6 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await sandbox.stop();
     await receiver.stop();
     await connection.close();
+    await counter?.stop();
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -189,6 +195,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   clock.jumpTo(end);
   clock.runOnFromHere();
 
+  if (counter) process.stderr.write(profileOf(counter.timed(), steps, (Date.now() - startedAt) / 1000).replace('per action', 'per clock step'));
   const totals = await tally(connection);
   // One more renewal fails now, so the printed card-update link opens a live page (by now every earlier case has ended).
   const [latecomerProfile] = generatePopulation({ customers: 1, seed: options.seed, start: clock.now(), failedAt: clock.now() });
@@ -250,9 +257,10 @@ if (require.main === module) {
       seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
       holdout: { type: 'string', default: process.env.DEMO_HOLDOUT ?? String(DEMO_DEFAULTS.holdout) },
       exit: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
     },
   });
-  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed), holdout: Number(values.holdout), exitAfterSummary: values.exit })
+  runDemo({ customers: Number(values.customers), days: Number(values.days), seed: Number(values.seed), holdout: Number(values.holdout), exitAfterSummary: values.exit, profile: values.profile })
     .then(() => {
       if (values.exit) process.exit(0);
     })

@@ -70,3 +70,30 @@ it('applies the same rules to updates and counts', async () => {
   expect(updated.modifiedCount).toBe(2);
   expect(await idsFound({ touched: true })).toEqual(['in-array', 'plain']);
 });
+
+/** Documents for paths into embedded documents ({'card.paymentMethodId': …}), which MongoDB follows through arrays. */
+const embedded = [
+  { _id: 'in-document', card: { paymentMethodId: 'pm_1' } },
+  { _id: 'other-value', card: { paymentMethodId: 'pm_2' } },
+  { _id: 'in-array-of-documents', card: [{ paymentMethodId: 'pm_0' }, { paymentMethodId: 'pm_1' }] },
+  { _id: 'value-array', card: { paymentMethodId: ['pm_9', 'pm_1'] } },
+  { _id: 'parent-is-the-string', card: 'pm_1' },
+  { _id: 'no-card' },
+  { _id: 'deep-through-array', target: { steps: [{ kind: 'email' }, { kind: 'retry' }] } },
+  { _id: 'deep-in-documents', target: { steps: { kind: 'retry' } } },
+  { _id: 'escaped-in-document', card: { paymentMethodId: 'caf\u00e9 "quoted"' } },
+];
+
+it.each([
+  ['a string in an embedded document, through arrays of documents and of values', { 'card.paymentMethodId': 'pm_1' }, ['in-array-of-documents', 'in-document', 'value-array']],
+  ['a string no embedded document holds', { 'card.paymentMethodId': 'pm_7' }, []],
+  ['a string three levels down, through an array on the way', { 'target.steps.kind': 'retry' }, ['deep-in-documents', 'deep-through-array']],
+  ['a path next to a top-level condition', { 'card.paymentMethodId': 'pm_1', _id: { $in: ['in-document', 'value-array', 'no-card'] } }, ['in-document', 'value-array']],
+  ['a path to a string JSON writes with escapes (left to the server)', { 'card.paymentMethodId': 'caf\u00e9 "quoted"' }, ['escaped-in-document']],
+  ['$or of paths', { $or: [{ 'card.paymentMethodId': 'pm_2' }, { 'target.steps.kind': 'email' }] }, ['deep-through-array', 'other-value']],
+])('finds what MongoDB finds for %s', async (_name, filter, expected) => {
+  const collection = db.connection.collection('pushdownPaths');
+  if ((await collection.countDocuments({})) === 0) await collection.insertMany(embedded as never[]);
+  const found = (await collection.find(filter as Record<string, unknown>, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)).sort();
+  expect(found).toEqual(expected);
+});

@@ -109,16 +109,17 @@ export function createCaseStore(connection: Connection): CaseStore {
       return toCase(await cases.findOne({ accountId, _id: id, 'emails.messageId': messageId }).lean());
     },
     async listActive(accountId, livemode, by) {
-      const filter = { accountId, livemode, status: 'active', ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
+      // The customer first: FerretDB's SQLite plans by the filter's first field an index leads with.
+      const filter = { ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), accountId, livemode, status: 'active', ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
       const found = await cases.find(filter).limit(1000).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listByCustomer(accountId, livemode, stripeCustomerId, limit) {
-      const found = await cases.find({ accountId, livemode, stripeCustomerId }).sort({ openedAt: -1 }).limit(limit).lean();
+      const found = await cases.find({ stripeCustomerId, accountId, livemode }).sort({ openedAt: -1 }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listActiveOneTimeOfCustomer(accountId, livemode, stripeCustomerId) {
-      const found = await cases.find({ accountId, livemode, status: 'active', stripeCustomerId, 'target.kind': 'one_time_payment' }).sort({ openedAt: 1 }).limit(100).lean();
+      const found = await cases.find({ stripeCustomerId, accountId, livemode, status: 'active', 'target.kind': 'one_time_payment' }).sort({ openedAt: 1 }).limit(100).lean();
       return found.map((doc) => toCase(doc)!);
     },
     async listPage(accountId, livemode, filter, limit, cursor) {
@@ -236,10 +237,10 @@ export function caseIdFor(accountId: string, caseKey: string): string {
 function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
   const openedAt = { ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}), ...(filter.openedBefore ? { $lt: filter.openedBefore } : {}) };
   return {
+    ...(filter.stripeCustomerId ? { stripeCustomerId: filter.stripeCustomerId } : {}),
     accountId,
     livemode,
     ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.stripeCustomerId ? { stripeCustomerId: filter.stripeCustomerId } : {}),
     ...(filter.openingDeclineBucket ? { openingDeclineBucket: filter.openingDeclineBucket === 'ambiguous' ? { $in: ['ambiguous', null] } : filter.openingDeclineBucket } : {}),
     ...(filter.currency ? { currency: filter.currency } : {}),
     ...(Object.keys(openedAt).length > 0 ? { openedAt } : {}),

@@ -78,9 +78,10 @@ renewalSchema.index({ refreshedAt: 1, livemode: 1 });
 renewalSchema.index({ accountId: 1, livemode: 1, 'risk.score': -1, renewsAt: 1, _id: 1 });
 // Renewals due in a window, soonest first: scoring and the daily pass.
 renewalSchema.index({ accountId: 1, livemode: 1, renewsAt: 1, _id: 1 });
-renewalSchema.index({ accountId: 1, livemode: 1, customerId: 1 });
-renewalSchema.index({ accountId: 1, livemode: 1, 'card.paymentMethodId': 1 });
-renewalSchema.index({ accountId: 1, livemode: 1, 'card.fingerprint': 1 });
+// A customer's or a card's renewals, led by the customer or the card: the selective field first (see caseModel.ts).
+renewalSchema.index({ customerId: 1, accountId: 1, livemode: 1 });
+renewalSchema.index({ 'card.paymentMethodId': 1, accountId: 1, livemode: 1 });
+renewalSchema.index({ 'card.fingerprint': 1, accountId: 1, livemode: 1 });
 // Redundant with _id by construction; it states the rule where a reader looks for it.
 renewalSchema.index({ accountId: 1, livemode: 1, subscriptionId: 1 }, { unique: true });
 

@@ -122,7 +122,7 @@ export function createRenewalStore(connection: Connection): RenewalStore {
     applySubscription: (fact) => applySubscriptionFact(renewals, fact),
     async applyCustomer(fact) {
       await renewals.updateMany(
-        { accountId: fact.accountId, livemode: fact.livemode, customerId: fact.customerId, ...notNewerThan('customerFactAt', fact.at) },
+        { customerId: fact.customerId, accountId: fact.accountId, livemode: fact.livemode, ...notNewerThan('customerFactAt', fact.at) },
         {
           $set: {
             customerEmail: fact.email,
@@ -149,10 +149,13 @@ export function createRenewalStore(connection: Connection): RenewalStore {
     async findByCard(tenancy, card) {
       const which: Record<string, unknown>[] = [{ 'card.paymentMethodId': card.paymentMethodId }];
       if (card.fingerprint) which.push({ 'card.fingerprint': card.fingerprint });
-      return many(await renewals.find({ accountId: tenancy.accountId, livemode: tenancy.livemode, $or: which }).limit(1000).lean<RenewalDocument[]>());
+      // One card field needs no $or; the card first either way, as in findByCustomer.
+      const byCard = which.length === 1 ? which[0]! : { $or: which };
+      return many(await renewals.find({ ...byCard, accountId: tenancy.accountId, livemode: tenancy.livemode }).limit(1000).lean<RenewalDocument[]>());
     },
     async findByCustomer(tenancy, customerId) {
-      return many(await renewals.find({ accountId: tenancy.accountId, livemode: tenancy.livemode, customerId }).limit(1000).lean<RenewalDocument[]>());
+      // The customer first: FerretDB's SQLite plans by the filter's first field an index leads with (renewalModel.ts).
+      return many(await renewals.find({ customerId, accountId: tenancy.accountId, livemode: tenancy.livemode }).limit(1000).lean<RenewalDocument[]>());
     },
     async get(tenancy, subscriptionId) {
       return toRenewal(await renewals.findOne(byId(tenancy, subscriptionId)).lean<RenewalDocument>());
@@ -167,7 +170,7 @@ export function createRenewalStore(connection: Connection): RenewalStore {
     async recordDispute(tenancy, customerId, dispute) {
       // The filter makes a retried or duplicated event a no-op: a dispute counts once per renewal.
       const added = await renewals.updateMany(
-        { accountId: tenancy.accountId, livemode: tenancy.livemode, customerId, 'customerDisputes.disputeId': { $ne: dispute.disputeId } },
+        { customerId, accountId: tenancy.accountId, livemode: tenancy.livemode, 'customerDisputes.disputeId': { $ne: dispute.disputeId } },
         { $push: { customerDisputes: dispute }, $set: { updatedAt: new Date() } },
       );
       return added.modifiedCount;
