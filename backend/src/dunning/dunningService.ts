@@ -146,31 +146,31 @@ export function createDunningService(deps: {
   async function sendDunning(claimed: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
     const zone = customerTimeZoneFor(claimed, deps.merchantTimeZoneFor(account));
     const toDaytime = (at: Date) => withinLocalHours(at, zone, policy.daytimeHours[0], policy.daytimeHours[1]);
-    const plan = async (current: RecoveryCase, lastEmailAt: Date | null) =>
+    // Re-read just before sending: a payment may have closed the case since it was claimed.
+    const current = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
+    const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
+    // Read once: it decides this email, and plans the next one in the same write that records this one.
+    const suppressed = current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail) : false;
+    const plan = (planned: RecoveryCase, lastSentAt: Date | null) =>
       planNextEmail(
         {
-          isActive: current.status === 'active',
-          openedAt: current.openedAt,
-          doneSteps: current.dunningStepsDone,
-          lastEmailToCustomerAt: lastEmailAt,
-          hasEmailAddress: Boolean(current.customerEmail),
-          recipientSuppressed: current.emailStatus === 'undeliverable' || (current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail) : false),
+          isActive: planned.status === 'active',
+          openedAt: planned.openedAt,
+          doneSteps: planned.dunningStepsDone,
+          lastEmailToCustomerAt: lastSentAt,
+          hasEmailAddress: Boolean(planned.customerEmail),
+          recipientSuppressed: planned.emailStatus === 'undeliverable' || suppressed,
         },
         policy,
         now,
         toDaytime,
       );
-
-    // Re-read just before sending: a payment may have closed the case since it was claimed.
-    const current = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
-    const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
     // A reminder the merchant asked for goes out now (the API enforced its cool-down), unless the address cannot take it.
     const reminder =
-      current.reminderRequestedAt && current.status === 'active' && !current.pausedAt && policy.steps.length > 0 && current.customerEmail && current.emailStatus === 'ok'
-        && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail))
+      current.reminderRequestedAt && current.status === 'active' && !current.pausedAt && policy.steps.length > 0 && current.customerEmail && current.emailStatus === 'ok' && !suppressed
         ? { kind: 'send' as const, stepIndex: reminderStepIndex(current.dunningStepsDone, policy.steps.length), at: now, skipping: [] as number[] }
         : null;
-    const decision = reminder ?? (await plan(current, lastEmailAt));
+    const decision = reminder ?? plan(current, lastEmailAt);
     // The customer's place is read by the retry step that opens the case: an email timed without it lands in the wrong daytime.
     if (!reminder && decision.kind === 'send' && isPlaceAwaited(current, now)) {
       await release(current, (fresh) => ({ ...fresh, nextEmailAt: new Date(now.getTime() + PLACE_RECHECK_MS) }));
@@ -196,19 +196,20 @@ export function createDunningService(deps: {
     const result = await delivery.deliver(current, account, message, step, now);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
-    const saved = await release(current, (fresh) => {
+    await release(current, (fresh) => {
       const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, content };
-      if (result.kind === 'sent') return recordEmailSent(fresh, { ...record, messageId: result.messageId }, now);
-      if (result.kind === 'recorded_test_mode') return recordEmailSent(fresh, { ...record, messageId: null, delivery: 'recorded_test_mode' }, now);
+      // The next email is planned in the write that records this one: one write, and no moment without a plan.
+      const withNext = (sent: RecoveryCase): RecoveryCase => {
+        const next = plan(sent, now);
+        return { ...sent, nextEmailAt: next.kind === 'send' ? next.at : null };
+      };
+      if (result.kind === 'sent') return withNext(recordEmailSent(fresh, { ...record, messageId: result.messageId }, now));
+      if (result.kind === 'recorded_test_mode') return withNext(recordEmailSent(fresh, { ...record, messageId: null, delivery: 'recorded_test_mode' }, now));
       return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null, sendingStep: null };
     });
     // A recorded email counts for the one-a-day rule too: test mode paces exactly as live mode would.
     if (done && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
     logger.info({ accountId: current.accountId, caseId: current.id, step: decision.stepIndex, outcome: result.kind }, 'dunning email');
-    if (done) {
-      const next = await plan(saved, now);
-      await recovery.mutate(saved.accountId, saved, (fresh) => ({ ...fresh, nextEmailAt: next.kind === 'send' ? next.at : null }));
-    }
   }
 
   return {
