@@ -147,7 +147,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       busy = false;
       await sandbox.events.idle();
       await container.stripeEventProcessor.drain();
-      while (await container.retries.runNextDue()) {
+      // Due retries in the worker's lanes, a batch at a time; then the Stripe events they caused.
+      while ((await container.retries.runDue(RECOVERY_ACTION_BATCH)) > 0) {
         busy = true;
         await sandbox.events.idle();
         await container.stripeEventProcessor.drain();
