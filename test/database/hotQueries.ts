@@ -45,7 +45,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: 'read a case by id', madeBy: 'recovery/caseStore.ts findById', path: 'merchant API', collection: 'recoveryCases', command: 'find', index: '_id_', scope: byAccount },
   { name: 'save a case if unchanged', madeBy: 'recovery/caseStore.ts replaceIfUnchanged', path: 'retry action', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byAccount },
   { name: "a customer's active cases", madeBy: 'recovery/caseStore.ts listActive', path: 'Stripe event', collection: 'recoveryCases', command: 'find', index: 'stripeCustomerId_1_accountId_1', scope: byAccount },
-  { name: "a subscription's active cases", madeBy: 'recovery/caseStore.ts listActive', path: 'Stripe event', collection: 'recoveryCases', command: 'find', index: 'accountId_1_status_1_subscriptionId_1', scope: byAccount },
+  { name: "a subscription's active cases", madeBy: 'recovery/caseStore.ts listActive', path: 'Stripe event', collection: 'recoveryCases', command: 'find', index: 'subscriptionId_1_accountId_1_status_1', scope: byAccount },
   { name: "a customer's cases, newest first", madeBy: 'recovery/caseStore.ts listByCustomer', path: 'merchant API', collection: 'recoveryCases', command: 'find', index: 'stripeCustomerId_1_accountId_1', scope: byAccount },
   { name: 'a page of failed payments', madeBy: 'recovery/caseStore.ts listPage', path: 'merchant API', collection: 'recoveryCases', command: 'find', index: 'accountId_1_livemode_1_openedAt_-1__id_-1', scope: byAccount },
   { name: 'the case a Postmark record names', madeBy: 'recovery/caseStore.ts findBySentEmail', path: 'email', collection: 'recoveryCases', command: 'find', index: '_id_', scope: byAccount },
@@ -56,7 +56,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: "take the relay's lease", madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'workerLeases', command: 'update', index: '_id_', scope: { kind: 'cross-account', why: 'one lease document for the relay that serves every merchant, addressed by its fixed _id' } },
   { name: 'remove relayed outbox entries', madeBy: 'recovery/caseOutboxStore.ts removeRelayedBatch', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
   { name: "a card's attempts waiting in outboxes", madeBy: 'recovery/caseOutboxStore.ts pendingCardAttempts', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'outboxCardKeys_1_accountId_1', scope: byAccount },
-  { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'accountId_1_cardKey_1_at_-1', scope: byAccount },
+  { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'cardKey_1_accountId_1_at_-1', scope: byAccount },
   { name: 'claim a waiting Stripe event', madeBy: 'webhooks/stripeEventStore.ts claimBatch', path: 'Stripe event', collection: 'stripeEventInbox', command: 'find', index: 'leaseUntil_1', scope: crossAccountClaim },
   {
     name: 'was this event handled before',

@@ -39,7 +39,9 @@ const attemptSchema = new Schema(
   { collection: 'cardAttempts', versionKey: false },
 );
 attemptSchema.index({ accountId: 1, attemptKey: 1 }, { unique: true });
-attemptSchema.index({ accountId: 1, cardKey: 1, at: -1 });
+// Led by the card, not the account: an engine that uses only an index's leading field (FerretDB's SQLite) then
+// reads this card's attempts, not every attempt of the account.
+attemptSchema.index({ cardKey: 1, accountId: 1, at: -1 });
 
 /** Network windows reach back 30 days; nothing older matters. */
 export const LEDGER_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
@@ -83,7 +85,7 @@ export function createCardAttemptStore(connection: Connection): CardAttemptStore
     },
     async recentFor(accountId, cardKey, now) {
       return attempts
-        .find({ accountId, cardKey, at: { $gte: new Date(now.getTime() - LEDGER_LOOKBACK_MS) } }, { _id: 0 })
+        .find({ cardKey, accountId, at: { $gte: new Date(now.getTime() - LEDGER_LOOKBACK_MS) } }, { _id: 0 })
         .sort({ at: 1 })
         .lean<RecordedCardAttempt[]>();
     },

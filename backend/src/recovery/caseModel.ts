@@ -78,13 +78,13 @@ const caseSchema = new Schema(
   { collection: 'recoveryCases', versionKey: false, minimize: false, timestamps: true },
 );
 caseSchema.index({ accountId: 1, caseKey: 1 }, { unique: true });
-caseSchema.index({ accountId: 1, status: 1, subscriptionId: 1 });
 caseSchema.index({ status: 1, nextActionAt: 1 });
 caseSchema.index({ status: 1, nextEmailAt: 1 });
 caseSchema.index({ status: 1, confirmationDueAt: 1 });
 // A customer's cases, led by the customer: the selective field first, so an engine that can use only an index's
 // leading field (FerretDB's SQLite) reads that customer's few cases, not the whole account's.
 caseSchema.index({ stripeCustomerId: 1, accountId: 1 });
+caseSchema.index({ subscriptionId: 1, accountId: 1, status: 1 });
 // The outbox relay's claim: cases with entries to relay whose relay lease has run out.
 caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
 // A card's attempts still waiting in outboxes (caseOutboxStore.pendingCardAttempts), read before every charge.

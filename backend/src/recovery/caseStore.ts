@@ -109,8 +109,8 @@ export function createCaseStore(connection: Connection): CaseStore {
       return toCase(await cases.findOne({ accountId, _id: id, 'emails.messageId': messageId }).lean());
     },
     async listActive(accountId, livemode, by) {
-      // The customer first: FerretDB's SQLite plans by the filter's first field an index leads with.
-      const filter = { ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), accountId, livemode, status: 'active', ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}) };
+      // The customer or subscription first: FerretDB's SQLite plans by the filter's first field an index leads with.
+      const filter = { ...(by.stripeCustomerId ? { stripeCustomerId: by.stripeCustomerId } : {}), ...(by.subscriptionId ? { subscriptionId: by.subscriptionId } : {}), accountId, livemode, status: 'active' };
       const found = await cases.find(filter).limit(1000).lean();
       return found.map((doc) => toCase(doc)!);
     },
