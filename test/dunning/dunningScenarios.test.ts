@@ -78,6 +78,34 @@ describe('the dunning sequence', () => {
     expect(await world.container.dunning.runNextDue()).toBe(false);
   });
 
+  it('records a sent email and the time of the next one in the same save', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const cases = db.connection.collection('recoveryCases');
+    const before = await cases.findOne({});
+    expect(before).toMatchObject({ status: 'active', dunningStepsDone: [0] });
+    // Every save of a case bumps its revision: watch each one the email job makes.
+    const seen: { revision: number; stepsDone: number[]; nextEmailAt: Date | null }[] = [];
+    const reads: Promise<unknown>[] = [];
+    const watching = setInterval(() => {
+      reads.push(cases.findOne({}).then((found) => found && seen.push({ revision: found.revision as number, stepsDone: found.dunningStepsDone as number[], nextEmailAt: found.nextEmailAt as Date | null })));
+    }, 1);
+    world.clock.set(before!.nextEmailAt as Date);
+    expect(await world.container.dunning.runNextDue()).toBe(true);
+    clearInterval(watching);
+    await Promise.all(reads);
+
+    const after = (await cases.findOne({}))!;
+    expect(after.dunningStepsDone).toEqual([0, 1]);
+    expect((after.nextEmailAt as Date).getTime()).toBeGreaterThanOrEqual((before!.nextEmailAt as Date).getTime() + 3 * DAY - 12 * 3_600_000);
+    // The claim, the mark made before the send, and the record with the next time: three saves, no fourth to plan it.
+    expect((after.revision as number) - (before!.revision as number)).toBe(3);
+    // No moment where the email is recorded but the next one not yet planned.
+    expect(seen.filter((state) => state.stepsDone.length > 1 && !(state.nextEmailAt instanceof Date))).toEqual([]);
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it('marks the case undeliverable and stops when Postmark says the address is inactive', async () => {
     const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     const email = (world.sandbox.billing.customer('platform', customer.customerId).email as string).toLowerCase();
