@@ -82,6 +82,11 @@ const embedded = [
   { _id: 'deep-through-array', target: { steps: [{ kind: 'email' }, { kind: 'retry' }] } },
   { _id: 'deep-in-documents', target: { steps: { kind: 'retry' } } },
   { _id: 'escaped-in-document', card: { paymentMethodId: 'caf\u00e9 "quoted"' } },
+  { _id: 'reminder-early', plan: { remindAt: early, tries: 1, stopped: false } },
+  { _id: 'reminder-late', plan: { remindAt: late, tries: 2, stopped: true } },
+  { _id: 'reminders-in-array', plan: [{ remindAt: late }, { remindAt: early }] },
+  { _id: 'reminder-as-number', plan: { remindAt: early.getTime() } },
+  { _id: 'plan-without-reminder', plan: { tries: 1, stopped: null } },
 ];
 
 it.each([
@@ -91,6 +96,11 @@ it.each([
   ['a path next to a top-level condition', { 'card.paymentMethodId': 'pm_1', _id: { $in: ['in-document', 'value-array', 'no-card'] } }, ['in-document', 'value-array']],
   ['a path to a string JSON writes with escapes (left to the server)', { 'card.paymentMethodId': 'caf\u00e9 "quoted"' }, ['escaped-in-document']],
   ['$or of paths', { $or: [{ 'card.paymentMethodId': 'pm_2' }, { 'target.steps.kind': 'email' }] }, ['deep-through-array', 'other-value']],
+  ['a date range on a path, through an array of documents, never a number', { 'plan.remindAt': { $lte: middle } }, ['reminder-early', 'reminders-in-array']],
+  ['a number on a path', { 'plan.tries': 2 }, ['reminder-late']],
+  ['a boolean on a path', { 'plan.stopped': true }, ['reminder-late']],
+  // MongoDB: null on a path also matches where the path, or its parent, is missing.
+  ['null on a path', { 'plan.stopped': null, _id: { $in: ['plan-without-reminder', 'reminder-early', 'no-card', 'reminders-in-array'] } }, ['no-card', 'plan-without-reminder', 'reminders-in-array']],
 ])('finds what MongoDB finds for %s', async (_name, filter, expected) => {
   const collection = db.connection.collection('pushdownPaths');
   if ((await collection.countDocuments({})) === 0) await collection.insertMany(embedded as never[]);
