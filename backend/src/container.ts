@@ -12,10 +12,11 @@ import { createRateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from './renewals';
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
 import { createExperimentService, createExperimentStore } from './experiments';
-import { createDunningService, createSuppressionStore, createTestModeRecipients, LEGACY_SUPPRESSION_INDEX } from './dunning';
+import { createDunningService, createSuppressionStore, createTestModeRecipients } from './dunning';
 import { createPostmarkMailer, createPostmarkServerDirectory } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { dropRetiredIndexes } from './database/retiredIndexes';
 import type { Logger } from './logger';
 import { createMerchantEmailLookup, createOutboundWebhooks, createOutboxRelay, type OutboundEventSink } from './outbound';
 import { withAttemptsInOutboxes, createCaseControlService, createCaseOutboxStore, createCaseStore, createHandOverService, createRecoveryService, createRetryService } from './recovery';
@@ -300,6 +301,6 @@ export async function ensureIndexes(connection: Connection, options: { rawEventR
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
   await ensureIdempotencyExpiryIndex(connection);
   await ensureRawEventExpiryIndex(connection, options.rawEventRetentionDays ?? 30);
-  // Suppressions became per mode; the older unique index would refuse one address in both modes.
-  await connection.collection('emailSuppressions').dropIndex(LEGACY_SUPPRESSION_INDEX).catch(() => undefined);
+  // After the declared indexes exist, so no query is ever left without one.
+  await dropRetiredIndexes(connection);
 }

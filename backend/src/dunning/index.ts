@@ -10,7 +10,7 @@ export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from '
 export { defaultCopy, emailFrame } from './defaultCopy';
 export { merchantCopyFor, ownCopiesOf, type CopyByLocale, type LocalizableStep } from './localizedCopy';
 export { createDunningService, type DunningService } from './dunningService';
-export { createSuppressionStore, LEGACY_SUPPRESSION_INDEX, type SuppressionStore, type EmailSuppression } from './suppressionStore';
+export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep, sanitizeDunningPolicy, customCopyProblems, sanitizeCustomCopy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';
 export { createTestModeRecipients, ACCOUNT_EMAIL_TTL_MS, type TestModeRecipients } from './testModeRecipients';

@@ -23,8 +23,6 @@ const suppressionSchema = new Schema<EmailSuppression>(
   { collection: 'emailSuppressions', versionKey: false },
 );
 suppressionSchema.index({ accountId: 1, livemode: 1, email: 1 }, { unique: true });
-/** The index before suppressions were per mode: it would stop one address from being suppressed in both modes. */
-export const LEGACY_SUPPRESSION_INDEX = 'accountId_1_email_1';
 
 export interface SuppressionStore {
   suppress(entry: EmailSuppression): Promise<void>;
