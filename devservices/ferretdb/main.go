@@ -18,6 +18,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only when -pprof names an address
 	"net/url"
 	"os"
 	"os/signal"
@@ -32,7 +34,13 @@ func main() {
 	dataDir := flag.String("data", "./data/ferretdb", "directory for the SQLite database files")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input reaches EOF (for supervised runs)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	pprofAddr := flag.String("pprof", os.Getenv("FERRETDB_DEV_PPROF"), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off when empty (default: $FERRETDB_DEV_PPROF)")
 	flag.Parse()
+
+	if *pprofAddr != "" {
+		// Where the database's own CPU goes is the question every speed change starts from.
+		go func() { fmt.Fprintln(os.Stderr, "ferretdb-dev: pprof:", http.ListenAndServe(*pprofAddr, nil)) }()
+	}
 
 	if err := run(*listen, *dataDir, *watchStdin, *logLevel); err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb-dev:", err)

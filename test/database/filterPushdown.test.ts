@@ -107,3 +107,40 @@ it.each([
   const found = (await collection.find(filter as Record<string, unknown>, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)).sort();
   expect(found).toEqual(expected);
 });
+
+/**
+ * Lookups with several equalities on a collection with indexes, such as a card's ledger ({cardKey, accountId}).
+ * The dev database reads them through one index, led by the first of the filter's fields that leads one, and
+ * checks the other equalities on what it finds: still exactly MongoDB's answers, arrays on either field included.
+ */
+const ledger = [
+  { _id: 'both', cardKey: 'fp:1', accountId: 'acct_a', attemptKey: 'e1', at: middle },
+  { _id: 'other-account', cardKey: 'fp:1', accountId: 'acct_b', attemptKey: 'e2', at: middle },
+  { _id: 'other-card', cardKey: 'fp:2', accountId: 'acct_a', attemptKey: 'e3', at: middle },
+  { _id: 'card-in-array', cardKey: ['fp:0', 'fp:1'], accountId: 'acct_a', attemptKey: 'e4', at: late },
+  { _id: 'account-in-array', cardKey: 'fp:1', accountId: ['acct_b', 'acct_a'], attemptKey: 'e5', at: early },
+  { _id: 'too-early', cardKey: 'fp:1', accountId: 'acct_a', attemptKey: 'e6', at: early },
+  { _id: 'fingerprint', card: { fingerprint: 'f_1' }, accountId: 'acct_a', attemptKey: 'e7' },
+  { _id: 'fingerprint-in-array', card: [{ fingerprint: 'f_0' }, { fingerprint: 'f_1' }], accountId: 'acct_a', attemptKey: 'e8' },
+  { _id: 'fingerprint-other-account', card: { fingerprint: 'f_1' }, accountId: 'acct_b', attemptKey: 'e9' },
+];
+
+it.each([
+  ['the card first, then the account', { cardKey: 'fp:1', accountId: 'acct_a' }, ['account-in-array', 'both', 'card-in-array', 'too-early']],
+  ['the account first, then the card', { accountId: 'acct_a', cardKey: 'fp:1' }, ['account-in-array', 'both', 'card-in-array', 'too-early']],
+  ['the card, the account and a date range', { cardKey: 'fp:1', accountId: 'acct_a', at: { $gte: middle } }, ['both', 'card-in-array']],
+  ['a path first, then the account', { 'card.fingerprint': 'f_1', accountId: 'acct_a' }, ['fingerprint', 'fingerprint-in-array']],
+  ['an equality on a field no index leads, then one that leads', { attemptKey: 'e5', cardKey: 'fp:1' }, ['account-in-array']],
+  ['an _id next to equalities that lead indexes', { _id: 'both', cardKey: 'fp:1', accountId: 'acct_a' }, ['both']],
+  ['$or of lookups, each by its own index', { $or: [{ cardKey: 'fp:2', accountId: 'acct_a' }, { 'card.fingerprint': 'f_1', accountId: 'acct_b' }] }, ['fingerprint-other-account', 'other-card']],
+])('finds what MongoDB finds for a lookup by %s', async (_name, filter, expected) => {
+  const collection = db.connection.collection('pushdownLookups');
+  if ((await collection.countDocuments({})) === 0) {
+    await collection.createIndex({ accountId: 1, attemptKey: 1 });
+    await collection.createIndex({ cardKey: 1, accountId: 1, at: -1 });
+    await collection.createIndex({ 'card.fingerprint': 1, accountId: 1 });
+    await collection.insertMany(ledger as never[]);
+  }
+  const found = (await collection.find(filter as Record<string, unknown>, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)).sort();
+  expect(found).toEqual(expected);
+});
