@@ -106,6 +106,22 @@ describe('the dunning sequence', () => {
     expect(seen.length).toBeGreaterThan(0);
   });
 
+  it('writes a sent email with no save lost to its own send mark', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
+    const saves = jest.spyOn(world.container.cases, 'replaceIfUnchanged');
+    world.clock.set(before.nextEmailAt as Date);
+    expect(await world.container.dunning.runNextDue()).toBe(true);
+    const outcomes = await Promise.all(saves.mock.results.map((result) => result.value as Promise<boolean>));
+    saves.mockRestore();
+    // The send mark, then the record written over the marked case: a record written over the case as first read
+    // would be refused (the mark moved its revision on), read again and written a second time.
+    expect(outcomes).toEqual([true, true]);
+    expect((await db.connection.collection('recoveryCases').findOne({}))!.dunningStepsDone).toEqual([0, 1]);
+  });
+
   it('marks the case undeliverable and stops when Postmark says the address is inactive', async () => {
     const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     const email = (world.sandbox.billing.customer('platform', customer.customerId).email as string).toLowerCase();

@@ -122,25 +122,30 @@ export function createDunningService(deps: {
   }
 
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    await release(current, await confirmationSent(current, account, policy, now));
+    const sent = await confirmationSent(current, account, policy, now);
+    await release(sent.current, sent.record);
   }
 
-  /** Sends (or records, or decides against) the thank-you of a recovered case; returns how to record that on the case. Throws when the send failed. */
-  async function confirmationSent(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<(fresh: RecoveryCase) => RecoveryCase> {
+  /**
+   * Sends (or records, or decides against) the thank-you of a recovered case. Returns how to record that on the
+   * case, and the case as it stands after the send (its send mark is a write). Throws when the send failed.
+   */
+  async function confirmationSent(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<{ record: (fresh: RecoveryCase) => RecoveryCase; current: RecoveryCase }> {
     const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail));
-    if (!wanted) return (fresh) => ({ ...fresh, confirmationDueAt: null });
+    if (!wanted) return { record: (fresh) => ({ ...fresh, confirmationDueAt: null }), current };
     // The retry plan uses this same zone, so a date an email names is the date of the planned charge.
     const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
     const { branding, values, locale } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(locale), values, branding, locale);
     const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
     const result = await delivery!.deliver(current, account, message, 'confirmation', now);
-    return (fresh) => {
+    const record = (fresh: RecoveryCase): RecoveryCase => {
       const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
       if (result.kind === 'sent') return recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content }, now);
       if (result.kind === 'recorded_test_mode') return recordEmailSent(cleared, { messageId: null, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content, delivery: 'recorded_test_mode' }, now);
       return cleared;
     };
+    return { record, current: result.current };
   }
 
   async function sendDunning(claimed: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
@@ -196,7 +201,7 @@ export function createDunningService(deps: {
     const result = await delivery.deliver(current, account, message, step, now);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
-    await release(current, (fresh) => {
+    await release(result.current, (fresh) => {
       const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, content };
       // The next email is planned in the write that records this one: one write, and no moment without a plan.
       const withNext = (sent: RecoveryCase): RecoveryCase => {
@@ -223,7 +228,7 @@ export function createDunningService(deps: {
     async thankBeforeRelease(recovered, account) {
       if (isControlCase(recovered)) return null;
       try {
-        return await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now());
+        return (await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now())).record;
       } catch (error) {
         logger.warn({ accountId: recovered.accountId, caseId: recovered.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you not sent with the recovery; the email job will send it');
         return null;

@@ -11,9 +11,12 @@ export type DeliveryOutcome =
   | { kind: 'recorded_test_mode' }
   | { kind: 'recipient_inactive' | 'rejected'; message: string };
 
+/** What became of the email, and the case as it stands after it: a send is marked on the case first, which is a write. */
+export type Delivered = DeliveryOutcome & { current: RecoveryCase };
+
 export interface EmailDelivery {
   /** Sends one email about the case, or records it when test mode may not send it; `step` names it in Postmark's metadata. */
-  deliver(current: RecoveryCase, account: Account | null, email: OutgoingEmail, step: string, now: Date): Promise<DeliveryOutcome>;
+  deliver(current: RecoveryCase, account: Account | null, email: OutgoingEmail, step: string, now: Date): Promise<Delivered>;
 }
 
 /**
@@ -39,20 +42,21 @@ export function createEmailDelivery(deps: {
 
   return {
     async deliver(current, account, email, step, now) {
-      if (!(await recipients.maySend(account, current.livemode, email.to, now))) return { kind: 'recorded_test_mode' };
+      if (!(await recipients.maySend(account, current.livemode, email.to, now))) return { kind: 'recorded_test_mode', current };
       const serverToken = deps.merchantServerToken(account) ?? undefined;
       const earlier = current.sendingStep;
       if (earlier && earlier.step === step) {
         const [found] = await mailer.findSent({ caseId: current.id, step, sendKey: earlier.key }, serverToken);
         if (found) {
           logger.info({ accountId: current.accountId, caseId: current.id, step, messageId: found.messageId }, 'email found at Postmark after a lost answer; not sent again');
-          return { kind: 'sent', messageId: found.messageId, foundAfterLostAnswer: true };
+          return { kind: 'sent', messageId: found.messageId, foundAfterLostAnswer: true, current };
         }
       }
       const key = randomUUID();
-      await recovery.mutate(current.accountId, current, (fresh) => markSending(fresh, { step, key, startedAt: now }));
+      // The caller records the outcome from the marked case: from the one it read, its write would miss the mark's revision.
+      const marked = await recovery.mutate(current.accountId, current, (fresh) => markSending(fresh, { step, key, startedAt: now }));
       const result = await sendNoting(mailer, deps.noteSender, account, { ...email, metadata: { ...email.metadata, step, sendKey: key } }, serverToken, now);
-      return result.kind === 'sent' ? { kind: 'sent', messageId: result.messageId, foundAfterLostAnswer: false } : result;
+      return result.kind === 'sent' ? { kind: 'sent', messageId: result.messageId, foundAfterLostAnswer: false, current: marked } : { ...result, current: marked };
     },
   };
 }
