@@ -78,6 +78,29 @@ describe('the dunning sequence', () => {
     expect(await world.container.dunning.runNextDue()).toBe(false);
   });
 
+  it('gives a recovered case back with its thank-you over the email\'s send mark, with no save refused', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.settle();
+    const saves = jest.spyOn(world.container.cases, 'replaceIfUnchanged');
+    for (let step = 0; step < 20; step += 1) {
+      const [open] = await db.connection.collection('recoveryCases').find({}).toArray();
+      if (open?.status === 'recovered') break;
+      if (open?.nextActionAt) world.clock.set(new Date(Math.max(open.nextActionAt.getTime(), world.clock.now().getTime())));
+      // Only the step's own writes: Stripe's events about its charge are handled after it.
+      saves.mockClear();
+      await world.container.retries.runNextDue();
+      const outcomes = await Promise.all(saves.mock.results.map((result) => result.value as Promise<boolean>));
+      expect(outcomes.filter((written) => !written)).toEqual([]);
+      await world.settle();
+    }
+    saves.mockRestore();
+
+    const [found] = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(found).toMatchObject({ status: 'recovered', confirmationDueAt: null, sendingStep: null });
+    expect(world.postmark.state.emails.map((email) => email.tag)).toContain('recovery-confirmation');
+  });
+
   it('records a sent email and the time of the next one in the same save', async () => {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     world.sandbox.billing.renew('platform', subscriptionId);

@@ -5,7 +5,7 @@ import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { chooseLocale, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
-import { isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService } from '../recovery';
+import { isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
@@ -25,7 +25,7 @@ export interface DunningService {
    * against) now, while the step holds the case, and written by the step's release as the returned change.
    * Null when it could not be sent: the email job then sends it as any due thank-you. `account`: as the step read it.
    */
-  thankBeforeRelease(recovered: RecoveryCase, account: Account | null): Promise<((fresh: RecoveryCase) => RecoveryCase) | null>;
+  thankBeforeRelease(recovered: RecoveryCase, account: Account | null): Promise<ThankYouSent | null>;
 }
 
 const EMAIL_LEASE_MS = 60_000;
@@ -228,7 +228,8 @@ export function createDunningService(deps: {
     async thankBeforeRelease(recovered, account) {
       if (isControlCase(recovered)) return null;
       try {
-        return (await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now())).record;
+        const sent = await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now());
+        return { record: sent.record, marked: sent.current };
       } catch (error) {
         logger.warn({ accountId: recovered.accountId, caseId: recovered.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you not sent with the recovery; the email job will send it');
         return null;

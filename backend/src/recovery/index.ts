@@ -50,6 +50,7 @@ export { appendToTimeline, withTimelineEntry, TIMELINE_HEAD_ENTRIES, TIMELINE_TA
 export { keepRequestMadeMeanwhile, manualRetryRefusal, subscriptionStop, stopForSubscription, type SubscriptionState } from './chargeChecks';
 export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type EmailEvent } from './emailTransitions';
 export { createRetryService, type RetryService } from './retryService';
+export type { ThankYouSent } from './stepWrites';
 export { MANUAL_RETRY_COOLDOWN_MS, type ManualRetryResult } from './manualRetry';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';

@@ -17,7 +17,7 @@ import { closeAsPaidElsewhere } from './oneTimePayments';
 import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
 import { requestManualRetry, type ManualRetryResult } from './manualRetry';
 import { historyOf, ledgerReadsOf } from './cardLedgerReads';
-import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites } from './stepWrites';
+import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites, type ThankYouSent } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
@@ -68,7 +68,7 @@ export function createRetryService(deps: {
    * Thanks the customer of a case the step gives back recovered, before its release, which records it
    * (DunningService.thankBeforeRelease). Absent: the email job sends the thank-you as any other due email.
    */
-  thankYou?: (recovered: RecoveryCase, account: Account | null) => Promise<((fresh: RecoveryCase) => RecoveryCase) | null>;
+  thankYou?: (recovered: RecoveryCase, account: Account | null) => Promise<ThankYouSent | null>;
 }): RetryService {
   const { cases, cardAttempts, accounts, recovery, clock, logger, instanceId } = deps;
   const unknownCodesLogged = new Set<string>();

@@ -50,7 +50,13 @@ export interface StepWrites {
 export interface StepLease {
   owner: string;
   until: Date;
-  thankYou?: (recovered: RecoveryCase) => Promise<Change | null>;
+  thankYou?: (recovered: RecoveryCase) => Promise<ThankYouSent | null>;
+}
+
+/** How a release records the thank-you sent just before it, and the case as that email's send mark left it. */
+export interface ThankYouSent {
+  record: Change;
+  marked: RecoveryCase;
 }
 
 export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, lease: StepLease): StepWrites {
@@ -104,10 +110,13 @@ export function startStepWrites(recovery: RecoveryService, read: RecoveryCase, l
       // Not from a release that may not be written (the step never held the case): the email job sends that one.
       const leaving = holding ? change(known) : null;
       const thanks = leaving?.status === 'recovered' && leaving.confirmationDueAt && lease.thankYou ? await lease.thankYou(leaving) : null;
+      // The send mark is a write of its own. Written straight over this step's last write (the next revision), it
+      // set only the mark, so that is what is stored now: the release then writes over it instead of being refused.
+      if (thanks && thanks.marked.revision === written.revision + 1) written = { ...written, sendingStep: thanks.marked.sendingStep, revision: thanks.marked.revision };
       // A step that got here succeeded, so the count of failed steps starts again.
       const giveBack = (current: RecoveryCase): RecoveryCase => {
         const released: RecoveryCase = { ...change({ ...current, actionFailures: 0 }), leaseOwner: null, leaseUntil: new Date(0) };
-        return thanks && released.status === 'recovered' && released.confirmationDueAt ? (thanks(released) ?? released) : released;
+        return thanks && released.status === 'recovered' && released.confirmationDueAt ? (thanks.record(released) ?? released) : released;
       };
       if (!holding) {
         const saved = await recovery.saveIfUnchanged(written, giveBack(known), outbox);
