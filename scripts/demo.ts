@@ -153,7 +153,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         await sandbox.events.idle();
         await container.stripeEventProcessor.drain();
       }
-      while (await container.dunning.runNextDue()) busy = true;
+      while ((await container.dunning.runDue(RECOVERY_ACTION_BATCH)) > 0) busy = true;
       // Pre-dunning's two jobs, once a step: nothing above makes a reminder due. The planning pass once a simulated
       // day (the worker's runs every 5 minutes, but only intake needs it, and a sent reminder plans the next itself).
       // Sends only when a reminder is due (the times read at the end of the last step), sparing the claim's query.

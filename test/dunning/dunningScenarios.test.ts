@@ -129,6 +129,25 @@ describe('the dunning sequence', () => {
     expect(seen.length).toBeGreaterThan(0);
   });
 
+  it('sends each due email once when two email jobs read the same due cases at the same time', async () => {
+    for (let customer = 0; customer < 3; customer += 1) {
+      const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+      world.sandbox.billing.renew('platform', subscriptionId);
+    }
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const cases = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(cases.map((found) => found.dunningStepsDone)).toEqual([[0], [0], [0]]);
+    const sentBefore = world.postmark.state.emails.length;
+    world.clock.set(new Date(Math.max(...cases.map((found) => (found.nextEmailAt as Date).getTime()))));
+
+    const claimed = await Promise.all([world.container.dunning.runDue(10), world.container.dunning.runDue(10)]);
+
+    expect(claimed[0] + claimed[1]).toBe(3);
+    expect(world.postmark.state.emails.slice(sentBefore).map((email) => email.tag)).toEqual(['dunning-step-2', 'dunning-step-2', 'dunning-step-2']);
+    const after = await db.connection.collection('recoveryCases').find({}).toArray();
+    expect(after.map((found) => found.dunningStepsDone)).toEqual([[0, 1], [0, 1], [0, 1]]);
+  });
+
   it('writes a sent email with no save lost to its own send mark', async () => {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     world.sandbox.billing.renew('platform', subscriptionId);

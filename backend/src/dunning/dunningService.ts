@@ -20,6 +20,8 @@ import type { SuppressionStore } from './suppressionStore';
 export interface DunningService {
   /** Claims one case with an email due, sends it if it is still wanted, and plans the next; false when none is due. */
   runNextDue(): Promise<boolean>;
+  /** As runNextDue for up to `limit` cases read in one query; returns how many it claimed. */
+  runDue(limit: number): Promise<number>;
   /**
    * The thank-you of a case a retry step is about to give back recovered: sent (or recorded, or decided
    * against) now, while the step holds the case, and written by the step's release as the returned change.
@@ -219,12 +221,9 @@ export function createDunningService(deps: {
 
   return {
     async runNextDue() {
-      const now = clock.now();
-      const claimed = await cases.claimEmailDue(now, EMAIL_LEASE_MS);
-      if (!claimed) return false;
-      await sendClaimed(claimed, now);
-      return true;
+      return (await runDue(1)) > 0;
     },
+    runDue,
     async thankBeforeRelease(recovered, account) {
       if (isControlCase(recovered)) return null;
       try {
@@ -236,6 +235,19 @@ export function createDunningService(deps: {
       }
     },
   };
+
+  async function runDue(limit: number): Promise<number> {
+    let claimedCount = 0;
+    for (const found of await cases.findEmailDue(clock.now(), limit)) {
+      const now = clock.now();
+      const claimed = await cases.claimEmail(found, now, EMAIL_LEASE_MS);
+      // Taken by another worker, or no longer due since the read.
+      if (!claimed) continue;
+      await sendClaimed(claimed, now);
+      claimedCount += 1;
+    }
+    return claimedCount;
+  }
 
   async function sendClaimed(claimed: RecoveryCase, now: Date): Promise<void> {
     // The holdout's control group gets no email from us, not even the thank-you.

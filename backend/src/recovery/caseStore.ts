@@ -82,8 +82,13 @@ export interface CaseStore {
    * one, decides on this read and claims with its first write.
    */
   findDue(now: Date, limit: number): Promise<RecoveryCase[]>;
-  /** Leases a case with an email due (a dunning step of an active case, or a recovered case's thank-you), across accounts, unless a retry step holds it. */
-  claimEmailDue(now: Date, leaseMs: number): Promise<RecoveryCase | null>;
+  /**
+   * Reads (does not lease) up to `limit` cases with an email due (a dunning step of an active case, or a
+   * recovered case's thank-you) that no email job and no retry step holds, across accounts like findDue.
+   */
+  findEmailDue(now: Date, limit: number): Promise<RecoveryCase[]>;
+  /** Leases the email of a case findEmailDue read, if it is still due and free; null when it no longer is. */
+  claimEmail(found: RecoveryCase, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
   lastDunningEmailTo(accountId: string, stripeCustomerId: string): Promise<Date | null>;
   /** Remembers a dunning email to the customer, for the one-a-day rule across their cases. */
@@ -177,19 +182,16 @@ export function createCaseStore(connection: Connection): CaseStore {
       const found = await cases.find({ status: 'active', nextActionAt: { $lte: now }, leaseUntil: { $lte: now }, pausedAt: null }).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
     },
-    async claimEmailDue(now, leaseMs) {
-      // One query for both kinds of due email: each claim attempt is a scan on FerretDB, and the email job polls.
-      // Not while a retry step holds the case: the email follows the step's outcome, and the two never write over each other.
+    async findEmailDue(now, limit) {
+      // A read, as findDue: on the dev database a scan that claimed would hold the one-at-a-time line of writes.
+      const found = await cases.find(emailDue(now)).limit(limit).lean();
+      return found.map((doc) => toCase(doc)!);
+    },
+    async claimEmail(found, now, leaseMs) {
+      // By _id, with the due conditions again: of two workers that read the same case, one takes it.
       const claimed = await cases
         .findOneAndUpdate(
-          {
-            emailLeaseUntil: { $lte: now },
-            leaseUntil: { $lte: now },
-            $or: [
-              { status: 'active', nextEmailAt: { $lte: now }, pausedAt: null },
-              { status: 'recovered', confirmationDueAt: { $lte: now } },
-            ],
-          },
+          { _id: found.id, accountId: found.accountId, livemode: found.livemode, ...emailDue(now) },
           { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
           { new: true },
         )
@@ -221,6 +223,22 @@ export function createCaseStore(connection: Connection): CaseStore {
       );
       return result.matchedCount === 1;
     },
+  };
+}
+
+/**
+ * A case with an email due: a dunning step of an active case, or a recovered case's thank-you (one query
+ * for both kinds). Not while a retry step holds it: the email follows the step's outcome, and the two never
+ * write over each other; nor while another email job does.
+ */
+function emailDue(now: Date) {
+  return {
+    emailLeaseUntil: { $lte: now },
+    leaseUntil: { $lte: now },
+    $or: [
+      { status: 'active', nextEmailAt: { $lte: now }, pausedAt: null },
+      { status: 'recovered', confirmationDueAt: { $lte: now } },
+    ],
   };
 }
 

@@ -1,5 +1,4 @@
 import type { IdempotencyStore } from '../api/idempotencyStore';
-import { repeatInLanes } from '../lanes';
 import type { Clock } from '../clock';
 import type { RateLimitStore } from '../rateLimits';
 import type { DunningService } from '../dunning';
@@ -58,7 +57,7 @@ export function listRecurringJobs(deps: {
       // Dunning emails that are due, and thank-you emails after a recovery.
       name: 'send-due-emails',
       idleDelayMs: 2_000,
-      run: () => repeatWhileBusy(() => deps.dunning.runNextDue(), RECOVERY_ACTION_BATCH),
+      run: () => deps.dunning.runDue(RECOVERY_ACTION_BATCH),
     },
     {
       // Pre-dunning reminders that are due (a card that expires before its renewal), re-checked at send time.
@@ -172,9 +171,4 @@ function refreshRenewalsJob(refresh: RenewalRefresh): RecurringJob {
     idleDelayMs: 10 * 60_000,
     run: () => refresh.runBatch(),
   };
-}
-
-/** Runs `step` until it finds nothing to do or `limit` steps ran; returns how many did something. */
-function repeatWhileBusy(step: () => Promise<boolean>, limit: number): Promise<number> {
-  return repeatInLanes(step, limit, 1);
 }
