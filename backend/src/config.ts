@@ -55,7 +55,7 @@ const settingsSchema = z.object({
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   // Events of different customers handled at once by one worker; also how many one claim takes.
   STRIPE_EVENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
-  // Retry steps one worker takes at once: a step mostly waits on Stripe and the database, so lanes overlap the waits.
+  // Retry steps one worker takes at once, and emails it sends at once: each mostly waits on Stripe, Postmark and the database, so lanes overlap the waits.
   RECOVERY_ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   // The zone for customers whose place is unknown, until a merchant sets their own: US Eastern, where the largest group of customers lives (UTC would retry them at night).
   DEFAULT_MERCHANT_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('America/New_York'),

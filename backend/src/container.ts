@@ -182,6 +182,7 @@ export function createContainer(options: {
     publicUrl: config.publicUrl,
     senderFor,
     merchantTimeZoneFor,
+    lanes: config.recoveryActionConcurrency,
     // One email a day across dunning and pre-dunning: a dunning email waits after a reminder the same local day.
     lastReminderTo: async (tenancy, customerId) => {
       const sent = (await renewals.findByCustomer(tenancy, customerId)).flatMap((renewal) => (renewal.lastReminderAt ? [renewal.lastReminderAt.getTime()] : []));

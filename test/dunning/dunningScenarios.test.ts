@@ -148,6 +148,23 @@ describe('the dunning sequence', () => {
     expect(after.map((found) => found.dunningStepsDone)).toEqual([[0, 1], [0, 1], [0, 1]]);
   });
 
+  it('sends a customer with two failed subscriptions one email that day, though the email job runs lanes side by side', async () => {
+    const customer = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    const secondSubscription = world.sandbox.billing.createSubscription('platform', { customer: customer.customerId, amount: 2900, currency: 'usd', default_payment_method: null });
+    world.sandbox.billing.renew('platform', customer.subscriptionId);
+    world.sandbox.billing.renew('platform', secondSubscription.id as string);
+    await world.settle();
+    expect(await db.connection.collection('recoveryCases').countDocuments({ status: 'active' })).toBe(2);
+    // Past the hour a first email waits for the customer's place, still in New York's morning.
+    world.clock.set(new Date(start.getTime() + 61 * 60_000));
+
+    expect(await world.container.dunning.runDue(10)).toBe(2);
+
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1']);
+    const held = await db.connection.collection('recoveryCases').findOne({ dunningStepsDone: [] });
+    expect((held!.nextEmailAt as Date).getTime()).toBeGreaterThan(start.getTime() + 12 * 3_600_000);
+  });
+
   it('writes a sent email with no save lost to its own send mark', async () => {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     world.sandbox.billing.renew('platform', subscriptionId);

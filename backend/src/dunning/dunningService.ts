@@ -5,7 +5,7 @@ import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { chooseLocale, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
-import { isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
+import { createStepsInProgress, isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
@@ -68,6 +68,8 @@ export function createDunningService(deps: {
   senderFor: (account: Account | null) => { from: string; replyTo: string | null };
   /** The merchant's time zone (their retry policy's), the fallback when the customer's zone is unknown. */
   merchantTimeZoneFor: (account: Account | null) => string;
+  /** Emails one run sends at once, each to a different customer (absent: one at a time). */
+  lanes?: number;
   /** The customer's last pre-dunning reminder: a dunning email never lands on the same local day (absent: no reminders). */
   lastReminderTo?: LastReminderLookup;
   clock: Clock;
@@ -237,15 +239,32 @@ export function createDunningService(deps: {
   };
 
   async function runDue(limit: number): Promise<number> {
+    const waiting = await cases.findEmailDue(clock.now(), limit);
+    // Customers side by side, a customer's cases one after another: the one-email-a-day rule reads their last email.
+    // A lane ends when every case left is of a customer another lane is on; that lane takes them after its own.
+    const working = createStepsInProgress();
+    const next = () => {
+      const found = waiting.find((candidate) => working.take(candidate));
+      if (found) waiting.splice(waiting.indexOf(found), 1);
+      return found;
+    };
     let claimedCount = 0;
-    for (const found of await cases.findEmailDue(clock.now(), limit)) {
-      const now = clock.now();
-      const claimed = await cases.claimEmail(found, now, EMAIL_LEASE_MS);
-      // Taken by another worker, or no longer due since the read.
-      if (!claimed) continue;
-      await sendClaimed(claimed, now);
-      claimedCount += 1;
-    }
+    const lane = async () => {
+      for (let found = next(); found; found = next()) {
+        try {
+          const now = clock.now();
+          const claimed = await cases.claimEmail(found, now, EMAIL_LEASE_MS);
+          // Null: taken by another worker, or no longer due since the read.
+          if (claimed) {
+            await sendClaimed(claimed, now);
+            claimedCount += 1;
+          }
+        } finally {
+          working.done(found);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, deps.lanes ?? 1) }, lane));
     return claimedCount;
   }
 

@@ -51,6 +51,7 @@ export { keepRequestMadeMeanwhile, manualRetryRefusal, subscriptionStop, stopFor
 export { recordEmailSent, recordEmailEvent, markUndeliverable, markSending, type EmailEvent } from './emailTransitions';
 export { createRetryService, type RetryService } from './retryService';
 export type { ThankYouSent } from './stepWrites';
+export { createStepsInProgress } from './duePick';
 export { MANUAL_RETRY_COOLDOWN_MS, type ManualRetryResult } from './manualRetry';
 export { pauseCase, resumeCase, cancelByMerchant, requestReminder, reminderStepIndex, REMINDER_COOLDOWN_MS, type ControlDecision } from './caseControls';
 export { createCaseControlService, type CaseControlService, type ControlOutcome } from './caseControlService';
