@@ -264,7 +264,10 @@ export function createDunningService(deps: {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, deps.lanes ?? 1) }, lane));
+    // Every lane ends before the run does, even when one throws: a stopping worker leaves no send running.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, deps.lanes ?? 1) }, lane));
+    const failed = lanes.find((ended): ended is PromiseRejectedResult => ended.status === 'rejected');
+    if (failed) throw failed.reason;
     return claimedCount;
   }
 
