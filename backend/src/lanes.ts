@@ -12,6 +12,16 @@ export async function repeatInLanes(step: () => Promise<boolean>, limit: number,
       taken += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  await inLanes(lanes, lane);
   return taken;
+}
+
+/**
+ * Runs `lanes` copies of `lane` side by side and waits for all of them, even when one throws (then throws
+ * the first error): a stopping worker's run ends only when no lane of it is still at work.
+ */
+export async function inLanes(lanes: number, lane: () => Promise<void>): Promise<void> {
+  const ended = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, lane));
+  const failed = ended.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

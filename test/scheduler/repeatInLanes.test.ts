@@ -41,3 +41,19 @@ it('runs one step at a time with one lane', async () => {
   expect(await repeatInLanes(step, 5, 1)).toBe(1);
   expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
 });
+
+it('lets every other lane finish its step before it passes on a lane’s error', async () => {
+  const finished: number[] = [];
+  let n = 0;
+  const step = async () => {
+    const mine = (n += 1);
+    if (mine === 1) throw new Error('Stripe timed out');
+    await tick();
+    await tick();
+    finished.push(mine);
+    return false;
+  };
+  await expect(repeatInLanes(step, 10, 3)).rejects.toThrow('Stripe timed out');
+  // The other two lanes had each started a step; both ended before the run did.
+  expect(finished.sort()).toEqual([2, 3]);
+});

@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { chooseLocale, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
 import { createStepsInProgress, isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
+import { inLanes } from '../lanes';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
@@ -264,10 +265,7 @@ export function createDunningService(deps: {
         }
       }
     };
-    // Every lane ends before the run does, even when one throws: a stopping worker leaves no send running.
-    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, deps.lanes ?? 1) }, lane));
-    const failed = lanes.find((ended): ended is PromiseRejectedResult => ended.status === 'rejected');
-    if (failed) throw failed.reason;
+    await inLanes(deps.lanes ?? 1, lane);
     return claimedCount;
   }
 
