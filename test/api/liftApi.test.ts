@@ -87,7 +87,8 @@ describe('GET /api/dashboard/lift', () => {
       for (const group of ['treated', 'control']) {
         const counted = recount(entry.currency, group);
         expect(entry[group]).toMatchObject(counted);
-        expect(entry[group].recoveredShare).toBeCloseTo(counted.recovered / counted.ended, 4);
+        // The salt is drawn per run: now and then all six euro cases fall in one group, and the other has none ended.
+        expect(entry[group].recoveredShare).toEqual(counted.ended === 0 ? null : expect.closeTo(counted.recovered / counted.ended, 4));
       }
     }
     // Every case with a customer is in the lift, in one group or the other; the one without is treated, outside it.
