@@ -78,7 +78,7 @@ export function createApp(deps: Container): Koa {
   // The merchant API: open CORS for the Stripe App, one account per caller, a limit per account.
   const merchantApi = [
     createRecoveryRoutes({ cases: deps.cases, retries: deps.retries, controls: deps.caseControls, cardUpdate: deps.cardUpdate, clock: deps.clock }),
-    createEmailRoutes({ cases: deps.cases }),
+    createEmailRoutes({ cases: deps.cases, emailContents: deps.emailContents }),
     createDashboardRoutes({ cases: deps.cases, rollups: deps.rollups, accounts: deps.accounts, clock: deps.clock, exportLinks: { key: exportKey, publicUrl: deps.config.publicUrl } }),
     createLiftRoutes({ rollups: deps.rollups, settings: deps.settings, clock: deps.clock }),
     createSettingsRoutes({ settings: deps.settings, clock: deps.clock }),

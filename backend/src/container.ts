@@ -12,7 +12,7 @@ import { createRateLimitStore } from './rateLimits';
 import { createRenewalIntake, createRenewalRefresh, createRenewalStore } from './renewals';
 import { createRenewalOutcomeStore, createRenewalRiskService, recordRenewalOutcome } from './renewalRisk';
 import { createExperimentService, createExperimentStore } from './experiments';
-import { createDunningService, createSuppressionStore, createTestModeRecipients } from './dunning';
+import { createDunningService, createEmailContentStore, createSuppressionStore, createTestModeRecipients } from './dunning';
 import { createPostmarkMailer, createPostmarkServerDirectory } from './adapters/postmark';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -118,6 +118,7 @@ export function createContainer(options: {
   const rateLimits = createRateLimitStore(connection);
   const apiKeys = createApiKeyStore(connection);
   const suppressions = createSuppressionStore(connection);
+  const emailContents = createEmailContentStore(connection);
   const cardUpdate = createCardUpdateService({
     linkKey: linkSigningKey(config.cardUpdate.linkSecret),
     publicUrl: config.publicUrl,
@@ -172,6 +173,7 @@ export function createContainer(options: {
     recovery,
     accounts,
     suppressions,
+    emailContents,
     mailer,
     accountProfilesFor,
     policyFor: (account, current) => experiments.dunningPolicyFor(current, dunningPolicyOf(account)),
@@ -282,6 +284,7 @@ export function createContainer(options: {
     billingFor,
     rateLimits,
     suppressions,
+    emailContents,
     dunning,
     preDunning,
     settings,

@@ -5,7 +5,7 @@ import type { CardAttemptStore } from './cardLedger';
 import type { CardUpdateService } from './cardUpdate';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { DunningService, SuppressionStore } from './dunning';
+import type { DunningService, EmailContentStore, SuppressionStore } from './dunning';
 import type { ExperimentService } from './experiments';
 import type { Logger } from './logger';
 import type { OutboundWebhooks, OutboxRelay } from './outbound';
@@ -47,6 +47,8 @@ export interface Container {
   billingFor: (livemode: boolean) => BillingGateway | null;
   rateLimits: RateLimitStore;
   suppressions: SuppressionStore;
+  /** What each email said, kept beside its case. */
+  emailContents: EmailContentStore;
   dunning: DunningService;
   /** Reminders before a renewal whose card expires first (issue 14). */
   preDunning: PreDunningService;

@@ -10,7 +10,7 @@ const db = useTestDatabase();
 const unused = {} as never;
 const merchantRouters: Router[] = [
   createRecoveryRoutes({ cases: unused, retries: unused, controls: unused, cardUpdate: unused, clock: unused }),
-  createEmailRoutes({ cases: unused }),
+  createEmailRoutes({ cases: unused, emailContents: unused }),
   createDashboardRoutes({ cases: unused, rollups: unused, accounts: unused, clock: unused, exportLinks: unused }),
   createExportDownloadRoutes({ cases: unused, clock: unused, key: unused, limitPerIp: async (_ctx, next) => next() }),
   createLiftRoutes({ rollups: unused, settings: unused, clock: unused }),

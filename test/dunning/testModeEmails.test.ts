@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { DEFAULT_DUNNING_POLICY, type DunningPolicy } from '../../backend/src/dunning';
 import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
@@ -51,6 +52,25 @@ describe('dunning emails in test mode', () => {
     expect(typeof shown.body.from).toBe('string');
     expect(new Date(shown.body.at as string).getTime()).toBe(start.getTime());
     expect((await get(`/api/recovery/emails/${status.body.id as string}/7`)).status).toBe(404);
+  });
+
+  it('are kept beside their case, which names each by id; one recorded inline before that is still shown', async () => {
+    const get = await openWorld(false);
+    const customer = world.customerWithCard('platform', expiredCard);
+    const invoice = world.sandbox.billing.renew('platform', customer.subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const caseId = (await get(`/api/recovery/status?invoiceId=${invoice.id as string}`)).body.id as string;
+
+    const stored = await db.connection.collection('recoveryCases').findOne({ _id: new Types.ObjectId(caseId) });
+    const [recorded] = stored!.emails as { contentId: string }[];
+    // The case is read and rewritten at every step: the email's body is not in it.
+    expect(JSON.stringify(stored!.emails)).not.toContain('did not go through');
+    const kept = await db.connection.collection('emailContents').findOne({ _id: new Types.ObjectId(recorded!.contentId) });
+    expect(kept).toMatchObject({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, caseId, stripeCustomerId: customer.customerId, subject: 'Your payment for our service did not go through' });
+
+    const inline = { to: 'earlier@example.com', from: 'billing@example.com', replyTo: null, subject: 'Recorded before', html: '<p>Before</p>', text: 'Before' };
+    await db.connection.collection('recoveryCases').updateOne({ _id: stored!._id }, { $set: { emails: [{ ...recorded, contentId: undefined, content: inline }] } });
+    expect((await get(`/api/recovery/emails/${caseId}/0`)).body).toMatchObject({ to: 'earlier@example.com', subject: 'Recorded before', html: '<p>Before</p>' });
   });
 
   it("are delivered to the Stripe account's own verified address, read from Stripe and remembered", async () => {

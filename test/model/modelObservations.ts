@@ -1,5 +1,5 @@
 import type { CaughtEmail } from '../../devservices/postmark-receiver/receiverState';
-import type { CaseEmail, RecoveryCase } from '../../backend/src/recovery';
+import type { CaseEmail, EmailContent, RecoveryCase } from '../../backend/src/recovery';
 import { timeZoneForCountry } from '../../backend/src/retryPolicy';
 
 /** An email as the customer got it (or, in test mode, would have), beside the case's plan at the moment it was sent or recorded. */
@@ -29,8 +29,8 @@ export function emailSeen(email: CaughtEmail, atSend: RecoveryCase | null): Emai
 }
 
 /** A test-mode email the case recorded instead of sending, beside the case's plan read right after it was recorded (recording does not change the plan). */
-export function recordedEmailSeen(email: CaseEmail & { content: NonNullable<CaseEmail['content']> }, atRecord: RecoveryCase): EmailSeen {
-  return { delivery: 'recorded_test_mode', to: email.content.to, subject: email.content.subject, text: email.content.text || email.content.html, caseId: atRecord.id, sentAt: email.sentAt, ...planAt(atRecord) };
+export function recordedEmailSeen(email: CaseEmail, content: EmailContent, atRecord: RecoveryCase): EmailSeen {
+  return { delivery: 'recorded_test_mode', to: content.to, subject: content.subject, text: content.text || content.html, caseId: atRecord.id, sentAt: email.sentAt, ...planAt(atRecord) };
 }
 
 function planAt(found: RecoveryCase | null): Pick<EmailSeen, 'plan' | 'zone'> {

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
-import { createCaseStore, type CaseEmail, type RecoveryCase } from '../../backend/src/recovery';
+import { createEmailContentStore } from '../../backend/src/dunning';
+import { createCaseStore, type RecoveryCase } from '../../backend/src/recovery';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { emailSeen, recordedEmailSeen } from './modelObservations';
 import type { Observation, World } from './modelRunner';
@@ -13,6 +14,7 @@ import type { Observation, World } from './modelRunner';
  */
 export function watchCases(world: World, connection: Connection, seen: Observation): () => Promise<void> {
   const cases = createCaseStore(connection);
+  const contents = createEmailContentStore(connection);
   const closedSeen = new Set<string>();
   const recordedRead = new Map<string, number>();
   let emailsRead = 0;
@@ -48,7 +50,10 @@ export function watchCases(world: World, connection: Connection, seen: Observati
       const found: RecoveryCase | null = await cases.findById(raw.accountId, seen.livemode, id);
       if (!found) continue;
       for (const email of found.emails.slice(recordedRead.get(id) ?? 0)) {
-        if (email.delivery === 'recorded_test_mode' && email.content) seen.emails.push(recordedEmailSeen(email as CaseEmail & { content: NonNullable<CaseEmail['content']> }, found));
+        if (email.delivery !== 'recorded_test_mode' || !email.contentId) continue;
+        const content = await contents.find({ accountId: found.accountId, livemode: found.livemode, caseId: found.id }, email.contentId);
+        if (!content) throw new Error(`case ${found.id} records a test-mode email whose content ${email.contentId} is not kept`);
+        seen.emails.push(recordedEmailSeen(email, content, found));
       }
       recordedRead.set(id, found.emails.length);
     }

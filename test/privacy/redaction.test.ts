@@ -85,7 +85,11 @@ describe('a recovery case, erased', () => {
     card: { paymentMethodId: 'pm_1', brand: 'visa', last4: '4242', fingerprint: 'fp_1' },
     triedCards: [{ brand: 'visa', last4: '0341', fingerprint: 'fp_0' }],
     ourAttempts: [{ number: 1, outcome: 'declined', card: { last4: '0341', brand: 'visa' }, decline: { declineCode: 'expired_card', message: 'Your card has expired.' } }],
-    emails: [{ messageId: 'm1', status: 'delivered', opens: 2, clicks: 1, content: { to: 'ann.lee@example.com', subject: 'Hi Ann', html: '<p>Hi Ann</p>', text: 'Hi Ann' } }],
+    emails: [
+      // An older record holds what it said inline; a newer one names where it is kept.
+      { messageId: 'm1', status: 'delivered', opens: 2, clicks: 1, content: { to: 'ann.lee@example.com', subject: 'Hi Ann', html: '<p>Hi Ann</p>', text: 'Hi Ann' } },
+      { messageId: 'm2', status: 'sent', opens: 0, clicks: 0, contentId: '65f000000000000000000001' },
+    ],
     timeline: [{ at: new Date(0), kind: 'email_sent', summary: 'Dunning email 1 sent to a***@example.com' }],
     decline: { declineCode: 'expired_card', message: 'Card of Ann Lee expired' },
     plannedAction: { kind: 'none', at: null, reason: 'Recovered' },
@@ -103,7 +107,10 @@ describe('a recovery case, erased', () => {
       order: null,
       card: { paymentMethodId: 'pm_1', brand: 'visa', fingerprint: 'fp_1' },
       triedCards: [{ brand: 'visa', fingerprint: 'fp_0' }],
-      emails: [{ messageId: 'm1', status: 'delivered', opens: 2, clicks: 1, content: null }],
+      emails: [
+        { messageId: 'm1', status: 'delivered', opens: 2, clicks: 1, content: null, contentId: null },
+        { messageId: 'm2', status: 'sent', opens: 0, clicks: 0, content: null, contentId: null },
+      ],
       timeline: [{ kind: 'email_sent', summary: `Dunning email 1 sent to ${ERASED}` }],
       decline: { declineCode: 'expired_card', message: `Card of ${ERASED} expired` },
     });

@@ -143,6 +143,8 @@ describe("a merchant's sender", () => {
     await world.runUntil(new Date(start.getTime() + 86_400_000));
     expect(world.postmark.state.emails).toEqual([]);
     const stored = await db.connection.collection('recoveryCases').findOne({ livemode: false });
-    expect(stored!.emails).toEqual([expect.objectContaining({ delivery: 'recorded_test_mode', content: expect.objectContaining({ from: 'billing@acme.com' }) })]);
+    const content = await db.connection.collection('emailContents').findOne({ livemode: false });
+    expect(stored!.emails).toEqual([expect.objectContaining({ delivery: 'recorded_test_mode', contentId: String(content!._id) })]);
+    expect(content).toMatchObject({ from: 'billing@acme.com' });
   });
 });

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { AppError } from '../errors';
+import type { EmailContentStore } from '../dunning';
 import type { CaseStore } from '../recovery';
 import { merchantOf } from './merchantAuth';
 import { caseEmailParams, identityQuery } from './schemas';
@@ -10,7 +11,7 @@ import { parseInput } from './validation';
  * the customer got it, or, in test mode, as it was recorded instead of sent.
  * The case list only says what happened to each email; this is its content.
  */
-export function createEmailRoutes(deps: { cases: CaseStore }): Router {
+export function createEmailRoutes(deps: { cases: CaseStore; emailContents: EmailContentStore }): Router {
   const router = new Router();
 
   router.get('/api/recovery/emails/:caseId/:index', async (ctx) => {
@@ -21,7 +22,9 @@ export function createEmailRoutes(deps: { cases: CaseStore }): Router {
     const found = await deps.cases.findById(merchant.accountId, merchant.livemode, caseId);
     if (!found) throw new AppError('no_recovery_case', 'No such recovery case.', 404, 'caseId');
     const email = found.emails[index];
-    if (!email?.content) throw new AppError('no_email', `The case has no email ${index} with its content recorded.`, 404, 'index');
+    // Records from before contents were kept apart hold theirs inline.
+    const content = email?.contentId ? await deps.emailContents.find({ accountId: found.accountId, livemode: found.livemode, caseId: found.id }, email.contentId) : (email?.content ?? null);
+    if (!email || !content) throw new AppError('no_email', `The case has no email ${index} with its content recorded.`, 404, 'index');
     ctx.body = {
       object: 'recovery_email',
       caseId: found.id,
@@ -30,12 +33,12 @@ export function createEmailRoutes(deps: { cases: CaseStore }): Router {
       step: email.stepIndex,
       delivery: email.delivery ?? 'sent',
       at: email.sentAt,
-      to: email.content.to,
-      from: email.content.from,
-      replyTo: email.content.replyTo,
-      subject: email.content.subject,
-      html: email.content.html,
-      text: email.content.text,
+      to: content.to,
+      from: content.from,
+      replyTo: content.replyTo,
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
     };
   });
 

@@ -12,7 +12,8 @@ import { describeDeclineForCustomer } from './declineWording';
 import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from './dunningEmail';
 import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
-import { createEmailDelivery } from './emailDelivery';
+import type { EmailContentStore } from './emailContentStore';
+import { createEmailDelivery, type DeliveryOutcome } from './emailDelivery';
 import type { Mailer, OutgoingEmail, SenderOutcomeNote } from './mailer';
 import { heldForEmailToday, type LastReminderLookup } from './oneEmailADay';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
@@ -53,6 +54,7 @@ export function createDunningService(deps: {
   recovery: RecoveryService;
   accounts: AccountStore;
   suppressions: SuppressionStore;
+  emailContents: EmailContentStore;
   mailer: Mailer | null;
   /** Reads the Stripe account's own email: the one address test mode delivers to. */
   accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
@@ -126,6 +128,13 @@ export function createDunningService(deps: {
     return { message, content: { to: message.to, from: message.from, replyTo, subject: email.subject, html: email.htmlBody, text: email.textBody } };
   }
 
+  /** Keeps what an email that went (or was recorded) said, before its case records it; null for one that did not go. */
+  async function keptContent(current: RecoveryCase, outcome: DeliveryOutcome, content: EmailContent, now: Date): Promise<string | null> {
+    if (outcome.kind !== 'sent' && outcome.kind !== 'recorded_test_mode') return null;
+    const owner = { accountId: current.accountId, livemode: current.livemode, caseId: current.id, stripeCustomerId: current.stripeCustomerId };
+    return deps.emailContents.keep(owner, content, now);
+  }
+
   async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
     const sent = await confirmationSent(current, account, policy, now);
     await release(sent.current, sent.record);
@@ -144,10 +153,11 @@ export function createDunningService(deps: {
     const email = renderEmail(confirmationCopy(locale), values, branding, locale);
     const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
     const result = await delivery!.deliver(current, account, message, 'confirmation', now);
+    const contentId = await keptContent(current, result, content, now);
     const record = (fresh: RecoveryCase): RecoveryCase => {
       const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
-      if (result.kind === 'sent') return recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content }, now);
-      if (result.kind === 'recorded_test_mode') return recordEmailSent(cleared, { messageId: null, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, content, delivery: 'recorded_test_mode' }, now);
+      if (result.kind === 'sent') return recordEmailSent(cleared, { messageId: result.messageId, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, contentId }, now);
+      if (result.kind === 'recorded_test_mode') return recordEmailSent(cleared, { messageId: null, kind: 'confirmation', stepIndex: null, skipped: [], subject: email.subject, contentId, delivery: 'recorded_test_mode' }, now);
       return cleared;
     };
     return { record, current: result.current };
@@ -206,8 +216,9 @@ export function createDunningService(deps: {
     const result = await delivery.deliver(current, account, message, step, now);
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
+    const contentId = await keptContent(current, result, content, now);
     await release(result.current, (fresh) => {
-      const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, content };
+      const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, contentId };
       // The next email is planned in the write that records this one: one write, and no moment without a plan.
       const withNext = (sent: RecoveryCase): RecoveryCase => {
         const next = plan(sent, now);

@@ -10,6 +10,7 @@ export { copyForStep, confirmationCopy, renderEmail, type RenderedEmail } from '
 export { defaultCopy, emailFrame } from './defaultCopy';
 export { merchantCopyFor, ownCopiesOf, type CopyByLocale, type LocalizableStep } from './localizedCopy';
 export { createDunningService, type DunningService } from './dunningService';
+export { createEmailContentStore, type EmailContentStore, type EmailContentOwner } from './emailContentStore';
 export { createSuppressionStore, type SuppressionStore, type EmailSuppression } from './suppressionStore';
 export { validateDunningSettings, previewStep, sanitizeDunningPolicy, customCopyProblems, sanitizeCustomCopy } from './dunningSettings';
 export { sanitizeEmailHtml, type SanitizedHtml } from './emailSanitizer';

@@ -13,6 +13,7 @@ import type { Connection, mongo } from 'mongoose';
 /** Collections whose documents carry accountId and livemode: erased for the uninstalled mode only. */
 export const PER_MODE_COLLECTIONS = [
   'recoveryCases',
+  'emailContents',
   'renewals',
   'renewalOutcomes',
   'emailSuppressions',

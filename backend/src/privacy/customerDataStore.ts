@@ -74,9 +74,12 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
 
   /** The customer's emails and names as our own records hold them, added to what the caller knows. */
   async function learn(customer: CustomerRef, known: KnownValues): Promise<KnownValues> {
-    const cases = await collection('recoveryCases').find({ ...scope(customer), stripeCustomerId: customer.stripeCustomerId }, { projection: { customerEmail: 1, customerName: 1, 'emails.content.to': 1 } }).toArray();
+    const byCustomer = { ...scope(customer), stripeCustomerId: customer.stripeCustomerId };
+    const cases = await collection('recoveryCases').find(byCustomer, { projection: { customerEmail: 1, customerName: 1, 'emails.content.to': 1 } }).toArray();
     const renewals = await collection('renewals').find({ ...scope(customer), customerId: customer.stripeCustomerId }, { projection: { customerEmail: 1, customerName: 1 } }).toArray();
-    const sentTo = cases.flatMap((found) => ((found.emails as { content?: { to?: string } | null }[] | undefined) ?? []).map((email) => email.content?.to));
+    const contents = await collection('emailContents').find(byCustomer, { projection: { to: 1 } }).toArray();
+    // Older email records hold their content inline; newer ones in emailContents.
+    const sentTo = [...cases.flatMap((found) => ((found.emails as { content?: { to?: string } | null }[] | undefined) ?? []).map((email) => email.content?.to)), ...contents.map((found) => found.to as string | undefined)];
     return withKnown(known, {
       emails: [...cases.map((found) => found.customerEmail as string | null), ...renewals.map((found) => found.customerEmail as string | null), ...sentTo],
       names: [...cases.map((found) => found.customerName as string | null), ...renewals.map((found) => found.customerName as string | null)],
@@ -139,6 +142,7 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
       const parsed = (docs: Doc[], field: string) => docs.map((doc) => ({ ...doc, [field]: typeof doc[field] === 'string' ? safeParse(doc[field]) : doc[field] }));
       const found: Record<string, unknown[]> = {
         recoveryCases: await collection('recoveryCases').find(byCustomer).toArray(),
+        emailContents: await collection('emailContents').find(byCustomer).toArray(),
         customerContacts: await collection('customerContacts').find({ accountId: customer.accountId, stripeCustomerId: customer.stripeCustomerId }).toArray(),
         renewals: await collection('renewals').find({ ...scope(customer), customerId: customer.stripeCustomerId }).toArray(),
         renewalOutcomes: await collection('renewalOutcomes').find({ ...scope(customer), customerId: customer.stripeCustomerId }).toArray(),
@@ -163,6 +167,9 @@ export function createCustomerDataStore(connection: Connection): CustomerDataSto
         if (outcome === 'busy') complete = false;
         if (outcome === 'erased') erased.recoveryCases += 1;
       }
+
+      // What the emails said goes with the customer; their records on the cases (status, opens, clicks) stay.
+      erased.emailContents = (await collection('emailContents').deleteMany({ ...scope(customer), stripeCustomerId: customer.stripeCustomerId })).deletedCount;
 
       erased.renewals = 0;
       const renewals = await collection('renewals').find({ ...scope(customer), customerId: customer.stripeCustomerId }).toArray();

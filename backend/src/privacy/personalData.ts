@@ -31,10 +31,11 @@ export interface CollectionPrivacy {
 export const PERSONAL_DATA_MAP: readonly CollectionPrivacy[] = [
   {
     collection: 'recoveryCases',
-    holds: 'email, name, country and time zone, card last4, hosted invoice link, order and metadata, every email we wrote (test-mode recorded ones too), timeline summaries, events waiting in the outbox',
+    holds: 'email, name, country and time zone, card last4, hosted invoice link, order and metadata, emails we wrote as older records hold them inline, timeline summaries, events waiting in the outbox',
     onCustomerErasure: 'redact',
     kept: 'as long as the account is installed (the merchant’s history and figures)',
   },
+  { collection: 'emailContents', holds: 'every email we wrote to the customer, as written (address, subject, body; test-mode recorded ones too)', onCustomerErasure: 'delete', kept: 'as long as the account is installed' },
   { collection: 'customerContacts', holds: 'when the customer was last emailed', onCustomerErasure: 'delete', kept: 'as long as the account is installed' },
   { collection: 'renewals', holds: 'email, name, country, card last4, pre-dunning reminders as written, risk reasons', onCustomerErasure: 'redact', kept: 'as long as the account is installed' },
   { collection: 'emailSuppressions', holds: 'email address (bounced, complained, unsubscribed)', onCustomerErasure: 'delete', kept: 'as long as the account is installed' },

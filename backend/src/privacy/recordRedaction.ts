@@ -36,7 +36,7 @@ export function caseErasure(found: Doc, terms: string[]): Doc {
     triedCards: (Array.isArray(found.triedCards) ? found.triedCards : []).map(cardWithoutDigits),
     ourAttempts: attempts.map((attempt) => ({ ...attempt, card: cardWithoutDigits(attempt.card ?? null), decline: redactValue(attempt.decline ?? null, terms) })),
     // What happened to each email (status, opens, clicks) stays for the merchant's figures; what it said and to whom goes.
-    emails: emails.map((email) => ({ ...email, content: null })),
+    emails: emails.map((email) => ({ ...email, content: null, contentId: null })),
     timeline: timeline.map((entry) => ({ ...entry, summary: typeof entry.summary === 'string' ? redactText(entry.summary, terms) : entry.summary })),
     decline: decline ? { ...decline, ...(typeof decline.message === 'string' ? { message: redactText(decline.message, terms) } : {}) } : null,
     plannedAction: planned ? { ...planned, ...(typeof planned.reason === 'string' ? { reason: redactText(planned.reason, terms) } : {}) } : null,

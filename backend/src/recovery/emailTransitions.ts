@@ -1,4 +1,4 @@
-import type { CaseEmail, EmailContent, EmailSendMark, RecoveryCase } from './recoveryCase';
+import type { CaseEmail, EmailSendMark, RecoveryCase } from './recoveryCase';
 import { appendToTimeline } from './caseTimeline';
 
 /** What Postmark reported about one message, in our words. */
@@ -22,7 +22,8 @@ export function recordEmailSent(
     skipped: number[];
     subject: string;
     delivery?: NonNullable<CaseEmail['delivery']>;
-    content?: EmailContent | null;
+    /** Where its content was kept just before (null: none kept). */
+    contentId?: string | null;
   },
   now: Date,
 ): RecoveryCase {
@@ -33,7 +34,7 @@ export function recordEmailSent(
     stepIndex: email.stepIndex,
     sentAt: now,
     delivery,
-    content: email.content ?? null,
+    contentId: email.contentId ?? null,
     status: 'sent',
     deliveredAt: null,
     firstOpenedAt: null,

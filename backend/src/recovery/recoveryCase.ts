@@ -96,7 +96,9 @@ export interface CaseEmail {
   sentAt: Date;
   /** Test mode records emails to customers instead of sending them; older records lack it (sent). */
   delivery?: 'sent' | 'recorded_test_mode';
-  /** What the customer got (or would have got); older records lack it. */
+  /** Where what the customer got (or would have got) is kept: its id in the email contents (dunning/emailContentStore). */
+  contentId?: string | null;
+  /** What the customer got, as records written before contents were kept apart hold it; absent on newer ones. */
   content?: EmailContent | null;
   status: 'sent' | 'delivered' | 'bounced' | 'complained' | 'unsubscribed';
   deliveredAt: Date | null;
