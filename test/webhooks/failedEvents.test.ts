@@ -27,6 +27,25 @@ function failedEvent(event: Record<string, unknown>, receivedAt: Date, accountId
   return storedEvent(event, receivedAt, { accountId, status: 'failed', attempts: MAX_EVENT_ATTEMPTS, lastError: 'connect ECONNREFUSED 127.0.0.1:443' });
 }
 
+describe('recordedAmong', () => {
+  it("names the batch's events already recorded as handled or ignored, not those parked as failed, waiting or never seen", async () => {
+    const events = createStripeEventStore(db.connection);
+    const at = new Date('2026-05-02T08:00:00Z');
+    const handled = stripeEvent('invoice.paid', invoice({ id: 'in_handled', status: 'paid' }));
+    const ignored = stripeEvent('invoice.finalized', invoice({ id: 'in_ignored' }));
+    const failed = stripeEvent('invoice.payment_failed', invoice({ id: 'in_parked' }));
+    const waiting = stripeEvent('invoice.payment_failed', invoice({ id: 'in_waiting' }));
+    await events.record(storedEvent(handled, at, { status: 'handled' }));
+    await events.record(storedEvent(ignored, at, { status: 'ignored' }));
+    await events.record(failedEvent(failed, at));
+    await events.record(storedEvent(waiting, at));
+
+    const ids = [handled, ignored, failed, waiting].map((event) => event.id as string);
+    expect(await events.recordedAmong([...ids, 'evt_never_seen'])).toEqual(new Set([handled.id, ignored.id]));
+    expect(await events.recordedAmong([])).toEqual(new Set());
+  });
+});
+
 describe('an event parked as failed', () => {
   it('is handled again when Stripe re-delivers it: attempts start over and the earlier failure stays in its history', async () => {
     const testApp = await createTestApp(db.connection);
