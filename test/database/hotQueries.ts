@@ -50,7 +50,6 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: 'a page of failed payments', madeBy: 'recovery/caseStore.ts listPage', path: 'merchant API', collection: 'recoveryCases', command: 'find', index: 'accountId_1_livemode_1_openedAt_-1__id_-1', scope: byAccount },
   { name: 'the case a Postmark record names', madeBy: 'recovery/caseStore.ts findBySentEmail', path: 'email', collection: 'recoveryCases', command: 'find', index: '_id_', scope: byAccount },
   { name: 'find due emails', madeBy: 'recovery/caseStore.ts findEmailDue', path: 'email', collection: 'recoveryCases', command: 'find', index: 'status_1_nextEmailAt_1', scope: crossAccountClaim },
-  { name: 'claim a due email', madeBy: 'recovery/caseStore.ts claimEmail', path: 'email', collection: 'recoveryCases', command: 'findAndModify', index: '_id_', scope: byAccount },
   { name: "the customer's last dunning email", madeBy: 'recovery/caseStore.ts lastDunningEmailTo', path: 'email', collection: 'customerContacts', command: 'find', index: '_id_', scope: byAccountKey },
   { name: "note the customer's dunning email", madeBy: 'recovery/caseStore.ts noteDunningEmailTo', path: 'email', collection: 'customerContacts', command: 'update', index: '_id_', scope: byAccountKey },
   { name: 'find cases with outbox entries', madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'recoveryCases', command: 'find', index: 'outboxDueAt_1_outboxLeaseUntil_1', scope: crossAccountClaim },

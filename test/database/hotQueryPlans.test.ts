@@ -73,7 +73,6 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   'a page of failed payments': (s) => s.cases.listPage(ACCOUNT, true, {}, 21, null),
   'the case a Postmark record names': (s) => s.cases.findBySentEmail(ACCOUNT, someCaseId, 'pm-message-1'),
   'find due emails': (s) => s.cases.findEmailDue(NOW, 20),
-  'claim a due email': (s) => s.cases.claimEmail({ id: someCaseId, accountId: ACCOUNT, livemode: true } as RecoveryCase, NOW, 60_000),
   "the customer's last dunning email": (s) => s.cases.lastDunningEmailTo(ACCOUNT, 'cus_1'),
   "note the customer's dunning email": (s) => s.cases.noteDunningEmailTo(ACCOUNT, 'cus_1', NOW),
   'find cases with outbox entries': (s) => s.outbox.claimSome('relay-1', NOW, 60_000, 20),

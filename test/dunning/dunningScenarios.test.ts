@@ -122,8 +122,8 @@ describe('the dunning sequence', () => {
     const after = (await cases.findOne({}))!;
     expect(after.dunningStepsDone).toEqual([0, 1]);
     expect((after.nextEmailAt as Date).getTime()).toBeGreaterThanOrEqual((before!.nextEmailAt as Date).getTime() + 3 * DAY - 12 * 3_600_000);
-    // The claim, the mark made before the send, and the record with the next time: three saves, no fourth to plan it.
-    expect((after.revision as number) - (before!.revision as number)).toBe(3);
+    // The mark made before the send (it takes the email lease) and the record with the next time: two saves, no third to plan it.
+    expect((after.revision as number) - (before!.revision as number)).toBe(2);
     // No moment where the email is recorded but the next one not yet planned.
     expect(seen.filter((state) => state.stepsDone.length > 1 && !(state.nextEmailAt instanceof Date))).toEqual([]);
     expect(seen.length).toBeGreaterThan(0);
@@ -179,6 +179,49 @@ describe('the dunning sequence', () => {
     // would be refused (the mark moved its revision on), read again and written a second time.
     expect(outcomes).toEqual([true, true]);
     expect((await db.connection.collection('recoveryCases').findOne({}))!.dunningStepsDone).toEqual([0, 1]);
+  });
+
+  it('writes the case once for a turn that only plans the next email', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
+    world.clock.set(before.nextEmailAt as Date);
+
+    expect(await world.container.dunning.runNextDue()).toBe(true);
+    const sent = (await db.connection.collection('recoveryCases').findOne({}))!;
+    expect(sent.dunningStepsDone).toEqual([0, 1]);
+
+    // Due now by the stored date, though the plan's next email is days away: the turn writes the plan's date back, once.
+    await db.connection.collection('recoveryCases').updateOne({ _id: sent._id }, { $set: { nextEmailAt: world.clock.now() } });
+    expect(await world.container.dunning.runNextDue()).toBe(true);
+    const planned = (await db.connection.collection('recoveryCases').findOne({}))!;
+    // Every write of a case moves its revision on by one: no claim before the turn's one write.
+    expect(planned.revision - sent.revision).toBe(1);
+    expect(planned.nextEmailAt).toEqual(sent.nextEmailAt);
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1', 'dunning-step-2']);
+  });
+
+  it('sends nothing and writes nothing for a case written between the email job reading it and marking the send; the next run sends it', async () => {
+    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.runUntil(new Date(start.getTime() + DAY));
+    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
+    world.clock.set(before.nextEmailAt as Date);
+    const read = world.container.cases.findEmailDue.bind(world.container.cases);
+    jest.spyOn(world.container.cases, 'findEmailDue').mockImplementationOnce(async (now, limit) => {
+      const found = await read(now, limit);
+      // Someone (an event, another worker) writes the case after the job's read.
+      await db.connection.collection('recoveryCases').updateOne({ _id: before._id }, { $inc: { revision: 1 } });
+      return found;
+    });
+
+    expect(await world.container.dunning.runDue(10)).toBe(0);
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1']);
+    expect((await db.connection.collection('recoveryCases').findOne({}))!).toMatchObject({ revision: before.revision + 1, sendingStep: null, dunningStepsDone: [0] });
+
+    expect(await world.container.dunning.runDue(10)).toBe(1);
+    expect(world.postmark.state.emails.map((email) => email.tag)).toEqual(['dunning-step-1', 'dunning-step-2']);
   });
 
   it('marks the case undeliverable and stops when Postmark says the address is inactive', async () => {

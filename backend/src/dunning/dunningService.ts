@@ -5,7 +5,7 @@ import { cardUpdateUrl, issueLinkToken } from '../cardUpdate/linkToken';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { chooseLocale, formatMoney, merchantLanguageOf, translate, type Locale } from '../i18n';
-import { createStepsInProgress, isControlCase, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
+import { createStepsInProgress, isControlCase, markSending, markUndeliverable, recordEmailSent, reminderStepIndex, withoutEmails, type CaseStore, type EmailContent, type RecoveryCase, type RecoveryService, type ThankYouSent } from '../recovery';
 import { inLanes } from '../lanes';
 import { customerTimeZoneFor, withinLocalHours } from '../retryPolicy';
 import { describeDeclineForCustomer } from './declineWording';
@@ -13,16 +13,17 @@ import { confirmationCopy, copyForStep, renderEmail, type RenderedEmail } from '
 import { planNextEmail } from './dunningPlan';
 import type { DunningPolicy } from './dunningSteps';
 import type { EmailContentStore } from './emailContentStore';
-import { createEmailDelivery, type DeliveryOutcome } from './emailDelivery';
+import { createEmailDelivery, type DeliveryOutcome, type MarkSend } from './emailDelivery';
+import { startEmailWrites, type EmailWrites } from './emailWrites';
 import type { Mailer, OutgoingEmail, SenderOutcomeNote } from './mailer';
 import { heldForEmailToday, type LastReminderLookup } from './oneEmailADay';
 import { copyVariantFor, promisedRetryDate } from './emailPromise';
 import type { SuppressionStore } from './suppressionStore';
 
 export interface DunningService {
-  /** Claims one case with an email due, sends it if it is still wanted, and plans the next; false when none is due. */
+  /** Takes one case with an email due, sends it if it is still wanted, and plans the next; false when none was written. */
   runNextDue(): Promise<boolean>;
-  /** As runNextDue for up to `limit` cases read in one query; returns how many it claimed. */
+  /** As runNextDue for up to `limit` cases read in one query; returns how many it wrote (a case written meanwhile is left for a later run). */
   runDue(limit: number): Promise<number>;
   /**
    * The thank-you of a case a retry step is about to give back recovered: sent (or recorded, or decided
@@ -80,10 +81,10 @@ export function createDunningService(deps: {
 }): DunningService {
   const { cases, recovery, accounts, suppressions, mailer, clock, logger } = deps;
   const delivery = mailer
-    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, recovery, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger })
+    ? createEmailDelivery({ mailer, accounts, accountProfilesFor: deps.accountProfilesFor, merchantServerToken: deps.merchantServerToken, ...(deps.noteSender ? { noteSender: deps.noteSender } : {}), logger })
     : null;
-  const release = (current: RecoveryCase, change: (fresh: RecoveryCase) => RecoveryCase) =>
-    recovery.mutate(current.accountId, current, (fresh) => ({ ...change(fresh), emailLeaseUntil: new Date(0) }));
+  /** The email job's send mark, which takes the case's email lease. */
+  const markFor = (writes: EmailWrites, now: Date): MarkSend => (sending) => writes.mark(sending, new Date(now.getTime() + EMAIL_LEASE_MS));
 
   async function valuesFor(current: RecoveryCase, account: Account | null, zone: string, now: Date) {
     const branding = brandingOf(account);
@@ -135,16 +136,17 @@ export function createDunningService(deps: {
     return deps.emailContents.keep(owner, content, now);
   }
 
-  async function sendConfirmation(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const sent = await confirmationSent(current, account, policy, now);
-    await release(sent.current, sent.record);
+  async function sendConfirmation(writes: EmailWrites, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
+    const sent = await confirmationSent(writes.current(), account, policy, now, markFor(writes, now));
+    if (sent) await writes.release(sent.record);
   }
 
   /**
    * Sends (or records, or decides against) the thank-you of a recovered case. Returns how to record that on the
-   * case, and the case as it stands after the send (its send mark is a write). Throws when the send failed.
+   * case, and the case as it stands after the send (its send mark is a write). Throws when the send failed;
+   * null when the mark was not written (someone wrote the case first): nothing was sent.
    */
-  async function confirmationSent(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<{ record: (fresh: RecoveryCase) => RecoveryCase; current: RecoveryCase }> {
+  async function confirmationSent(current: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date, mark: MarkSend): Promise<{ record: (fresh: RecoveryCase) => RecoveryCase; current: RecoveryCase } | null> {
     const wanted = policy.sendConfirmation && delivery && current.customerEmail && current.emailStatus === 'ok' && !(await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail));
     if (!wanted) return { record: (fresh) => ({ ...fresh, confirmationDueAt: null }), current };
     // The retry plan uses this same zone, so a date an email names is the date of the planned charge.
@@ -152,7 +154,8 @@ export function createDunningService(deps: {
     const { branding, values, locale } = await valuesFor(current, account, zone, now);
     const email = renderEmail(confirmationCopy(locale), values, branding, locale);
     const { message, content } = outgoing(current, account, email, 'recovery-confirmation', 'confirmation');
-    const result = await delivery!.deliver(current, account, message, 'confirmation', now);
+    const result = await delivery!.deliver(current, account, message, 'confirmation', now, mark);
+    if (result.kind === 'written_meanwhile') return null;
     const contentId = await keptContent(current, result, content, now);
     const record = (fresh: RecoveryCase): RecoveryCase => {
       const cleared = { ...fresh, confirmationDueAt: null, sendingStep: null };
@@ -163,11 +166,11 @@ export function createDunningService(deps: {
     return { record, current: result.current };
   }
 
-  async function sendDunning(claimed: RecoveryCase, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
-    const zone = customerTimeZoneFor(claimed, deps.merchantTimeZoneFor(account));
+  async function sendDunning(writes: EmailWrites, account: Account | null, policy: DunningPolicy, now: Date): Promise<void> {
+    // As the job read it: a payment that closed the case since is a write, and then the turn's first write is refused.
+    const current = writes.current();
+    const zone = customerTimeZoneFor(current, deps.merchantTimeZoneFor(account));
     const toDaytime = (at: Date) => withinLocalHours(at, zone, policy.daytimeHours[0], policy.daytimeHours[1]);
-    // Re-read just before sending: a payment may have closed the case since it was claimed.
-    const current = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
     const lastEmailAt = current.stripeCustomerId ? await cases.lastDunningEmailTo(current.accountId, current.stripeCustomerId) : null;
     // Read once: it decides this email, and plans the next one in the same write that records this one.
     const suppressed = current.customerEmail ? await suppressions.isSuppressed(current.accountId, current.livemode, current.customerEmail) : false;
@@ -193,18 +196,18 @@ export function createDunningService(deps: {
     const decision = reminder ?? plan(current, lastEmailAt);
     // The customer's place is read by the retry step that opens the case: an email timed without it lands in the wrong daytime.
     if (!reminder && decision.kind === 'send' && isPlaceAwaited(current, now)) {
-      await release(current, (fresh) => ({ ...fresh, nextEmailAt: new Date(now.getTime() + PLACE_RECHECK_MS) }));
+      await writes.release((fresh) => ({ ...fresh, nextEmailAt: new Date(now.getTime() + PLACE_RECHECK_MS) }));
       return;
     }
     if (decision.kind === 'none' || decision.at > now || !delivery) {
-      await release(current, (fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && delivery ? decision.at : null }));
+      await writes.release((fresh) => ({ ...fresh, reminderRequestedAt: null, nextEmailAt: decision.kind === 'send' && delivery ? decision.at : null }));
       return;
     }
     // One email a day across dunning and pre-dunning: after a reminder today, this waits for tomorrow's daytime.
     const lastReminderAt = current.stripeCustomerId && deps.lastReminderTo ? await deps.lastReminderTo(current, current.stripeCustomerId) : null;
     const heldUntil = heldForEmailToday([lastReminderAt], now, zone, policy.daytimeHours);
     if (heldUntil) {
-      await release(current, (fresh) => ({ ...fresh, nextEmailAt: heldUntil }));
+      await writes.release((fresh) => ({ ...fresh, nextEmailAt: heldUntil }));
       return;
     }
 
@@ -213,11 +216,12 @@ export function createDunningService(deps: {
     const email = renderEmail(copyForStep(policy.steps[decision.stepIndex]!, copyVariantFor(current), locale, merchantLanguage), values, branding, locale);
     const step = String(decision.stepIndex);
     const { message, content } = outgoing(current, account, email, `dunning-step-${decision.stepIndex + 1}`, step);
-    const result = await delivery.deliver(current, account, message, step, now);
+    const result = await delivery.deliver(current, account, message, step, now, markFor(writes, now));
+    if (result.kind === 'written_meanwhile') return;
     if (result.kind === 'recipient_inactive') await suppressions.suppress({ accountId: current.accountId, livemode: current.livemode, email: current.customerEmail!, reason: 'inactive_recipient', at: now });
     const done = result.kind === 'sent' || result.kind === 'recorded_test_mode';
     const contentId = await keptContent(current, result, content, now);
-    await release(result.current, (fresh) => {
+    const recorded = await writes.release((fresh) => {
       const record = { kind: 'dunning' as const, stepIndex: decision.stepIndex, skipped: decision.skipping, subject: email.subject, contentId };
       // The next email is planned in the write that records this one: one write, and no moment without a plan.
       const withNext = (sent: RecoveryCase): RecoveryCase => {
@@ -229,7 +233,8 @@ export function createDunningService(deps: {
       return { ...markUndeliverable(fresh, result.kind === 'recipient_inactive' ? 'Postmark marks the address inactive' : `Postmark refused the email (${result.message})`, now), nextEmailAt: null, sendingStep: null };
     });
     // A recorded email counts for the one-a-day rule too: test mode paces exactly as live mode would.
-    if (done && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
+    // Not written (test mode records without a mark, so someone may have written the case first): a later run decides again.
+    if (done && recorded && current.stripeCustomerId) await cases.noteDunningEmailTo(current.accountId, current.stripeCustomerId, now);
     logger.info({ accountId: current.accountId, caseId: current.id, step: decision.stepIndex, outcome: result.kind }, 'dunning email');
   }
 
@@ -241,8 +246,10 @@ export function createDunningService(deps: {
     async thankBeforeRelease(recovered, account) {
       if (isControlCase(recovered)) return null;
       try {
-        const sent = await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now());
-        return { record: sent.record, marked: sent.current };
+        // The step holds the case: its mark goes on over whatever was written meanwhile.
+        const mark: MarkSend = (sending) => recovery.mutate(recovered.accountId, recovered, (fresh) => markSending(fresh, sending));
+        const sent = await confirmationSent(recovered, account, await deps.policyFor(account, recovered), clock.now(), mark);
+        return sent && { record: sent.record, marked: sent.current };
       } catch (error) {
         logger.warn({ accountId: recovered.accountId, caseId: recovered.id, err: error instanceof Error ? error.message : String(error) }, 'thank-you not sent with the recovery; the email job will send it');
         return null;
@@ -260,46 +267,39 @@ export function createDunningService(deps: {
       if (found) waiting.splice(waiting.indexOf(found), 1);
       return found;
     };
-    let claimedCount = 0;
+    let written = 0;
     const lane = async () => {
       for (let found = next(); found; found = next()) {
         try {
-          const now = clock.now();
-          const claimed = await cases.claimEmail(found, now, EMAIL_LEASE_MS);
-          // Null: taken by another worker, or no longer due since the read.
-          if (claimed) {
-            await sendClaimed(claimed, now);
-            claimedCount += 1;
-          }
+          if (await sendDue(found, clock.now())) written += 1;
         } finally {
           working.done(found);
         }
       }
     };
     await inLanes(deps.lanes ?? 1, lane);
-    return claimedCount;
+    return written;
   }
 
-  async function sendClaimed(claimed: RecoveryCase, now: Date): Promise<void> {
+  /** One turn on a case read as due; false when nothing was written (someone wrote the case since the read). */
+  async function sendDue(found: RecoveryCase, now: Date): Promise<boolean> {
+    const writes = startEmailWrites(recovery, found);
     // The holdout's control group gets no email from us, not even the thank-you.
-    if (isControlCase(claimed)) {
-      await release(claimed, withoutEmails);
-      return;
-    }
-    const account = await accounts.find(claimed.accountId, claimed.livemode);
-    const policy = await deps.policyFor(account, claimed);
+    if (isControlCase(found)) return (await writes.release(withoutEmails)) !== null;
+    const account = await accounts.find(found.accountId, found.livemode);
+    const policy = await deps.policyFor(account, found);
     try {
-      if (claimed.status === 'recovered') await sendConfirmation(claimed, account, policy, now);
-      else await sendDunning(claimed, account, policy, now);
+      if (found.status === 'recovered') await sendConfirmation(writes, account, policy, now);
+      else await sendDunning(writes, account, policy, now);
     } catch (error) {
       // Nothing was recorded. Postmark down or rate limiting passes within minutes; Postmark refusing the
       // message (say an unconfirmed sender signature) needs the merchant, so ask again hourly, not every few minutes.
       const retryable = !(error instanceof UpstreamError) || error.retryable;
       const retryAt = new Date(now.getTime() + (retryable ? RETRY_SEND_AFTER_MS : RETRY_REFUSED_SEND_AFTER_MS));
       // A send whose answer was lost may have gone through: the case's send mark makes the next try ask Postmark first.
-      logger.warn({ accountId: claimed.accountId, caseId: claimed.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
-      const latest = (await cases.findById(claimed.accountId, claimed.livemode, claimed.id)) ?? claimed;
-      await release(latest, (fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
+      logger.warn({ accountId: found.accountId, caseId: found.id, retryable, retryAt, err: error instanceof Error ? error.message : String(error) }, 'email not recorded; will try again');
+      await writes.release((fresh) => (fresh.status === 'recovered' ? { ...fresh, confirmationDueAt: retryAt } : { ...fresh, nextEmailAt: retryAt }));
     }
+    return writes.wrote();
   }
 }

@@ -3,20 +3,25 @@ import type { Logger } from 'pino';
 import type { Account, AccountProfileLookup, AccountStore } from '../accounts';
 import { createTestModeRecipients } from './testModeRecipients';
 import { SenderRefusedError, type Mailer, type OutgoingEmail, type SenderOutcomeNote } from './mailer';
-import { markSending, type RecoveryCase, type RecoveryService } from '../recovery';
+import type { EmailSendMark, RecoveryCase } from '../recovery';
 
 /** What became of an email: handed to Postmark (or found there), recorded in test mode, or refused. */
 export type DeliveryOutcome =
   | { kind: 'sent'; messageId: string; foundAfterLostAnswer: boolean }
   | { kind: 'recorded_test_mode' }
-  | { kind: 'recipient_inactive' | 'rejected'; message: string };
+  | { kind: 'recipient_inactive' | 'rejected'; message: string }
+  /** Someone wrote the case since it was read, so its send mark was not written: nothing was sent. */
+  | { kind: 'written_meanwhile' };
 
 /** What became of the email, and the case as it stands after it: a send is marked on the case first, which is a write. */
 export type Delivered = DeliveryOutcome & { current: RecoveryCase };
 
+/** Writes a send's mark on the case before the send: the case as written, or null when it was not written. */
+export type MarkSend = (sending: EmailSendMark) => Promise<RecoveryCase | null>;
+
 export interface EmailDelivery {
   /** Sends one email about the case, or records it when test mode may not send it; `step` names it in Postmark's metadata. */
-  deliver(current: RecoveryCase, account: Account | null, email: OutgoingEmail, step: string, now: Date): Promise<Delivered>;
+  deliver(current: RecoveryCase, account: Account | null, email: OutgoingEmail, step: string, now: Date, mark: MarkSend): Promise<Delivered>;
 }
 
 /**
@@ -31,17 +36,16 @@ export function createEmailDelivery(deps: {
   accounts: AccountStore;
   /** Reads the Stripe account's own email with the key of the account's mode. */
   accountProfilesFor: (livemode: boolean) => AccountProfileLookup | null;
-  recovery: RecoveryService;
   merchantServerToken: (account: Account | null) => string | null;
   /** Keeps Postmark's answer to the From for the settings view (absent: not kept). */
   noteSender?: SenderOutcomeNote;
   logger: Logger;
 }): EmailDelivery {
-  const { mailer, recovery, logger } = deps;
+  const { mailer, logger } = deps;
   const recipients = createTestModeRecipients(deps);
 
   return {
-    async deliver(current, account, email, step, now) {
+    async deliver(current, account, email, step, now, mark) {
       if (!(await recipients.maySend(account, current.livemode, email.to, now))) return { kind: 'recorded_test_mode', current };
       const serverToken = deps.merchantServerToken(account) ?? undefined;
       const earlier = current.sendingStep;
@@ -54,7 +58,8 @@ export function createEmailDelivery(deps: {
       }
       const key = randomUUID();
       // The caller records the outcome from the marked case: from the one it read, its write would miss the mark's revision.
-      const marked = await recovery.mutate(current.accountId, current, (fresh) => markSending(fresh, { step, key, startedAt: now }));
+      const marked = await mark({ step, key, startedAt: now });
+      if (!marked) return { kind: 'written_meanwhile', current };
       const result = await sendNoting(mailer, deps.noteSender, account, { ...email, metadata: { ...email.metadata, step, sendKey: key } }, serverToken, now);
       return result.kind === 'sent' ? { kind: 'sent', messageId: result.messageId, foundAfterLostAnswer: false, current: marked } : { ...result, current: marked };
     },

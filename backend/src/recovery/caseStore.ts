@@ -85,10 +85,9 @@ export interface CaseStore {
   /**
    * Reads (does not lease) up to `limit` cases with an email due (a dunning step of an active case, or a
    * recovered case's thank-you) that no email job and no retry step holds, across accounts like findDue.
+   * The email job decides on this read; its first write happens only if nobody wrote the case since.
    */
   findEmailDue(now: Date, limit: number): Promise<RecoveryCase[]>;
-  /** Leases the email of a case findEmailDue read, if it is still due and free; null when it no longer is. */
-  claimEmail(found: RecoveryCase, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /** When this customer was last sent a dunning email, from any of their cases. */
   lastDunningEmailTo(accountId: string, stripeCustomerId: string): Promise<Date | null>;
   /** Remembers a dunning email to the customer, for the one-a-day rule across their cases. */
@@ -186,17 +185,6 @@ export function createCaseStore(connection: Connection): CaseStore {
       // A read, as findDue: on the dev database a scan that claimed would hold the one-at-a-time line of writes.
       const found = await cases.find(emailDue(now)).limit(limit).lean();
       return found.map((doc) => toCase(doc)!);
-    },
-    async claimEmail(found, now, leaseMs) {
-      // By _id, with the due conditions again: of two workers that read the same case, one takes it.
-      const claimed = await cases
-        .findOneAndUpdate(
-          { _id: found.id, accountId: found.accountId, livemode: found.livemode, ...emailDue(now) },
-          { $set: { emailLeaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { revision: 1 } },
-          { new: true },
-        )
-        .lean();
-      return toCase(claimed);
     },
     async lastDunningEmailTo(accountId, stripeCustomerId) {
       return (await contacts.findById(contactId(accountId, stripeCustomerId)).lean())?.lastDunningEmailAt ?? null;
