@@ -1,7 +1,7 @@
 /**
  * Database operations per unit of work, counted off the driver's wire (command
  * monitoring), not timed: how many writes and reads one Stripe event (intake
- * and handling), one retry action and one relayed case save cost. These are the
+ * and handling), one dunning email, one retry action and one relayed case save cost. These are the
  * figures the capacity model in docs/capacity.md multiplies out.
  *
  *   npm run bench:writes -- [--customers 50]
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   };
 
   const start = new Date('2026-06-01T08:00:00Z');
-  const world = await createRecoveryWorld(connection, { start });
+  // Live mode: test mode records emails without sending them (no send mark), which costs a write less.
+  const world = await createRecoveryWorld(connection, { start, livemode: true });
   const rows: string[] = [];
   const row = (unit: string, units: number, ops: { writes: number; reads: number }) =>
     rows.push(`| ${unit} | ${units} | ${(ops.writes / units).toFixed(1)} | ${(ops.reads / units).toFixed(1)} |`);
@@ -72,6 +73,17 @@ async function main(): Promise<void> {
     row(`Stripe event we use: intake and handling (the ${ignored} of unused types, one insert each, left out)`, handled, { writes: events.writes - ignored, reads: events.reads });
     const relay = await counted(() => world.container.outboxRelay.drain());
     row('outbox relay, per case (after its events)', customers, relay);
+
+    // Every case's first dunning email due: the clock moves to the latest planned one, and each customer's place is
+    // known (London), so no email waits for the case's first retry step to read it.
+    await connection.collection('recoveryCases').updateMany({}, { $set: { customerTimeZone: 'Europe/London' } });
+    const planned = await connection.collection('recoveryCases').find({}, { projection: { nextEmailAt: 1 } }).toArray();
+    world.clock.set(new Date(Math.max(...planned.map((found) => (found.nextEmailAt as Date).getTime()))));
+    const sentBefore = world.postmark.state.emails.length;
+    const emails = await counted(async () => {
+      while ((await world.container.dunning.runDue(20)) > 0);
+    });
+    row('dunning email sent (its mark, its content, its record, the customer’s last-email date)', world.postmark.state.emails.length - sentBefore, emails);
 
     // Every case due now: each retry action charges once (the card then succeeds).
     await connection.collection('recoveryCases').updateMany({}, { $set: { nextActionAt: start, nextActionTrigger: 'manual', leaseUntil: new Date(0) } });
