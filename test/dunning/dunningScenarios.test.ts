@@ -165,13 +165,19 @@ describe('the dunning sequence', () => {
     expect((held!.nextEmailAt as Date).getTime()).toBeGreaterThan(start.getTime() + 12 * 3_600_000);
   });
 
-  it('writes a sent email with no save lost to its own send mark', async () => {
+  /** One customer whose card expired, a day into recovery (the first email sent), the clock at their second email: the case as stored. */
+  async function atSecondEmail() {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
     world.sandbox.billing.renew('platform', subscriptionId);
     await world.runUntil(new Date(start.getTime() + DAY));
-    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
+    const stored = (await db.connection.collection('recoveryCases').findOne({}))!;
+    world.clock.set(stored.nextEmailAt as Date);
+    return stored;
+  }
+
+  it('writes a sent email with no save lost to its own send mark', async () => {
+    await atSecondEmail();
     const saves = jest.spyOn(world.container.cases, 'replaceIfUnchanged');
-    world.clock.set(before.nextEmailAt as Date);
     expect(await world.container.dunning.runNextDue()).toBe(true);
     const outcomes = await Promise.all(saves.mock.results.map((result) => result.value as Promise<boolean>));
     saves.mockRestore();
@@ -182,11 +188,7 @@ describe('the dunning sequence', () => {
   });
 
   it('writes the case once for a turn that only plans the next email', async () => {
-    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
-    world.sandbox.billing.renew('platform', subscriptionId);
-    await world.runUntil(new Date(start.getTime() + DAY));
-    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
-    world.clock.set(before.nextEmailAt as Date);
+    await atSecondEmail();
 
     expect(await world.container.dunning.runNextDue()).toBe(true);
     const sent = (await db.connection.collection('recoveryCases').findOne({}))!;
@@ -203,11 +205,7 @@ describe('the dunning sequence', () => {
   });
 
   it('sends nothing and writes nothing for a case written between the email job reading it and marking the send; the next run sends it', async () => {
-    const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'expired_card' }], then: 'repeat_last' });
-    world.sandbox.billing.renew('platform', subscriptionId);
-    await world.runUntil(new Date(start.getTime() + DAY));
-    const before = (await db.connection.collection('recoveryCases').findOne({}))!;
-    world.clock.set(before.nextEmailAt as Date);
+    const before = await atSecondEmail();
     const read = world.container.cases.findEmailDue.bind(world.container.cases);
     jest.spyOn(world.container.cases, 'findEmailDue').mockImplementationOnce(async (now, limit) => {
       const found = await read(now, limit);
