@@ -40,7 +40,7 @@ const crossAccountClaim: AccountScope = {
 const byClaimedId = (what: string): AccountScope => ({ kind: 'cross-account', why: `a write to ${what} the worker already holds by its lease, addressed by its unique _id` });
 
 export const HOT_QUERIES: HotQuery[] = [
-  { name: 'claim a due retry action', madeBy: 'recovery/caseStore.ts claimDue', path: 'retry action', collection: 'recoveryCases', command: 'findAndModify', index: 'status_1_nextActionAt_1', scope: crossAccountClaim },
+  { name: 'find due retry actions', madeBy: 'recovery/caseStore.ts findDue', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'status_1_nextActionAt_1', scope: crossAccountClaim },
   { name: 'read a case by its key', madeBy: 'recovery/caseStore.ts findByKey', path: 'Stripe event', collection: 'recoveryCases', command: 'find', index: '_id_', scope: byAccount },
   { name: 'read a case by id', madeBy: 'recovery/caseStore.ts findById', path: 'merchant API', collection: 'recoveryCases', command: 'find', index: '_id_', scope: byAccount },
   { name: 'save a case if unchanged', madeBy: 'recovery/caseStore.ts replaceIfUnchanged', path: 'retry action', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byAccount },

@@ -63,7 +63,7 @@ const idempotencyScope = { accountId: ACCOUNT, livemode: true, key: 'order-7' };
 
 /** How each hot query is made: the store call that sends it (with what it needs to get that far). */
 const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
-  'claim a due retry action': (s) => s.cases.claimDue('worker-1', NOW, 60_000),
+  'find due retry actions': (s) => s.cases.findDue(NOW, 20),
   'read a case by its key': (s) => s.cases.findByKey(ACCOUNT, true, 'invoice:in_1'),
   'read a case by id': (s) => s.cases.findById(ACCOUNT, true, someCaseId),
   'save a case if unchanged': (s) => s.cases.replaceIfUnchanged({ id: someCaseId, revision: 3, accountId: ACCOUNT, livemode: true, status: 'active' } as RecoveryCase),

@@ -73,7 +73,9 @@ export interface CaseStore {
   /**
    * Leases the active case whose next action is most overdue, across all
    * accounts: the scheduler serves every merchant, so this is the one query
-   * not scoped by accountId. An expired lease is taken over.
+   * not scoped by accountId. An expired lease is taken over. Retry steps no
+   * longer use it (they read with findDue and claim with their first write);
+   * tests use it to leave a case held as a worker that died would.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<RecoveryCase | null>;
   /**
