@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { DEFAULT_DUNNING_POLICY, type DunningPolicy } from '../../backend/src/dunning';
+import { createEmailContentStore, DEFAULT_DUNNING_POLICY, type DunningPolicy } from '../../backend/src/dunning';
 import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld';
 import { SELF_HOSTED_ACCOUNT } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
@@ -67,6 +67,12 @@ describe('dunning emails in test mode', () => {
     expect(JSON.stringify(stored!.emails)).not.toContain('did not go through');
     const kept = await db.connection.collection('emailContents').findOne({ _id: new Types.ObjectId(recorded!.contentId) });
     expect(kept).toMatchObject({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, caseId, stripeCustomerId: customer.customerId, subject: 'Your payment for our service did not go through' });
+    // Found only within its account, mode and case, even by its id.
+    const contents = createEmailContentStore(db.connection);
+    expect(await contents.find({ accountId: SELF_HOSTED_ACCOUNT, livemode: false, caseId }, recorded!.contentId)).toMatchObject({ subject: kept!.subject });
+    for (const elsewhere of [{ accountId: 'acct_other', livemode: false, caseId }, { accountId: SELF_HOSTED_ACCOUNT, livemode: true, caseId }, { accountId: SELF_HOSTED_ACCOUNT, livemode: false, caseId: '64b7f0c2a1b2c3d4e5f60718' }]) {
+      expect(await contents.find(elsewhere, recorded!.contentId)).toBeNull();
+    }
 
     const inline = { to: 'earlier@example.com', from: 'billing@example.com', replyTo: null, subject: 'Recorded before', html: '<p>Before</p>', text: 'Before' };
     await db.connection.collection('recoveryCases').updateOne({ _id: stored!._id }, { $set: { emails: [{ ...recorded, contentId: undefined, content: inline }] } });
