@@ -16,7 +16,7 @@ import { markSending, type EmailSendMark, type RecoveryCase, type RecoveryServic
 export interface EmailWrites {
   /** The case as the turn last read or wrote it. */
   current(): RecoveryCase;
-  /** Marks the send and takes the email lease until `leaseUntil`: the case as written, or null with nothing written. */
+  /** Marks the send and takes the email lease until `leaseUntil` (the turn's first write): the case as written, or null with nothing written. */
   mark(sending: EmailSendMark, leaseUntil: Date): Promise<RecoveryCase | null>;
   /** The turn's last write, giving the lease back: the case as written, or null when nothing was written. */
   release(change: (fresh: RecoveryCase) => RecoveryCase): Promise<RecoveryCase | null>;
@@ -28,13 +28,13 @@ export function startEmailWrites(recovery: RecoveryService, read: RecoveryCase):
   let written = read;
   let holding = false;
   let wrote = false;
-  const leased = (current: RecoveryCase, sending: EmailSendMark, until: Date): RecoveryCase => ({ ...markSending(current, sending), emailLeaseUntil: until });
 
   return {
     current: () => written,
     wrote: () => wrote,
     async mark(sending, leaseUntil) {
-      const saved = holding ? await recovery.mutate(written.accountId, written, (fresh) => leased(fresh, sending, leaseUntil)) : await recovery.saveIfUnchanged(written, leased(written, sending, leaseUntil));
+      // A turn sends at most one email, so its mark is always its first write.
+      const saved = await recovery.saveIfUnchanged(written, { ...markSending(written, sending), emailLeaseUntil: leaseUntil });
       if (!saved) return null;
       holding = wrote = true;
       written = saved;
