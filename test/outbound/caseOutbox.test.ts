@@ -133,7 +133,7 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
 
   // Before the relay: not in the ledger collection, yet a read for another case on the same card sees it; other cards and accounts do not.
   // The case names the card beside its outbox, so that read looks up this card's cases, not every case the relay has yet to pass.
-  expect((await rawCase('in_ledger_a'))!.outboxCardKeys).toEqual(['fp:shared_card']);
+  expect((await rawCase('in_ledger_a'))!.outboxCardKeys).toEqual('fp:shared_card');
   expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([]);
   expect(await reads.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toEqual([expect.objectContaining({ attemptKey: attempt.attemptKey, declineCode: 'stolen_card' })]);
   expect(await reads.recentFor(tenant.accountId, 'fp:other_card', NOW)).toEqual([]);
@@ -146,4 +146,55 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
   expect(await ledger.recentFor(tenant.accountId, 'fp:shared_card', NOW)).toHaveLength(1);
   expect((await rawCase('in_ledger_a'))!.outbox).toEqual([]);
   expect((await rawCase('in_ledger_a'))!).not.toHaveProperty('outboxCardKeys');
+});
+
+it('names the one card waiting in an outbox as a plain string, and several as a list; a read on any of them finds its attempts', async () => {
+  const attemptOn = (cardKey: string, found: RecoveryCase, n: number) => {
+    const attempt = {
+      accountId: tenant.accountId, cardKey, brand: 'visa', attemptKey: `recovery-${found.id}-attempt-${n}`, at: NOW,
+      outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_two_cards',
+      declineCode: 'insufficient_funds', adviceCode: null, networkAdviceCode: null,
+    };
+    return { id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt' as const, attempt };
+  };
+  const reads = withAttemptsInOutboxes(createCardAttemptStore(db.connection), createCaseOutboxStore(db.connection));
+  const bump = (fresh: RecoveryCase) => ({ ...fresh, failureCount: fresh.failureCount + 1 });
+  const first = await open('in_two_cards');
+
+  // A plain string: on the dev database an index on the field serves an equality on a string but not a list's member,
+  // so the usual case (one card) is found by index, not among every case the relay has yet to pass.
+  await testApp.container.recovery.mutate(tenant.accountId, first, bump, [attemptOn('fp:old_card', first, 1)]);
+  expect((await rawCase('in_two_cards'))!.outboxCardKeys).toBe('fp:old_card');
+  // The same card again stays one string.
+  const again = (await testApp.container.cases.findByKey(tenant.accountId, false, 'invoice:in_two_cards'))!;
+  await testApp.container.recovery.mutate(tenant.accountId, again, bump, [attemptOn('fp:old_card', again, 2)]);
+  expect((await rawCase('in_two_cards'))!.outboxCardKeys).toBe('fp:old_card');
+
+  // The customer's new card is charged before the relay passes: both cards are named, and each read finds its own.
+  const second = (await testApp.container.cases.findByKey(tenant.accountId, false, 'invoice:in_two_cards'))!;
+  await testApp.container.recovery.mutate(tenant.accountId, second, bump, [attemptOn('fp:new_card', second, 3)]);
+  expect((await rawCase('in_two_cards'))!.outboxCardKeys).toEqual(['fp:old_card', 'fp:new_card']);
+  expect(await reads.recentFor(tenant.accountId, 'fp:old_card', NOW)).toHaveLength(2);
+  expect(await reads.recentFor(tenant.accountId, 'fp:new_card', NOW)).toEqual([expect.objectContaining({ attemptKey: `recovery-${first.id}-attempt-3` })]);
+
+  await testApp.container.outboxRelay.drain();
+  expect((await rawCase('in_two_cards'))!).not.toHaveProperty('outboxCardKeys');
+});
+
+it('keeps naming a card whose attempt a save read before the relay passed, though the relay emptied the outbox meanwhile', async () => {
+  const found = await open('in_race');
+  const attempt = {
+    accountId: tenant.accountId, cardKey: 'fp:raced_card', brand: 'visa', attemptKey: `recovery-${found.id}-attempt-1`, at: NOW,
+    outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_race',
+    declineCode: 'insufficient_funds', adviceCode: null, networkAdviceCode: null,
+  };
+  await testApp.container.recovery.mutate(tenant.accountId, found, (fresh) => ({ ...fresh, failureCount: fresh.failureCount + 1 }), [{ id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt', attempt }]);
+  const readBeforeRelay = (await testApp.container.cases.findByKey(tenant.accountId, false, 'invoice:in_race'))!;
+  await testApp.container.outboxRelay.drain();
+  const next = { ...attempt, cardKey: 'fp:next_card', attemptKey: `recovery-${found.id}-attempt-2` };
+  // The relay does not bump the revision, so this save goes through; naming a card no longer waiting costs a read, never a miss.
+  expect(await testApp.container.cases.replaceIfUnchanged({ ...readBeforeRelay, failureCount: 2 }, [{ id: `card_attempt_${next.attemptKey}`, kind: 'card_attempt', attempt: next }])).toBe(true);
+  expect([(await rawCase('in_race'))!.outboxCardKeys].flat()).toContain('fp:next_card');
+  const reads = withAttemptsInOutboxes(createCardAttemptStore(db.connection), createCaseOutboxStore(db.connection));
+  expect(await reads.recentFor(tenant.accountId, 'fp:next_card', NOW)).toEqual([expect.objectContaining({ attemptKey: next.attemptKey })]);
 });

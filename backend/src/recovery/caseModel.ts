@@ -70,7 +70,9 @@ const caseSchema = new Schema(
     outboxDueAt: { type: Date, default: null },
     // The card keys of the card attempts in the outbox (kept until it is empty, then removed): how a step finds other
     // cases' attempts not yet in the ledger. Absent rather than empty, so an index on it holds only cases with such attempts.
-    outboxCardKeys: { type: [String], default: undefined },
+    // One key is stored as a plain string, several as a list (see outboxCardKeysAfter): MongoDB matches a key against
+    // either, and the dev database's index serves only the string, so the usual case is not read among every waiting one.
+    outboxCardKeys: { type: Schema.Types.Mixed, default: undefined },
     outboxLeaseUntil: { type: Date, default: () => new Date(0) },
     outboxLeaseOwner: { type: String, default: null },
     revision: { type: Number, required: true, default: 0 },

@@ -94,7 +94,8 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       }
       // Read under the lease: what another relay removed before giving the lease back is gone from this read.
       // Cases an older version's relay leased one by one are left to it until their lease runs out (the due filter).
-      const found = await collection().find(due(now)).limit(limit).toArray();
+      // Only what the relay passes on: the rest of a case is most of its size, and the server would encode it for nothing.
+      const found = await collection().find(due(now), { projection: { accountId: 1, livemode: 1, outbox: 1 } }).limit(limit).toArray();
       if (found.length === 0) await releaseRelayLease(owner);
       return found.map((doc) => toClaimed(doc)!);
     },
@@ -104,13 +105,14 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
     async removeRelayedBatch(claimed) {
       if (claimed.length === 0) return [];
       const ids = claimed.map((found) => new Types.ObjectId(found.caseId));
-      // Usually no save appended meanwhile: an outbox still of the size read holds exactly the relayed entries, and one
-      // statement per case empties it and clears its marks (saves only append, and only the relay removes).
+      // Usually no save appended meanwhile: an outbox still of the size read holds exactly the relayed entries (saves
+      // only append, and only the lease holder removes), so one statement per case empties it and clears its marks,
+      // without sending the entries back for the server to compare.
       const emptied = await collection().bulkWrite(
         claimed.map((found) => ({
           updateOne: {
             filter: { _id: new Types.ObjectId(found.caseId), outbox: { $size: found.entries.length } },
-            update: { $pullAll: { outbox: found.entries } as never, $set: { outboxDueAt: null }, $unset: { outboxCardKeys: '' } },
+            update: { $set: { outbox: [], outboxDueAt: null }, $unset: { outboxCardKeys: '' } },
           },
         })),
         { ordered: false },

@@ -10,9 +10,22 @@ import type { OutboxEntry, RecoveryCase } from './recoveryCase';
 /** Set on a save that appends to the outbox: the relay finds the case from then on. */
 const OUTBOX_DUE = new Date(0);
 
-/** The card keys of the card attempts among `entries`: saved beside the outbox so a charge's check finds them by key. */
-export function cardKeysIn(entries: OutboxEntry[]): string[] {
-  return [...new Set(entries.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt.cardKey] : [])))];
+/** The card keys stored beside an outbox: one as a plain string, several as a list (see caseModel). */
+type OutboxCardKeys = string | string[];
+
+/**
+ * The card keys to store beside the outbox once `appended` is saved on top of
+ * what the save read (`read`), or undefined when there are none to add. Only
+ * saves add, and they are guarded by the revision; only the relay removes, and
+ * it removes them all once the outbox is empty. So the keys read still hold
+ * every card waiting at the save's time: the result may name a card the relay
+ * has passed meanwhile (a read more for that card), never miss one.
+ */
+export function outboxCardKeysAfter(read: OutboxCardKeys | undefined, appended: OutboxEntry[]): OutboxCardKeys | undefined {
+  const added = appended.flatMap((entry) => (entry.kind === 'card_attempt' ? [entry.attempt.cardKey] : []));
+  if (added.length === 0) return undefined;
+  const keys = [...new Set([...(read === undefined ? [] : [read].flat()), ...added])];
+  return keys.length === 1 ? keys[0] : keys;
 }
 
 /** Per customer, the last dunning email from any of their cases: one small document read by key. */
@@ -158,7 +171,8 @@ export function createCaseStore(connection: Connection): CaseStore {
       try {
         const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
         const due = outbox.length > 0 ? OUTBOX_DUE : null;
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(cardKeysIn(outbox).length > 0 ? { outboxCardKeys: cardKeysIn(outbox) } : {}), revision: 0 });
+        const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision: 0 });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
@@ -197,19 +211,17 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async replaceIfUnchanged(changed, outbox = [], before) {
       // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
-      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: _keys, ...all } = changed as RecoveryCase & { outboxCardKeys?: string[] };
+      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: readCardKeys, ...all } = changed as RecoveryCase & { outboxCardKeys?: OutboxCardKeys };
       // The revision guard makes `before` what is stored, so the fields that differ from it are the whole change.
       const diff = before && before.revision === revision && before.id === id ? changedFields(before as unknown as Record<string, unknown>, all) : null;
       const fields = diff ?? all;
       // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
-      const cardKeys = cardKeysIn(outbox);
-      const appends =
-        outbox.length > 0
-          ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE }, ...(cardKeys.length > 0 ? { $addToSet: { outboxCardKeys: { $each: cardKeys } } } : {}) }
-          : {};
+      // The keys as read, not as stored now: `before` is what was read when a caller passes it, else `changed` carries them.
+      const outboxCardKeys = outboxCardKeysAfter(readCardKeys ?? (before as { outboxCardKeys?: OutboxCardKeys } | undefined)?.outboxCardKeys, outbox);
+      const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       const result = await cases.updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
-        { $set: { ...fields, revision: revision + 1, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}) }, ...appends },
+        { $set: { ...fields, revision: revision + 1, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
       );
       return result.matchedCount === 1;
     },
