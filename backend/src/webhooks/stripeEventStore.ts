@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { batchedInserts, writeErrorsOf } from '../database/batchedInserts';
 import { inboxSchema, recordSchema, type EarlierFailure, type FailedEventFilter, type FinishedEvent, type StoredEventStatus, type StoredStripeEvent } from './storedStripeEvent';
 
 export type { EarlierFailure, FailedEventFilter, FinishedEvent, StoredEventStatus, StoredStripeEvent } from './storedStripeEvent';
@@ -73,13 +74,6 @@ function modelOf(connection: Connection, name: string, schema: Schema): Model<Ev
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
-/** The write errors of an unordered bulk insert, each with the index of its document. */
-function writeErrorsOf(error: unknown): { index: number; code: number }[] | null {
-  const errors = (error as { writeErrors?: unknown }).writeErrors;
-  if (!errors) return null;
-  return (Array.isArray(errors) ? errors : [errors]) as { index: number; code: number }[];
-}
-
 const failureOf = (parked: StoredStripeEvent, requeuedAt: Date): EarlierFailure => ({
   attempts: parked.attempts,
   lastError: parked.lastError,
@@ -93,6 +87,11 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
   const settlements: Model<SettlementDocument> =
     (connection.models.StripeSettlement as Model<SettlementDocument> | undefined) ?? connection.model('StripeSettlement', settlementSchema);
   const withoutId = { _id: 0 };
+  // Intake's inserts, grouped while one is in flight: at a burst's rate, webhooks arriving together share one command.
+  const intakeInserts = {
+    inbox: batchedInserts(() => connection.collection<EventDocument>(inbox.collection.collectionName)),
+    records: batchedInserts(() => connection.collection<EventDocument>(records.collection.collectionName)),
+  };
 
   async function insertOnce(model: Model<EventDocument>, event: StoredStripeEvent): Promise<'stored' | 'duplicate'> {
     try {
@@ -134,7 +133,7 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
             if (!isDuplicateKey(error)) throw error;
           });
       }
-      return insertOnce(event.status === 'pending' ? inbox : records, event);
+      return (event.status === 'pending' ? intakeInserts.inbox : intakeInserts.records)({ ...event, _id: event.eventId });
     },
     async claimBatch(owner, now, leaseMs, limit) {
       // No sort: the inbox holds only waiting events, so taking any due ones is fair and never makes the
