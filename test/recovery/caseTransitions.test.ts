@@ -142,6 +142,35 @@ describe('idempotency and ordering', () => {
   });
 });
 
+describe("Stripe's report of our own retry", () => {
+  const ourKey = 'recovery-case_1-attempt-1';
+  const declined = { code: 'card_declined', declineCode: 'insufficient_funds' };
+  const retried = (outcome: 'pending' | 'declined', decline: typeof declined | null = outcome === 'declined' ? declined : null) =>
+    openedCase({
+      ourAttempts: [{ number: 1, idempotencyKey: ourKey, trigger: 'schedule', paymentMethodId: null, startedAt: at(2), finishedAt: outcome === 'pending' ? null : at(2), outcome, decline }],
+    });
+  const report = (overrides: Partial<Parameters<typeof failure>[0]> = {}) =>
+    failure({ eventId: 'evt_pi_report', occurredAt: at(2), attemptKey: ourKey, stripeAttemptCount: null, nextStripeRetryAt: null, decline: declined, ...overrides });
+
+  it('changes nothing once the retry has saved the same decline, and says the ledger has it already', () => {
+    expect(decideCaseFact(retried('declined'), report(), tenant, false)).toEqual({ kind: 'ignore', reason: 'our own retry, whose decline is already recorded', ourAttemptAlreadyRecorded: true });
+  });
+
+  it('is applied while the retry still waits for its answer (the report came first)', () => {
+    const decision = decideCaseFact(retried('pending'), report(), tenant, false);
+    expect(decision).toMatchObject({ kind: 'update', case: { failureCount: 2, timeline: expect.arrayContaining([expect.objectContaining({ kind: 'payment_failed', eventId: 'evt_pi_report' })]) } });
+  });
+
+  it('is applied when it says more than the retry saved: another decline, or authentication needed', () => {
+    expect(decideCaseFact(retried('declined'), report({ decline: { ...declined, adviceCode: 'do_not_try_again' } }), tenant, false).kind).toBe('update');
+    expect(decideCaseFact(retried('declined'), report({ needsCustomerAction: true }), tenant, false)).toMatchObject({ kind: 'update', case: { needsCustomerAction: true } });
+  });
+
+  it("is applied for a charge that is not one of ours, even with the same decline", () => {
+    expect(decideCaseFact(retried('declined'), report({ attemptKey: 'event:evt_someone_else' }), tenant, false).kind).toBe('update');
+  });
+});
+
 describe('attributeRecovery', () => {
   const base = openedCase({ lastFailedAt: at(1), nextStripeRetryAt: at(4, 10) });
   it.each<[string, Partial<RecoveryCase>, Partial<Extract<CaseFact, { kind: 'payment_succeeded' }>>, string]>([

@@ -35,6 +35,30 @@ async function caseDueForFirstRetry(): Promise<void> {
 }
 
 describe('smart retries against the Stripe sandbox', () => {
+  it("takes Stripe's report of our own declined retry as already known: the decline shows once on the timeline and once in the card ledger", async () => {
+    const { subscriptionId, fingerprint } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'processing_error' }, { code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' });
+    world.sandbox.billing.renew('platform', subscriptionId);
+    await world.settle();
+    await world.runDue();
+    const [planned] = await casesOf(SELF_HOSTED_ACCOUNT);
+    world.clock.set(planned!.nextActionAt as Date);
+
+    // The retry saves Stripe's answer (the decline, the ledger entry) before its webhooks are handled.
+    expect(await world.container.retries.runNextDue()).toBe(true);
+    await world.settle();
+
+    const [found] = await casesOf(SELF_HOSTED_ACCOUNT);
+    const retryKey = (found!.ourAttempts as { idempotencyKey: string }[])[0]!.idempotencyKey;
+    const reports = await db.connection.collection('stripeEvents').find({ type: 'payment_intent.payment_failed' }).toArray();
+    const reportOfOurs = reports.find((event) => JSON.parse(event.payload as string).request?.idempotency_key === retryKey);
+    expect(reportOfOurs).toMatchObject({ status: 'handled', outcome: 'ignored: our own retry, whose decline is already recorded' });
+    const declines = (found!.timeline as { kind: string; summary: string }[]).filter((entry) => entry.kind !== 'retry_planned' && entry.summary.includes('processing_error'));
+    // Stripe's own attempt (its payment intent's report), then our retry; no third line repeating our retry's decline.
+    expect(declines.map((entry) => entry.kind)).toEqual(['payment_failed', 'retry_attempted']);
+    const ledger = await db.connection.collection('cardAttempts').find({ cardKey: `fp:${fingerprint}` }).toArray();
+    expect(ledger.map((attempt) => attempt.source).sort()).toEqual(['ours', 'stripe']);
+  });
+
   it('never retries a hard decline, and ends the case when the window closes', async () => {
     const { subscriptionId } = world.customerWithCard('platform', { declines: [{ code: 'card_declined', decline_code: 'stolen_card' }], then: 'repeat_last' });
     world.sandbox.billing.renew('platform', subscriptionId);

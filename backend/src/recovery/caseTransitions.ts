@@ -4,7 +4,7 @@ import { classifyDecline } from '../retryPolicy/declineRules';
 import { assignToGroup, type Holdout } from './controlGroup';
 import { formatAmount } from './money';
 import { recordPaymentMethodChange } from './paymentMethodTransitions';
-import { caseKeyOf, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
+import { caseKeyOf, type DeclineDetails, type RecoveredBy, type RecoveryCase, type StopReason, type TimelineEntry } from './recoveryCase';
 
 /**
  * The case state machine: active → recovered | exhausted | canceled | churned.
@@ -19,7 +19,7 @@ export type NewRecoveryCase = Omit<RecoveryCase, 'id' | 'revision'>;
 export type CaseDecision =
   | { kind: 'open'; case: NewRecoveryCase }
   | { kind: 'update'; case: RecoveryCase }
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'ignore'; reason: string; ourAttemptAlreadyRecorded?: true };
 
 export { APPLIED_EVENT_MEMORY } from './caseTimeline';
 
@@ -172,6 +172,7 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
   if (current.status === 'recovered' || current.status === 'canceled' || current.status === 'churned') {
     return { kind: 'ignore', reason: `late failure for a ${current.status} case` };
   }
+  if (reportsOurRecordedDecline(current, fact)) return { kind: 'ignore', reason: 'our own retry, whose decline is already recorded', ourAttemptAlreadyRecorded: true };
   // Facts can arrive out of order: only the newest failure describes the card's current state.
   const isNewest = fact.occurredAt >= current.lastFailedAt;
   const next: RecoveryCase = {
@@ -206,6 +207,21 @@ function recordFailure(current: RecoveryCase, fact: PaymentFailedFact): CaseDeci
         : `Payment attempt failed${describeDecline(fact)}.`,
     }),
   };
+}
+
+/**
+ * Stripe's report of a decline of ours that the retry already saved from
+ * Stripe's answer, with its card-ledger entry in the same write: the payment
+ * intent's failure names our request's idempotency key and says the same
+ * decline. Applying it again would only show the decline twice on the
+ * timeline and count it twice. A report that says more (a different decline,
+ * authentication needed) is applied as any other.
+ */
+function reportsOurRecordedDecline(current: RecoveryCase, fact: PaymentFailedFact): boolean {
+  const ours = fact.attemptKey ? current.ourAttempts.find((attempt) => attempt.idempotencyKey === fact.attemptKey) : undefined;
+  if (!ours || ours.outcome !== 'declined' || !ours.decline || !fact.decline || fact.needsCustomerAction) return false;
+  const said = (decline: DeclineDetails) => [decline.code, decline.declineCode, decline.adviceCode, decline.networkDeclineCode, decline.networkAdviceCode].map((part) => part ?? '').join('|');
+  return said(ours.decline) === said(fact.decline);
 }
 
 function recordPayment(current: RecoveryCase, fact: PaymentSucceededFact): CaseDecision {

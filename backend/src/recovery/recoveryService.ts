@@ -84,10 +84,13 @@ export function createRecoveryService(deps: {
     tenant: Tenant,
     load: () => Promise<RecoveryCase | null>,
     decide: (current: RecoveryCase | null) => CaseDecision,
+    /** Runs once a decision is made, before the case is written (each try). */
+    decided?: (decision: CaseDecision) => Promise<void>,
   ): Promise<{ caseId: string | null; summary: string }> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
       const current = await load();
       const decision = decide(current);
+      await decided?.(decision);
       if (decision.kind === 'ignore') return { caseId: current?.id ?? null, summary: `ignored: ${decision.reason}` };
       if (decision.kind === 'open') {
         const enrolled = deps.enroll ? await deps.enroll(decision.case) : decision.case;
@@ -127,12 +130,19 @@ export function createRecoveryService(deps: {
 
   return {
     async applyCaseFact(tenant, fact, alreadySettled) {
-      if (fact.kind === 'payment_failed') await recordCardAttempt(tenant, fact);
       const caseKey = caseKeyOf(fact.target);
+      let inLedger = false;
       const result = await applyToOne(
         tenant,
         () => cases.findByKey(tenant.accountId, tenant.livemode, caseKey),
         (current) => decideCaseFact(current, fact, tenant, alreadySettled),
+        // Before the case's write, whatever the case makes of it; our own decline that the case already recorded
+        // went into the ledger through the retry's write.
+        async (decision) => {
+          if (fact.kind !== 'payment_failed' || inLedger || (decision.kind === 'ignore' && decision.ourAttemptAlreadyRecorded)) return;
+          await recordCardAttempt(tenant, fact);
+          inLedger = true;
+        },
       );
       if (!result.caseId && fact.kind === 'payment_succeeded' && fact.payment) {
         const settled = await closePaidElsewhere(tenant, fact.payment, fact.eventId);
