@@ -144,3 +144,50 @@ it.each([
   const found = (await collection.find(filter as Record<string, unknown>, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)).sort();
   expect(found).toEqual(expected);
 });
+
+/**
+ * Date ranges on a field an index can range over ({status, dueAt} after the status lookup, or {leaseUntil}
+ * leading its own index): the dev database reads them from the index's entries, where a date is its
+ * milliseconds as JSON text. Text order is not number order, so dates of every length and sign are here,
+ * with the values MongoDB never matches against a date.
+ */
+const epoch = new Date(0);
+const before2001 = new Date('1995-03-01T00:00:00Z'); // 12 digits of milliseconds
+const before1970 = new Date('1960-01-01T00:00:00Z'); // negative
+const due = [
+  { _id: 'due-2026', status: 'active', dueAt: middle, leaseUntil: middle },
+  { _id: 'due-later', status: 'active', dueAt: late, leaseUntil: late },
+  { _id: 'epoch', status: 'active', dueAt: epoch, leaseUntil: epoch },
+  { _id: 'in-1995', status: 'active', dueAt: before2001, leaseUntil: before2001 },
+  { _id: 'in-1960', status: 'active', dueAt: before1970, leaseUntil: before1970 },
+  { _id: 'dates-in-array', status: 'active', dueAt: [late, early], leaseUntil: [late, early] },
+  { _id: 'a-number', status: 'active', dueAt: early.getTime(), leaseUntil: early.getTime() },
+  { _id: 'a-string', status: 'active', dueAt: '2026-05-01', leaseUntil: '2026-05-01' },
+  { _id: 'null', status: 'active', dueAt: null, leaseUntil: null },
+  { _id: 'missing', status: 'active' },
+  { _id: 'an-object', status: 'active', dueAt: { at: early }, leaseUntil: { at: early } },
+  { _id: 'a-boolean', status: 'active', dueAt: true, leaseUntil: true },
+  { _id: 'closed', status: 'closed', dueAt: early, leaseUntil: early },
+];
+
+it.each([
+  ['up to a date, after the lookup', { status: 'active', dueAt: { $lte: middle } }, ['dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995']],
+  ['after a date, after the lookup', { status: 'active', dueAt: { $gt: middle } }, ['dates-in-array', 'due-later']],
+  ['between two dates, after the lookup', { status: 'active', dueAt: { $gte: before2001, $lt: late } }, ['dates-in-array', 'due-2026', 'in-1995']],
+  ['after a date before 1970', { status: 'active', dueAt: { $gt: before1970 } }, ['dates-in-array', 'due-2026', 'due-later', 'epoch', 'in-1995']],
+  ['before 1970', { status: 'active', dueAt: { $lt: epoch } }, ['in-1960']],
+  ['up to a date, on a leading field', { leaseUntil: { $lte: middle } }, ['closed', 'dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995']],
+  ['after a date, on a leading field', { leaseUntil: { $gte: late } }, ['dates-in-array', 'due-later']],
+  ['up to a date next to other conditions', { status: 'active', dueAt: { $lte: middle }, leaseUntil: { $gte: before2001 } }, ['dates-in-array', 'due-2026', 'in-1995']],
+  ['a range next to an operator it leaves to the server', { status: 'active', dueAt: { $lte: middle, $ne: epoch } }, ['dates-in-array', 'due-2026', 'in-1960', 'in-1995']],
+  ['$or of ranges, each after its own lookup', { $or: [{ status: 'active', dueAt: { $lt: epoch } }, { status: 'closed', dueAt: { $lte: middle } }] }, ['closed', 'in-1960']],
+])('finds what MongoDB finds for a date range %s', async (_name, filter, expected) => {
+  const collection = db.connection.collection('pushdownDueWork');
+  if ((await collection.countDocuments({})) === 0) {
+    await collection.createIndex({ status: 1, dueAt: 1 });
+    await collection.createIndex({ leaseUntil: 1 });
+    await collection.insertMany(due as never[]);
+  }
+  const found = (await collection.find(filter as Record<string, unknown>, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)).sort();
+  expect(found).toEqual(expected);
+});
