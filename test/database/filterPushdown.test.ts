@@ -168,19 +168,21 @@ const due = [
   { _id: 'an-object', status: 'active', dueAt: { at: early }, leaseUntil: { at: early } },
   { _id: 'a-boolean', status: 'active', dueAt: true, leaseUntil: true },
   { _id: 'closed', status: 'closed', dueAt: early, leaseUntil: early },
+  { _id: 'status-in-array', status: ['closed', 'active'], dueAt: early, leaseUntil: early },
 ];
 
 it.each([
-  ['up to a date, after the lookup', { status: 'active', dueAt: { $lte: middle } }, ['dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995']],
+  ['up to a date, after the lookup', { status: 'active', dueAt: { $lte: middle } }, ['dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995', 'status-in-array']],
   ['after a date, after the lookup', { status: 'active', dueAt: { $gt: middle } }, ['dates-in-array', 'due-later']],
-  ['between two dates, after the lookup', { status: 'active', dueAt: { $gte: before2001, $lt: late } }, ['dates-in-array', 'due-2026', 'in-1995']],
-  ['after a date before 1970', { status: 'active', dueAt: { $gt: before1970 } }, ['dates-in-array', 'due-2026', 'due-later', 'epoch', 'in-1995']],
+  ['between two dates, after the lookup', { status: 'active', dueAt: { $gte: before2001, $lt: late } }, ['dates-in-array', 'due-2026', 'in-1995', 'status-in-array']],
+  ['after a date before 1970', { status: 'active', dueAt: { $gt: before1970 } }, ['dates-in-array', 'due-2026', 'due-later', 'epoch', 'in-1995', 'status-in-array']],
   ['before 1970', { status: 'active', dueAt: { $lt: epoch } }, ['in-1960']],
-  ['up to a date, on a leading field', { leaseUntil: { $lte: middle } }, ['closed', 'dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995']],
+  ['up to a date, on a leading field', { leaseUntil: { $lte: middle } }, ['closed', 'dates-in-array', 'due-2026', 'epoch', 'in-1960', 'in-1995', 'status-in-array']],
   ['after a date, on a leading field', { leaseUntil: { $gte: late } }, ['dates-in-array', 'due-later']],
-  ['up to a date next to other conditions', { status: 'active', dueAt: { $lte: middle }, leaseUntil: { $gte: before2001 } }, ['dates-in-array', 'due-2026', 'in-1995']],
-  ['a range next to an operator it leaves to the server', { status: 'active', dueAt: { $lte: middle, $ne: epoch } }, ['dates-in-array', 'due-2026', 'in-1960', 'in-1995']],
-  ['$or of ranges, each after its own lookup', { $or: [{ status: 'active', dueAt: { $lt: epoch } }, { status: 'closed', dueAt: { $lte: middle } }] }, ['closed', 'in-1960']],
+  ['up to a date next to other conditions', { status: 'active', dueAt: { $lte: middle }, leaseUntil: { $gte: before2001 } }, ['dates-in-array', 'due-2026', 'in-1995', 'status-in-array']],
+  ['a range next to an operator it leaves to the server', { status: 'active', dueAt: { $lte: middle, $ne: epoch } }, ['dates-in-array', 'due-2026', 'in-1960', 'in-1995', 'status-in-array']],
+  ['a lookup whose field is an array, with a range after it', { status: 'closed', dueAt: { $gte: early } }, ['closed', 'status-in-array']],
+  ['$or of ranges, each after its own lookup', { $or: [{ status: 'active', dueAt: { $lt: epoch } }, { status: 'closed', dueAt: { $lte: middle } }] }, ['closed', 'in-1960', 'status-in-array']],
 ])('finds what MongoDB finds for a date range %s', async (_name, filter, expected) => {
   const collection = db.connection.collection('pushdownDueWork');
   if ((await collection.countDocuments({})) === 0) {
