@@ -33,8 +33,9 @@ async function storeTwoDeclinesPerInvoice(record: (event: StoredStripeEvent) => 
     const object = { id: `in_concurrent_${customer}`, customer: `cus_concurrent_${customer}` };
     const first = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 1 }), { created: T0 });
     const second = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 2 }), { created: T0 + 60 });
-    await record(due(second, new Date(now - 2_000 + customer)));
-    await record(due(first, new Date(now - 1_000 + customer)));
+    // Received in the order stored (intake stamps each event as it arrives), the later decline first.
+    await record(due(second, new Date(now - 2_000 + 2 * customer)));
+    await record(due(first, new Date(now - 2_000 + 2 * customer + 1)));
     inStripeOrder.set(object.id, [first.id as string, second.id as string]);
   }
   return inStripeOrder;

@@ -28,15 +28,31 @@ export function batchedInserts<T extends Document>(collection: () => Collection<
       );
       for (const one of batch) one.settle('stored');
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
       const writeErrors = writeErrorsOf(error);
-      // No per-document errors (the connection failed, say): none of them is known to be stored.
-      if (!writeErrors) return batch.forEach((one) => one.settle(failure));
-      const byIndex = new Map(writeErrors.map((written) => [written.index, written.code]));
-      batch.forEach((one, index) => {
-        const code = byIndex.get(index);
-        one.settle(code === undefined ? 'stored' : code === 11000 ? 'duplicate' : failure);
-      });
+      const inserted = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+      // The server answered for every document (inserted, or a write error naming it): each learns its own fate.
+      if (writeErrors && typeof inserted === 'number' && inserted + writeErrors.length === batch.length) {
+        const byIndex = new Map(writeErrors.map((written) => [written.index, written.code]));
+        const failure = error instanceof Error ? error : new Error(String(error));
+        batch.forEach((one, index) => {
+          const code = byIndex.get(index);
+          one.settle(code === undefined ? 'stored' : code === 11000 ? 'duplicate' : failure);
+        });
+        return;
+      }
+      // Otherwise (the connection failed, say) none is known to be stored: each is tried on its own, so its caller
+      // gets that insert's own answer or error (one the batch did store comes back as a duplicate).
+      await Promise.all(batch.map(async (one) => one.settle(await insertOne(one.doc))));
+    }
+  }
+
+  async function insertOne(doc: OptionalUnlessRequiredId<T>): Promise<InsertResult | Error> {
+    try {
+      await collection().insertOne(doc);
+      return 'stored';
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return 'duplicate';
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
@@ -57,9 +73,13 @@ export function batchedInserts<T extends Document>(collection: () => Collection<
     });
 }
 
-/** The write errors of an unordered bulk insert, each with the index of its document; null when it has none. */
+/**
+ * The write errors of an unordered bulk insert, each with the index of its document; null when it has none
+ * (an empty list too: the insert failed as a whole, not document by document).
+ */
 export function writeErrorsOf(error: unknown): { index: number; code: number }[] | null {
   const errors = (error as { writeErrors?: unknown }).writeErrors;
   if (!errors) return null;
-  return (Array.isArray(errors) ? errors : [errors]) as { index: number; code: number }[];
+  const list = (Array.isArray(errors) ? errors : [errors]) as { index: number; code: number }[];
+  return list.length > 0 ? list : null;
 }
