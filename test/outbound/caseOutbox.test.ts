@@ -32,6 +32,16 @@ const open = async (invoiceId: string) => {
 const stats = async () => (await testApp.container.rollups.readCells(tenant.accountId, false)).filter((cell) => cell.day === 'all').reduce<Record<string, number>>((all, cell) => ({ ...all, [cell.counter]: cell.value }), {});
 const cancel = (found: RecoveryCase): RecoveryCase => ({ ...found, status: 'canceled', outcome: { status: 'canceled', reason: 'merchant_canceled', at: NOW }, closedAt: NOW, nextActionAt: null });
 
+/** Our declined attempt number `n` on a card, as the case's outbox carries it until the relay copies it into the ledger. */
+const attemptEntry = (found: RecoveryCase, cardKey: string, n: number, declineCode = 'insufficient_funds') => {
+  const attempt = {
+    accountId: tenant.accountId, cardKey, brand: 'visa', attemptKey: `recovery-${found.id}-attempt-${n}`, at: NOW,
+    outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: found.target.kind === 'invoice' ? found.target.invoiceId : null,
+    declineCode, adviceCode: null, networkAdviceCode: null,
+  };
+  return { id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt' as const, attempt };
+};
+const bump = (fresh: RecoveryCase) => ({ ...fresh, failureCount: fresh.failureCount + 1 });
 it('writes the opened case with its event and stats delta in one insert', async () => {
   await open('in_one');
   const stored = await rawCase('in_one');
@@ -122,12 +132,9 @@ it('finds cases with entries through its index, on the dev database too', async 
 
 it('counts our attempt on a card across the account\'s cases from its result\'s save, and copies it into the ledger once', async () => {
   const first = await open('in_ledger_a');
-  const attempt = {
-    accountId: tenant.accountId, cardKey: 'fp:shared_card', brand: 'visa', attemptKey: `recovery-${first.id}-attempt-1`, at: NOW,
-    outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_ledger_a',
-    declineCode: 'stolen_card', adviceCode: null, networkAdviceCode: null,
-  };
-  await testApp.container.recovery.mutate(tenant.accountId, first, (fresh) => ({ ...fresh, failureCount: fresh.failureCount + 1 }), [{ id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt', attempt }]);
+  const entry = attemptEntry(first, 'fp:shared_card', 1, 'stolen_card');
+  const { attempt } = entry;
+  await testApp.container.recovery.mutate(tenant.accountId, first, bump, [entry]);
   const ledger = createCardAttemptStore(db.connection);
   const reads = withAttemptsInOutboxes(ledger, createCaseOutboxStore(db.connection));
 
@@ -149,16 +156,8 @@ it('counts our attempt on a card across the account\'s cases from its result\'s 
 });
 
 it('names the one card waiting in an outbox as a plain string, and several as a list; a read on any of them finds its attempts', async () => {
-  const attemptOn = (cardKey: string, found: RecoveryCase, n: number) => {
-    const attempt = {
-      accountId: tenant.accountId, cardKey, brand: 'visa', attemptKey: `recovery-${found.id}-attempt-${n}`, at: NOW,
-      outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_two_cards',
-      declineCode: 'insufficient_funds', adviceCode: null, networkAdviceCode: null,
-    };
-    return { id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt' as const, attempt };
-  };
+  const attemptOn = (cardKey: string, found: RecoveryCase, n: number) => attemptEntry(found, cardKey, n);
   const reads = withAttemptsInOutboxes(createCardAttemptStore(db.connection), createCaseOutboxStore(db.connection));
-  const bump = (fresh: RecoveryCase) => ({ ...fresh, failureCount: fresh.failureCount + 1 });
   const first = await open('in_two_cards');
 
   // A plain string: on the dev database an index on the field serves an equality on a string but not a list's member,
@@ -183,12 +182,9 @@ it('names the one card waiting in an outbox as a plain string, and several as a 
 
 it('keeps naming a card whose attempt a save read before the relay passed, though the relay emptied the outbox meanwhile', async () => {
   const found = await open('in_race');
-  const attempt = {
-    accountId: tenant.accountId, cardKey: 'fp:raced_card', brand: 'visa', attemptKey: `recovery-${found.id}-attempt-1`, at: NOW,
-    outcome: 'declined' as const, initiatedBy: 'merchant' as const, source: 'ours' as const, invoiceId: 'in_race',
-    declineCode: 'insufficient_funds', adviceCode: null, networkAdviceCode: null,
-  };
-  await testApp.container.recovery.mutate(tenant.accountId, found, (fresh) => ({ ...fresh, failureCount: fresh.failureCount + 1 }), [{ id: `card_attempt_${attempt.attemptKey}`, kind: 'card_attempt', attempt }]);
+  const entry = attemptEntry(found, 'fp:raced_card', 1);
+  const { attempt } = entry;
+  await testApp.container.recovery.mutate(tenant.accountId, found, bump, [entry]);
   const readBeforeRelay = (await testApp.container.cases.findByKey(tenant.accountId, false, 'invoice:in_race'))!;
   await testApp.container.outboxRelay.drain();
   const next = { ...attempt, cardKey: 'fp:next_card', attemptKey: `recovery-${found.id}-attempt-2` };
