@@ -42,17 +42,9 @@ export function batchedInserts<T extends Document>(collection: () => Collection<
       }
       // Otherwise (the connection failed, say) none is known to be stored: each is tried on its own, so its caller
       // gets that insert's own answer or error (one the batch did store comes back as a duplicate).
-      await Promise.all(batch.map(async (one) => one.settle(await insertOne(one.doc))));
-    }
-  }
-
-  async function insertOne(doc: OptionalUnlessRequiredId<T>): Promise<InsertResult | Error> {
-    try {
-      await collection().insertOne(doc);
-      return 'stored';
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return 'duplicate';
-      return error instanceof Error ? error : new Error(String(error));
+      await Promise.all(
+        batch.map(async (one) => one.settle(await insertOnce(collection(), one.doc).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+      );
     }
   }
 
@@ -71,6 +63,17 @@ export function batchedInserts<T extends Document>(collection: () => Collection<
       waiting.push({ doc, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
       if (!inFlight) void sendAll();
     });
+}
+
+/** Inserts one document: stored, or a duplicate of its unique key; any other failure is thrown. */
+export async function insertOnce<T extends Document>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>): Promise<InsertResult> {
+  try {
+    await collection.insertOne(doc);
+    return 'stored';
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return 'duplicate';
+    throw error;
+  }
 }
 
 /**
