@@ -45,24 +45,33 @@ async function storeTwoDeclinesPerInvoice(record: (event: StoredStripeEvent) => 
 function watched(recovery: RecoveryService) {
   const inFlight = new Map<string, number>();
   const started: { invoiceId: string; eventId: string }[] = [];
+  /** The events of each call about one case (and the kind of each fact about several), in order: one invoice's events handled in one batch are applied in one call. */
+  const calls: string[][] = [];
   let mostAtOnce = 0;
   let sameInvoiceAtOnce = 0;
   const service: RecoveryService = {
     ...recovery,
-    async applyCaseFact(tenant, fact, alreadySettled) {
-      const invoiceId = fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId;
-      started.push({ invoiceId, eventId: fact.eventId });
+    // Every fact of one call is about one case (the service refuses anything else): they start together.
+    async applyCaseFacts(facts) {
+      const invoiceIds = facts.map(({ fact }) => (fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId));
+      const invoiceId = invoiceIds[0]!;
+      facts.forEach(({ fact }, index) => started.push({ invoiceId: invoiceIds[index]!, eventId: fact.eventId }));
+      calls.push(facts.map(({ fact }) => fact.eventId));
       inFlight.set(invoiceId, (inFlight.get(invoiceId) ?? 0) + 1);
       if (inFlight.get(invoiceId)! > 1) sameInvoiceAtOnce += 1;
       mostAtOnce = Math.max(mostAtOnce, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
       try {
-        return await recovery.applyCaseFact(tenant, fact, alreadySettled);
+        return await recovery.applyCaseFacts(facts);
       } finally {
         inFlight.set(invoiceId, inFlight.get(invoiceId)! - 1);
       }
     },
+    async applyGroupFact(tenant, fact) {
+      calls.push([fact.kind]);
+      return recovery.applyGroupFact(tenant, fact);
+    },
   };
-  return { service, started, mostAtOnce: () => mostAtOnce, sameInvoiceAtOnce: () => sameInvoiceAtOnce };
+  return { service, started, calls, mostAtOnce: () => mostAtOnce, sameInvoiceAtOnce: () => sameInvoiceAtOnce };
 }
 
 async function processorFor(instanceId: string, concurrency: number) {
@@ -94,7 +103,9 @@ describe('handling Stripe events several at a time', () => {
     expect(watch.sameInvoiceAtOnce()).toBe(0);
     for (const [invoiceId, eventIds] of inStripeOrder) {
       expect(watch.started.filter((start) => start.invoiceId === invoiceId).map((start) => start.eventId)).toEqual(eventIds);
-      expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ status: 'active', failureCount: 2, stripeAttemptCount: 2, appliedEventIds: eventIds });
+      // Both declines were in one batch: one read and one write of the case, standing for two saves.
+      expect(watch.calls).toContainEqual(eventIds);
+      expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ status: 'active', failureCount: 2, stripeAttemptCount: 2, appliedEventIds: eventIds, revision: 1 });
     }
     expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2);
     expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
@@ -130,5 +141,33 @@ describe('handling Stripe events several at a time', () => {
     expect(watch.started.map((start) => start.eventId)).toEqual([decline.id, other.id]);
     expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_redelivered')).toMatchObject({ failureCount: 1 });
     expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
+  });
+
+  it("applies an event about something else that comes between two of one invoice's events in its place, not after both", async () => {
+    const { container, processor, watch } = await processorFor('instance-a', 8);
+    const object = { id: 'in_between', customer: 'cus_between', parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_between' } } };
+    const first = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 1 }), { created: T0 });
+    const canceled = stripeEvent('customer.subscription.deleted', { id: 'sub_between', object: 'subscription', customer: 'cus_between', status: 'canceled' }, { created: T0 + 30 });
+    const second = stripeEvent('invoice.payment_failed', invoice({ ...object, attempt_count: 2 }), { created: T0 + 60 });
+    const now = Date.now();
+    for (const [index, event] of [first, canceled, second].entries()) await container.stripeEvents.record(due(event, new Date(now - 1_000 + index)));
+
+    expect(await processor.sweep(100)).toBe(3);
+
+    expect(watch.calls).toEqual([[first.id], ['subscription_canceled'], [second.id]]);
+    expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, 'invoice:in_between')).toMatchObject({ status: 'churned', failureCount: 1 });
+  });
+
+  it("tries every event of one invoice again when applying them together fails, and records none of them as handled", async () => {
+    const { container, processor } = await processorFor('instance-a', 8);
+    await storeTwoDeclinesPerInvoice((event) => container.stripeEvents.record(event));
+    jest.spyOn(container.cases, 'insert').mockRejectedValueOnce(new Error('write failed'));
+
+    await processor.sweep(100);
+
+    const failed = await db.connection.collection('stripeEventInbox').find({ lastError: 'write failed' }).toArray();
+    expect(failed).toHaveLength(2);
+    expect(new Set(failed.map((event) => event.objectId))).toEqual(new Set([failed[0]!.objectId]));
+    expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2 - 2);
   });
 });

@@ -74,15 +74,19 @@ export interface CaseStore {
   streamAll(accountId: string, livemode: boolean, filter: CaseFilter): AsyncIterable<RecoveryCase>;
   /** Active cases the merchant should look at: undeliverable email, waiting for a new card, or for the customer's authentication. */
   listNeedingAttention(accountId: string, livemode: boolean, limit: number): Promise<RecoveryCase[]>;
-  /** Inserts a new case with its outbox entries; returns null when another writer created it first. */
-  insert(newCase: NewRecoveryCase, outbox?: OutboxEntry[]): Promise<RecoveryCase | null>;
+  /**
+   * Inserts a new case with its outbox entries; returns null when another writer created it first.
+   * `revision`: the saves this insert stands for less one (an opening and the changes folded into it; 0 alone).
+   */
+  insert(newCase: NewRecoveryCase, outbox?: OutboxEntry[], revision?: number): Promise<RecoveryCase | null>;
   /**
    * Saves a changed case if nobody else changed it since it was read, appending
    * `outbox` to its outbox in the same write (entries the relay removed meanwhile
    * are never written back); false on a conflict. `before`: the case as stored at
-   * `changed.revision`, when the caller has it: only the fields that differ are sent.
+   * `changed.revision`, when the caller has it: only the fields that differ are sent. `saves`: how many
+   * changes this write stands for (several facts folded into one write), which the revision advances by.
    */
-  replaceIfUnchanged(changed: RecoveryCase, outbox?: OutboxEntry[], before?: RecoveryCase): Promise<boolean>;
+  replaceIfUnchanged(changed: RecoveryCase, outbox?: OutboxEntry[], before?: RecoveryCase, saves?: number): Promise<boolean>;
   /**
    * Leases the active case whose next action is most overdue, across all
    * accounts: the scheduler serves every merchant, so this is the one query
@@ -167,12 +171,12 @@ export function createCaseStore(connection: Connection): CaseStore {
         .lean();
       return found.map((doc) => toCase(doc)!);
     },
-    async insert(newCase, outbox = []) {
+    async insert(newCase, outbox = [], revision = 0) {
       try {
         const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
         const due = outbox.length > 0 ? OUTBOX_DUE : null;
         const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision: 0 });
+        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision });
         return toCase(created.toObject());
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return null;
@@ -209,7 +213,7 @@ export function createCaseStore(connection: Connection): CaseStore {
       // $max: a late write of an older send never moves the date back.
       await contacts.updateOne({ _id: contactId(accountId, stripeCustomerId) }, { $setOnInsert: { accountId, stripeCustomerId }, $max: { lastDunningEmailAt: at } }, { upsert: true });
     },
-    async replaceIfUnchanged(changed, outbox = [], before) {
+    async replaceIfUnchanged(changed, outbox = [], before, saves = 1) {
       // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
       const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: readCardKeys, ...all } = changed as RecoveryCase & { outboxCardKeys?: OutboxCardKeys };
       // The revision guard makes `before` what is stored, so the fields that differ from it are the whole change.
@@ -221,7 +225,7 @@ export function createCaseStore(connection: Connection): CaseStore {
       const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       const result = await cases.updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
-        { $set: { ...fields, revision: revision + 1, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
+        { $set: { ...fields, revision: revision + saves, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
       );
       return result.matchedCount === 1;
     },

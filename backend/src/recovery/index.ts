@@ -17,7 +17,7 @@ export { isCaseFact } from './billingFacts';
 export { decideCaseFact, decideGroupFact, attributeRecovery, type CaseDecision, type NewRecoveryCase, type Tenant } from './caseTransitions';
 export { createCaseStore, caseIdFor, type CaseStore, type CaseFilter, type PageCursor } from './caseStore';
 export { createCaseOutboxStore, type CaseOutboxStore, type ClaimedOutbox } from './caseOutboxStore';
-export { createRecoveryService, type CaseEnrollment, type RecoveryService, type FactOutcome } from './recoveryService';
+export { createRecoveryService, type CaseEnrollment, type CaseFactToApply, type RecoveryService, type FactOutcome } from './recoveryService';
 export { formatAmount } from './money';
 export {
   matchPayment,

@@ -15,8 +15,20 @@ export interface FactOutcome {
   summary: string;
 }
 
+/** A fact about a case, the tenant (with its holdout) it would open the case under, and whether its target was settled before. */
+export interface CaseFactToApply {
+  tenant: Tenant;
+  fact: CaseFact;
+  alreadySettled: boolean;
+}
+
 export interface RecoveryService {
   applyCaseFact(tenant: Tenant, fact: CaseFact, alreadySettled: boolean): Promise<FactOutcome>;
+  /**
+   * Applies facts about one case (one account, mode and case key) in order, with one read and one write of
+   * the case: what a lane's events about one invoice cause together. One outcome per fact, in order.
+   */
+  applyCaseFacts(facts: CaseFactToApply[]): Promise<FactOutcome[]>;
   applyGroupFact(tenant: Tenant, fact: CaseGroupFact): Promise<FactOutcome>;
   /**
    * Saves `change(current)` for one case, re-reading and re-applying on a
@@ -80,35 +92,76 @@ export function createRecoveryService(deps: {
     });
   }
 
+  /**
+   * Applies `steps` to one case in order, each deciding on the case as the steps before it left it, and
+   * writes the result once: an insert when the first change opens it, else one conditional update. Each
+   * change keeps its own consequences (events, stats delta, revision), as if saved one by one, but a crash
+   * or a conflicting writer takes all or none of them; on a conflict every step decides again on a fresh read.
+   * `decided` runs once a step's decision is made, before the case is written (on each try).
+   */
+  async function applyInOneWrite(
+    tenant: Tenant,
+    load: () => Promise<RecoveryCase | null>,
+    steps: ((current: RecoveryCase | null) => CaseDecision)[],
+    decided?: (decision: CaseDecision, step: number) => Promise<void>,
+  ): Promise<{ caseId: string | null; summaries: string[] }> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
+      const current = await load();
+      let state = current;
+      const entries: OutboxEntry[] = [];
+      const summaries: string[] = [];
+      let lost = false;
+      for (const [step, decide] of steps.entries()) {
+        const decision = decide(state);
+        await decided?.(decision, step);
+        if (decision.kind === 'ignore') {
+          summaries.push(`ignored: ${decision.reason}`);
+        } else if (decision.kind === 'open') {
+          const enrolled = deps.enroll ? await deps.enroll(decision.case) : decision.case;
+          const opened = { ...enrolled, id: caseIdFor(enrolled.accountId, enrolled.caseKey), revision: 0 };
+          const consequences = consequencesOfSave(null, opened, { now: clock.now(), revision: 0, describeCase });
+          entries.push(...consequences.entries);
+          state = { ...opened, eventSequence: consequences.eventSequence };
+          summaries.push('case opened');
+        } else if (state) {
+          const revision = state.revision + 1;
+          const consequences = consequencesOfSave(state, decision.case, { now: clock.now(), revision, describeCase });
+          entries.push(...consequences.entries);
+          state = { ...decision.case, eventSequence: consequences.eventSequence, revision };
+          summaries.push(`case ${state.status}`);
+        } else {
+          // An update of a case that is not there: it went away since the step was decided; read again.
+          lost = true;
+          break;
+        }
+      }
+      if (lost) continue;
+      if (!state || state === current) return { caseId: state?.id ?? null, summaries };
+      if (await write(tenant, current, state, entries)) return { caseId: state.id, summaries };
+    }
+    throw new Error('recovery case kept changing under us; the event will be retried');
+  }
+
+  /** Writes `after` (with the outbox entries of every change since `before` was read) in one command; false on a conflict. */
+  async function write(tenant: Tenant, before: RecoveryCase | null, after: RecoveryCase, entries: OutboxEntry[]): Promise<boolean> {
+    const { id: _id, revision, ...fields } = after;
+    if (!before) {
+      const created = await cases.insert(fields, entries, revision);
+      if (created) logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
+      return created !== null;
+    }
+    const saved = await cases.replaceIfUnchanged({ ...after, revision: before.revision }, entries, before, revision - before.revision);
+    if (saved) logger.info({ accountId: tenant.accountId, caseId: after.id, status: after.status, outcome: 'case_updated' }, 'recovery case updated');
+    return saved;
+  }
+
   async function applyToOne(
     tenant: Tenant,
     load: () => Promise<RecoveryCase | null>,
     decide: (current: RecoveryCase | null) => CaseDecision,
-    /** Runs once a decision is made, before the case is written (each try). */
-    decided?: (decision: CaseDecision) => Promise<void>,
   ): Promise<{ caseId: string | null; summary: string }> {
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
-      const current = await load();
-      const decision = decide(current);
-      await decided?.(decision);
-      if (decision.kind === 'ignore') return { caseId: current?.id ?? null, summary: `ignored: ${decision.reason}` };
-      if (decision.kind === 'open') {
-        const enrolled = deps.enroll ? await deps.enroll(decision.case) : decision.case;
-        const opened = { ...enrolled, id: caseIdFor(enrolled.accountId, enrolled.caseKey), revision: 0 };
-        const { entries, eventSequence } = consequencesOfSave(null, opened, { now: clock.now(), revision: 0, describeCase });
-        const created = await cases.insert({ ...enrolled, eventSequence }, entries);
-        if (created) {
-          logger.info({ accountId: tenant.accountId, caseId: created.id, outcome: 'case_opened' }, 'recovery case opened');
-          return { caseId: created.id, summary: 'case opened' };
-        }
-        continue;
-      }
-      if (current && (await save(current, decision.case))) {
-        logger.info({ accountId: tenant.accountId, caseId: decision.case.id, status: decision.case.status, outcome: 'case_updated' }, 'recovery case updated');
-        return { caseId: decision.case.id, summary: `case ${decision.case.status}` };
-      }
-    }
-    throw new Error('recovery case kept changing under us; the event will be retried');
+    const { caseId, summaries } = await applyInOneWrite(tenant, load, [decide]);
+    return { caseId, summary: summaries[0]! };
   }
 
   /** A one-time payment with no case of its own may pay the order of another one-time case of the customer. */
@@ -128,28 +181,48 @@ export function createRecoveryService(deps: {
     return result.caseId && !result.summary.startsWith('ignored') ? { caseId: result.caseId, summary: `${result.summary} (${picked.match.rule.replaceAll('_', ' ')})` } : null;
   }
 
-  return {
-    async applyCaseFact(tenant, fact, alreadySettled) {
-      const caseKey = caseKeyOf(fact.target);
-      let inLedger = false;
-      const result = await applyToOne(
-        tenant,
-        () => cases.findByKey(tenant.accountId, tenant.livemode, caseKey),
-        (current) => decideCaseFact(current, fact, tenant, alreadySettled),
-        // Before the case's write, whatever the case makes of it; our own decline that the case already recorded
-        // went into the ledger through the retry's write.
-        async (decision) => {
-          if (fact.kind !== 'payment_failed' || inLedger || (decision.kind === 'ignore' && decision.ourAttemptAlreadyRecorded)) return;
-          await recordCardAttempt(tenant, fact);
-          inLedger = true;
-        },
-      );
+  async function applyCaseFacts(facts: CaseFactToApply[]): Promise<FactOutcome[]> {
+    const first = facts[0];
+    if (!first) return [];
+    const { tenant } = first;
+    const caseKey = caseKeyOf(first.fact.target);
+    if (facts.some((one) => one.tenant.accountId !== tenant.accountId || one.tenant.livemode !== tenant.livemode || caseKeyOf(one.fact.target) !== caseKey)) {
+      throw new Error('facts applied together must all be about one case of one account and mode');
+    }
+    const inLedger = new Set<number>();
+    const result = await applyInOneWrite(
+      tenant,
+      () => cases.findByKey(tenant.accountId, tenant.livemode, caseKey),
+      facts.map(({ tenant: opening, fact, alreadySettled }) => (current: RecoveryCase | null) => decideCaseFact(current, fact, opening, alreadySettled)),
+      // Before the case's write, whatever the case makes of it; our own decline that the case already recorded
+      // went into the ledger through the retry's write.
+      async (decision, step) => {
+        const { fact } = facts[step]!;
+        if (fact.kind !== 'payment_failed' || inLedger.has(step) || (decision.kind === 'ignore' && decision.ourAttemptAlreadyRecorded)) return;
+        await recordCardAttempt(tenant, fact);
+        inLedger.add(step);
+      },
+    );
+    const outcomes: FactOutcome[] = [];
+    for (const [step, { fact }] of facts.entries()) {
       if (!result.caseId && fact.kind === 'payment_succeeded' && fact.payment) {
         const settled = await closePaidElsewhere(tenant, fact.payment, fact.eventId);
-        if (settled) return { caseIds: [settled.caseId], summary: settled.summary };
+        if (settled) {
+          outcomes.push({ caseIds: [settled.caseId], summary: settled.summary });
+          continue;
+        }
       }
-      return { caseIds: result.caseId ? [result.caseId] : [], summary: result.summary };
+      outcomes.push({ caseIds: result.caseId ? [result.caseId] : [], summary: result.summaries[step]! });
+    }
+    return outcomes;
+  }
+
+  return {
+    async applyCaseFact(tenant, fact, alreadySettled) {
+      return (await applyCaseFacts([{ tenant, fact, alreadySettled }]))[0]!;
     },
+
+    applyCaseFacts,
 
     async applyGroupFact(tenant, fact) {
       const scope =

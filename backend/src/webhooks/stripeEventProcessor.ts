@@ -13,7 +13,7 @@ import {
 import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
 import { redactJsonText, searchTermsOf, type PrivacyService } from '../privacy';
-import { isCaseFact, type BillingFact, type RecoveryService, type Tenant } from '../recovery';
+import { caseKeyOf, isCaseFact, type BillingFact, type CaseFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
 import { isInstallEvent, lanesOf } from './eventLanes';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
@@ -33,6 +33,17 @@ export interface StripeEventProcessor {
 
 /** `erased`: a customer this event erased (customer.deleted), whose data the batch's own records must not keep either. */
 type Outcome = { status: 'handled' | 'ignored'; summary: string; erased?: ErasedCustomer };
+
+/** What an event calls for (see prepare): an outcome already known, work on cases, or billing facts to apply. */
+type Prepared = { outcome: Outcome } | { run: () => Promise<Outcome> } | { tenant: Tenant; facts: BillingFact[]; renewalNote: string };
+
+/** An event whose one fact is about one case: it may be applied together with the lane's next events about that case. */
+interface CaseFactEvent {
+  stored: StoredStripeEvent;
+  tenant: Tenant;
+  fact: CaseFact;
+  renewalNote: string;
+}
 
 interface ErasedCustomer {
   accountId: string;
@@ -59,7 +70,12 @@ function withoutErasedCustomers(finished: FinishedEvent[], erased: ErasedCustome
 interface BatchReads {
   accountOf(stored: StoredStripeEvent, at: Date): Promise<Account | null>;
   holdoutOf(account: Account): Promise<Holdout | null>;
+  /** Whether an event settled this invoice or payment before (see StripeEventStore.hasSettlement). */
+  isSettled(accountId: string, objectId: string): Promise<boolean>;
 }
+
+/** Failures whose object is the invoice or payment they are about: whether it was settled is read for the whole batch at once. */
+const FAILURE_TYPES: ReadonlySet<string> = new Set(['invoice.payment_failed', 'invoice.payment_action_required', 'payment_intent.payment_failed']);
 
 export function createStripeEventProcessor(deps: {
   events: StripeEventStore;
@@ -83,7 +99,12 @@ export function createStripeEventProcessor(deps: {
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
 
-  async function decide(stored: StoredStripeEvent, reads: BatchReads): Promise<Outcome> {
+  /**
+   * What an event calls for, found without changing any case: a plain outcome, work that changes cases
+   * (`run`, done when its turn in the lane comes), or its billing facts, which a lane may apply together with
+   * the facts of its next events when all are about one case.
+   */
+  async function prepare(stored: StoredStripeEvent, reads: BatchReads): Promise<Prepared> {
     const event = JSON.parse(stored.payload) as StripeEventEnvelope;
     const tenant: Tenant = { accountId: stored.accountId, livemode: stored.livemode };
     const at = new Date(event.created * 1000);
@@ -91,20 +112,24 @@ export function createStripeEventProcessor(deps: {
 
     if (event.type === 'account.application.authorized' || event.type === 'account.application.deauthorized') {
       const status = event.type === 'account.application.authorized' ? 'installed' : 'uninstalled';
-      const applied = await accounts.applyInstallEvent(tenant.accountId, tenant.livemode, { status, source, at, eventId: event.id });
-      if (!applied) return { status: 'ignored', summary: `a newer install or uninstall of this account was already applied; this ${status === 'installed' ? 'install' : 'uninstall'} is older` };
-      if (status === 'installed') return { status: 'handled', summary: 'app installed' };
-      const result = await applyFacts(tenant, translateStripeEvent(event));
-      return { status: 'handled', summary: `app uninstalled; ${result}` };
+      return {
+        run: async () => {
+          const applied = await accounts.applyInstallEvent(tenant.accountId, tenant.livemode, { status, source, at, eventId: event.id });
+          if (!applied) return { status: 'ignored', summary: `a newer install or uninstall of this account was already applied; this ${status === 'installed' ? 'install' : 'uninstall'} is older` };
+          if (status === 'installed') return { status: 'handled', summary: 'app installed' };
+          const result = await applyFacts(tenant, translateStripeEvent(event), reads);
+          return { status: 'handled', summary: `app uninstalled; ${result}` };
+        },
+      };
     }
     // Only merchants get cases: an App account through its install event, the self-hosted account from its first event.
     const account = await reads.accountOf(stored, at);
     if (!account || (account.status === 'uninstalled' && !account.uninstalledAt)) {
-      return { status: 'ignored', summary: `account ${tenant.accountId} has not installed the App in ${tenant.livemode ? 'live' : 'test'} mode` };
+      return { outcome: { status: 'ignored', summary: `account ${tenant.accountId} has not installed the App in ${tenant.livemode ? 'live' : 'test'} mode` } };
     }
-    if (account.status === 'uninstalled') return { status: 'ignored', summary: 'account has uninstalled the app' };
-    if (!isHandledEventType(event.type)) return { status: 'ignored', summary: `event type ${event.type} is not used` };
-    if (event.type === 'customer.deleted') return eraseDeletedCustomer(stored, tenant, event);
+    if (account.status === 'uninstalled') return { outcome: { status: 'ignored', summary: 'account has uninstalled the app' } };
+    if (!isHandledEventType(event.type)) return { outcome: { status: 'ignored', summary: `event type ${event.type} is not used` } };
+    if (event.type === 'customer.deleted') return { run: () => eraseDeletedCustomer(stored, tenant, event) };
     // First: renewal facts are idempotent, so a retry after a later failure here repeats nothing harmful.
     const renewalNote = deps.renewalIntake ? await deps.renewalIntake.applyEvent({ ...tenant, isAppInstall: stored.isAppInstall }, translateRenewalFacts(event)) : '';
 
@@ -114,7 +139,7 @@ export function createStripeEventProcessor(deps: {
       link = invoiceLinkInPayload(event.data.object);
       if (!link.known) {
         if (!paymentLookup) {
-          return { status: 'ignored', summary: `cannot tell an invoice payment from a one-time payment without Stripe API access in ${tenant.livemode ? 'live' : 'test'} mode (STRIPE_SECRET_KEY, STRIPE_TEST_SECRET_KEY)` };
+          return { outcome: { status: 'ignored', summary: `cannot tell an invoice payment from a one-time payment without Stripe API access in ${tenant.livemode ? 'live' : 'test'} mode (STRIPE_SECRET_KEY, STRIPE_TEST_SECRET_KEY)` } };
         }
         const paymentIntentId = String(event.data.object.id);
         link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, paymentIntentId) };
@@ -126,10 +151,10 @@ export function createStripeEventProcessor(deps: {
       if (!link.known) link = { known: true, invoiceId: await paymentLookup.findInvoiceForPaymentIntent(tenant.accountId, stored.isAppInstall, String(event.data.object.id)) };
     }
     const facts = translateStripeEvent(event, link);
-    if (facts.length === 0) return renewalNote ? { status: 'handled', summary: renewalNote } : { status: 'ignored', summary: 'nothing in this event concerns recovery' };
+    if (facts.length === 0) return { outcome: renewalNote ? { status: 'handled', summary: renewalNote } : { status: 'ignored', summary: 'nothing in this event concerns recovery' } };
     // A failure may open a case: it joins the holdout's treated or control group under the settings of now.
     const opening = facts.some((fact) => fact.kind === 'payment_failed') ? { ...tenant, holdout: await reads.holdoutOf(account) } : tenant;
-    return { status: 'handled', summary: [await applyFacts(opening, facts), renewalNote].filter(Boolean).join('; ') };
+    return { tenant: opening, facts, renewalNote };
   }
 
   /**
@@ -151,13 +176,11 @@ export function createStripeEventProcessor(deps: {
     };
   }
 
-  async function applyFacts(tenant: Tenant, facts: BillingFact[]): Promise<string> {
+  async function applyFacts(tenant: Tenant, facts: BillingFact[], reads: BatchReads): Promise<string> {
     const summaries: string[] = [];
     for (const fact of facts) {
       if (isCaseFact(fact)) {
-        const targetId = fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId;
-        const settled = fact.kind === 'payment_failed' ? await events.hasSettlement(tenant.accountId, targetId) : false;
-        summaries.push((await recovery.applyCaseFact(tenant, fact, settled)).summary);
+        summaries.push((await recovery.applyCaseFact(tenant, fact, await isSettled(reads, tenant, fact))).summary);
       } else {
         summaries.push((await recovery.applyGroupFact(tenant, fact)).summary);
       }
@@ -165,15 +188,33 @@ export function createStripeEventProcessor(deps: {
     return summaries.join('; ');
   }
 
+  /** A failure of an invoice or payment an earlier event already settled must not open a case. */
+  async function isSettled(reads: BatchReads, tenant: Tenant, fact: CaseFact): Promise<boolean> {
+    if (fact.kind !== 'payment_failed') return false;
+    return reads.isSettled(tenant.accountId, fact.target.kind === 'invoice' ? fact.target.invoiceId : fact.target.paymentIntentId);
+  }
+
+  /** Events of a lane, one after another, about one case: applied with one read and one write of it. */
+  async function applyTogether(together: CaseFactEvent[], reads: BatchReads): Promise<Outcome[]> {
+    const facts = await Promise.all(together.map(async ({ tenant, fact }) => ({ tenant, fact, alreadySettled: await isSettled(reads, tenant, fact) })));
+    const outcomes = await recovery.applyCaseFacts(facts);
+    return outcomes.map((outcome, index) => ({ status: 'handled', summary: [outcome.summary, together[index]!.renewalNote].filter(Boolean).join('; ') }));
+  }
+
   /**
    * The account of a batch's events, read once per account and mode. Not shared across an install or
    * uninstall in the batch: those events and every other of their account share one lane (see lanesOf),
    * and each must see the account as the one before it left it.
    */
-  function batchReads(batch: StoredStripeEvent[]): BatchReads {
+  async function batchReads(batch: StoredStripeEvent[]): Promise<BatchReads> {
     const changing = new Set(batch.filter((stored) => isInstallEvent(stored.type)).map((stored) => `${stored.accountId}|${stored.livemode}`));
     const accountsRead = new Map<string, Promise<Account | null>>();
     const holdouts = new Map<string, Promise<Holdout | null>>();
+    // Settlement markers are written at intake, before their event is stored: one settled before this batch
+    // was claimed is among these; one written since belongs to an event this or a later batch handles.
+    const failures = batch.filter((stored) => FAILURE_TYPES.has(stored.type) && stored.objectId).map((stored) => ({ accountId: stored.accountId, objectId: stored.objectId! }));
+    const askedAtOnce = new Set(failures.map((target) => `${target.accountId}|${target.objectId}`));
+    const settled = await events.settledAmong(failures);
     const read = (stored: StoredStripeEvent, at: Date) =>
       stored.isAppInstall ? accounts.find(stored.accountId, stored.livemode) : accounts.ensureSelfHosted(stored.accountId, stored.livemode, at);
     return {
@@ -194,14 +235,18 @@ export function createStripeEventProcessor(deps: {
         known.catch(() => holdouts.delete(key));
         return known;
       },
+      async isSettled(accountId, objectId) {
+        const key = `${accountId}|${objectId}`;
+        return askedAtOnce.has(key) ? settled.has(key) : events.hasSettlement(accountId, objectId);
+      },
     };
   }
 
-  /** Handles one claimed event; its outcome, once its effects are saved, joins `finished`. */
-  async function handle(stored: StoredStripeEvent, reads: BatchReads, finished: FinishedEvent[], erased: ErasedCustomer[]): Promise<void> {
+  /** Settles one claimed event by `work`: its outcome, once its effects are saved, joins `finished`; a failure is tried again later. */
+  async function settle(stored: StoredStripeEvent, work: () => Promise<Outcome>, finished: FinishedEvent[], erased: ErasedCustomer[]): Promise<void> {
     const log = { eventId: stored.eventId, type: stored.type, accountId: stored.accountId };
     try {
-      const outcome = await decide(stored, reads);
+      const outcome = await work();
       finished.push({ event: stored, status: outcome.status, outcome: outcome.summary, at: clock.now() });
       if (outcome.erased) erased.push(outcome.erased);
       logger.info({ ...log, outcome: outcome.status, detail: outcome.summary }, 'stripe event processed');
@@ -218,6 +263,43 @@ export function createStripeEventProcessor(deps: {
     }
   }
 
+  async function outcomeOf(prepared: Prepared, reads: BatchReads): Promise<Outcome> {
+    if ('outcome' in prepared) return prepared.outcome;
+    if ('run' in prepared) return prepared.run();
+    return { status: 'handled', summary: [await applyFacts(prepared.tenant, prepared.facts, reads), prepared.renewalNote].filter(Boolean).join('; ') };
+  }
+
+  /**
+   * Handles one lane's events in order. Consecutive events whose one fact is about the same case (a decline's
+   * invoice.payment_failed and payment_intent.payment_failed, say) are applied together, with one read and
+   * one write of the case; any other event first applies what waits before it, so the lane's order holds.
+   */
+  async function handleLane(lane: StoredStripeEvent[], reads: BatchReads, finished: FinishedEvent[], erased: ErasedCustomer[]): Promise<void> {
+    let waiting: CaseFactEvent[] = [];
+    const applyWaiting = async () => {
+      if (waiting.length === 0) return;
+      const together = waiting;
+      waiting = [];
+      const outcomes = applyTogether(together, reads);
+      // Each event settles on the shared result: all handled, or all tried again.
+      for (const [index, { stored }] of together.entries()) await settle(stored, async () => (await outcomes)[index]!, finished, erased);
+    };
+    for (const stored of lane) {
+      let prepared: Prepared;
+      try {
+        prepared = await prepare(stored, reads);
+      } catch (error) {
+        await settle(stored, () => Promise.reject(error), finished, erased);
+        continue;
+      }
+      const about = aboutOneCase(stored, prepared);
+      if (!about || (waiting[0] && !aboutSameCase(waiting[0], about))) await applyWaiting();
+      if (about) waiting.push(about);
+      else await settle(stored, () => outcomeOf(prepared, reads), finished, erased);
+    }
+    await applyWaiting();
+  }
+
   /**
    * Handles a claimed batch: lanes side by side, each lane's events one after another (see lanesOf), then
    * records every outcome at once. A crash before that record loses nothing: the leases run out, the events
@@ -228,14 +310,12 @@ export function createStripeEventProcessor(deps: {
     const discarded = batch.filter((stored) => recorded.has(stored.eventId));
     for (const stored of discarded) logger.info({ eventId: stored.eventId, type: stored.type, accountId: stored.accountId, outcome: 'duplicate' }, 'stripe event re-delivered after it was handled');
     const fresh = batch.filter((stored) => !recorded.has(stored.eventId));
-    const reads = batchReads(fresh);
+    const reads = await batchReads(fresh);
     const finished: FinishedEvent[] = [];
     const erased: ErasedCustomer[] = [];
     const lanes = lanesOf(fresh);
     const runLanes = async () => {
-      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const stored of lane) await handle(stored, reads, finished, erased);
-      }
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) await handleLane(lane, reads, finished, erased);
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, lanes.length) }, runLanes));
     await events.finishAll(withoutErasedCustomers(finished, erased), discarded);
@@ -266,4 +346,16 @@ export function createStripeEventProcessor(deps: {
       while ((await sweep(100)) === 100);
     },
   };
+}
+
+/** The event as one fact about one case, when that is all it is (a one-time payment that may settle another case is not). */
+function aboutOneCase(stored: StoredStripeEvent, prepared: Prepared): CaseFactEvent | null {
+  if (!('facts' in prepared) || prepared.facts.length !== 1) return null;
+  const [fact] = prepared.facts;
+  if (!fact || !isCaseFact(fact) || (fact.kind === 'payment_succeeded' && fact.payment)) return null;
+  return { stored, tenant: prepared.tenant, fact, renewalNote: prepared.renewalNote };
+}
+
+function aboutSameCase(a: CaseFactEvent, b: CaseFactEvent): boolean {
+  return a.tenant.accountId === b.tenant.accountId && a.tenant.livemode === b.tenant.livemode && caseKeyOf(a.fact.target) === caseKeyOf(b.fact.target);
 }

@@ -60,6 +60,8 @@ export interface StripeEventStore {
   requeueFailed(filter: FailedEventFilter, now: Date): Promise<StoredStripeEvent[]>;
   /** True when an event already said this invoice or payment was paid, voided or written off. */
   hasSettlement(accountId: string, objectId: string): Promise<boolean>;
+  /** hasSettlement for several at once, in one query: the `accountId|objectId` of each one that was settled. */
+  settledAmong(targets: { accountId: string; objectId: string }[]): Promise<Set<string>>;
   find(eventId: string): Promise<StoredStripeEvent | null>;
   countByStatus(): Promise<Record<StoredEventStatus, number>>;
 }
@@ -221,6 +223,11 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
     },
     async hasSettlement(accountId, objectId) {
       return (await settlements.exists({ _id: settlementId(accountId, objectId) })) !== null;
+    },
+    async settledAmong(targets) {
+      if (targets.length === 0) return new Set();
+      const found = await settlements.find({ _id: { $in: [...new Set(targets.map((target) => settlementId(target.accountId, target.objectId)))] } }, { _id: 1 }).lean<{ _id: string }[]>();
+      return new Set(found.map((settled) => settled._id));
     },
     async find(eventId) {
       return (
