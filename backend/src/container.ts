@@ -106,6 +106,7 @@ export function createContainer(options: {
     recovery,
     // Called only while events are handled, after `settings` below exists.
     holdoutOf: (account) => settings.holdoutOf(account),
+    enrollmentForBatch: () => experiments.enrollmentForBatch(),
     paymentLookupFor: (livemode) => (livemode ? lookupByMode.live : lookupByMode.test),
     renewalIntake,
     privacy,

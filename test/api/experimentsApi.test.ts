@@ -138,6 +138,24 @@ describe('experiments across accounts and modes', () => {
   });
 });
 
+describe('enrollment of a batch of events handled together', () => {
+  it("enrolls as enroll does, reading each account's running experiments once, at the batch's first opening", async () => {
+    const opening = (customer: string) => {
+      const { id: _id, revision: _revision, ...fields } = openedCase({ accountId: ACCOUNT, livemode: false, stripeCustomerId: customer });
+      return fields;
+    };
+    const batch = testApp.container.experiments.enrollmentForBatch();
+    expect((await batch(opening('cus_1'))).experiments).toBeUndefined();
+
+    const { id } = (await call('post', '/api/experiments', emailTest)).body;
+
+    // Started after the batch read the account's experiments: the rest of the batch does not see it, the next batch does.
+    expect((await batch(opening('cus_2'))).experiments).toBeUndefined();
+    expect((await testApp.container.experiments.enrollmentForBatch()(opening('cus_2'))).experiments).toEqual([{ id, kind: 'email_sequence', arm: armFor(id, 'cus_2') }]);
+    expect((await testApp.container.experiments.enroll(opening('cus_2'))).experiments).toEqual([{ id, kind: 'email_sequence', arm: armFor(id, 'cus_2') }]);
+  });
+});
+
 describe('experiment counts from case outboxes', () => {
   it('counts an outbox entry once when the relay passes it again after a crash', async () => {
     const created = (await call('post', '/api/experiments', emailTest)).body as { id: string };

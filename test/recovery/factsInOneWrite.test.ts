@@ -60,7 +60,7 @@ describe('facts about one case applied in one write', () => {
     expect(together).toMatchObject({ status: 'recovered', revision: 2, eventSequence: 3 });
     // Opened, needs the customer (the second decline), succeeded: each change's event kept, though the
     // case ends needing nothing, so comparing only the first and the last state would lose the middle one.
-    expect(together.outbox.filter((entry) => entry.kind === 'event').map((entry) => entry.kind === 'event' && entry.event.type)).toEqual(['recovery.case_opened', 'recovery.needs_attention', 'recovery.succeeded']);
+    expect((together.outbox ?? []).filter((entry) => entry.kind === 'event').map((entry) => entry.kind === 'event' && entry.event.type)).toEqual(['recovery.case_opened', 'recovery.needs_attention', 'recovery.succeeded']);
     // Each decline still counts toward the card's network limits.
     expect(await db.connection.collection('cardAttempts').countDocuments({ invoiceId: 'in_together' })).toBe(2);
   });

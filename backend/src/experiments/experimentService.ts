@@ -41,6 +41,11 @@ export interface ExperimentService {
   promote(accountId: string, livemode: boolean, id: string): Promise<PromoteOutcome>;
   /** The recovery service's enrollment step: a case about to open takes its arms. */
   enroll(opening: NewRecoveryCase): Promise<NewRecoveryCase>;
+  /**
+   * The same step for a batch of events handled together: each account's running experiments are read once,
+   * at its first opening, as a batch reads the account and its holdout once.
+   */
+  enrollmentForBatch(): (opening: NewRecoveryCase) => Promise<NewRecoveryCase>;
   /** Adds case outbox entries' counts to their experiments, each entry once (see experimentTallyChanges). */
   applyOnce(entries: PendingTally[]): Promise<void>;
   /** Drops the marks of entries removed from their cases. */
@@ -57,6 +62,13 @@ export function createExperimentService(deps: { experiments: ExperimentStore; se
     const enrollment = enrollmentOf(current.experiments, kind);
     if (!enrollment) return { experiment: null, arm: null };
     return { experiment: await experiments.findById(current.accountId, current.livemode, enrollment.id), arm: enrollment.arm };
+  }
+
+  /** A case about to open takes its arms in the experiments `running` reads (only a customer's case can be enrolled). */
+  async function enrollIn(opening: NewRecoveryCase, running: () => Promise<Experiment[]>): Promise<NewRecoveryCase> {
+    if (!opening.stripeCustomerId) return opening;
+    const enrolled = enrollmentsFor(opening, await running());
+    return enrolled.length > 0 ? { ...opening, experiments: enrolled } : opening;
   }
 
   return {
@@ -92,10 +104,19 @@ export function createExperimentService(deps: { experiments: ExperimentStore; se
       return { kind: 'promoted', experiment: found, settings: await settings.read(accountId, livemode) };
     },
 
-    async enroll(opening) {
-      if (!opening.stripeCustomerId) return opening;
-      const enrolled = enrollmentsFor(opening, await experiments.listRunning(opening.accountId, opening.livemode));
-      return enrolled.length > 0 ? { ...opening, experiments: enrolled } : opening;
+    enroll: (opening) => enrollIn(opening, () => experiments.listRunning(opening.accountId, opening.livemode)),
+
+    enrollmentForBatch() {
+      const running = new Map<string, Promise<Experiment[]>>();
+      return (opening) =>
+        enrollIn(opening, () => {
+          const key = `${opening.accountId}|${opening.livemode}`;
+          const known = running.get(key) ?? experiments.listRunning(opening.accountId, opening.livemode);
+          running.set(key, known);
+          // A failed read is not kept: the next opening of the batch asks again.
+          known.catch(() => running.delete(key));
+          return known;
+        });
     },
 
     async applyOnce(entries) {

@@ -28,7 +28,7 @@ export interface RecoveryService {
    * Applies facts about one case (one account, mode and case key) in order, with one read and one write of
    * the case: what a lane's events about one invoice cause together. One outcome per fact, in order.
    */
-  applyCaseFacts(facts: CaseFactToApply[]): Promise<FactOutcome[]>;
+  applyCaseFacts(facts: CaseFactToApply[], options?: { enroll?: CaseEnrollment }): Promise<FactOutcome[]>;
   applyGroupFact(tenant: Tenant, fact: CaseGroupFact): Promise<FactOutcome>;
   /**
    * Saves `change(current)` for one case, re-reading and re-applying on a
@@ -103,6 +103,7 @@ export function createRecoveryService(deps: {
     tenant: Tenant,
     load: () => Promise<RecoveryCase | null>,
     steps: ((current: RecoveryCase | null) => CaseDecision)[],
+    enroll: CaseEnrollment | undefined,
     decided?: (decision: CaseDecision, step: number) => Promise<void>,
   ): Promise<{ caseId: string | null; summaries: string[] }> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
@@ -117,7 +118,7 @@ export function createRecoveryService(deps: {
         if (decision.kind === 'ignore') {
           summaries.push(`ignored: ${decision.reason}`);
         } else if (decision.kind === 'open') {
-          const enrolled = deps.enroll ? await deps.enroll(decision.case) : decision.case;
+          const enrolled = enroll ? await enroll(decision.case) : decision.case;
           const opened = { ...enrolled, id: caseIdFor(enrolled.accountId, enrolled.caseKey), revision: 0 };
           const consequences = consequencesOfSave(null, opened, { now: clock.now(), revision: 0, describeCase });
           entries.push(...consequences.entries);
@@ -160,7 +161,7 @@ export function createRecoveryService(deps: {
     load: () => Promise<RecoveryCase | null>,
     decide: (current: RecoveryCase | null) => CaseDecision,
   ): Promise<{ caseId: string | null; summary: string }> {
-    const { caseId, summaries } = await applyInOneWrite(tenant, load, [decide]);
+    const { caseId, summaries } = await applyInOneWrite(tenant, load, [decide], deps.enroll);
     return { caseId, summary: summaries[0]! };
   }
 
@@ -181,7 +182,8 @@ export function createRecoveryService(deps: {
     return result.caseId && !result.summary.startsWith('ignored') ? { caseId: result.caseId, summary: `${result.summary} (${picked.match.rule.replaceAll('_', ' ')})` } : null;
   }
 
-  async function applyCaseFacts(facts: CaseFactToApply[]): Promise<FactOutcome[]> {
+  /** `options.enroll`: the enrollment step of the caller's batch (ExperimentService.enrollmentForBatch), else the service's own. */
+  async function applyCaseFacts(facts: CaseFactToApply[], options: { enroll?: CaseEnrollment } = {}): Promise<FactOutcome[]> {
     const first = facts[0];
     if (!first) return [];
     const { tenant } = first;
@@ -194,6 +196,7 @@ export function createRecoveryService(deps: {
       tenant,
       () => cases.findByKey(tenant.accountId, tenant.livemode, caseKey),
       facts.map(({ tenant: opening, fact, alreadySettled }) => (current: RecoveryCase | null) => decideCaseFact(current, fact, opening, alreadySettled)),
+      options.enroll ?? deps.enroll,
       // Before the case's write, whatever the case makes of it; our own decline that the case already recorded
       // went into the ledger through the retry's write.
       async (decision, step) => {

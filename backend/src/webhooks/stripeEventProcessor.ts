@@ -13,7 +13,7 @@ import {
 import type { Clock } from '../clock';
 import type { Holdout } from '../lift/holdout';
 import { redactJsonText, searchTermsOf, type PrivacyService } from '../privacy';
-import { caseKeyOf, isCaseFact, type BillingFact, type CaseFact, type RecoveryService, type Tenant } from '../recovery';
+import { caseKeyOf, isCaseFact, type BillingFact, type CaseEnrollment, type CaseFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
 import { isInstallEvent, lanesOf } from './eventLanes';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
@@ -72,6 +72,8 @@ interface BatchReads {
   holdoutOf(account: Account): Promise<Holdout | null>;
   /** Whether an event settled this invoice or payment before (see StripeEventStore.hasSettlement). */
   isSettled(accountId: string, objectId: string): Promise<boolean>;
+  /** The batch's enrollment step for cases opening: each account's running experiments read once. */
+  enroll?: CaseEnrollment;
 }
 
 /** Failures whose object is the invoice or payment they are about: whether it was settled is read for the whole batch at once. */
@@ -83,6 +85,8 @@ export function createStripeEventProcessor(deps: {
   recovery: RecoveryService;
   /** The account's holdout for cases opening now (settings/holdoutOf); null when it is off. */
   holdoutOf: (account: Account) => Promise<Holdout | null>;
+  /** A new enrollment step per batch (ExperimentService.enrollmentForBatch); absent, the recovery service enrolls on its own. */
+  enrollmentForBatch?: () => CaseEnrollment;
   /** Asks Stripe in the event's own mode; null when that mode has no key. */
   paymentLookupFor: (livemode: boolean) => PaymentLookup | null;
   /** Keeps upcoming renewals current from the same events; absent where renewals are not wired. */
@@ -197,7 +201,7 @@ export function createStripeEventProcessor(deps: {
   /** Events of a lane, one after another, about one case: applied with one read and one write of it. */
   async function applyTogether(together: CaseFactEvent[], reads: BatchReads): Promise<Outcome[]> {
     const facts = await Promise.all(together.map(async ({ tenant, fact }) => ({ tenant, fact, alreadySettled: await isSettled(reads, tenant, fact) })));
-    const outcomes = await recovery.applyCaseFacts(facts);
+    const outcomes = await recovery.applyCaseFacts(facts, { enroll: reads.enroll });
     return outcomes.map((outcome, index) => ({ status: 'handled', summary: [outcome.summary, together[index]!.renewalNote].filter(Boolean).join('; ') }));
   }
 
@@ -235,6 +239,7 @@ export function createStripeEventProcessor(deps: {
         known.catch(() => holdouts.delete(key));
         return known;
       },
+      enroll: deps.enrollmentForBatch?.(),
       async isSettled(accountId, objectId) {
         const key = `${accountId}|${objectId}`;
         return askedAtOnce.has(key) ? settled.has(key) : events.hasSettlement(accountId, objectId);
