@@ -1,4 +1,4 @@
-import type { CaseFact, PaymentSucceededFact, RecoveryCase } from '../../backend/src/recovery';
+import { decideCaseFact, type CaseFact, type PaymentSucceededFact, type RecoveryCase } from '../../backend/src/recovery';
 import { at, failure } from '../support/caseBuilders';
 import { createTestApp } from '../support/testApp';
 import { useTestDatabase } from '../support/testDatabase';
@@ -101,5 +101,27 @@ describe('facts about one case applied in one write', () => {
 
     await expect(testApp.container.recovery.applyCaseFacts(facts.map((fact) => ({ tenant, fact, alreadySettled: false })))).rejects.toThrow(/one case/);
     expect(await db.connection.collection('recoveryCases').countDocuments()).toBe(0);
+  });
+});
+
+describe('cases opening at once', () => {
+  it('are inserted together, each learning its own fate: stored, or null when another writer opened it first', async () => {
+    const opening = (invoiceId: string) => {
+      const decision = decideCaseFact(null, failure({ eventId: `evt_${invoiceId}`, target: { kind: 'invoice', invoiceId } }), tenant, false);
+      if (decision.kind !== 'open') throw new Error('expected the failure to open a case');
+      return decision.case;
+    };
+    await testApp.container.cases.insert({ ...opening('in_first'), customerName: 'First writer' });
+    const inserts = jest.spyOn(db.connection.db!.collection('recoveryCases').constructor.prototype as { insertMany: () => unknown }, 'insertMany');
+
+    const results = await Promise.all(['in_first', ...Array.from({ length: 20 }, (_, index) => `in_burst_${index}`)].map((invoiceId) => testApp.container.cases.insert(opening(invoiceId))));
+
+    expect(results[0]).toBeNull();
+    expect(results.slice(1).map((created) => created?.caseKey)).toEqual(Array.from({ length: 20 }, (_, index) => `invoice:in_burst_${index}`));
+    // Fewer insert commands than cases: the first goes alone, those arriving meanwhile share the next ones.
+    expect(inserts.mock.calls.length).toBeGreaterThan(0);
+    expect(inserts.mock.calls.length).toBeLessThan(results.length);
+    expect(await caseOf('in_first')).toMatchObject({ customerName: 'First writer' });
+    expect(await db.connection.collection('recoveryCases').countDocuments({ accountId: tenant.accountId })).toBe(21);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { batchedInserts } from '../database/batchedInserts';
 import { changedFields } from './caseDiff';
 import { caseModelOf, type CaseDocument } from './caseModel';
 import type { NewRecoveryCase } from './caseTransitions';
@@ -115,6 +116,8 @@ export interface CaseStore {
 
 export function createCaseStore(connection: Connection): CaseStore {
   const cases = caseModelOf(connection);
+  // Cases opening together (a burst of declines handled side by side) share one insert command; each learns its own fate.
+  const insertCase = batchedInserts(() => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName), 32);
 
   const contacts: Model<CustomerContact> =
     (connection.models.CustomerContact as Model<CustomerContact> | undefined) ?? connection.model<CustomerContact>('CustomerContact', customerContactSchema);
@@ -172,16 +175,17 @@ export function createCaseStore(connection: Connection): CaseStore {
       return found.map((doc) => toCase(doc)!);
     },
     async insert(newCase, outbox = [], revision = 0) {
-      try {
-        const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
-        const due = outbox.length > 0 ? OUTBOX_DUE : null;
-        const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
-        const created = await cases.create({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision });
-        return toCase(created.toObject());
-      } catch (error) {
-        if ((error as { code?: number }).code === 11000) return null;
-        throw error;
-      }
+      const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
+      const due = outbox.length > 0 ? OUTBOX_DUE : null;
+      const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
+      // Cast, defaulted, validated and stamped as the model's own save would, then inserted as a plain document.
+      const document = new cases({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision });
+      const invalid = document.validateSync();
+      if (invalid) throw invalid;
+      const now = new Date();
+      const stored = { ...document.toObject<CaseDocument & { _id: Types.ObjectId }>(), createdAt: now, updatedAt: now };
+      // A duplicate: another writer opened this case first.
+      return (await insertCase(stored)) === 'duplicate' ? null : toCase(stored);
     },
     async claimDue(owner, now, leaseMs) {
       // No sort: on MongoDB the {status, nextActionAt} index already yields due cases oldest first, and on
