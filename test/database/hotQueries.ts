@@ -68,7 +68,7 @@ export const HOT_QUERIES: HotQuery[] = [
     scope: { kind: 'cross-account', why: "Stripe's event id is unique across accounts and is the record's _id" },
   },
   { name: 'take a handled event out of the inbox', madeBy: 'webhooks/stripeEventStore.ts finishAll', path: 'Stripe event', collection: 'stripeEventInbox', command: 'delete', index: '_id_', scope: byClaimedId('an event') },
-  { name: 'was this invoice settled', madeBy: 'webhooks/stripeEventStore.ts hasSettlement', path: 'Stripe event', collection: 'stripeSettlements', command: 'find', index: '_id_', scope: byAccountKey },
+  { name: 'was this invoice settled', madeBy: 'webhooks/stripeEventStore.ts settledAmong', path: 'Stripe event', collection: 'stripeSettlements', command: 'find', index: '_id_', scope: byAccountKey },
   { name: 'the account and its settings', madeBy: 'accounts/accountStore.ts find', path: 'retry action', collection: 'accounts', command: 'find', index: 'accountId_1_livemode_1', scope: byAccount },
   { name: "the account's running experiments", madeBy: 'experiments/experimentStore.ts listRunning', path: 'Stripe event', collection: 'experiments', command: 'find', index: 'accountId_1_livemode_1_createdAt_-1', scope: byAccount },
   { name: 'is this address suppressed', madeBy: 'dunning/suppressionStore.ts isSuppressed', path: 'email', collection: 'emailSuppressions', command: 'find', index: 'accountId_1_livemode_1_email_1', scope: byAccount },
