@@ -75,7 +75,7 @@ export function createCardAttemptStore(connection: Connection): CardAttemptStore
           await attempts.collection.insertMany(rest.map((attempt) => ({ ...attempt })), { ordered: true });
           return;
         } catch (error) {
-          // Ordered: everything before the refused one is written. The dev database stops there even unordered.
+          // Ordered: everything before the refused one is written, so the rest is sent again after it.
           const refused = (error as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
           const first = Array.isArray(refused) ? refused[0] : refused;
           if (first?.code !== DUPLICATE_KEY) throw error;
