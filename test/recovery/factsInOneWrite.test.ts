@@ -102,6 +102,15 @@ describe('facts about one case applied in one write', () => {
     await expect(testApp.container.recovery.applyCaseFacts(facts.map((fact) => ({ tenant, fact, alreadySettled: false })))).rejects.toThrow(/one case/);
     expect(await db.connection.collection('recoveryCases').countDocuments()).toBe(0);
   });
+
+  it('are refused when one invoice is named in another mode or another account, and nothing is written', async () => {
+    const fact = failure({ target: { kind: 'invoice', invoiceId: 'in_shared' } });
+    for (const other of [{ ...tenant, livemode: true }, { ...tenant, accountId: 'acct_other_merchant' }]) {
+      await expect(testApp.container.recovery.applyCaseFacts([{ tenant, fact, alreadySettled: false }, { tenant: other, fact: { ...fact, eventId: 'evt_other' }, alreadySettled: false }])).rejects.toThrow(/one case of one account and mode/);
+    }
+    expect(await db.connection.collection('recoveryCases').countDocuments()).toBe(0);
+    expect(await db.connection.collection('cardAttempts').countDocuments()).toBe(0);
+  });
 });
 
 describe('cases opening at once', () => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { DunningPolicy } from '../dunning';
 import type { ExperimentTallyChange, NewRecoveryCase, RecoveryCase } from '../recovery';
+import { readOncePerKey } from '../readOncePerKey';
 import type { RetryPolicy } from '../retryPolicy';
 import type { MerchantSettings, SettingsService } from '../settings';
 import { enrollmentsFor, type Experiment, type ExperimentKind } from './experiment';
@@ -107,16 +108,8 @@ export function createExperimentService(deps: { experiments: ExperimentStore; se
     enroll: (opening) => enrollIn(opening, () => experiments.listRunning(opening.accountId, opening.livemode)),
 
     enrollmentForBatch() {
-      const running = new Map<string, Promise<Experiment[]>>();
-      return (opening) =>
-        enrollIn(opening, () => {
-          const key = `${opening.accountId}|${opening.livemode}`;
-          const known = running.get(key) ?? experiments.listRunning(opening.accountId, opening.livemode);
-          running.set(key, known);
-          // A failed read is not kept: the next opening of the batch asks again.
-          known.catch(() => running.delete(key));
-          return known;
-        });
+      const running = readOncePerKey<Experiment[]>();
+      return (opening) => enrollIn(opening, () => running(`${opening.accountId}|${opening.livemode}`, () => experiments.listRunning(opening.accountId, opening.livemode)));
     },
 
     async applyOnce(entries) {

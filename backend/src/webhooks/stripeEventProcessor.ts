@@ -15,6 +15,7 @@ import type { Holdout } from '../lift/holdout';
 import { redactJsonText, searchTermsOf, type PrivacyService } from '../privacy';
 import { caseKeyOf, isCaseFact, type BillingFact, type CaseEnrollment, type CaseFact, type RecoveryService, type Tenant } from '../recovery';
 import type { RenewalIntake } from '../renewals';
+import { readOncePerKey } from '../readOncePerKey';
 import { isInstallEvent, lanesOf } from './eventLanes';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './stripeEventStore';
@@ -212,8 +213,8 @@ export function createStripeEventProcessor(deps: {
    */
   async function batchReads(batch: StoredStripeEvent[]): Promise<BatchReads> {
     const changing = new Set(batch.filter((stored) => isInstallEvent(stored.type)).map((stored) => `${stored.accountId}|${stored.livemode}`));
-    const accountsRead = new Map<string, Promise<Account | null>>();
-    const holdouts = new Map<string, Promise<Holdout | null>>();
+    const accountsRead = readOncePerKey<Account | null>();
+    const holdouts = readOncePerKey<Holdout | null>();
     // Settlement markers are written at intake, before their event is stored: one settled before this batch
     // was claimed is among these; one written since belongs to an event this or a later batch handles.
     const failures = batch.filter((stored) => FAILURE_TYPES.has(stored.type) && stored.objectId).map((stored) => ({ accountId: stored.accountId, objectId: stored.objectId! }));
@@ -223,21 +224,12 @@ export function createStripeEventProcessor(deps: {
       stored.isAppInstall ? accounts.find(stored.accountId, stored.livemode) : accounts.ensureSelfHosted(stored.accountId, stored.livemode, at);
     return {
       accountOf(stored, at) {
-        const key = `${stored.accountId}|${stored.livemode}|${stored.isAppInstall}`;
         if (changing.has(`${stored.accountId}|${stored.livemode}`)) return read(stored, at);
-        const known = accountsRead.get(key) ?? read(stored, at);
-        accountsRead.set(key, known);
-        // A failed read is not kept: the next event of the batch asks again.
-        known.catch(() => accountsRead.delete(key));
-        return known;
+        return accountsRead(`${stored.accountId}|${stored.livemode}|${stored.isAppInstall}`, () => read(stored, at));
       },
       holdoutOf(account) {
         const key = `${account.accountId}|${account.livemode}`;
-        if (changing.has(key)) return deps.holdoutOf(account);
-        const known = holdouts.get(key) ?? deps.holdoutOf(account);
-        holdouts.set(key, known);
-        known.catch(() => holdouts.delete(key));
-        return known;
+        return changing.has(key) ? deps.holdoutOf(account) : holdouts(key, () => deps.holdoutOf(account));
       },
       enroll: deps.enrollmentForBatch?.(),
       async isSettled(accountId, objectId) {

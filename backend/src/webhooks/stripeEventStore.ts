@@ -101,7 +101,6 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
     return insertDocumentOnce(connection.collection<EventDocument>(model.collection.collectionName), { ...event, _id: event.eventId });
   }
 
-
   /** A record parked as failed earlier is replaced by the new outcome, its failure kept in the history. */
   async function replaceParked(event: StoredStripeEvent, record: StoredStripeEvent): Promise<void> {
     const parked = await records.findOne({ _id: event.eventId, status: 'failed' }).lean<EventDocument>();
