@@ -83,6 +83,7 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   },
   "a card's attempts waiting in outboxes": (s) => s.outbox.pendingCardAttempts(ACCOUNT, 'fp:card_1'),
   'remove relayed outbox entries': (s) => s.outbox.removeRelayedBatch([{ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }]),
+  'another charge in flight on the card': (s) => s.cases.otherChargeInFlight(ACCOUNT, 'fp:card_1', someCaseId),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
   'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),
   'was this event handled before': (s) => s.events.recordedAmong(['evt_1']),

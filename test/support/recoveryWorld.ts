@@ -97,16 +97,17 @@ export async function createRecoveryWorld(connection: Connection, options: { sta
   const installed = new Set<string>();
   /**
    * A subscription customer whose card answers as scripted; renewing it makes Stripe's first attempt.
+   * `fingerprint`: the same card as another customer's (one card paying for two customers), not a new one.
    * A connected account's first customer installs the App on it first (Stripe's signed authorized event).
    */
-  function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; country?: string; amount?: number; subscriptionDefault?: boolean; preferredLocales?: string[] } = {}) {
+  function customerWithCard(account: string, behaviour: CardBehaviour, options: { brand?: string; fingerprint?: string; country?: string; amount?: number; subscriptionDefault?: boolean; preferredLocales?: string[] } = {}) {
     if (account !== 'platform' && !installed.has(account)) {
       installed.add(account);
       sandbox.billing.authorizeApp(account);
     }
     customers += 1;
     const customer = sandbox.billing.createCustomer(account, { email: `customer${customers}@example.com`, name: 'Alice Martin', address: { country: options.country ?? 'US' }, ...(options.preferredLocales ? { preferred_locales: options.preferredLocales } : {}) });
-    const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', behaviour });
+    const pm = sandbox.billing.createPaymentMethod(account, { brand: options.brand ?? 'visa', ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}), behaviour });
     sandbox.billing.attach(account, pm.id as string, customer.id as string, null);
     sandbox.billing.updateCustomer(account, customer.id as string, { invoice_settings: { default_payment_method: pm.id } }, null);
     const subscription = sandbox.billing.createSubscription(account, {

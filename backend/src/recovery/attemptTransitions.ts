@@ -1,4 +1,4 @@
-import { withTriedCards } from '../cardLedger/cardIdentity';
+import { isSameCard, withTriedCards } from '../cardLedger/cardIdentity';
 import { withTimelineEntry as withEntry } from './caseTimeline';
 import { formatAmount } from './money';
 import type { CardDetails, DeclineDetails, OurAttempt, PlannedAction, RecoveryCase, TimelineEntry } from './recoveryCase';
@@ -94,6 +94,40 @@ export function beginAttempt(
   };
   const triedCards = card ? withTriedCards(current.triedCards ?? [], [current.card, card]) : current.triedCards;
   return { case: { ...current, ourAttempts: [...current.ourAttempts, attempt], ...(triedCards ? { triedCards } : {}) }, attempt };
+}
+
+/**
+ * Takes back an attempt started but never sent to Stripe (its step found, after
+ * the claim, that the card may not be charged now): the attempt is gone, and so
+ * are the cards only it had made tried cards, so a new card keeps its turn.
+ * `before`: the tried cards as they were when the attempt began.
+ */
+export function withdrawAttempt(current: RecoveryCase, attempt: OurAttempt, before: CardDetails[] | undefined): RecoveryCase {
+  const still = current.ourAttempts.find((candidate) => candidate.number === attempt.number);
+  if (!still || still.outcome !== 'pending') return current;
+  const addedByAttempt = (current.triedCards ?? []).filter((card) => !(before ?? []).some((known) => isSameCard(known, card)));
+  const triedCards = (current.triedCards ?? []).filter((card) => !addedByAttempt.includes(card));
+  return {
+    ...current,
+    ourAttempts: current.ourAttempts.filter((candidate) => candidate.number !== attempt.number),
+    ...(current.triedCards ? { triedCards } : {}),
+  };
+}
+
+/** How long a step waits for another case's charge on the same card to be answered before trying again. */
+export const CARD_BUSY_WAIT_MS = 10 * 60 * 1000;
+
+/**
+ * Another case is charging the same card right now: this case tries again a
+ * little later, keeping what asked for the attempt (a new card, the merchant's
+ * retry-now), and then plans on that charge's answer.
+ * Example: at 14:00 → "Another payment on this card is under way; trying again at 2026-04-17 14:10 UTC."
+ */
+export function waitForCardTurn(current: RecoveryCase, now: Date): RecoveryCase {
+  if (current.status !== 'active') return current;
+  const at = new Date(now.getTime() + CARD_BUSY_WAIT_MS);
+  const reason = `Another payment on this card is under way; trying again at ${utcMinuteOf(at)}.`;
+  return withEntry({ ...current, nextActionAt: at, plannedAction: { kind: 'retry', at, reason } }, { at: now, kind: 'retry_refused', summary: reason });
 }
 
 export function finishAttempt(current: RecoveryCase, attemptNumber: number, result: AttemptResult, now: Date): RecoveryCase {

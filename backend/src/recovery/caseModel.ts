@@ -73,6 +73,9 @@ const caseSchema = new Schema(
     // One key is stored as a plain string, several as a list (see outboxCardKeysAfter): MongoDB matches a key against
     // either, and the dev database's index serves only the string, so the usual case is not read among every waiting one.
     outboxCardKeys: { type: Schema.Types.Mixed, default: undefined },
+    // The card key of the attempt this case has in flight at Stripe (set with the attempt, cleared with its answer; see
+    // caseStore.chargingCardKeyOf): how a step sees that another case is charging the same card right now.
+    chargingCardKey: { type: String, default: null },
     outboxLeaseUntil: { type: Date, default: () => new Date(0) },
     outboxLeaseOwner: { type: String, default: null },
     revision: { type: Number, required: true, default: 0 },
@@ -91,6 +94,8 @@ caseSchema.index({ subscriptionId: 1, accountId: 1, status: 1 });
 caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
 // A card's attempts still waiting in outboxes (caseOutboxStore.pendingCardAttempts), read before every charge.
 caseSchema.index({ outboxCardKeys: 1, accountId: 1 });
+// Another case's charge in flight on a card (caseStore.otherChargeInFlight), read after a step's claim, before its charge.
+caseSchema.index({ chargingCardKey: 1, accountId: 1 });
 
 caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });
 

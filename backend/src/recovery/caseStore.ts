@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { cardKeyOf } from '../cardLedger';
 import { batchedInserts } from '../database/batchedInserts';
+import { pendingAttempt } from './attemptTransitions';
 import { changedFields } from './caseDiff';
 import { caseModelOf, type CaseDocument } from './caseModel';
 import type { NewRecoveryCase } from './caseTransitions';
@@ -27,6 +29,18 @@ export function outboxCardKeysAfter(read: OutboxCardKeys | undefined, appended: 
   if (added.length === 0) return undefined;
   const keys = [...new Set([...(read === undefined ? [] : [read].flat()), ...added])];
   return keys.length === 1 ? keys[0] : keys;
+}
+
+/**
+ * The card key of the attempt a case has in flight (started, Stripe's answer
+ * not recorded), or null: stored beside the case on every write, so no
+ * transition can leave it behind, and read by other cases' steps before they
+ * charge the same card (otherChargeInFlight). The key is the one the step's
+ * card-ledger reads use: the new card the attempt charges, else the case's card.
+ */
+export function chargingCardKeyOf(current: Pick<RecoveryCase, 'ourAttempts' | 'card' | 'stripeCustomerId'>): string | null {
+  const attempt = pendingAttempt(current as RecoveryCase);
+  return attempt ? cardKeyOf(attempt.card ?? current.card, current.stripeCustomerId) : null;
 }
 
 /** Per customer, the last dunning email from any of their cases: one small document read by key. */
@@ -66,6 +80,8 @@ export interface CaseStore {
   /** The case a Postmark record names, only if we sent that message on it: Postmark's metadata alone proves nothing. */
   findBySentEmail(accountId: string, id: string, messageId: string): Promise<RecoveryCase | null>;
   listActive(accountId: string, livemode: boolean, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
+  /** Whether a case other than `caseId` has an attempt in flight at Stripe on `cardKey` (card keys are per account, as the ledger's). */
+  otherChargeInFlight(accountId: string, cardKey: string, caseId: string): Promise<boolean>;
   listByCustomer(accountId: string, livemode: boolean, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
   /** The customer's active one-time payment cases in one mode (at most 100, oldest first): what a new payment of theirs may settle. */
   listActiveOneTimeOfCustomer(accountId: string, livemode: boolean, stripeCustomerId: string): Promise<RecoveryCase[]>;
@@ -130,6 +146,10 @@ export function createCaseStore(connection: Connection): CaseStore {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
       return toCase(await cases.findOne({ accountId, livemode, _id: id }).lean());
     },
+    async otherChargeInFlight(accountId, cardKey, caseId) {
+      // The card key first, as pendingCardAttempts does: the dev database's SQLite then reads the few cases charging it.
+      return (await cases.exists({ chargingCardKey: cardKey, accountId, _id: { $ne: new Types.ObjectId(caseId) } })) !== null;
+    },
     async findBySentEmail(accountId, id, messageId) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
       return toCase(await cases.findOne({ accountId, _id: id, 'emails.messageId': messageId }).lean());
@@ -179,7 +199,15 @@ export function createCaseStore(connection: Connection): CaseStore {
       const due = outbox.length > 0 ? OUTBOX_DUE : null;
       const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
       // Cast, defaulted, validated and stamped as the model's own save would, then inserted as a plain document.
-      const document = new cases({ _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), ...fields, outbox, outboxDueAt: due, ...(outboxCardKeys ? { outboxCardKeys } : {}), revision });
+      const document = new cases({
+        _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)),
+        ...fields,
+        chargingCardKey: chargingCardKeyOf(newCase),
+        outbox,
+        outboxDueAt: due,
+        ...(outboxCardKeys ? { outboxCardKeys } : {}),
+        revision,
+      });
       const invalid = document.validateSync();
       if (invalid) throw invalid;
       const now = new Date();
@@ -219,7 +247,10 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async replaceIfUnchanged(changed, outbox = [], before, saves = 1) {
       // The outbox fields belong to the relay between saves: a save only appends ($push), never rewrites them.
-      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: readCardKeys, ...all } = changed as RecoveryCase & { outboxCardKeys?: OutboxCardKeys };
+      const { id, revision, outbox: _read, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, outboxCardKeys: readCardKeys, chargingCardKey: _charging, ...all } = changed as RecoveryCase & {
+        outboxCardKeys?: OutboxCardKeys;
+        chargingCardKey?: string | null;
+      };
       // The revision guard makes `before` what is stored, so the fields that differ from it are the whole change.
       const diff = before && before.revision === revision && before.id === id ? changedFields(before as unknown as Record<string, unknown>, all) : null;
       const fields = diff ?? all;
@@ -229,7 +260,8 @@ export function createCaseStore(connection: Connection): CaseStore {
       const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       const result = await cases.updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
-        { $set: { ...fields, revision: revision + saves, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
+        // The charging card key on every write, derived from the attempts written: a case in memory may carry a stale copy.
+        { $set: { ...fields, ...(changed.ourAttempts ? { chargingCardKey: chargingCardKeyOf(changed) } : {}), revision: revision + saves, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
       );
       return result.matchedCount === 1;
     },

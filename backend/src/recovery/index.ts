@@ -42,6 +42,9 @@ export {
   putOffAfterFailedStep,
   refuseRetry,
   utcMinuteOf,
+  waitForCardTurn,
+  withdrawAttempt,
+  CARD_BUSY_WAIT_MS,
   type AttemptResult,
   type PlanDecision,
 } from './attemptTransitions';

@@ -3,8 +3,9 @@ import type { Account, AccountStore } from '../accounts';
 import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
-import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type RetryDecision, type RetryPolicy } from '../retryPolicy';
-import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
+import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, waitForCardTurn, withdrawAttempt, type AttemptResult } from './attemptTransitions';
+import { cardTurnAfterClaim } from './cardTurn';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
@@ -126,21 +127,42 @@ export function createRetryService(deps: {
    * since the step read it (or, when the step holds it already, on a fresh read): a case closed,
    * paused, already charging, or given another new card meanwhile is not charged.
    */
-  async function attempt(writes: StepWrites, newCard: CardDetails | null, account: AccountRef, gateway: BillingGateway, now: Date): Promise<{ case: RecoveryCase; ledger: RecordedCardAttempt } | null> {
+  async function attempt(
+    writes: StepWrites,
+    newCard: CardDetails | null,
+    account: AccountRef,
+    gateway: BillingGateway,
+    now: Date,
+    limits: NetworkLimits,
+    charged: RecordedCardAttempt[],
+  ): Promise<{ case: RecoveryCase; ledger: RecordedCardAttempt } | null> {
     const current = writes.current();
     const trigger = newCard ? 'new_payment_method' : (current.nextActionTrigger ?? 'schedule');
     const paymentMethodId = newCard?.paymentMethodId ?? null;
     const mayStart = (fresh: RecoveryCase) =>
       fresh.status === 'active' && fresh.pausedAt === null && !pendingAttempt(fresh) && fresh.newPaymentMethodId === current.newPaymentMethodId;
     let begun: OurAttempt | null = null;
+    let triedBefore: CardDetails[] | undefined;
     const started = await writes.claim((fresh) => {
       begun = null;
       if (!mayStart(fresh)) return null;
+      triedBefore = fresh.triedCards;
       const next = beginAttempt(fresh, trigger, paymentMethodId, now, newCard);
       begun = next.attempt;
       return next.case;
     });
     if (!started || !begun) return null;
+    const taken: OurAttempt = begun;
+    const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
+    const turn = await cardTurnAfterClaim({ otherChargeInFlight: cases.otherChargeInFlight, ledger }, started, newCard, charged, now, limits);
+    if (turn.kind !== 'charge') {
+      // Never sent to Stripe: the attempt is taken back in the release, so no later step replays it as a charge.
+      await writes.release((fresh) => {
+        const withdrawn = withdrawAttempt(fresh, taken, triedBefore);
+        return turn.kind === 'busy' ? waitForCardTurn(withdrawn, now) : refuseRetry(withdrawn, turn.reason, turn.notBefore, now);
+      });
+      return null;
+    }
     if (paymentMethodId && current.stripeCustomerId) {
       const places = await gateway.useForFuturePayments(account, {
         customerId: current.stripeCustomerId,
@@ -192,7 +214,7 @@ export function createRetryService(deps: {
     const stop = await subscriptionStopNow(current, account, gateway);
     if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
 
-    const made = await attempt(writes, newCard, account, gateway, now);
+    const made = await attempt(writes, newCard, account, gateway, now, policy.networkLimits, charged);
     // Not started: someone wrote the case since this step read it (nothing written), or it may no longer be charged.
     if (!made) return writes.isHolding() ? void (await release()) : undefined;
     charged.push(made.ledger);
