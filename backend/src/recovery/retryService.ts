@@ -125,7 +125,8 @@ export function createRetryService(deps: {
   /**
    * Starts and makes one attempt. The start is the step's claim, written only if nobody wrote the case
    * since the step read it (or, when the step holds it already, on a fresh read): a case closed,
-   * paused, already charging, or given another new card meanwhile is not charged.
+   * paused, already charging, or given another new card meanwhile is not charged. Nor is a card another
+   * case is charging right now, or one past a network limit on a read made after the claim (cardTurn.ts).
    */
   async function attempt(
     writes: StepWrites,
