@@ -56,15 +56,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: "take the relay's lease", madeBy: 'recovery/caseOutboxStore.ts claimSome', path: 'outbox relay', collection: 'workerLeases', command: 'update', index: '_id_', scope: { kind: 'cross-account', why: 'one lease document for the relay that serves every merchant, addressed by its fixed _id' } },
   { name: 'remove relayed outbox entries', madeBy: 'recovery/caseOutboxStore.ts removeRelayedBatch', path: 'outbox relay', collection: 'recoveryCases', command: 'update', index: '_id_', scope: byClaimedId('a case') },
   { name: "a card's attempts waiting in outboxes", madeBy: 'recovery/caseOutboxStore.ts pendingCardAttempts', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'outboxCardKeys_1_accountId_1', scope: byAccount },
-  {
-    name: "a card's attempts waiting in outboxes, and charges of it in flight",
-    madeBy: 'recovery/caseStore.ts cardActivity',
-    path: 'retry action',
-    collection: 'recoveryCases',
-    command: 'find',
-    index: 'outboxCardKeys_1_accountId_1',
-    scope: byAccount,
-  },
+  { name: 'another charge in flight on the card', madeBy: 'recovery/caseStore.ts otherChargeInFlight', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'chargingCardKey_1_accountId_1', scope: byAccount },
   { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'cardKey_1_accountId_1_at_-1', scope: byAccount },
   { name: 'claim a waiting Stripe event', madeBy: 'webhooks/stripeEventStore.ts claimBatch', path: 'Stripe event', collection: 'stripeEventInbox', command: 'find', index: 'leaseUntil_1', scope: crossAccountClaim },
   {

@@ -83,7 +83,7 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   },
   "a card's attempts waiting in outboxes": (s) => s.outbox.pendingCardAttempts(ACCOUNT, 'fp:card_1'),
   'remove relayed outbox entries': (s) => s.outbox.removeRelayedBatch([{ caseId: someCaseId, accountId: ACCOUNT, livemode: true, entries: [] }]),
-  "a card's attempts waiting in outboxes, and charges of it in flight": (s) => s.cases.cardActivity(ACCOUNT, 'fp:card_1', someCaseId),
+  'another charge in flight on the card': (s) => s.cases.otherChargeInFlight(ACCOUNT, 'fp:card_1', someCaseId),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
   'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),
   'was this event handled before': (s) => s.events.recordedAmong(['evt_1']),
@@ -201,15 +201,7 @@ describe.each(HOT_QUERIES.map((query) => [query.name, query] as const))('hot que
     const index = indexes.find((found) => found.name === query.index);
     expect(index).toBeDefined();
     const leading = Object.keys(index!.key)[0]!;
-    const branches = (sent.filter.$or as Document[] | undefined) ?? [];
-    if (constrainedFields(sent.filter).has(leading) || branches.length === 0) {
-      expect([...constrainedFields(sent.filter)]).toContain(leading);
-      return;
-    }
-    // An $or whose branches share no field: the server plans each branch on its own, so each needs an index led by one of its fields.
-    expect(branches.some((branch) => leading in branch)).toBe(true);
-    const leadingFields = new Set(indexes.map((found) => Object.keys(found.key)[0]!));
-    for (const branch of branches) expect(Object.keys(branch).some((field) => leadingFields.has(field))).toBe(true);
+    expect([...constrainedFields(sent.filter)]).toContain(leading);
   });
 
   it("is planned as the server reports it: MongoDB's winning plan uses the index; FerretDB plans only a lone _id through one", async () => {

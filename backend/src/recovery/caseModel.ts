@@ -94,7 +94,7 @@ caseSchema.index({ subscriptionId: 1, accountId: 1, status: 1 });
 caseSchema.index({ outboxDueAt: 1, outboxLeaseUntil: 1 });
 // A card's attempts still waiting in outboxes (caseOutboxStore.pendingCardAttempts), read before every charge.
 caseSchema.index({ outboxCardKeys: 1, accountId: 1 });
-// Another case's charge in flight on a card (caseStore.cardActivity), read after a step's claim, before its charge.
+// Another case's charge in flight on a card (caseStore.otherChargeInFlight), read after a step's claim, before its charge.
 caseSchema.index({ chargingCardKey: 1, accountId: 1 });
 
 caseSchema.index({ accountId: 1, livemode: 1, openedAt: -1, _id: -1 });

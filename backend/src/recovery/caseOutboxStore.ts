@@ -50,11 +50,6 @@ export interface CaseOutboxStore {
 
 const NOT_LEASED = new Date(0);
 
-/** Our attempts on `cardKey` among a case's outbox entries. */
-export function cardAttemptsIn(outbox: OutboxEntry[] | undefined, cardKey: string): RecordedCardAttempt[] {
-  return (outbox ?? []).flatMap((entry) => (entry.kind === 'card_attempt' && entry.attempt.cardKey === cardKey ? [entry.attempt] : []));
-}
-
 const due = (now: Date) => ({ outboxDueAt: { $lte: now }, outboxLeaseUntil: { $lte: now } });
 const leased = (owner: string, now: Date, leaseMs: number) => ({ outboxLeaseOwner: owner, outboxLeaseUntil: new Date(now.getTime() + leaseMs) });
 
@@ -138,7 +133,9 @@ export function createCaseOutboxStore(connection: Connection): CaseOutboxStore {
       // By card key, not by "has entries": while the relay catches up, most cases may hold entries, few of them on this card.
       // The card key first: the dev database's SQLite plans by the order of the conditions and would otherwise walk the account's index.
       const waiting = await collection().find({ outboxCardKeys: cardKey, accountId }, { projection: { outbox: 1 } }).toArray();
-      return waiting.flatMap((found) => cardAttemptsIn(found.outbox as OutboxEntry[] | undefined, cardKey));
+      return waiting.flatMap((found) =>
+        ((found.outbox as OutboxEntry[] | undefined) ?? []).flatMap((entry) => (entry.kind === 'card_attempt' && entry.attempt.cardKey === cardKey ? [entry.attempt] : [])),
+      );
     },
 
     async removeRelayed(claimed, owner) {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import { cardKeyOf, type RecordedCardAttempt } from '../cardLedger';
-import { cardAttemptsIn } from './caseOutboxStore';
+import { cardKeyOf } from '../cardLedger';
 import { batchedInserts } from '../database/batchedInserts';
 import { pendingAttempt } from './attemptTransitions';
 import { changedFields } from './caseDiff';
@@ -36,18 +35,12 @@ export function outboxCardKeysAfter(read: OutboxCardKeys | undefined, appended: 
  * The card key of the attempt a case has in flight (started, Stripe's answer
  * not recorded), or null: stored beside the case on every write, so no
  * transition can leave it behind, and read by other cases' steps before they
- * charge the same card (cardActivity). The key is the one the step's
+ * charge the same card (otherChargeInFlight). The key is the one the step's
  * card-ledger reads use: the new card the attempt charges, else the case's card.
  */
 export function chargingCardKeyOf(current: Pick<RecoveryCase, 'ourAttempts' | 'card' | 'stripeCustomerId'>): string | null {
   const attempt = pendingAttempt(current as RecoveryCase);
   return attempt ? cardKeyOf(attempt.card ?? current.card, current.stripeCustomerId) : null;
-}
-
-/** A card as the account's cases show it: see CaseStore.cardActivity. */
-export interface CardActivity {
-  waiting: RecordedCardAttempt[];
-  chargedElsewhere: boolean;
 }
 
 /** Per customer, the last dunning email from any of their cases: one small document read by key. */
@@ -87,11 +80,8 @@ export interface CaseStore {
   /** The case a Postmark record names, only if we sent that message on it: Postmark's metadata alone proves nothing. */
   findBySentEmail(accountId: string, id: string, messageId: string): Promise<RecoveryCase | null>;
   listActive(accountId: string, livemode: boolean, by: { stripeCustomerId?: string; subscriptionId?: string }): Promise<RecoveryCase[]>;
-  /**
-   * What the account's cases hold about `cardKey` right now, in one read: our attempts on it waiting in
-   * outboxes for the relay, and whether a case other than `caseId` is charging it (card keys are per account, as the ledger's).
-   */
-  cardActivity(accountId: string, cardKey: string, caseId: string): Promise<CardActivity>;
+  /** Whether a case other than `caseId` has an attempt in flight at Stripe on `cardKey` (card keys are per account, as the ledger's). */
+  otherChargeInFlight(accountId: string, cardKey: string, caseId: string): Promise<boolean>;
   listByCustomer(accountId: string, livemode: boolean, stripeCustomerId: string, limit: number): Promise<RecoveryCase[]>;
   /** The customer's active one-time payment cases in one mode (at most 100, oldest first): what a new payment of theirs may settle. */
   listActiveOneTimeOfCustomer(accountId: string, livemode: boolean, stripeCustomerId: string): Promise<RecoveryCase[]>;
@@ -156,15 +146,9 @@ export function createCaseStore(connection: Connection): CaseStore {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
       return toCase(await cases.findOne({ accountId, livemode, _id: id }).lean());
     },
-    async cardActivity(accountId, cardKey, caseId) {
-      // The card keys first, as pendingCardAttempts does: the dev database's SQLite then reads the few cases naming the card.
-      const found = await cases.collection
-        .find({ $or: [{ outboxCardKeys: cardKey }, { chargingCardKey: cardKey }], accountId }, { projection: { outbox: 1, chargingCardKey: 1 } })
-        .toArray();
-      return {
-        waiting: found.flatMap((other) => cardAttemptsIn(other.outbox as OutboxEntry[] | undefined, cardKey)),
-        chargedElsewhere: found.some((other) => other.chargingCardKey === cardKey && String(other._id) !== caseId),
-      };
+    async otherChargeInFlight(accountId, cardKey, caseId) {
+      // The card key first, as pendingCardAttempts does: the dev database's SQLite then reads the few cases charging it.
+      return (await cases.exists({ chargingCardKey: cardKey, accountId, _id: { $ne: new Types.ObjectId(caseId) } })) !== null;
     },
     async findBySentEmail(accountId, id, messageId) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;

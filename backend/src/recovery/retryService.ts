@@ -154,7 +154,8 @@ export function createRetryService(deps: {
     });
     if (!started || !begun) return null;
     const taken: OurAttempt = begun;
-    const turn = await cardTurnAfterClaim({ cardActivity: cases.cardActivity, cardAttempts }, started, newCard, charged, now, limits);
+    const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
+    const turn = await cardTurnAfterClaim({ otherChargeInFlight: cases.otherChargeInFlight, ledger }, started, newCard, charged, now, limits);
     if (turn.kind !== 'charge') {
       // Never sent to Stripe: the attempt is taken back in the release, so no later step replays it as a charge.
       await writes.release((fresh) => {
