@@ -51,4 +51,9 @@ describe('the card a case is charging, as stored beside it', () => {
     expect(chargingCardKeyOf(onNewCard.case)).toBe('fp:fp_2');
     expect(chargingCardKeyOf(withdrawAttempt(onNewCard.case, onNewCard.attempt, opened.triedCards))).toBeNull();
   });
+
+  it('is none for a closed case, whose attempt no step will replay: it must not hold the card for other cases for good', () => {
+    const begun = beginAttempt(openedCase(), 'schedule', null, at(3));
+    expect(chargingCardKeyOf({ ...begun.case, status: 'canceled' })).toBeNull();
+  });
 });

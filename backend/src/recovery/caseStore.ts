@@ -32,14 +32,17 @@ export function outboxCardKeysAfter(read: OutboxCardKeys | undefined, appended: 
 }
 
 /**
- * The card key of the attempt a case has in flight (started, Stripe's answer
- * not recorded), or null: stored beside the case on every write, so no
+ * The card key of the attempt an active case has in flight (started, Stripe's
+ * answer not recorded), or null: stored beside the case on every write, so no
  * transition can leave it behind, and read by other cases' steps before they
  * charge the same card (otherChargeInFlight). The key is the one the step's
  * card-ledger reads use: the new card the attempt charges, else the case's card.
+ * A closed case counts as charging nothing: no step replays its attempt, which
+ * would otherwise hold the card for good, and Stripe refuses to charge a paid,
+ * voided or uncollectible invoice anyway.
  */
-export function chargingCardKeyOf(current: Pick<RecoveryCase, 'ourAttempts' | 'card' | 'stripeCustomerId'>): string | null {
-  const attempt = pendingAttempt(current as RecoveryCase);
+export function chargingCardKeyOf(current: Pick<RecoveryCase, 'status' | 'ourAttempts' | 'card' | 'stripeCustomerId'>): string | null {
+  const attempt = current.status === 'active' ? pendingAttempt(current as RecoveryCase) : null;
   return attempt ? cardKeyOf(attempt.card ?? current.card, current.stripeCustomerId) : null;
 }
 
