@@ -81,6 +81,30 @@ async function failedRenewal(behaviour: CardBehaviour, dueNow: boolean) {
 const softDecline: CardBehaviour = { declines: [{ code: 'card_declined', decline_code: 'processing_error' }], then: 'succeed' };
 
 describe('right before a charge', () => {
+  it('an attempt whose last check could not be read (the database failed) is taken back, not left for a later step to replay as a charge', async () => {
+    const { found } = await failedRenewal(softDecline, true);
+    const { cases, cardAttempts, accounts, recovery } = world.container;
+    const worker = createRetryService({
+      cases: { ...cases, otherChargeInFlight: () => Promise.reject(new Error('database unavailable')) },
+      cardAttempts, accounts, recovery, billingFor: () => world.container.billingFor(false),
+      policyFor: () => DEFAULT_RETRY_POLICY,
+      clock: world.clock,
+      logger: pino({ level: 'silent' }),
+      instanceId: 'failing-worker',
+      leaseMs: 60_000,
+    });
+    expect(await worker.runNextDue()).toBe(true);
+    expect(world.ourCharges()).toHaveLength(0);
+    const after = (await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id))!;
+    expect(after).toMatchObject({ status: 'active', ourAttempts: [], leaseOwner: null, actionFailures: 1 });
+    expect(after.nextActionAt!.getTime()).toBeGreaterThan(world.clock.now().getTime());
+
+    // The next step, with the database back, charges the card once.
+    world.clock.set(after.nextActionAt!);
+    expect(await world.container.retries.runNextDue()).toBe(true);
+    expect(world.ourCharges()).toHaveLength(1);
+  });
+
   it('a case paused after the worker claimed it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {

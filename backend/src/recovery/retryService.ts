@@ -4,8 +4,8 @@ import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../c
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
-import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, waitForCardTurn, withdrawAttempt, type AttemptResult } from './attemptTransitions';
-import { cardTurnAfterClaim } from './cardTurn';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, waitForCardTurn, withdrawAttempt, type AttemptResult } from './attemptTransitions';
+import { cardTurnAfterClaim, type CardTurn } from './cardTurn';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
@@ -155,13 +155,25 @@ export function createRetryService(deps: {
     if (!started || !begun) return null;
     const taken: OurAttempt = begun;
     const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
-    const turn = await cardTurnAfterClaim({ otherChargeInFlight: cases.otherChargeInFlight, ledger }, started, newCard, charged, now, limits);
-    if (turn.kind !== 'charge') {
-      // Never sent to Stripe: the attempt is taken back in the release, so no later step replays it as a charge.
-      await writes.release((fresh) => {
-        const withdrawn = withdrawAttempt(fresh, taken, triedBefore);
-        return turn.kind === 'busy' ? waitForCardTurn(withdrawn, now) : refuseRetry(withdrawn, turn.reason, turn.notBefore, now);
-      });
+    // Never sent to Stripe when it stops here: the attempt is taken back in the release, as a later step would replay
+    // a pending attempt as a charge without these checks (a failed read too, before the step's failure is handled).
+    const takeBack = (then: (withdrawn: RecoveryCase) => RecoveryCase) => writes.release((fresh) => then(withdrawAttempt(fresh, taken, triedBefore)));
+    let turn: CardTurn;
+    try {
+      turn = await cardTurnAfterClaim({ otherChargeInFlight: cases.otherChargeInFlight, ledger }, started, newCard, charged, now, limits);
+    } catch (error) {
+      // Put off as any failed step is; the step's own handler then finds the case written and leaves it.
+      const failure = { failures: started.actionFailures + 1, refusedByStripe: false, message: error instanceof Error ? error.message : String(error) };
+      await takeBack((withdrawn) => putOffAfterFailedStep(withdrawn, failure, now));
+      throw error;
+    }
+    if (turn.kind === 'busy') {
+      await takeBack((withdrawn) => waitForCardTurn(withdrawn, now));
+      return null;
+    }
+    if (turn.kind === 'refused') {
+      const { reason, notBefore } = turn;
+      await takeBack((withdrawn) => refuseRetry(withdrawn, reason, notBefore, now));
       return null;
     }
     if (paymentMethodId && current.stripeCustomerId) {
