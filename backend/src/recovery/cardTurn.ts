@@ -1,7 +1,9 @@
 import { cardKeyOf, type RecordedCardAttempt } from '../cardLedger';
 import { checkNetworkLimits, type NetworkLimits } from '../retryPolicy';
+import { putOffAfterFailedStep, refuseRetry, waitForCardTurn, withdrawAttempt } from './attemptTransitions';
 import { historyOf, type LedgerRead } from './cardLedgerReads';
-import type { CardDetails, RecoveryCase } from './recoveryCase';
+import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
+import type { StepWrites } from './stepWrites';
 
 /** What a step learns between its claim and its charge: the card is its to charge, busy with another case's charge, or past a network limit. */
 export type CardTurn = { kind: 'charge' } | { kind: 'busy' } | { kind: 'refused'; reason: string; notBefore: Date | null };
@@ -32,4 +34,36 @@ export async function cardTurnAfterClaim(
   const history = await historyOf(claimed, newCard, now, reads.ledger, charged);
   const check = checkNetworkLimits(history, card?.brand ?? null, now, limits);
   return check.allowed ? { kind: 'charge' } : { kind: 'refused', reason: `Retry refused: ${check.explanation}`, notBefore: check.notBefore };
+}
+
+/**
+ * Whether a step that just claimed `claimed` for `attempt` may charge. When it
+ * may not, the attempt, never sent to Stripe, is taken back in the step's
+ * release with the reason (card busy, limit reached), since a later step would
+ * replay a pending attempt as a charge without this check. A failed read takes
+ * it back too, with the put-off of any failed step, then throws; the step's own
+ * handler then finds the case written and leaves it.
+ * `triedBefore`: the case's tried cards before the attempt began.
+ */
+export async function mayChargeAfterClaim(
+  writes: Pick<StepWrites, 'release'>,
+  reads: Parameters<typeof cardTurnAfterClaim>[0],
+  step: { claimed: RecoveryCase; attempt: OurAttempt; triedBefore: CardDetails[] | undefined; newCard: CardDetails | null; charged: RecordedCardAttempt[]; now: Date; limits: NetworkLimits },
+): Promise<boolean> {
+  const { claimed, attempt, triedBefore, now } = step;
+  const takeBack = (then: (withdrawn: RecoveryCase) => RecoveryCase) => writes.release((fresh) => then(withdrawAttempt(fresh, attempt, triedBefore)));
+  let turn: CardTurn;
+  try {
+    turn = await cardTurnAfterClaim(reads, claimed, step.newCard, step.charged, now, step.limits);
+  } catch (error) {
+    const failure = { failures: claimed.actionFailures + 1, refusedByStripe: false, message: error instanceof Error ? error.message : String(error) };
+    await takeBack((withdrawn) => putOffAfterFailedStep(withdrawn, failure, now));
+    throw error;
+  }
+  if (turn.kind === 'busy') await takeBack((withdrawn) => waitForCardTurn(withdrawn, now));
+  if (turn.kind === 'refused') {
+    const { reason, notBefore } = turn;
+    await takeBack((withdrawn) => refuseRetry(withdrawn, reason, notBefore, now));
+  }
+  return turn.kind === 'charge';
 }

@@ -4,8 +4,8 @@ import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../c
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
-import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, putOffAfterFailedStep, refuseRetry, waitForCardTurn, withdrawAttempt, type AttemptResult } from './attemptTransitions';
-import { cardTurnAfterClaim, type CardTurn } from './cardTurn';
+import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
+import { mayChargeAfterClaim } from './cardTurn';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
@@ -154,28 +154,8 @@ export function createRetryService(deps: {
     });
     if (!started || !begun) return null;
     const taken: OurAttempt = begun;
-    const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
-    // Never sent to Stripe when it stops here: the attempt is taken back in the release, as a later step would replay
-    // a pending attempt as a charge without these checks (a failed read too, before the step's failure is handled).
-    const takeBack = (then: (withdrawn: RecoveryCase) => RecoveryCase) => writes.release((fresh) => then(withdrawAttempt(fresh, taken, triedBefore)));
-    let turn: CardTurn;
-    try {
-      turn = await cardTurnAfterClaim({ otherChargeInFlight: cases.otherChargeInFlight, ledger }, started, newCard, charged, now, limits);
-    } catch (error) {
-      // Put off as any failed step is; the step's own handler then finds the case written and leaves it.
-      const failure = { failures: started.actionFailures + 1, refusedByStripe: false, message: error instanceof Error ? error.message : String(error) };
-      await takeBack((withdrawn) => putOffAfterFailedStep(withdrawn, failure, now));
-      throw error;
-    }
-    if (turn.kind === 'busy') {
-      await takeBack((withdrawn) => waitForCardTurn(withdrawn, now));
-      return null;
-    }
-    if (turn.kind === 'refused') {
-      const { reason, notBefore } = turn;
-      await takeBack((withdrawn) => refuseRetry(withdrawn, reason, notBefore, now));
-      return null;
-    }
+    const reads = { otherChargeInFlight: cases.otherChargeInFlight, ledger: ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now) };
+    if (!(await mayChargeAfterClaim(writes, reads, { claimed: started, attempt: taken, triedBefore, newCard, charged, now, limits }))) return null;
     if (paymentMethodId && current.stripeCustomerId) {
       const places = await gateway.useForFuturePayments(account, {
         customerId: current.stripeCustomerId,
