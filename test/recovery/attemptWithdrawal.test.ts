@@ -18,7 +18,7 @@ describe('an attempt taken back before it reached Stripe', () => {
     expect(withdrawn.newPaymentMethodId).toBe('pm_2');
   });
 
-  it('keeps a card another fact made a tried card meanwhile', () => {
+  it('keeps the cards tried before the attempt began', () => {
     const before = openedCase({ triedCards: [{ paymentMethodId: 'pm_0', fingerprint: 'fp_0' }] });
     const begun = beginAttempt(before, 'new_payment_method', 'pm_2', at(3), { paymentMethodId: 'pm_2', fingerprint: 'fp_2' });
     const withdrawn = withdrawAttempt(begun.case, begun.attempt, before.triedCards);

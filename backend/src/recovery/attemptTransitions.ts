@@ -105,8 +105,7 @@ export function beginAttempt(
 export function withdrawAttempt(current: RecoveryCase, attempt: OurAttempt, before: CardDetails[] | undefined): RecoveryCase {
   const still = current.ourAttempts.find((candidate) => candidate.number === attempt.number);
   if (!still || still.outcome !== 'pending') return current;
-  const addedByAttempt = (current.triedCards ?? []).filter((card) => !(before ?? []).some((known) => isSameCard(known, card)));
-  const triedCards = (current.triedCards ?? []).filter((card) => !addedByAttempt.includes(card));
+  const triedCards = (current.triedCards ?? []).filter((card) => (before ?? []).some((known) => isSameCard(known, card)));
   return {
     ...current,
     ourAttempts: current.ourAttempts.filter((candidate) => candidate.number !== attempt.number),

@@ -6,7 +6,7 @@ import type { CardDetails, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { StepWrites } from './stepWrites';
 
 /** What a step learns between its claim and its charge: the card is its to charge, busy with another case's charge, or past a network limit. */
-export type CardTurn = { kind: 'charge' } | { kind: 'busy' } | { kind: 'refused'; reason: string; notBefore: Date | null };
+type CardTurn = { kind: 'charge' } | { kind: 'busy' } | { kind: 'refused'; reason: string; notBefore: Date | null };
 
 /**
  * The last check before a charge, read after the claim that put this case's
@@ -20,7 +20,7 @@ export type CardTurn = { kind: 'charge' } | { kind: 'busy' } | { kind: 'refused'
  * count it.
  * `ledger`: reads made now, not the step's earlier ones; `charged`: the step's own charges not yet written.
  */
-export async function cardTurnAfterClaim(
+async function cardTurnAfterClaim(
   reads: { otherChargeInFlight: (accountId: string, cardKey: string, caseId: string) => Promise<boolean>; ledger: LedgerRead },
   claimed: RecoveryCase,
   newCard: CardDetails | null,
