@@ -18,17 +18,27 @@ import (
 // checks and counters rely on that.
 //
 // The relay restores it: clients connect to the relay, and it passes one
-// complete write at a time (request, then its response) to FerretDB, across
-// all connections; reads go straight through (readonly.go). FerretDB answers
-// every request exactly once (it has no exhaust cursors, streaming hello or
-// compression), so framing by the wire protocol's length header is enough.
+// complete write at a time per collection (request, then its response) to
+// FerretDB, across all connections; reads go straight through (readonly.go).
+// Writes to different collections need no turn from each other, since no
+// write reads another collection, so an event's insert at intake does not wait
+// behind a case's update; a write it cannot place in one collection
+// (dropDatabase, renameCollection, anything unknown) waits for every other
+// write and runs alone (writescope.go). FerretDB answers every request exactly
+// once (it has no exhaust cursors, streaming hello or compression), so framing
+// by the wire protocol's length header is enough.
 
 const maxMessageBytes = 48 * 1024 * 1024
 
 type relay struct {
 	backend string
 	logger  *slog.Logger
-	mu      sync.Mutex // one write at a time, across every client connection
+
+	// everything is held shared by a write to one collection and alone by any other write.
+	everything sync.RWMutex
+	// mu guards collections: one lock per database and collection, each letting one write at a time through.
+	mu          sync.Mutex
+	collections map[string]*sync.Mutex
 }
 
 func (r *relay) serve(listener net.Listener) {
@@ -72,13 +82,39 @@ func (r *relay) handle(client net.Conn) {
 
 func (r *relay) roundTrip(server net.Conn, request []byte) ([]byte, error) {
 	if !isReadOnly(request) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
+		defer r.takeTurn(request)()
 	}
 	if _, err := server.Write(request); err != nil {
 		return nil, err
 	}
 	return readMessage(server)
+}
+
+// takeTurn waits until the write may run and returns what ends its turn.
+func (r *relay) takeTurn(request []byte) (done func()) {
+	namespace, ok := collectionWrittenBy(request)
+	if !ok {
+		r.everything.Lock()
+		return r.everything.Unlock
+	}
+
+	r.everything.RLock()
+	r.mu.Lock()
+	if r.collections == nil {
+		r.collections = map[string]*sync.Mutex{}
+	}
+	collection := r.collections[namespace]
+	if collection == nil {
+		collection = new(sync.Mutex)
+		r.collections[namespace] = collection
+	}
+	r.mu.Unlock()
+
+	collection.Lock()
+	return func() {
+		collection.Unlock()
+		r.everything.RUnlock()
+	}
 }
 
 // readMessage reads one wire-protocol message: a little-endian int32 length

@@ -48,3 +48,23 @@ it('gives a lease to exactly one of 40 concurrent claims', async () => {
   );
   expect(claims.filter((claimed) => claimed !== null)).toHaveLength(1);
 });
+
+it('keeps every increment on one document while other collections are written at the same time', async () => {
+  // Writes to different collections run side by side on the dev database; those to one collection still take turns.
+  await db.connection.collection('atomicity').insertOne({ key: 'counter', count: 0 });
+  await db.connection.collection('atomicityOther').deleteMany({});
+  const all = collections();
+  const otherCollections = [db.connection, ...others].map((connection) => connection.collection('atomicityOther'));
+  await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      Promise.all([
+        all[i % all.length]!.updateOne({ key: 'counter' }, { $inc: { count: 1 } }),
+        otherCollections[i % otherCollections.length]!.insertOne({ key: `other-${i}` }),
+        otherCollections[(i + 1) % otherCollections.length]!.updateMany({}, { $inc: { seen: 1 } }),
+      ]),
+    ),
+  );
+  expect((await db.connection.collection('atomicity').findOne({ key: 'counter' }))!.count).toBe(40);
+  const other = await db.connection.collection('atomicityOther').find().toArray();
+  expect(other).toHaveLength(40);
+});
