@@ -55,6 +55,8 @@ const settingsSchema = z.object({
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   // Events of different customers handled at once by one worker; also how many one claim takes.
   STRIPE_EVENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  // Claimed batches of events one worker handles at the same time: the next is claimed and started while one waits on the database.
+  STRIPE_EVENT_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   // Retry steps one worker takes at once, and emails it sends at once: each mostly waits on Stripe, Postmark and the database, so lanes overlap the waits.
   RECOVERY_ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   // The zone for customers whose place is unknown, until a merchant sets their own: US Eastern, where the largest group of customers lives (UTC would retry them at night).
@@ -103,6 +105,8 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** Stripe events one worker handles at once (never two of one customer at the same time); also the size of each claim. */
   readonly stripeEventConcurrency: number;
+  /** Claimed batches of events one worker handles at the same time (a customer's events still one after another). */
+  readonly stripeEventBatchesInFlight: number;
   /** Retry steps one worker takes at once (never two of one customer at the same time). */
   readonly recoveryActionConcurrency: number;
   /** The merchant's zone until they set their own: customers whose place is unknown are retried and emailed in its daytime. */
@@ -217,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     merchantRateLimitPerMinute: settings.MERCHANT_RATE_LIMIT_PER_MINUTE,
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
     stripeEventConcurrency: settings.STRIPE_EVENT_CONCURRENCY,
+    stripeEventBatchesInFlight: settings.STRIPE_EVENT_BATCHES_IN_FLIGHT,
     recoveryActionConcurrency: settings.RECOVERY_ACTION_CONCURRENCY,
     defaultMerchantTimeZone: settings.DEFAULT_MERCHANT_TIME_ZONE,
     secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? DEVELOPMENT_SECRETS_ENCRYPTION_KEY,

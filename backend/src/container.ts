@@ -115,6 +115,7 @@ export function createContainer(options: {
     instanceId,
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
     concurrency: config.stripeEventConcurrency,
+    batchesInFlight: config.stripeEventBatchesInFlight,
   });
   const rateLimits = createRateLimitStore(connection);
   const apiKeys = createApiKeyStore(connection);

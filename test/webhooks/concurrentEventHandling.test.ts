@@ -74,7 +74,7 @@ function watched(recovery: RecoveryService) {
   return { service, started, calls, mostAtOnce: () => mostAtOnce, sameInvoiceAtOnce: () => sameInvoiceAtOnce };
 }
 
-async function processorFor(instanceId: string, concurrency: number) {
+async function processorFor(instanceId: string, concurrency: number, batchesInFlight = 1) {
   const { container } = await createTestApp(db.connection);
   const watch = watched(container.recovery);
   const processor = createStripeEventProcessor({
@@ -88,6 +88,7 @@ async function processorFor(instanceId: string, concurrency: number) {
     instanceId,
     leaseMs: 60_000,
     concurrency,
+    batchesInFlight,
   });
   return { container, processor, watch };
 }
@@ -106,6 +107,24 @@ describe('handling Stripe events several at a time', () => {
       // Both declines were in one batch: one read and one write of the case, standing for two saves.
       expect(watch.calls).toContainEqual(eventIds);
       expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ status: 'active', failureCount: 2, stripeAttemptCount: 2, appliedEventIds: eventIds, revision: 1 });
+    }
+    expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2);
+    expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
+  });
+
+  it("keeps one customer's events one after another when they are claimed in different batches handled at the same time", async () => {
+    // Batches of one event, three in flight: each invoice's two declines are claimed in two batches.
+    const { container, processor, watch } = await processorFor('instance-a', 1, 3);
+    const inStripeOrder = await storeTwoDeclinesPerInvoice((event) => container.stripeEvents.record(event));
+
+    expect(await processor.sweep(100)).toBe(CUSTOMERS * 2);
+
+    expect(watch.mostAtOnce()).toBeGreaterThan(1);
+    expect(watch.sameInvoiceAtOnce()).toBe(0);
+    expect(watch.calls).toHaveLength(CUSTOMERS * 2);
+    for (const [invoiceId, eventIds] of inStripeOrder) {
+      expect(await container.cases.findByKey(SELF_HOSTED_ACCOUNT, false, `invoice:${invoiceId}`)).toMatchObject({ status: 'active', failureCount: 2, stripeAttemptCount: 2 });
+      expect(new Set(watch.started.filter((start) => start.invoiceId === invoiceId).map((start) => start.eventId))).toEqual(new Set(eventIds));
     }
     expect(await db.connection.collection('stripeEvents').countDocuments({ status: 'handled' })).toBe(CUSTOMERS * 2);
     expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);

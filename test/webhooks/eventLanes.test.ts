@@ -1,4 +1,4 @@
-import { lanesOf, type StoredStripeEvent } from '../../backend/src/webhooks';
+import { lanesOf, type EventLane, type StoredStripeEvent } from '../../backend/src/webhooks';
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
 
@@ -24,7 +24,7 @@ function pending(id: string, type: string, object: Record<string, unknown>, crea
   };
 }
 
-const ids = (lanes: StoredStripeEvent[][]) => lanes.map((lane) => lane.map((event) => event.eventId));
+const ids = (lanes: EventLane[]) => lanes.map((lane) => lane.events.map((event) => event.eventId));
 
 describe('lanesOf', () => {
   it("puts one customer's events in one lane in Stripe's order, whatever order they arrived in", () => {

@@ -19,18 +19,33 @@ import type { StoredStripeEvent } from './stripeEventStore';
  * Example: [in_1 failed 12:00:01, cus_b's card 12:00:00, in_1 failed 12:00:00]
  * (both in_1 events of cus_a) → lanes [[in_1 12:00:00, in_1 12:00:01], [cus_b's card]].
  */
-export function lanesOf(events: StoredStripeEvent[]): StoredStripeEvent[][] {
+export function lanesOf(events: StoredStripeEvent[]): EventLane[] {
   const scopeOf = (event: StoredStripeEvent) => `${event.accountId}|${event.livemode ? 'live' : 'test'}`;
   const accountWide = new Set(events.filter((event) => isInstallEvent(event.type)).map(scopeOf));
-  const lanes = new Map<string, StoredStripeEvent[]>();
+  const lanes = new Map<string, EventLane>();
   for (const event of events) {
     const scope = scopeOf(event);
-    const key = accountWide.has(scope) ? scope : `${scope}|${subjectOf(event)}`;
+    const subject = accountWide.has(scope) ? null : subjectOf(event);
+    const key = `${scope}|${subject ?? '*'}`;
     const lane = lanes.get(key);
-    if (lane) lane.push(event);
-    else lanes.set(key, [event]);
+    if (lane) lane.events.push(event);
+    else lanes.set(key, { scope, subject, events: [event] });
   }
-  return [...lanes.values()].map((lane) => lane.sort(inStripeOrder));
+  return [...lanes.values()].map((lane) => ({ ...lane, events: lane.events.sort(inStripeOrder) }));
+}
+
+/** A lane's events, and what they may touch: one subject (a customer, an object) of an account and mode, or all of it. */
+export interface EventLane {
+  /** The account and mode. */
+  scope: string;
+  /** The customer or object; null when the lane holds every event of the scope (an install or uninstall is among them). */
+  subject: string | null;
+  events: StoredStripeEvent[];
+}
+
+/** Whether two lanes may touch the same case: then, in two batches at once, one waits for the other (see laneTurns). */
+export function mayTouchSameCase(a: Pick<EventLane, 'scope' | 'subject'>, b: Pick<EventLane, 'scope' | 'subject'>): boolean {
+  return a.scope === b.scope && (a.subject === null || b.subject === null || a.subject === b.subject);
 }
 
 export const isInstallEvent = (type: string) => type === 'account.application.authorized' || type === 'account.application.deauthorized';

@@ -17,6 +17,7 @@ import { caseKeyOf, isCaseFact, type BillingFact, type CaseEnrollment, type Case
 import type { RenewalIntake } from '../renewals';
 import { readOncePerKey } from '../readOncePerKey';
 import { isInstallEvent, lanesOf } from './eventLanes';
+import { createLaneTurns } from './laneTurns';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
@@ -101,8 +102,11 @@ export function createStripeEventProcessor(deps: {
   leaseMs: number;
   /** Events handled at once (config stripeEventConcurrency), never two of one customer; also the size of each claim. */
   concurrency: number;
+  /** Claimed batches handled at the same time (config stripeEventBatchesInFlight); 1 when absent. */
+  batchesInFlight?: number;
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
+  const laneTurns = createLaneTurns();
 
   /**
    * What an event calls for, found without changing any case: a plain outcome, work that changes cases
@@ -312,7 +316,10 @@ export function createStripeEventProcessor(deps: {
     const erased: ErasedCustomer[] = [];
     const lanes = lanesOf(fresh);
     const runLanes = async () => {
-      for (let lane = lanes.shift(); lane; lane = lanes.shift()) await handleLane(lane, reads, finished, erased);
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        const { events: laneEvents } = lane;
+        await laneTurns.run(lane, () => handleLane(laneEvents, reads, finished, erased));
+      }
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, lanes.length) }, runLanes));
     await events.finishAll(withoutErasedCustomers(finished, erased), discarded);
@@ -327,13 +334,31 @@ export function createStripeEventProcessor(deps: {
       if (adopted > 0) logger.info({ adopted }, 'stripe events left pending by an earlier version moved to the inbox');
       olderVersionChecked = true;
     }
+    // Batches overlap: while one waits on the database, the next is claimed and handled. Claims take turns,
+    // since two at once would find the same due events and split them; lanes take turns across batches (laneTurns).
     let taken = 0;
-    while (taken < maxEvents) {
-      const batch = await events.claimBatch(instanceId, clock.now(), deps.leaseMs, Math.min(deps.concurrency, maxEvents - taken));
-      if (batch.length === 0) break;
-      taken += batch.length;
-      await handleBatch(batch);
-    }
+    let claiming: Promise<unknown> = Promise.resolve();
+    const claimInTurn = (limit: number) => {
+      const claimed = claiming.then(() => events.claimBatch(instanceId, clock.now(), deps.leaseMs, limit));
+      claiming = claimed.catch(() => undefined);
+      return claimed;
+    };
+    const claimAndHandle = async () => {
+      while (taken < maxEvents) {
+        const limit = Math.min(deps.concurrency, maxEvents - taken);
+        taken += limit;
+        const batch = await claimInTurn(limit).catch((error: unknown) => {
+          taken -= limit;
+          throw error;
+        });
+        taken -= limit - batch.length;
+        if (batch.length === 0) return;
+        await handleBatch(batch);
+      }
+    };
+    const ended = await Promise.allSettled(Array.from({ length: Math.max(1, deps.batchesInFlight ?? 1) }, claimAndHandle));
+    const failed = ended.find((one): one is PromiseRejectedResult => one.status === 'rejected');
+    if (failed) throw failed.reason;
     return taken;
   }
 
