@@ -223,9 +223,16 @@ export function createStripeEventProcessor(deps: {
     // was claimed is among these; one written since belongs to an event this or a later batch handles.
     const failures = batch.filter((stored) => FAILURE_TYPES.has(stored.type) && stored.objectId).map((stored) => ({ accountId: stored.accountId, objectId: stored.objectId! }));
     const askedAtOnce = new Set(failures.map((target) => `${target.accountId}|${target.objectId}`));
-    const settled = await events.settledAmong(failures);
     const read = (stored: StoredStripeEvent, at: Date) =>
       stored.isAppInstall ? accounts.find(stored.accountId, stored.livemode) : accounts.ensureSelfHosted(stored.accountId, stored.livemode, at);
+    // An App account is only read, so it is read beside the settlement markers rather than after them
+    // (a self-hosted one may be created by its first event, so it waits for an event that needs it).
+    for (const stored of batch) {
+      if (!stored.isAppInstall || changing.has(`${stored.accountId}|${stored.livemode}`)) continue;
+      // A failed read is kept for no one (readOncePerKey): the event that needs the account reads it again.
+      accountsRead(`${stored.accountId}|${stored.livemode}|true`, () => read(stored, stored.eventCreatedAt)).catch(() => undefined);
+    }
+    const settled = await events.settledAmong(failures);
     return {
       accountOf(stored, at) {
         if (changing.has(`${stored.accountId}|${stored.livemode}`)) return read(stored, at);
@@ -307,11 +314,12 @@ export function createStripeEventProcessor(deps: {
    * are handled again, and applying an event twice changes nothing (each case remembers the events it applied).
    */
   async function handleBatch(batch: StoredStripeEvent[]): Promise<void> {
-    const recorded = await events.recordedAmong(batch.map((stored) => stored.eventId));
+    // The batch's shared reads are made beside the check for re-delivered events, for every event claimed:
+    // a re-delivered one among them only widens what is read.
+    const [recorded, reads] = await Promise.all([events.recordedAmong(batch.map((stored) => stored.eventId)), batchReads(batch)]);
     const discarded = batch.filter((stored) => recorded.has(stored.eventId));
     for (const stored of discarded) logger.info({ eventId: stored.eventId, type: stored.type, accountId: stored.accountId, outcome: 'duplicate' }, 'stripe event re-delivered after it was handled');
     const fresh = batch.filter((stored) => !recorded.has(stored.eventId));
-    const reads = await batchReads(fresh);
     const finished: FinishedEvent[] = [];
     const erased: ErasedCustomer[] = [];
     const lanes = lanesOf(fresh);
