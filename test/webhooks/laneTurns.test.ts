@@ -1,4 +1,4 @@
-import { createLaneTurns } from '../../backend/src/webhooks';
+import { createBatchTurns, createLaneTurns } from '../../backend/src/webhooks';
 
 /** A piece of work that ends when the test says so, noting when it started and ended. */
 function heldWork(name: string, log: string[]) {
@@ -109,5 +109,48 @@ describe('lane turns across batches handled at the same time', () => {
 
     expect(await second).toBe('cus_a batch 2');
     expect(log).toEqual(['cus_a batch 1 started', 'cus_a batch 1 ended', 'cus_a batch 2 started', 'cus_a batch 2 ended']);
+  });
+});
+
+describe('batch turns', () => {
+  it('runs batches side by side, and a batch with an install or uninstall alone: after those before it, before those after it', async () => {
+    const turns = createBatchTurns();
+    const log: string[] = [];
+    const first = heldWork('batch 1', log);
+    const second = heldWork('batch 2', log);
+    const uninstall = heldWork('batch 3 (uninstall)', log);
+    const fourth = heldWork('batch 4', log);
+
+    const running = [turns.run(false, first.work), turns.run(false, second.work), turns.run(true, uninstall.work), turns.run(false, fourth.work)];
+    await settle();
+    expect(log).toEqual(['batch 1 started', 'batch 2 started']);
+
+    first.end();
+    await settle();
+    expect(log).not.toContain('batch 3 (uninstall) started');
+    second.end();
+    await settle();
+    expect(log.slice(-1)).toEqual(['batch 3 (uninstall) started']);
+    uninstall.end();
+    await settle();
+    expect(log.slice(-1)).toEqual(['batch 4 started']);
+    fourth.end();
+    expect(await Promise.all(running)).toEqual(['batch 1', 'batch 2', 'batch 3 (uninstall)', 'batch 4']);
+  });
+
+  it('goes on after a batch handled alone failed', async () => {
+    const turns = createBatchTurns();
+    const log: string[] = [];
+    const install = heldWork('install', log);
+    const next = heldWork('next', log);
+
+    const alone = turns.run(true, install.work);
+    const after = turns.run(false, next.work);
+    install.fail(new Error('database down'));
+    await expect(alone).rejects.toThrow('database down');
+    await settle();
+    next.end();
+
+    expect(await after).toBe('next');
   });
 });

@@ -2,5 +2,5 @@ export { createStripeWebhookRoutes, MAX_WEBHOOK_BODY_BYTES } from './stripeWebho
 export { createStripeEventProcessor, type StripeEventProcessor } from './stripeEventProcessor';
 export { createStripeEventStore, type EarlierFailure, type FailedEventFilter, type FinishedEvent, type StripeEventStore, type StoredStripeEvent, type StoredEventStatus } from './stripeEventStore';
 export { lanesOf, mayTouchSameCase, type EventLane } from './eventLanes';
-export { createLaneTurns, type LaneTurns } from './laneTurns';
+export { createBatchTurns, createLaneTurns, type BatchTurns, type LaneTurns } from './laneTurns';
 export { eventLeaseMs, nextEventAttemptAt, MAX_EVENT_ATTEMPTS } from './retryBackoff';

@@ -34,4 +34,36 @@ export function createLaneTurns(): LaneTurns {
   };
 }
 
+
+/**
+ * Turns for whole batches: a batch holding an install or uninstall is
+ * handled alone, after the batches started before it and before any started
+ * after it. Its account's events in other batches would otherwise run on the
+ * account as read before the install or uninstall changed it (a batch reads
+ * each account once).
+ */
+export interface BatchTurns {
+  /** Runs `work` for a batch in its turn; `alone` for a batch that must run alone. Resolves as `work` does. */
+  run<T>(alone: boolean, work: () => Promise<T>): Promise<T>;
+}
+
+export function createBatchTurns(): BatchTurns {
+  const started = new Set<Promise<void>>();
+  let lastAlone: Promise<void> = Promise.resolve();
+  return {
+    run(alone, work) {
+      const before = alone ? [lastAlone, ...started] : [lastAlone];
+      const result = Promise.all(before).then(work);
+      const ended = result.then(ignore, ignore);
+      if (alone) {
+        lastAlone = ended;
+      } else {
+        started.add(ended);
+        void ended.then(() => started.delete(ended));
+      }
+      return result;
+    },
+  };
+}
+
 const ignore = () => undefined;

@@ -17,7 +17,7 @@ import { caseKeyOf, isCaseFact, type BillingFact, type CaseEnrollment, type Case
 import type { RenewalIntake } from '../renewals';
 import { readOncePerKey } from '../readOncePerKey';
 import { isInstallEvent, lanesOf } from './eventLanes';
-import { createLaneTurns } from './laneTurns';
+import { createBatchTurns, createLaneTurns } from './laneTurns';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './stripeEventStore';
 
@@ -343,8 +343,10 @@ export function createStripeEventProcessor(deps: {
       olderVersionChecked = true;
     }
     // Batches overlap: while one waits on the database, the next is claimed and handled. Claims take turns,
-    // since two at once would find the same due events and split them; lanes take turns across batches (laneTurns).
+    // since two at once would find the same due events and split them; lanes take turns across batches, and a
+    // batch with an install or uninstall runs alone (laneTurns).
     let taken = 0;
+    const batchTurns = createBatchTurns();
     let claiming: Promise<unknown> = Promise.resolve();
     const claimInTurn = (limit: number) => {
       const claimed = claiming.then(() => events.claimBatch(instanceId, clock.now(), deps.leaseMs, limit));
@@ -361,7 +363,7 @@ export function createStripeEventProcessor(deps: {
         });
         taken -= limit - batch.length;
         if (batch.length === 0) return;
-        await handleBatch(batch);
+        await batchTurns.run(batch.some((stored) => isInstallEvent(stored.type)), () => handleBatch(batch));
       }
     };
     const ended = await Promise.allSettled(Array.from({ length: Math.max(1, deps.batchesInFlight ?? 1) }, claimAndHandle));
