@@ -34,7 +34,6 @@ export function createLaneTurns(): LaneTurns {
   };
 }
 
-
 /**
  * Turns for whole batches: a batch holding an install or uninstall is
  * handled alone, after the batches started before it and before any started
