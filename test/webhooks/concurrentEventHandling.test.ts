@@ -130,6 +130,25 @@ describe('handling Stripe events several at a time', () => {
     expect(await db.connection.collection('stripeEventInbox').countDocuments()).toBe(0);
   });
 
+  it('handles a batch with an uninstall alone when batches overlap, so a decline claimed after it opens nothing', async () => {
+    const account = 'acct_overlapping_batches';
+    const { container, processor } = await processorFor('instance-a', 1, 3);
+    await container.accounts.applyInstallEvent(account, false, { status: 'installed', source: 'app', at: new Date((T0 - 60) * 1000), eventId: 'evt_install_overlap' });
+    const appEvent = (event: Record<string, unknown>, receivedAt: Date) => storedEvent(event, receivedAt, { accountId: account, isAppInstall: true });
+    const before = stripeEvent('invoice.payment_failed', invoice({ id: 'in_before_uninstall', customer: 'cus_before' }), { account, created: T0 });
+    const uninstall = stripeEvent('account.application.deauthorized', { id: 'ca_app', object: 'application' }, { account, created: T0 + 1 });
+    const after = stripeEvent('invoice.payment_failed', invoice({ id: 'in_after_uninstall', customer: 'cus_after' }), { account, created: T0 + 2 });
+    const now = Date.now();
+    // Batches of one event, three in flight: each event is claimed in its own batch, in this order.
+    for (const [index, event] of [before, uninstall, after].entries()) await container.stripeEvents.record(appEvent(event, new Date(now - 1_000 + index)));
+
+    expect(await processor.sweep(100)).toBe(3);
+
+    expect(await container.cases.findByKey(account, false, 'invoice:in_before_uninstall')).toMatchObject({ status: 'canceled' });
+    expect(await container.cases.findByKey(account, false, 'invoice:in_after_uninstall')).toBeNull();
+    expect(await db.connection.collection('stripeEvents').findOne({ _id: after.id as never })).toMatchObject({ status: 'ignored', outcome: 'account has uninstalled the app' });
+  });
+
   it('applies each event once when two workers sweep the same inbox at the same time', async () => {
     const first = await processorFor('instance-a', 4);
     const second = await processorFor('instance-b', 4);
