@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -104,7 +105,7 @@ func run(listen, dataDir string, watchStdin bool, logLevel string) error {
 		return fmt.Errorf("cannot listen on %s: %w", listen, err)
 	}
 	defer listener.Close()
-	go (&relay{backend: backend.Host, logger: logger}).serve(listener)
+	go (&relay{backend: backend.Host, logger: logger, collections: map[string]*sync.Mutex{}}).serve(listener)
 
 	done := make(chan error, 1)
 	go func() { done <- db.Run(ctx) }()

@@ -100,9 +100,6 @@ func (r *relay) takeTurn(request []byte) (done func()) {
 
 	r.everything.RLock()
 	r.mu.Lock()
-	if r.collections == nil {
-		r.collections = map[string]*sync.Mutex{}
-	}
 	collection := r.collections[namespace]
 	if collection == nil {
 		collection = new(sync.Mutex)

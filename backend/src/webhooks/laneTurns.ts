@@ -7,8 +7,7 @@ type LaneScope = Pick<EventLane, 'scope' | 'subject'>;
  * the same case as a lane already started (the same customer, or an account
  * being installed or uninstalled) starts once that one has ended, so one
  * worker still handles a customer's events one after another, in the order
- * their batches were claimed. Lanes wait only for lanes started before them,
- * so no two ever wait for each other.
+ * their batches were claimed.
  */
 export interface LaneTurns {
   /** Runs `work` once every overlapping lane started before it has ended (however it ended); resolves as `work` does. */
@@ -18,20 +17,7 @@ export interface LaneTurns {
 }
 
 export function createLaneTurns(): LaneTurns {
-  const started = new Set<{ lane: LaneScope; ended: Promise<void> }>();
-  return {
-    run(lane, work) {
-      const before = [...started].filter((other) => mayTouchSameCase(lane, other.lane)).map((other) => other.ended);
-      const result = Promise.all(before).then(work);
-      const entry = { lane, ended: result.then(ignore, ignore) };
-      started.add(entry);
-      void entry.ended.then(() => started.delete(entry));
-      return result;
-    },
-    get inFlight() {
-      return started.size;
-    },
-  };
+  return createTurns<LaneScope>(mayTouchSameCase);
 }
 
 /**
@@ -47,20 +33,26 @@ export interface BatchTurns {
 }
 
 export function createBatchTurns(): BatchTurns {
-  const started = new Set<Promise<void>>();
-  let lastAlone: Promise<void> = Promise.resolve();
+  return createTurns<boolean>((a, b) => a || b);
+}
+
+/**
+ * Work that waits for every overlapping piece started before it to end. Each
+ * waits only for pieces started before it, so no two ever wait for each other.
+ */
+function createTurns<K>(overlap: (a: K, b: K) => boolean) {
+  const started = new Set<{ key: K; ended: Promise<void> }>();
   return {
-    run(alone, work) {
-      const before = alone ? [lastAlone, ...started] : [lastAlone];
+    run<T>(key: K, work: () => Promise<T>): Promise<T> {
+      const before = [...started].filter((other) => overlap(key, other.key)).map((other) => other.ended);
       const result = Promise.all(before).then(work);
-      const ended = result.then(ignore, ignore);
-      if (alone) {
-        lastAlone = ended;
-      } else {
-        started.add(ended);
-        void ended.then(() => started.delete(ended));
-      }
+      const entry = { key, ended: result.then(ignore, ignore) };
+      started.add(entry);
+      void entry.ended.then(() => started.delete(entry));
       return result;
+    },
+    get inFlight() {
+      return started.size;
     },
   };
 }
