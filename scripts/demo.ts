@@ -46,7 +46,7 @@ import { buildRecoveryLift, utcDay } from '../backend/src/stats';
 import { RECOVERY_ACTION_BATCH } from '../backend/src/scheduler/recurringJobs';
 import { DemoClock } from './demoClock';
 import { ACCOUNT, createCustomers, customersAct, DAY } from './demoCustomers';
-import { atRiskLines, liftLines, preDunningLine, progressLine, summaryTable, tally, type AtRiskPage } from './demoReport';
+import { atRiskLines, liftLines, preDunningLine, progressLine, progressOf, summaryTable, tally, type AtRiskPage } from './demoReport';
 import { atRiskMomentOf, createRenewalSubscribers, preDunningOutcome, renewalsToCome, renewalSubscriberCount, renewDue } from './demoRenewals';
 import { nextDueAt, reminderTimes, STEP } from './demoSchedule';
 
@@ -186,7 +186,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const shownDay = Math.floor((clock.now().getTime() - start.getTime()) / DAY);
     if (shownDay !== lastDay) {
       lastDay = shownDay;
-      process.stdout.write(`${progressLine(shownDay, days, await tally(connection), receiver.state.emails.length)}\n`);
+      process.stdout.write(`${progressLine(shownDay, days, progressOf(await container.rollups.readAllTime(ACCOUNT, true)), receiver.state.emails.length)}\n`);
     }
     reminders = await reminderTimes(connection, end);
     const next = await nextDueAt(connection, actors, clock.now(), end, [...reminders, ...renewalsToCome(subscribers), ...(atRisk ? [] : [atRiskAt])]);

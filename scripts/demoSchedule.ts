@@ -16,30 +16,26 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
  * the sandbox bills, the at-risk reading), or null when nothing is due by `end`.
  *
  * Asked as "anything due by the horizon?" for horizons of one step, two,
- * four… up to `end`: each question is a date-range filter the embedded
+ * four… up to `end`: each question is date-range filters the embedded
  * database checks inside SQLite, so it decodes only the few cases due by
- * then, where reading every open case decoded them all at every step. The
- * answer is the same: the earliest of all due times, found in the first
- * horizon that holds any.
+ * then, where reading every open case decoded them all at every step. One
+ * query per kind of due time, each led by the fields of its index
+ * ({status, nextActionAt} and its siblings): the dev database does not take
+ * an `$or` to an index, and scanned every case for it. The answer is the
+ * same: the earliest of all due times, found in the first horizon that
+ * holds any.
  */
 export async function nextDueAt(connection: DemoConnection, customers: DemoCustomer[], now: Date, end: Date, alsoAt: Date[] = []): Promise<Date | null> {
   const otherTimes = [...customers.filter((customer) => !customer.updated && customer.updateDueAt).map((customer) => customer.updateDueAt!), ...alsoAt];
+  const cases = connection.collection('recoveryCases');
+  const dueBy = async (status: 'active' | 'recovered', field: 'nextActionAt' | 'nextEmailAt' | 'confirmationDueAt', horizon: Date): Promise<unknown[]> => {
+    const found = await cases.find({ status, [field]: { $lte: horizon } }, { projection: { [field]: 1, pausedAt: 1 } }).toArray();
+    // A paused case waits for the merchant, not for the clock.
+    return found.filter((due) => status !== 'active' || due.pausedAt == null).map((due) => due[field]);
+  };
   for (let span = STEP; ; span *= 2) {
     const horizon = new Date(Math.min(now.getTime() + span, end.getTime()));
-    const due = await connection
-      .collection('recoveryCases')
-      .find(
-        {
-          $or: [
-            { status: 'active', pausedAt: null, nextActionAt: { $lte: horizon } },
-            { status: 'active', pausedAt: null, nextEmailAt: { $lte: horizon } },
-            { status: 'recovered', confirmationDueAt: { $lte: horizon } },
-          ],
-        },
-        { projection: { nextActionAt: 1, nextEmailAt: 1, confirmationDueAt: 1, status: 1 } },
-      )
-      .toArray();
-    const times = due.flatMap((found) => (found.status === 'active' ? [found.nextActionAt, found.nextEmailAt] : [found.confirmationDueAt]));
+    const times = (await Promise.all([dueBy('active', 'nextActionAt', horizon), dueBy('active', 'nextEmailAt', horizon), dueBy('recovered', 'confirmationDueAt', horizon)])).flat();
     const all = [...times, ...otherTimes]
       .filter((at): at is Date => at instanceof Date && at <= horizon)
       .sort((a, b) => a.getTime() - b.getTime());
