@@ -42,8 +42,8 @@ export interface Progress {
 /**
  * The progress from the stats' all-time counters (one small document per
  * currency, RollupStore.readAllTime), summed over currencies: the same
- * figures `tally` finds by reading every case, at a fraction of the cost,
- * which counted once per simulated day.
+ * figures `tally` finds by reading every case, which cost seconds over the
+ * demo's days; the summary still tallies the cases once.
  */
 export function progressOf(allTimeByCurrency: Array<Record<string, number>>): Progress {
   const sum = (counter: string) => allTimeByCurrency.reduce((total, counters) => total + (counters[counter] ?? 0), 0);

@@ -16,8 +16,8 @@ type DemoConnection = Awaited<ReturnType<typeof connectDatabase>>;
  * the sandbox bills, the at-risk reading), or null when nothing is due by `end`.
  *
  * Asked as "anything due by the horizon?" for horizons of one step, two,
- * four… up to `end`: each question is date-range filters the embedded
- * database checks inside SQLite, so it decodes only the few cases due by
+ * four… up to `end`: each question is three date-range filters the
+ * embedded database checks inside SQLite, so it decodes only the few cases due by
  * then, where reading every open case decoded them all at every step. One
  * query per kind of due time, each led by the fields of its index
  * ({status, nextActionAt} and its siblings): the dev database does not take
