@@ -1,32 +1,20 @@
 import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
+import { groupedWhileInFlight } from './groupedWhileInFlight';
 
 /** What became of one document given to a batched insert. */
 export type InsertResult = 'stored' | 'duplicate';
 
 /**
- * Inserts into one collection, grouped: the first goes out at once, and those
- * that arrive while an insert is in flight go out together in the next one, an
- * unordered insertMany of up to `maxBatch`. Under load one command carries
- * many documents (one turn of the database, one transaction on the dev
- * database) instead of each waiting its own turn; when idle nothing waits.
- * Each caller still learns its own document's fate: stored, a duplicate of its
- * unique key, or the error that stopped it.
+ * Inserts into one collection, grouped while one is in flight (groupedWhileInFlight): an unordered
+ * insertMany of up to `maxBatch` documents, one turn of the database and one transaction on the dev
+ * database. Each caller still learns its own document's fate: stored, a duplicate of its unique key, or
+ * the error that stopped it.
  */
 export function batchedInserts<T extends Document>(collection: () => Collection<T>, maxBatch = 100): (doc: OptionalUnlessRequiredId<T>) => Promise<InsertResult> {
-  interface Waiting {
-    doc: OptionalUnlessRequiredId<T>;
-    settle: (result: InsertResult | Error) => void;
-  }
-  let waiting: Waiting[] = [];
-  let inFlight = false;
-
-  async function send(batch: Waiting[]): Promise<void> {
+  return groupedWhileInFlight(async (batch: OptionalUnlessRequiredId<T>[]): Promise<(InsertResult | Error)[]> => {
     try {
-      await collection().insertMany(
-        batch.map((one) => one.doc),
-        { ordered: false },
-      );
-      for (const one of batch) one.settle('stored');
+      await collection().insertMany(batch, { ordered: false });
+      return batch.map(() => 'stored');
     } catch (error) {
       const writeErrors = writeErrorsOf(error);
       const inserted = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount;
@@ -34,35 +22,16 @@ export function batchedInserts<T extends Document>(collection: () => Collection<
       if (writeErrors && typeof inserted === 'number' && inserted + writeErrors.length === batch.length) {
         const byIndex = new Map(writeErrors.map((written) => [written.index, written.code]));
         const failure = error instanceof Error ? error : new Error(String(error));
-        batch.forEach((one, index) => {
+        return batch.map((_, index) => {
           const code = byIndex.get(index);
-          one.settle(code === undefined ? 'stored' : code === 11000 ? 'duplicate' : failure);
+          return code === undefined ? 'stored' : code === 11000 ? 'duplicate' : failure;
         });
-        return;
       }
       // Otherwise (the connection failed, say) none is known to be stored: each is tried on its own, so its caller
       // gets that insert's own answer or error (one the batch did store comes back as a duplicate).
-      await Promise.all(
-        batch.map(async (one) => one.settle(await insertOnce(collection(), one.doc).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
-      );
+      return Promise.all(batch.map((doc) => insertOnce(collection(), doc).catch((failed: unknown) => (failed instanceof Error ? failed : new Error(String(failed))))));
     }
-  }
-
-  async function sendAll(): Promise<void> {
-    inFlight = true;
-    while (waiting.length > 0) {
-      const batch = waiting.slice(0, maxBatch);
-      waiting = waiting.slice(maxBatch);
-      await send(batch);
-    }
-    inFlight = false;
-  }
-
-  return (doc) =>
-    new Promise<InsertResult>((resolve, reject) => {
-      waiting.push({ doc, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
-      if (!inFlight) void sendAll();
-    });
+  }, maxBatch);
 }
 
 /** Inserts one document: stored, or a duplicate of its unique key; any other failure is thrown. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { cardKeyOf } from '../cardLedger';
 import { batchedInserts } from '../database/batchedInserts';
+import { groupedWhileInFlight } from '../database/groupedWhileInFlight';
 import { pendingAttempt } from './attemptTransitions';
 import { changedFields } from './caseDiff';
 import { caseModelOf, type CaseDocument } from './caseModel';
@@ -58,6 +59,12 @@ const customerContactSchema = new Schema<CustomerContact>(
   { collection: 'customerContacts', versionKey: false },
 );
 const contactId = (accountId: string, stripeCustomerId: string) => `${accountId}|${stripeCustomerId}`;
+
+interface CaseKeyLookup {
+  accountId: string;
+  livemode: boolean;
+  caseKey: string;
+}
 
 /** Which cases a merchant lists or exports; dates bound when the case opened, `to` excluded. */
 export interface CaseFilter {
@@ -138,12 +145,41 @@ export function createCaseStore(connection: Connection): CaseStore {
   // Cases opening together (a burst of declines handled side by side) share one insert command; each learns its own fate.
   const insertCase = batchedInserts(() => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName), 32);
 
+  // Cases read by key together (a batch's events handled side by side) share one find per account and mode.
+  const findCasesByKey = groupedWhileInFlight(async (lookups: CaseKeyLookup[]) => {
+    const found = new Map<string, CaseDocument & { _id: Types.ObjectId }>();
+    const idsByScope = new Map<string, { accountId: string; livemode: boolean; ids: Set<string> }>();
+    for (const { accountId, livemode, caseKey } of lookups) {
+      const key = `${accountId}|${livemode}`;
+      const scope = idsByScope.get(key) ?? { accountId, livemode, ids: new Set<string>() };
+      scope.ids.add(caseIdFor(accountId, caseKey));
+      idsByScope.set(key, scope);
+    }
+    await Promise.all(
+      [...idsByScope.values()].map(async ({ accountId, livemode, ids }) => {
+        const docs = await cases.find({ _id: { $in: [...ids].map((id) => new Types.ObjectId(id)) }, accountId, livemode }).lean<(CaseDocument & { _id: Types.ObjectId })[]>();
+        for (const doc of docs) found.set(`${accountId}|${livemode}|${String(doc._id)}`, doc);
+      }),
+    );
+    const handedOut = new Set<string>();
+    return lookups.map((lookup) => {
+      // A case id leaves the mode out: the one found answers only a lookup of its own account, mode and key.
+      const id = `${lookup.accountId}|${lookup.livemode}|${caseIdFor(lookup.accountId, lookup.caseKey)}`;
+      const doc = found.get(id);
+      if (!doc || doc.accountId !== lookup.accountId || doc.livemode !== lookup.livemode || doc.caseKey !== lookup.caseKey) return null;
+      // Two callers asking for one case each get their own copy: neither sees what the other changes in memory.
+      const copy = handedOut.has(id) ? structuredClone(doc) : doc;
+      handedOut.add(id);
+      return toCase(copy);
+    });
+  }, 32);
+
   const contacts: Model<CustomerContact> =
     (connection.models.CustomerContact as Model<CustomerContact> | undefined) ?? connection.model<CustomerContact>('CustomerContact', customerContactSchema);
 
   return {
-    async findByKey(accountId, livemode, caseKey) {
-      return toCase(await cases.findOne({ _id: new Types.ObjectId(caseIdFor(accountId, caseKey)), accountId, livemode, caseKey }).lean());
+    findByKey(accountId, livemode, caseKey) {
+      return findCasesByKey({ accountId, livemode, caseKey });
     },
     async findById(accountId, livemode, id) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;

@@ -138,14 +138,9 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       if (due.length === 0) return [];
       const leaseOwner = `${owner}#${randomBytes(4).toString('hex')}`;
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      // One command of key lookups (a filter on many _ids at once makes FerretDB scan the inbox), each
-      // conditional on the lease as it was read: an event another instance claimed meanwhile stays its own.
-      const result = await connection.collection<EventDocument>(inbox.collection.collectionName).bulkWrite(
-        due.map((found) => ({
-          updateOne: { filter: { _id: found._id, leaseOwner: found.leaseOwner, leaseUntil: found.leaseUntil }, update: { $set: { leaseOwner, leaseUntil }, $inc: { attempts: 1 } } },
-        })),
-        { ordered: false },
-      );
+      // One update of the events read, by their ids, each still due: one another instance claimed meanwhile
+      // carries its lease into the future and stays its own. One command, one transaction on the dev database.
+      const result = await inbox.updateMany({ _id: { $in: due.map((found) => found._id) }, leaseUntil: { $lte: now } }, { $set: { leaseOwner, leaseUntil }, $inc: { attempts: 1 } });
       const claimed: StoredStripeEvent[] = due.map(({ _id, ...event }) => ({ ...event, leaseOwner, leaseUntil, attempts: event.attempts + 1 }));
       if (result.modifiedCount === due.length) return claimed;
       const ours = await Promise.all(claimed.map(async (event) => ((await inbox.exists({ _id: event.eventId, leaseOwner })) ? event : null)));
