@@ -1,3 +1,4 @@
+import { dateTimeFormat, numberFormat } from '../intlFormats';
 import type { Locale } from './locales';
 
 /**
@@ -13,7 +14,7 @@ const intlLocale = (locale: Locale, purpose: 'money' | 'date') => (locale === 'e
 
 function validZone(zone: string): string {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
+    dateTimeFormat('en', { timeZone: zone });
     return zone;
   } catch {
     return 'UTC';
@@ -28,7 +29,7 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
   const code = currency.toLowerCase();
   const exponent = ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2;
   try {
-    return new Intl.NumberFormat(intlLocale(locale, 'money'), { style: 'currency', currency: code.toUpperCase() }).format(amountMinor / 10 ** exponent);
+    return numberFormat(intlLocale(locale, 'money'), { style: 'currency', currency: code.toUpperCase() }).format(amountMinor / 10 ** exponent);
   } catch {
     // A code Intl does not know still shows its amount.
     return `${(amountMinor / 10 ** exponent).toFixed(exponent)} ${code.toUpperCase()}`;
@@ -40,12 +41,12 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
  * Examples: 2026-05-01 in UTC → en "Friday 1 May", de "Freitag, 1. Mai", ja "5月1日金曜日".
  */
 export function formatDay(at: Date, zone: string, locale: Locale): string {
-  const text = new Intl.DateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long' }).format(at);
+  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long' }).format(at);
   return locale === 'en' ? text.replace(',', '') : text;
 }
 
 /** A day with its year, for pages read later: en "Monday 12 April 2027", de "Montag, 12. April 2027". */
 export function formatFullDate(at: Date, zone: string, locale: Locale): string {
-  const text = new Intl.DateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
   return locale === 'en' ? text.replace(',', '') : text;
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as CountriesAndTimezones from 'countries-and-timezones' with { 'resolution-mode': 'import' };
+import { dateTimeFormat } from '../intlFormats';
 import { MAIN_ZONE, zoneForRegion } from './regionZones';
 
 // The package ships CommonJS code but declares its types as an ES module: load the code, borrow the types.
@@ -76,15 +77,9 @@ export interface LocalParts {
   weekday: number; // 0 = Sunday
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let found = formatters.get(zone);
-  if (!found) {
-    found = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
-    formatters.set(zone, found);
-  }
-  return found;
-}
+/** One set of options for every zone: the formatter of each zone is made once (intlFormats). */
+const LOCAL_PARTS: Intl.DateTimeFormatOptions = { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' };
+const formatter = (zone: string) => dateTimeFormat('en-US', { timeZone: zone, ...LOCAL_PARTS });
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 export function localParts(at: Date, zone: string): LocalParts {
@@ -131,12 +126,12 @@ export function withinLocalHours(at: Date, zone: string, startHour: number, endH
 /** "Friday 1 May at 09:00": how reasons and emails name a time for the customer (in UTC if `zone` is not a zone). */
 export function describeLocalTime(at: Date, zone: string): string {
   const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: shownZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const time = dateTimeFormat('en-GB', { timeZone: shownZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
   return `${describeLocalDate(at, shownZone)} at ${time}`;
 }
 
 /** "Friday 1 May": the date alone, for emails. A name that is not a zone gives the UTC date: an email step must never fail on it. */
 export function describeLocalDate(at: Date, zone: string): string {
   const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
-  return new Intl.DateTimeFormat('en-GB', { timeZone: shownZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
+  return dateTimeFormat('en-GB', { timeZone: shownZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
 }
