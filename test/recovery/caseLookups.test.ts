@@ -84,6 +84,8 @@ describe('cases read by key at the same time', () => {
     first!.timeline.push({ ...first!.timeline[0]! });
 
     expect(finds).toHaveLength(2);
-    expect(second!.timeline).toHaveLength(first!.timeline.length - 1);
+    expect(second).toEqual({ ...first, timeline: first!.timeline.slice(0, -1) });
+    expect(second!.id).toMatch(/^[a-f0-9]{24}$/);
+    expect(second!.openedAt).toBeInstanceOf(Date);
   });
 });

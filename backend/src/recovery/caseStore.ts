@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { mongo, Schema, Types, type Connection, type Model } from 'mongoose';
 import { cardKeyOf } from '../cardLedger';
 import { batchedInserts } from '../database/batchedInserts';
 import { groupedWhileInFlight } from '../database/groupedWhileInFlight';
@@ -168,7 +168,8 @@ export function createCaseStore(connection: Connection): CaseStore {
       const doc = found.get(id);
       if (!doc || doc.accountId !== lookup.accountId || doc.livemode !== lookup.livemode || doc.caseKey !== lookup.caseKey) return null;
       // Two callers asking for one case each get their own copy: neither sees what the other changes in memory.
-      const copy = handedOut.has(id) ? structuredClone(doc) : doc;
+      // The copy goes through BSON, as the document came, so its ids and dates keep their types.
+      const copy = handedOut.has(id) ? (mongo.BSON.deserialize(mongo.BSON.serialize(doc)) as typeof doc) : doc;
       handedOut.add(id);
       return toCase(copy);
     });
