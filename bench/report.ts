@@ -3,9 +3,12 @@ import path from 'node:path';
 
 /** Shared by the benchmarks: medians, percentiles and the markdown report each writes to bench/reports/. */
 
+/** The middle value; for an even count, the mean of the two middle ones. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Nearest-rank percentile of `values` (p from 0 to 100). */

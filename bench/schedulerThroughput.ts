@@ -50,11 +50,16 @@ async function main(): Promise<void> {
 
   try {
     for (let round = 1; round <= rounds; round += 1) {
-      counter.reset();
-      const rate = await claimAndSaveBaseline(counter.uriFor(''), sandbox, { count: cases, accountId: ACCOUNT, dbName: `bench_baseline_${round}` });
-      // The baseline's seeding writes too: count only its cycles (a claim and a save each, plus the final empty claim).
-      // Its loop starts with its first claim, so both of its rates are one.
-      results.baseline!.push({ rate, workingRate: rate, writesPerAction: countCycles(counter.seen(), cases) });
+      // The baseline brackets each 1-worker run, once before and once after: on this machine its rate moves by
+      // half within minutes, and the ratio compares the worker with the database of the same moment.
+      const measureBaseline = async (when: string) => {
+        counter.reset();
+        const rate = await claimAndSaveBaseline(counter.uriFor(''), sandbox, { count: cases, accountId: ACCOUNT, dbName: `bench_baseline_${round}_${when}` });
+        // The baseline's seeding writes too: count only its cycles (a claim and a save each, plus the final empty claim).
+        // Its loop starts with its first claim, so both of its rates are one.
+        results.baseline!.push({ rate, workingRate: rate, writesPerAction: countCycles(counter.seen(), cases) });
+      };
+      await measureBaseline('before');
       for (const workers of [1, 4]) {
         const figures = await workerRun(directUri, counter, sandbox, cases, workers, round);
         results[workers === 1 ? '1 worker' : '4 workers']!.push(figures.run);
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
           if (values.trace) process.stderr.write(`${figures.writes.slice(0, 60).map((write) => `${write.command} ${write.collection}`).join('\n')}\n`);
           if (values.profile) process.stderr.write(profileOf(figures.timed, cases, figures.seconds));
         }
+        if (workers === 1) await measureBaseline('after');
       }
       process.stderr.write(`round ${round}/${rounds} done\n`);
     }
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
     '',
     `Write commands per action, 1 worker, first round: ${[...byKind].map(([kind, count]) => `${kind} ${(count / cases).toFixed(2)}`).join(', ')}.`,
     '',
-    'Baseline: one process claiming each due case and saving it back (no Stripe call): the ceiling the database sets.',
+    'Baseline: one process claiming each due case and saving it back (no Stripe call): the ceiling the database sets; measured just before and just after each 1-worker run (two per round), the median of all taken.',
     "Workers' actions/s run from the first attempt started to the last one finished (read from the cases, as the intake drain is timed from its first to its last handled event); the last column runs from the moment the cases fell due, so it also holds the idle pause (up to a second) before a worker's next look for due work.",
     'An action: claim (starting the attempt), re-read the invoice at Stripe, charge (invoices.pay), save the result with its plan and card-ledger entry; the outbox relay then counts it in the stats.',
     'Writes are counted on the wire by a proxy in front of the database (insert, update, delete, findAndModify commands), from the moment the cases fall due until every case and outbox is done.',
