@@ -23,3 +23,20 @@ export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptio
 export function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return keptOrMade(`number|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 }
+
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether Intl knows `zone` as a time zone; the answers are remembered (at most 1,000, as the names come from Stripe and merchants). */
+export function isValidTimeZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    try {
+      dateTimeFormat('en-US', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (zoneValidity.size < MAX_KEPT) zoneValidity.set(zone, valid);
+  }
+  return valid;
+}

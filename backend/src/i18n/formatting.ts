@@ -1,4 +1,4 @@
-import { dateTimeFormat, numberFormat } from '../intlFormats';
+import { dateTimeFormat, isValidTimeZone, numberFormat } from '../intlFormats';
 import type { Locale } from './locales';
 
 /**
@@ -12,14 +12,7 @@ const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
 const intlLocale = (locale: Locale, purpose: 'money' | 'date') => (locale === 'en' ? (purpose === 'money' ? 'en-US' : 'en-GB') : locale);
 
-function validZone(zone: string): string {
-  try {
-    dateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
-  }
-}
+const validZone = (zone: string) => (isValidTimeZone(zone) ? zone : 'UTC');
 
 /**
  * Integer minor units as money in the locale, with Stripe's exponents.

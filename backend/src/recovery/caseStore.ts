@@ -163,10 +163,11 @@ export function createCaseStore(connection: Connection): CaseStore {
     );
     const handedOut = new Set<string>();
     return lookups.map((lookup) => {
-      // A case id leaves the mode out: the one found answers only a lookup of its own account, mode and key.
+      // A case id leaves the mode out, so what was found is keyed by account and mode too: a case answers only a
+      // lookup of its own account, mode and key.
       const id = `${lookup.accountId}|${lookup.livemode}|${caseIdFor(lookup.accountId, lookup.caseKey)}`;
       const doc = found.get(id);
-      if (!doc || doc.accountId !== lookup.accountId || doc.livemode !== lookup.livemode || doc.caseKey !== lookup.caseKey) return null;
+      if (!doc || doc.caseKey !== lookup.caseKey) return null;
       // Two callers asking for one case each get their own copy: neither sees what the other changes in memory.
       // The copy goes through BSON, as the document came, so its ids and dates keep their types.
       const copy = handedOut.has(id) ? (mongo.BSON.deserialize(mongo.BSON.serialize(doc)) as typeof doc) : doc;

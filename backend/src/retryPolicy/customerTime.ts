@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import type * as CountriesAndTimezones from 'countries-and-timezones' with { 'resolution-mode': 'import' };
-import { dateTimeFormat } from '../intlFormats';
+import { dateTimeFormat, isValidTimeZone } from '../intlFormats';
 import { MAIN_ZONE, zoneForRegion } from './regionZones';
+
+export { isValidTimeZone };
 
 // The package ships CommonJS code but declares its types as an ES module: load the code, borrow the types.
 const { getCountry } = createRequire(__filename)('countries-and-timezones') as typeof CountriesAndTimezones;
@@ -50,22 +52,6 @@ export function timeZoneForCountry(country: string | null, fallback: string): st
 export function customerTimeZoneFor(customer: { customerTimeZone: string | null; customerCountry: string | null }, merchantTimeZone: string): string {
   if (customer.customerTimeZone && isValidTimeZone(customer.customerTimeZone)) return customer.customerTimeZone;
   return timeZoneForCountry(customer.customerCountry, isValidTimeZone(merchantTimeZone) ? merchantTimeZone : 'UTC');
-}
-
-const zoneValidity = new Map<string, boolean>();
-export function isValidTimeZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    // Names come from Stripe and merchants: remember a bounded number of answers.
-    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
-  }
-  return valid;
 }
 
 export interface LocalParts {
