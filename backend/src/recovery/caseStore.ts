@@ -298,11 +298,25 @@ export function createCaseStore(connection: Connection): CaseStore {
       // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
       // The keys as read, not as stored now: `before` is what was read when a caller passes it, else `changed` carries them.
       const outboxCardKeys = outboxCardKeysAfter(readCardKeys ?? (before as { outboxCardKeys?: OutboxCardKeys } | undefined)?.outboxCardKeys, outbox);
-      const appends = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
-      const result = await cases.updateOne(
-        { accountId: changed.accountId, livemode: changed.livemode, _id: id, revision },
-        // The charging card key on every write, derived from the attempts written: a case in memory may carry a stale copy.
-        { $set: { ...fields, ...(changed.ourAttempts ? { chargingCardKey: chargingCardKeyOf(changed) } : {}), revision: revision + saves, ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}), ...(outboxCardKeys ? { outboxCardKeys } : {}) }, ...appends },
+      const appends: mongo.UpdateFilter<mongo.Document> = outbox.length > 0 ? { $push: { outbox: { $each: outbox } as never }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
+      // Straight to the driver: the case is already in its stored types, and mongoose's casting and cloning of a whole
+      // case's update was a tenth of a retry step's CPU. What mongoose added is added here: the ObjectId, updatedAt, and
+      // undefined values left out (ignoreUndefined) rather than stored as null.
+      const result = await cases.collection.updateOne(
+        { accountId: changed.accountId, livemode: changed.livemode, _id: new Types.ObjectId(id), revision },
+        {
+          $set: {
+            ...fields,
+            // The charging card key on every write, derived from the attempts written: a case in memory may carry a stale copy.
+            ...(changed.ourAttempts ? { chargingCardKey: chargingCardKeyOf(changed) } : {}),
+            revision: revision + saves,
+            ...(outbox.length > 0 ? { outboxDueAt: OUTBOX_DUE } : {}),
+            ...(outboxCardKeys ? { outboxCardKeys } : {}),
+            updatedAt: new Date(),
+          },
+          ...appends,
+        },
+        { ignoreUndefined: true },
       );
       return result.matchedCount === 1;
     },
