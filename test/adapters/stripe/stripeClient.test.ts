@@ -40,5 +40,4 @@ describe('the Stripe client', () => {
 
     await expect(stripe.invoices.pay('in_declined')).rejects.toMatchObject({ type: 'StripeCardError', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' });
   });
-
 });
