@@ -141,6 +141,9 @@ async function workerRun(
   await connection.dropDatabase();
   await seedDueCases(connection, sandbox, { count, accountId: ACCOUNT, now: new Date(Date.now() + 3_600_000) });
   const processes = Array.from({ length: workers }, () => startWorkerProcess({ mongodbUri: counter.uriFor(dbName), stripeApiBase: sandbox.url, accountId: ACCOUNT }));
+  // A worker that dies (a bad flag, a crash at start-up) would leave the cases due for ever: the run stops with its exit code.
+  let died: string | null = null;
+  for (const child of processes) void child.exited.then((code) => (died ??= `a worker process exited (code ${code}) before the cases were done`));
   try {
     await new Promise((resolve) => setTimeout(resolve, 4_000)); // start-up: tsx, connect, indexes
     const collection = connection.collection('recoveryCases');
@@ -149,7 +152,10 @@ async function workerRun(
     await collection.updateMany({}, { $set: { nextActionAt: new Date() } });
     // findOne, not a count: on the dev database a count decodes every case, and polling with it slows what is measured.
     const waitUntilNone = async (filter: Record<string, unknown>) => {
-      while (await collection.findOne(filter, { projection: { _id: 1 } })) await new Promise((resolve) => setTimeout(resolve, 200));
+      while (await collection.findOne(filter, { projection: { _id: 1 } })) {
+        if (died) throw new Error(died);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     };
     await waitUntilNone({ status: 'active' });
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
