@@ -77,3 +77,22 @@ it('answers every caller with the error when the insert cannot be sent, and stor
   }
   expect(await connection.collection('stripeEventInbox').countDocuments({ _id: { $in: ['evt_down_1', 'evt_down_2'] } as never })).toBe(0);
 });
+
+it('takes a finished batch out of the inbox with one delete statement, leaving an event another worker claimed since', async () => {
+  const events = createStripeEventStore(connection);
+  for (const eventId of ['evt_a', 'evt_b', 'evt_c']) await events.record(waiting(eventId));
+  const claimed = await events.claimBatch('worker-1', new Date(AT.getTime() + 1000), 60_000, 10);
+  expect(claimed).toHaveLength(3);
+  // worker-1's lease on evt_c ran out and worker-2 holds it now: worker-1's finish must not take it away.
+  await connection.collection('stripeEventInbox').updateOne({ _id: 'evt_c' as never }, { $set: { leaseOwner: 'worker-2#0000' } });
+  const deletes: CommandStartedEvent[] = [];
+  const watch = (event: CommandStartedEvent) => event.commandName === 'delete' && deletes.push(event);
+  connection.getClient().on('commandStarted', watch);
+
+  await events.finishAll(claimed.map((event) => ({ event, status: 'handled', outcome: 'done', at: AT })), []);
+
+  connection.getClient().off('commandStarted', watch);
+  // One delete statement for the batch, not one per event (each a query and a transaction of its own on the dev database).
+  expect(deletes.flatMap((sent) => sent.command.deletes as unknown[])).toHaveLength(1);
+  expect((await connection.collection('stripeEventInbox').find({}).toArray()).map((doc) => doc._id)).toEqual(['evt_c']);
+});

@@ -174,9 +174,12 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       }
       const leaving = [...finished.map(({ event }) => event), ...discarded];
       if (leaving.length === 0) return;
-      await connection
-        .collection<EventDocument>(inbox.collection.collectionName)
-        .bulkWrite(leaving.map((event) => ({ deleteOne: { filter: { _id: event.eventId, leaseOwner: event.leaseOwner } } })), { ordered: false });
+      // Each event leaves only while it is still ours (its claim's lease owner). A batch's events share their claim's owner,
+      // so this is one delete of them all, not one per event: one query and one transaction on the dev database.
+      const byOwner = new Map<string | null, string[]>();
+      for (const event of leaving) byOwner.set(event.leaseOwner, [...(byOwner.get(event.leaseOwner) ?? []), event.eventId]);
+      const collection = connection.collection<EventDocument>(inbox.collection.collectionName);
+      await Promise.all([...byOwner].map(([leaseOwner, ids]) => collection.deleteMany({ _id: { $in: ids }, leaseOwner })));
     },
     async fail(event, error, retryAt, giveUp) {
       const lastError = error.slice(0, 2000);
