@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
+import type { CommandStartedEvent, Document } from 'mongodb';
 import { startEmbeddedDatabase } from '../backend/src/database';
 import { createRecoveryWorld } from '../test/support/recoveryWorld';
 import { writeReport } from './report';
@@ -21,13 +21,22 @@ import { writeReport } from './report';
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const READS = new Set(['find', 'getMore', 'count', 'aggregate', 'distinct']);
 
-/** Operations of a command: an insert or update command may carry many documents or statements. */
-function operationsIn(event: CommandStartedEvent): number {
-  const command = event.command;
-  if (event.commandName === 'insert') return (command.documents as unknown[]).length;
-  if (event.commandName === 'update') return (command.updates as unknown[]).length;
-  if (event.commandName === 'delete') return (command.deletes as unknown[]).length;
-  return 1;
+/**
+ * Writes of a command as a replica set's primary makes them: each inserted document, each single-document
+ * update or delete statement, and each document a multi-document statement (updateMany, deleteMany) changed,
+ * read from the reply's count. A command that mixes both kinds counts its single statements and the rest of
+ * the reply's count; ours never mix them.
+ */
+function writesIn(started: CommandStartedEvent, reply: Document): number {
+  const command = started.command;
+  if (started.commandName === 'insert') return (command.documents as unknown[]).length;
+  if (started.commandName !== 'update' && started.commandName !== 'delete') return 1;
+  const statements = (started.commandName === 'update' ? command.updates : command.deletes) as { multi?: boolean; limit?: number }[];
+  const isMulti = (statement: { multi?: boolean; limit?: number }) => (started.commandName === 'update' ? statement.multi === true : statement.limit === 0);
+  const singles = statements.filter((statement) => !isMulti(statement)).length;
+  if (singles === statements.length) return singles;
+  const changed = typeof reply.n === 'number' ? reply.n : 0;
+  return singles + Math.max(0, changed - singles);
 }
 
 async function main(): Promise<void> {
@@ -39,10 +48,19 @@ async function main(): Promise<void> {
   await connection.asPromise();
   await connection.dropDatabase();
   const tally = { writes: 0, reads: 0 };
+  // A multi-document statement's writes are known from its reply, so writes are counted when a command succeeds.
+  const started = new Map<number, CommandStartedEvent>();
   connection.getClient().on('commandStarted', (event) => {
-    if (WRITES.has(event.commandName)) tally.writes += operationsIn(event);
+    if (WRITES.has(event.commandName)) started.set(event.requestId, event);
     else if (READS.has(event.commandName)) tally.reads += 1;
   });
+  connection.getClient().on('commandSucceeded', (event) => {
+    const write = started.get(event.requestId);
+    if (!write) return;
+    started.delete(event.requestId);
+    tally.writes += writesIn(write, event.reply as Document);
+  });
+  connection.getClient().on('commandFailed', (event) => started.delete(event.requestId));
   const counted = async (work: () => Promise<unknown>) => {
     const before = { ...tally };
     await work();
@@ -111,7 +129,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...rows,
     '',
-    'Counted off the driver (command monitoring): a write is one inserted document, one update or delete statement, or one findAndModify.',
+    'Counted off the driver (command monitoring): a write is one inserted document, one single-document update or delete statement, each document a multi-document statement (updateMany, deleteMany) changed, or one findAndModify.',
   ]);
 }
 
