@@ -143,7 +143,8 @@ export interface CaseStore {
 export function createCaseStore(connection: Connection): CaseStore {
   const cases = caseModelOf(connection);
   // Cases opening together (a burst of declines handled side by side) share one insert command; each learns its own fate.
-  const insertCase = batchedInserts(() => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName), 32);
+  const casesCollection = () => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName);
+  const insertCase = batchedInserts(casesCollection, 32);
 
   // Cases read by key together (a batch's events handled side by side) share one find per account and mode.
   const findCasesByKey = groupedWhileInFlight(async (lookups: CaseKeyLookup[]) => {
@@ -298,11 +299,11 @@ export function createCaseStore(connection: Connection): CaseStore {
       // $max gives a case saved before the outbox existed a relay lease field without touching a running lease.
       // The keys as read, not as stored now: `before` is what was read when a caller passes it, else `changed` carries them.
       const outboxCardKeys = outboxCardKeysAfter(readCardKeys ?? (before as { outboxCardKeys?: OutboxCardKeys } | undefined)?.outboxCardKeys, outbox);
-      const appends: mongo.UpdateFilter<mongo.Document> = outbox.length > 0 ? { $push: { outbox: { $each: outbox } as never }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
+      const appends: mongo.UpdateFilter<CaseDocument & { _id: Types.ObjectId }> = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       // Straight to the driver: the case is already in its stored types, and mongoose's casting and cloning of a whole
       // case's update was a tenth of a retry step's CPU. What mongoose added is added here: the ObjectId, updatedAt, and
       // undefined values left out (ignoreUndefined) rather than stored as null.
-      const result = await cases.collection.updateOne(
+      const result = await casesCollection().updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: new Types.ObjectId(id), revision },
         {
           $set: {
