@@ -145,6 +145,7 @@ export function createCaseStore(connection: Connection): CaseStore {
   // Cases opening together (a burst of declines handled side by side) share one insert command; each learns its own fate.
   const casesCollection = () => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName);
   const insertCase = batchedInserts(casesCollection, 32);
+  const timelineEntryKeys = new Set(Object.keys((cases.schema.path('timeline') as Schema.Types.DocumentArray).schema.paths));
 
   // Cases read by key together (a batch's events handled side by side) share one find per account and mode.
   const findCasesByKey = groupedWhileInFlight(async (lookups: CaseKeyLookup[]) => {
@@ -301,13 +302,13 @@ export function createCaseStore(connection: Connection): CaseStore {
       const outboxCardKeys = outboxCardKeysAfter(readCardKeys ?? (before as { outboxCardKeys?: OutboxCardKeys } | undefined)?.outboxCardKeys, outbox);
       const appends: mongo.UpdateFilter<CaseDocument & { _id: Types.ObjectId }> = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       // Straight to the driver: the case is already in its stored types, and mongoose's casting and cloning of a whole
-      // case's update was a tenth of a retry step's CPU. What mongoose added is added here: the ObjectId, updatedAt, and
-      // undefined values left out (ignoreUndefined) rather than stored as null.
+      // case's update was a tenth of a retry step's CPU. What mongoose did is done here: the ObjectId, updatedAt, and
+      // undefined values as mongoose stored them (storedAsMongooseDid).
       const result = await casesCollection().updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: new Types.ObjectId(id), revision },
         {
           $set: {
-            ...fields,
+            ...storedAsMongooseDid(fields, timelineEntryKeys),
             // The charging card key on every write, derived from the attempts written: a case in memory may carry a stale copy.
             ...(changed.ourAttempts ? { chargingCardKey: chargingCardKeyOf(changed) } : {}),
             revision: revision + saves,
@@ -317,7 +318,6 @@ export function createCaseStore(connection: Connection): CaseStore {
           },
           ...appends,
         },
-        { ignoreUndefined: true },
       );
       return result.matchedCount === 1;
     },
@@ -348,6 +348,23 @@ function emailDue(now: Date) {
  */
 export function caseIdFor(accountId: string, caseKey: string): string {
   return createHash('sha256').update(`${accountId}\u0000${caseKey}`).digest('hex').slice(0, 24);
+}
+
+/**
+ * A save's fields as mongoose's update stored them, for the driver: a field whose value is undefined is not sent,
+ * and a timeline entry (the case's one typed sub-document) keeps only its schema's keys that have a value. Inside
+ * the other values (mixed: attempts, card, plan) an undefined is stored as null, by the driver as by mongoose.
+ */
+export function storedAsMongooseDid(fields: Record<string, unknown>, timelineEntryKeys: ReadonlySet<string>): Record<string, unknown> {
+  const stored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    stored[key] =
+      key === 'timeline' && Array.isArray(value)
+        ? value.map((entry: Record<string, unknown>) => Object.fromEntries(Object.entries(entry).filter(([entryKey, entryValue]) => entryValue !== undefined && timelineEntryKeys.has(entryKey))))
+        : value;
+  }
+  return stored;
 }
 
 function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
