@@ -355,7 +355,7 @@ export function caseIdFor(accountId: string, caseKey: string): string {
  * and a timeline entry (the case's one typed sub-document) keeps only its schema's keys that have a value. Inside
  * the other values (mixed: attempts, card, plan) an undefined is stored as null, by the driver as by mongoose.
  */
-export function storedAsMongooseDid(fields: Record<string, unknown>, timelineEntryKeys: ReadonlySet<string>): Record<string, unknown> {
+function storedAsMongooseDid(fields: Record<string, unknown>, timelineEntryKeys: ReadonlySet<string>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
