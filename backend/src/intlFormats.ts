@@ -40,3 +40,8 @@ export function isValidTimeZone(zone: string): boolean {
   }
   return valid;
 }
+
+/** `zone` when Intl knows it, else UTC: a stored or configured name that is not a zone must never fail a date shown or counted. */
+export function timeZoneOrUtc(zone: string | null | undefined): string {
+  return zone && isValidTimeZone(zone) ? zone : 'UTC';
+}

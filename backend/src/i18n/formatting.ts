@@ -1,4 +1,4 @@
-import { dateTimeFormat, isValidTimeZone, numberFormat } from '../intlFormats';
+import { dateTimeFormat, numberFormat, timeZoneOrUtc } from '../intlFormats';
 import type { Locale } from './locales';
 
 /**
@@ -11,8 +11,6 @@ const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', '
 const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
 const intlLocale = (locale: Locale, purpose: 'money' | 'date') => (locale === 'en' ? (purpose === 'money' ? 'en-US' : 'en-GB') : locale);
-
-const validZone = (zone: string) => (isValidTimeZone(zone) ? zone : 'UTC');
 
 /**
  * Integer minor units as money in the locale, with Stripe's exponents.
@@ -34,12 +32,12 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
  * Examples: 2026-05-01 in UTC → en "Friday 1 May", de "Freitag, 1. Mai", ja "5月1日金曜日".
  */
 export function formatDay(at: Date, zone: string, locale: Locale): string {
-  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long' }).format(at);
+  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: timeZoneOrUtc(zone), weekday: 'long', day: 'numeric', month: 'long' }).format(at);
   return locale === 'en' ? text.replace(',', '') : text;
 }
 
 /** A day with its year, for pages read later: en "Monday 12 April 2027", de "Montag, 12. April 2027". */
 export function formatFullDate(at: Date, zone: string, locale: Locale): string {
-  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: validZone(zone), weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  const text = dateTimeFormat(intlLocale(locale, 'date'), { timeZone: timeZoneOrUtc(zone), weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
   return locale === 'en' ? text.replace(',', '') : text;
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as CountriesAndTimezones from 'countries-and-timezones' with { 'resolution-mode': 'import' };
-import { dateTimeFormat, isValidTimeZone } from '../intlFormats';
+import { dateTimeFormat, isValidTimeZone, timeZoneOrUtc } from '../intlFormats';
 import { MAIN_ZONE, zoneForRegion } from './regionZones';
 
 export { isValidTimeZone };
@@ -51,7 +51,7 @@ export function timeZoneForCountry(country: string | null, fallback: string): st
  */
 export function customerTimeZoneFor(customer: { customerTimeZone: string | null; customerCountry: string | null }, merchantTimeZone: string): string {
   if (customer.customerTimeZone && isValidTimeZone(customer.customerTimeZone)) return customer.customerTimeZone;
-  return timeZoneForCountry(customer.customerCountry, isValidTimeZone(merchantTimeZone) ? merchantTimeZone : 'UTC');
+  return timeZoneForCountry(customer.customerCountry, timeZoneOrUtc(merchantTimeZone));
 }
 
 export interface LocalParts {
@@ -111,13 +111,13 @@ export function withinLocalHours(at: Date, zone: string, startHour: number, endH
 
 /** "Friday 1 May at 09:00": how reasons and emails name a time for the customer (in UTC if `zone` is not a zone). */
 export function describeLocalTime(at: Date, zone: string): string {
-  const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
+  const shownZone = timeZoneOrUtc(zone);
   const time = dateTimeFormat('en-GB', { timeZone: shownZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
   return `${describeLocalDate(at, shownZone)} at ${time}`;
 }
 
 /** "Friday 1 May": the date alone, for emails. A name that is not a zone gives the UTC date: an email step must never fail on it. */
 export function describeLocalDate(at: Date, zone: string): string {
-  const shownZone = isValidTimeZone(zone) ? zone : 'UTC';
+  const shownZone = timeZoneOrUtc(zone);
   return dateTimeFormat('en-GB', { timeZone: shownZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
 }

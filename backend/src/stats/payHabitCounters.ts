@@ -1,4 +1,5 @@
-import { isValidTimeZone, learnedPayMoments, payHabitSlotOf, NO_PAY_HABITS, type LearnedPayMoments, type PayHabitCounts } from '../retryPolicy';
+import { timeZoneOrUtc } from '../intlFormats';
+import { learnedPayMoments, payHabitSlotOf, NO_PAY_HABITS, type LearnedPayMoments, type PayHabitCounts } from '../retryPolicy';
 
 /**
  * The account's pay habits kept as all-time rollup counters: each recovered
@@ -9,7 +10,7 @@ import { isValidTimeZone, learnedPayMoments, payHabitSlotOf, NO_PAY_HABITS, type
  * Example: paid Thu 23 Apr 2026 13:00 UTC, customer in New York → paid:weekday:4, paid:dom:23.
  */
 export function payHabitCountersOf(paidAt: Date, zone: string | null): [string, string] {
-  const slot = payHabitSlotOf(paidAt, zone && isValidTimeZone(zone) ? zone : 'UTC');
+  const slot = payHabitSlotOf(paidAt, timeZoneOrUtc(zone));
   return [`paid:weekday:${slot.weekday}`, `paid:dom:${String(slot.dayOfMonth).padStart(2, '0')}`];
 }
 

@@ -177,7 +177,11 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       // Each event leaves only while it is still ours (its claim's lease owner). A batch's events share their claim's owner,
       // so this is one delete of them all, not one per event: one query and one transaction on the dev database.
       const byOwner = new Map<string | null, string[]>();
-      for (const event of leaving) byOwner.set(event.leaseOwner, [...(byOwner.get(event.leaseOwner) ?? []), event.eventId]);
+      for (const event of leaving) {
+        const ids = byOwner.get(event.leaseOwner) ?? [];
+        ids.push(event.eventId);
+        byOwner.set(event.leaseOwner, ids);
+      }
       const collection = connection.collection<EventDocument>(inbox.collection.collectionName);
       await Promise.all([...byOwner].map(([leaseOwner, ids]) => collection.deleteMany({ _id: { $in: ids }, leaseOwner })));
     },
