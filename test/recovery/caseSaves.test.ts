@@ -52,3 +52,24 @@ it('stores a save as mongoose’s update stored it: no undefined field, nulls in
   expect(ourStored!.ourAttempts[0].finishedAt).toBeNull();
   expect(ourStored!.updatedAt).toBeInstanceOf(Date);
 });
+
+describe('a save goes through only on the case as it was read, in its own account and mode', () => {
+  it('writes nothing over a case another writer changed since it was read: a step never starts a second charge on it', async () => {
+    const read = await openCase('in_stale');
+    const store = createCaseStore(db.connection);
+    expect(await store.replaceIfUnchanged({ ...read, nextActionTrigger: 'manual' })).toBe(true);
+
+    expect(await store.replaceIfUnchanged({ ...read, pausedAt: new Date('2026-05-03T00:00:00Z') })).toBe(false);
+    const stored = await store.findByKey(tenant.accountId, tenant.livemode, read.caseKey);
+    expect(stored).toMatchObject({ revision: read.revision + 1, nextActionTrigger: 'manual', pausedAt: null });
+  });
+
+  it('writes nothing when the save names the other mode or another account', async () => {
+    const read = await openCase('in_scoped');
+    const store = createCaseStore(db.connection);
+
+    expect(await store.replaceIfUnchanged({ ...read, livemode: !read.livemode, pausedAt: new Date('2026-05-03T00:00:00Z') })).toBe(false);
+    expect(await store.replaceIfUnchanged({ ...read, accountId: 'acct_other', pausedAt: new Date('2026-05-03T00:00:00Z') })).toBe(false);
+    expect(await store.findByKey(tenant.accountId, tenant.livemode, read.caseKey)).toMatchObject({ revision: read.revision, pausedAt: null });
+  });
+});
