@@ -5,6 +5,7 @@ import { batchedInserts } from '../database/batchedInserts';
 import { groupedWhileInFlight } from '../database/groupedWhileInFlight';
 import { pendingAttempt } from './attemptTransitions';
 import { changedFields } from './caseDiff';
+import { caseDocumentsOf } from './caseDocuments';
 import { caseModelOf, type CaseDocument } from './caseModel';
 import type { NewRecoveryCase } from './caseTransitions';
 import type { OutboxEntry, RecoveryCase } from './recoveryCase';
@@ -145,7 +146,7 @@ export function createCaseStore(connection: Connection): CaseStore {
   // Cases opening together (a burst of declines handled side by side) share one insert command; each learns its own fate.
   const casesCollection = () => connection.collection<CaseDocument & { _id: Types.ObjectId }>(cases.collection.collectionName);
   const insertCase = batchedInserts(casesCollection, 32);
-  const timelineEntryKeys = new Set(Object.keys((cases.schema.path('timeline') as Schema.Types.DocumentArray).schema.paths));
+  const documents = caseDocumentsOf(cases);
 
   // Cases read by key together (a batch's events handled side by side) share one find per account and mode.
   const findCasesByKey = groupedWhileInFlight(async (lookups: CaseKeyLookup[]) => {
@@ -241,9 +242,8 @@ export function createCaseStore(connection: Connection): CaseStore {
       const { outbox: _none, outboxDueAt: _due, outboxLeaseUntil: _lease, outboxLeaseOwner: _owner, ...fields } = newCase;
       const due = outbox.length > 0 ? OUTBOX_DUE : null;
       const outboxCardKeys = outboxCardKeysAfter(undefined, outbox);
-      // Cast, defaulted, validated and stamped as the model's own save would, then inserted as a plain document.
-      const document = new cases({
-        _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)),
+      // Defaulted and validated as the model's own save would, then inserted as a plain document (caseDocuments).
+      const document = documents.opened({
         ...fields,
         chargingCardKey: chargingCardKeyOf(newCase),
         outbox,
@@ -251,10 +251,8 @@ export function createCaseStore(connection: Connection): CaseStore {
         ...(outboxCardKeys ? { outboxCardKeys } : {}),
         revision,
       });
-      const invalid = document.validateSync();
-      if (invalid) throw invalid;
       const now = new Date();
-      const stored = { ...document.toObject<CaseDocument & { _id: Types.ObjectId }>(), createdAt: now, updatedAt: now };
+      const stored = { ...(document as CaseDocument), _id: new Types.ObjectId(caseIdFor(newCase.accountId, newCase.caseKey)), createdAt: now, updatedAt: now };
       // A duplicate: another writer opened this case first.
       return (await insertCase(stored)) === 'duplicate' ? null : toCase(stored);
     },
@@ -303,12 +301,12 @@ export function createCaseStore(connection: Connection): CaseStore {
       const appends: mongo.UpdateFilter<CaseDocument & { _id: Types.ObjectId }> = outbox.length > 0 ? { $push: { outbox: { $each: outbox } }, $max: { outboxLeaseUntil: OUTBOX_DUE } } : {};
       // Straight to the driver: the case is already in its stored types, and mongoose's casting and cloning of a whole
       // case's update was a tenth of a retry step's CPU. What mongoose did is done here: the ObjectId, updatedAt, and
-      // undefined values as mongoose stored them (storedAsMongooseDid).
+      // undefined values as mongoose stored them (caseDocuments.saved).
       const result = await casesCollection().updateOne(
         { accountId: changed.accountId, livemode: changed.livemode, _id: new Types.ObjectId(id), revision },
         {
           $set: {
-            ...storedAsMongooseDid(fields, timelineEntryKeys),
+            ...documents.saved(fields),
             // The charging card key on every write, derived from the attempts written: a case in memory may carry a stale copy.
             ...(changed.ourAttempts ? { chargingCardKey: chargingCardKeyOf(changed) } : {}),
             revision: revision + saves,
@@ -348,23 +346,6 @@ function emailDue(now: Date) {
  */
 export function caseIdFor(accountId: string, caseKey: string): string {
   return createHash('sha256').update(`${accountId}\u0000${caseKey}`).digest('hex').slice(0, 24);
-}
-
-/**
- * A save's fields as mongoose's update stored them, for the driver: a field whose value is undefined is not sent,
- * and a timeline entry (the case's one typed sub-document) keeps only its schema's keys that have a value. Inside
- * the other values (mixed: attempts, card, plan) an undefined is stored as null, by the driver as by mongoose.
- */
-function storedAsMongooseDid(fields: Record<string, unknown>, timelineEntryKeys: ReadonlySet<string>): Record<string, unknown> {
-  const stored: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    stored[key] =
-      key === 'timeline' && Array.isArray(value)
-        ? value.map((entry: Record<string, unknown>) => Object.fromEntries(Object.entries(entry).filter(([entryKey, entryValue]) => entryValue !== undefined && timelineEntryKeys.has(entryKey))))
-        : value;
-  }
-  return stored;
 }
 
 function filterOf(accountId: string, livemode: boolean, filter: CaseFilter) {
