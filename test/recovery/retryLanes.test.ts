@@ -3,7 +3,7 @@ import { freshRecoveryWorld, type RecoveryWorld } from '../support/recoveryWorld
 import { useTestDatabase } from '../support/testDatabase';
 
 /**
- * The worker's retry job runs several steps at once (RECOVERY_ACTION_CONCURRENCY, 4 by default) from one due
+ * The worker's retry job runs several steps at once (RECOVERY_ACTION_CONCURRENCY, 8 by default) from one due
  * read: each due case is still charged once, and a customer's two cases, which share a card, both get their retry.
  */
 const db = useTestDatabase();
