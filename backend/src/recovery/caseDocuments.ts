@@ -3,7 +3,7 @@ import type { CaseDocument } from './caseModel';
 
 /**
  * A case as the case store hands it to the MongoDB driver: what mongoose's model stored, without its
- * casting, which cost a retry worker a quarter of its CPU on saves and an event worker as much on the
+ * casting, which cost a retry worker a tenth of its CPU on saves and an event worker a quarter on the
  * cases a burst opens (a document built, validated and copied per case). The domain builds every field
  * with its type, so casting changed nothing; what mongoose did besides is done here, and
  * test/recovery/caseSaves.test.ts compares both ways field by field.
@@ -61,7 +61,10 @@ export function caseDocumentsOf(model: Model<CaseDocument>): CaseDocuments {
 
 interface TopLevelField {
   path: string;
-  /** A fresh default for each case (a default date or list is never shared between cases); absent when the field has none. */
+  /**
+   * A fresh default for each case (a default date or list is never shared between cases); absent when the field has
+   * none. A function default is called without a document: the case schema's need none.
+   */
   makeDefault?: () => unknown;
   check(value: unknown): void;
 }
