@@ -30,7 +30,7 @@ import { createAccountStore } from '../backend/src/accounts';
 import { connectDatabase, startEmbeddedDatabase } from '../backend/src/database';
 import { TEST_SECRETS } from '../test/support/testSecrets';
 import { freePort, peakResidentMb, startProcess, stopProcess, waitForHealthy, waitForOutput } from './benchProcesses';
-import { BENCH_ACCOUNT, benchEvent, benchPayload, measureHandlingWrites } from './handlingWrites';
+import { BENCH_ACCOUNT, benchEvent, benchPayload, inboxEmpty, measureHandlingWrites } from './handlingWrites';
 import { median, writeReport } from './report';
 
 const SECRET = 'whsec_bench_intake';
@@ -210,7 +210,6 @@ async function insertRate(uri: string, dbName: string, seconds: number, connecti
  * event (about a second of its CPU for 30,000), and polling with it took a core from the drain it timed.
  */
 const inboxSize = (connection: Connection) => connection.collection('stripeEventInbox').countDocuments();
-const inboxEmpty = async (connection: Connection) => !(await connection.collection('stripeEventInbox').findOne({}, { projection: { _id: 1 } }));
 /** A worker has claimed a batch: its events' leases run into the future (a search of the leaseUntil index). */
 const someEventLeased = async (connection: Connection) => Boolean(await connection.collection('stripeEventInbox').findOne({ leaseUntil: { $gt: new Date() } }, { projection: { _id: 1 } }));
 
