@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const embedded = process.env.MONGODB_URI ? null : await startEmbeddedDatabase({ dataDir });
   const directUri = process.env.MONGODB_URI ?? embedded!.uri;
   // Everything measured goes through the counter, the baseline too: the same path for every figure.
-  const counter = await startWriteCounter(directUri);
+  const counter = await startWriteCounter(directUri, { timeCommands: values.profile });
   const sandbox = await startStripeSandbox();
   const results: Record<string, RunFigures[]> = { baseline: [], '1 worker': [], '4 workers': [] };
   let byKind = new Map<string, number>();

@@ -77,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'recovery-demo-'));
   const database = await startEmbeddedDatabase({ dataDir });
-  const counter = options.profile ? await startWriteCounter(database.uri) : null;
+  const counter = options.profile ? await startWriteCounter(database.uri, { timeCommands: true }) : null;
   const connection = await connectDatabase(counter ? counter.uriFor('recovery_demo') : database.uri, { dbName: 'recovery_demo' });
 
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();

@@ -81,9 +81,9 @@ describe('one charge at a time per card, across worker processes', () => {
     expect(keys).toContain(`recovery-${String(waiting!._id)}-attempt-1`);
   });
 
-  it("counts an attempt on the card answered between a step's first read of the card and its claim: here Visa's never-approve decline stops the charge", async () => {
+  it("plans on the card's attempts as read after its claim: a decline answered while the step was on its way, here Visa's never-approve, stops the charge", async () => {
     const cases = await twoCasesDueOnOneCard([{ code: 'card_declined', decline_code: 'pickup_card' }]);
-    // The step reads the card's attempts, then asks Stripe about the subscription before it claims: that question is held.
+    // The step plans on what the case knows, then asks Stripe about the subscription before it claims: that question is held.
     await armHoldOfOne('GET', '/v1/subscriptions/*');
     const step = otherWorker.container.retries.runNextDue();
     const [held] = await world.sandbox.held.waitFor(1);
@@ -96,10 +96,15 @@ describe('one charge at a time per card, across worker processes', () => {
     expect(world.sandbox.held.release()).toBe(1);
     await step;
 
+    // After its claim the step reads the card's attempts, sees that decline and plans again on it: no charge, a new card is needed.
     expect(chargesOnSharedCard()).toEqual([]);
-    const refused = await db.connection.collection('recoveryCases').findOne({ _id: stepping._id });
-    expect(refused!.ourAttempts).toEqual([]);
-    expect(refused!.chargingCardKey).toBeNull();
-    expect((refused!.timeline as Array<{ kind: string; summary: string }>).at(-1)).toMatchObject({ kind: 'retry_refused', summary: expect.stringMatching(/Visa forbids any reattempt/) });
+    const waiting = await db.connection.collection('recoveryCases').findOne({ _id: stepping._id });
+    expect(waiting!.ourAttempts).toEqual([]);
+    expect(waiting!.chargingCardKey).toBeNull();
+    expect(waiting!.leaseOwner).toBeNull();
+    expect((waiting!.timeline as Array<{ kind: string; summary: string }>).at(-1)).toMatchObject({
+      kind: 'retry_planned',
+      summary: 'Waiting for a new payment method: card network rules forbid retrying this card.',
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
-import { mayChargeAfterClaim } from './cardTurn';
+import { mayChargeAfterClaim, retriesNow } from './cardTurn';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
@@ -17,7 +17,7 @@ import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTime
 import { closeAsPaidElsewhere } from './oneTimePayments';
 import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
 import { requestManualRetry, type ManualRetryResult } from './manualRetry';
-import { historyOf, ledgerReadsOf } from './cardLedgerReads';
+import { historyOf, ledgerReadsOf, type LedgerRead } from './cardLedgerReads';
 import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites, type ThankYouSent } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
 import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
@@ -36,6 +36,15 @@ export interface RetryService {
   runDue(limit: number): Promise<number>;
   requestManualRetry(accountId: string, livemode: boolean, caseId: string, by: ControlActor): Promise<ManualRetryResult>;
 }
+
+/** What `attempt` did: charged (Stripe's answer noted, with the card's attempts as read after the claim), not, or the plan on that read ends the case. */
+type Attempted =
+  | { kind: 'made'; case: RecoveryCase; ledger: RecordedCardAttempt; ledgerRead: LedgerRead }
+  | { kind: 'not_made' }
+  | { kind: 'conclude'; decision: RetryDecision };
+
+/** A card read with no attempts: a step's first look at its plan, on what the case itself knows. */
+const NO_LEDGER: LedgerRead = async () => [];
 
 /** The account of a case, as a step reads it. */
 type AccountRead = (accountId: string, livemode: boolean) => Promise<Account | null>;
@@ -136,7 +145,8 @@ export function createRetryService(deps: {
     now: Date,
     limits: NetworkLimits,
     charged: RecordedCardAttempt[],
-  ): Promise<{ case: RecoveryCase; ledger: RecordedCardAttempt } | null> {
+    replan: ((history: CardAttempt[]) => RetryDecision) | null,
+  ): Promise<Attempted> {
     const current = writes.current();
     const trigger = newCard ? 'new_payment_method' : (current.nextActionTrigger ?? 'schedule');
     const paymentMethodId = newCard?.paymentMethodId ?? null;
@@ -152,10 +162,12 @@ export function createRetryService(deps: {
       begun = next.attempt;
       return next.case;
     });
-    if (!started || !begun) return null;
+    if (!started || !begun) return { kind: 'not_made' };
     const taken: OurAttempt = begun;
     const reads = { otherChargeInFlight: cases.otherChargeInFlight, ledger: ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now) };
-    if (!(await mayChargeAfterClaim(writes, reads, { claimed: started, attempt: taken, triedBefore, newCard, charged, now, limits }))) return null;
+    const turn = await mayChargeAfterClaim(writes, reads, { claimed: started, attempt: taken, triedBefore, newCard, charged, now, limits, replan });
+    if (turn.kind === 'taken_back') return { kind: 'not_made' };
+    if (turn.kind === 'conclude') return turn;
     if (paymentMethodId && current.stripeCustomerId) {
       const places = await gateway.useForFuturePayments(account, {
         customerId: current.stripeCustomerId,
@@ -167,7 +179,7 @@ export function createRetryService(deps: {
         noteOnTimeline(fresh, { at: now, kind: 'default_payment_method_set', summary: `New payment method is now the default for the ${places.join(' and ')}.` }),
       );
     }
-    return charge(writes, begun, account, gateway, now);
+    return { kind: 'made', ...(await charge(writes, begun, account, gateway, now)), ledgerRead: reads.ledger };
   }
 
   async function step(writes: StepWrites, gateway: BillingGateway, account: AccountRef, policy: RetryPolicy, learned: LearnedPayMoments | null): Promise<void> {
@@ -192,27 +204,35 @@ export function createRetryService(deps: {
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
     const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
-    const history = await historyOf(current, newCard, now, ledger, charged);
-    if (current.nextActionTrigger !== 'manual') {
-      const decision = plan(current, newCard, history, policy, now, learned);
-      if (decision.kind !== 'retry' || decision.at > now) return conclude(release, current, decision, account, gateway, policy, now);
+    const planned = current;
+    const replan = (history: CardAttempt[]) => plan(planned, newCard, history, policy, now, learned);
+    if (current.nextActionTrigger === 'manual') {
+      // A merchant's retry-now skips the plan: on the card the case has, only if its decline allows another try.
+      // A network rule, if one forbids it too, says why first. Without a refusal here, the rules are checked after the claim.
+      const refusal = !newCard ? manualRetryRefusal(planInputOf(current, [], null).classification) : null;
+      if (refusal) {
+        const check = checkNetworkLimits(await historyOf(current, newCard, now, ledger, charged), (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
+        return void (await release((fresh) => refuseRetry(fresh, check.allowed ? refusal : `Retry refused: ${check.explanation}`, check.allowed ? null : check.notBefore, now)));
+      }
+    } else if (!retriesNow(replan(await historyOf(current, newCard, now, NO_LEDGER, charged)), now)) {
+      // The plan on what the case itself knows does not retry now: the plan on the card's whole history decides, unclaimed.
+      // One that does retry reads the card's attempts once, after its claim, and plans again on that read (cardTurn.ts).
+      const decision = replan(await historyOf(current, newCard, now, ledger, charged));
+      if (!retriesNow(decision, now)) return conclude(release, current, decision, account, gateway, policy, now);
     }
-    // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule,
-    // counting the attempts other cases made on the card whose results the relay has not copied into the ledger yet.
-    const check = checkNetworkLimits(history, (newCard ?? current.card)?.brand ?? null, now, policy.networkLimits);
-    if (!check.allowed) return void (await release((fresh) => refuseRetry(fresh, `Retry refused: ${check.explanation}`, check.notBefore, now)));
-    // A merchant's retry-now on the card the case has: only if its decline allows another try (the network rule, if any, said why first).
-    const refusal = current.nextActionTrigger === 'manual' && !newCard ? manualRetryRefusal(planInputOf(current, history, null).classification) : null;
-    if (refusal) return void (await release((fresh) => refuseRetry(fresh, refusal, null, now)));
     const stop = await subscriptionStopNow(current, account, gateway);
     if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
 
-    const made = await attempt(writes, newCard, account, gateway, now, policy.networkLimits, charged);
+    // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule, counting the attempts
+    // other cases made on the card whose results the relay has not copied into the ledger yet: checked after the claim.
+    const made = await attempt(writes, newCard, account, gateway, now, policy.networkLimits, charged, current.nextActionTrigger === 'manual' ? null : replan);
+    if (made.kind === 'conclude') return conclude(release, current, made.decision, account, gateway, policy, now);
     // Not started: someone wrote the case since this step read it (nothing written), or it may no longer be charged.
-    if (!made) return writes.isHolding() ? void (await release()) : undefined;
+    if (made.kind === 'not_made') return writes.isHolding() ? void (await release()) : undefined;
     charged.push(made.ledger);
     if (made.case.status !== 'active') return void (await release());
-    const next = await historyOf(made.case, null, now, ledger, charged);
+    // The plan after the charge reads the card's attempts as the claim's check read them.
+    const next = await historyOf(made.case, null, now, made.ledgerRead, charged);
     await conclude(release, made.case, plan(made.case, null, next, policy, now, learned), account, gateway, policy, now);
   }
 
