@@ -30,7 +30,7 @@ export function stripeApiRoutes(state: SandboxState, billing: SandboxBilling, ba
   router.post('/subscriptions/:id', (ctx) => void (ctx.body = billing.updateSubscription(account(ctx), ctx.params.id!, body(ctx), key(ctx))));
   router.delete('/subscriptions/:id', (ctx) => void (ctx.body = billing.cancelSubscription(account(ctx), ctx.params.id!, key(ctx))));
 
-  router.get('/invoices/:id', (ctx) => void (ctx.body = billing.invoice(account(ctx), ctx.params.id!)));
+  router.get('/invoices/:id', (ctx) => void (ctx.body = expandedInvoice(billing, account(ctx), billing.invoice(account(ctx), ctx.params.id!), body(ctx).expand)));
   router.post('/invoices/:id/pay', (ctx) => void (ctx.body = billing.payInvoice(account(ctx), ctx.params.id!, body(ctx), key(ctx))));
   router.post('/invoices/:id/mark_uncollectible', (ctx) => {
     const invoice = billing.invoice(account(ctx), ctx.params.id!);
@@ -104,4 +104,19 @@ function withoutSecret(endpoint: Json): Json {
 
 function list(items: Json[], url: string, limit: number): Json {
   return { object: 'list', url, has_more: items.length > limit, data: items.slice(0, Math.max(1, Math.min(limit, 100))) };
+}
+
+/** The one expansion of an invoice the backend asks for, its subscription; others are refused as Stripe refuses an unknown one. */
+function expandedInvoice(billing: SandboxBilling, account: string, invoice: Json, expand: unknown): Json {
+  const paths = expand === undefined ? [] : Array.isArray(expand) ? expand : [expand];
+  let expanded = invoice;
+  for (const path of paths) {
+    if (path !== 'parent.subscription_details.subscription') throw invalid(`This property cannot be expanded (${String(path)}).`, 'expand');
+    const parent = invoice.parent as Json | null;
+    const details = parent?.subscription_details as Json | undefined;
+    if (!parent || !details || typeof details.subscription !== 'string') continue;
+    // A copy: the stored invoice keeps the id, as Stripe's does.
+    expanded = { ...invoice, parent: { ...parent, subscription_details: { ...details, subscription: billing.subscription(account, details.subscription) } } };
+  }
+  return expanded;
 }

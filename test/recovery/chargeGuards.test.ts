@@ -133,6 +133,17 @@ describe('right before a charge', () => {
     expect(world.ourCharges()).toHaveLength(0);
     expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ status: 'churned' });
   });
+
+  it('reads the subscription with the invoice, in one request: a retry asks Stripe twice, the invoice and the charge', async () => {
+    const { found } = await failedRenewal(softDecline, true);
+    const before = world.sandbox.state.requests.length;
+    await world.container.retries.runNextDue();
+    expect(world.ourCharges()).toHaveLength(1);
+    const invoiceId = (found.target as { invoiceId: string }).invoiceId;
+    // Billing requests only: the payment's webhooks make the app read its account profile meanwhile.
+    const billingAsked = world.sandbox.state.requests.slice(before).filter((asked) => /^\/v1\/(invoices|subscriptions)\//.test(asked.path));
+    expect(billingAsked.map((asked) => `${asked.method} ${asked.path}`)).toEqual([`GET /v1/invoices/${invoiceId}`, `POST /v1/invoices/${invoiceId}/pay`]);
+  });
 });
 
 describe('a request written while a worker holds the case', () => {

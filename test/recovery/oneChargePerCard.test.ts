@@ -83,11 +83,11 @@ describe('one charge at a time per card, across worker processes', () => {
 
   it("plans on the card's attempts as read after its claim: a decline answered while the step was on its way, here Visa's never-approve, stops the charge", async () => {
     const cases = await twoCasesDueOnOneCard([{ code: 'card_declined', decline_code: 'pickup_card' }]);
-    // The step plans on what the case knows, then asks Stripe about the subscription before it claims: that question is held.
-    await armHoldOfOne('GET', '/v1/subscriptions/*');
+    // The step first reads its invoice at Stripe, before it claims: that read is held.
+    await armHoldOfOne('GET', '/v1/invoices/*');
     const step = otherWorker.container.retries.runNextDue();
     const [held] = await world.sandbox.held.waitFor(1);
-    const stepping = cases.find((found) => held!.path.endsWith(found.subscriptionId as string))!;
+    const stepping = cases.find((found) => held!.path.endsWith((found.target as { invoiceId: string }).invoiceId))!;
     const other = cases.find((found) => found !== stepping)!;
 
     // Meanwhile Stripe's own retry of the other invoice is declined: the issuer says the card must be picked up.

@@ -24,6 +24,8 @@ export interface InvoiceSnapshot {
   subscriptionId: string | null;
   attemptCount: number;
   nextPaymentAttemptAt: Date | null;
+  /** The invoice's subscription, read in the same request as the invoice; null when it has none or Stripe did not include it. */
+  subscription: (SubscriptionSnapshot & { id: string }) | null;
 }
 
 export interface CustomerSnapshot {
@@ -86,7 +88,7 @@ export interface BillingGateway {
   markUncollectible(account: AccountRef, invoiceId: string, idempotencyKey: string): Promise<void>;
   /** The card behind a payment method (fingerprint, brand, last4), so a "new" card can be told from one already tried; null when gone. */
   fetchCard(account: AccountRef, paymentMethodId: string): Promise<CardDetails | null>;
-  /** The subscription's status, read right before a charge; null when Stripe has no such subscription. */
+  /** The subscription's status, when the invoice read did not bring it; null when Stripe has no such subscription. */
   fetchSubscription(account: AccountRef, subscriptionId: string): Promise<SubscriptionSnapshot | null>;
   /** A card with its expiry and funding, for renewals; null when the payment method is gone or is not a card. */
   fetchPaymentCard(account: AccountRef, paymentMethodId: string): Promise<RenewalCard | null>;

@@ -1,7 +1,7 @@
 import { isUntriedCard } from '../cardLedger';
 import { timeZoneForPlace, type RetryPolicy } from '../retryPolicy';
 import type { CaseFact } from './billingFacts';
-import type { AccountRef, BillingGateway } from './billingGateway';
+import type { AccountRef, BillingGateway, InvoiceSnapshot } from './billingGateway';
 import { subscriptionStop } from './chargeChecks';
 import { decideCaseFact } from './caseTransitions';
 import { triedCardsOf } from './newCardTransitions';
@@ -10,15 +10,25 @@ import type { CardDetails, RecoveryCase } from './recoveryCase';
 /**
  * What a retry step reads at Stripe before it decides: the invoice and the
  * customer's country, the card a new-card request names, the subscription
- * right before a charge, and the merchant's end action. Stripe's state wins
+ * (with the invoice, else right before a charge), and the merchant's end action. Stripe's state wins
  * over what webhooks said.
  */
 
 type Save = (change: (fresh: RecoveryCase) => RecoveryCase | null) => Promise<RecoveryCase>;
 
+/** The case after a refresh, and its subscription when the invoice read brought it (for subscriptionStopNow). */
+export interface Refreshed {
+  current: RecoveryCase;
+  subscription: InvoiceSnapshot['subscription'];
+}
+
 /** A paid, voided or written-off invoice closes the case; otherwise Stripe's counts, the customer's country, the zone derived from their address and their preferred languages are noted. */
-export async function refreshFromStripe(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, save: Save, now: Date, merchantTimeZone = 'UTC'): Promise<RecoveryCase> {
+export async function refreshFromStripe(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, save: Save, now: Date, merchantTimeZone = 'UTC'): Promise<Refreshed> {
   const invoice = current.target.kind === 'invoice' ? await gateway.fetchInvoice(account, current.target.invoiceId) : null;
+  return { current: await noteInvoice(current, invoice, account, gateway, save, now, merchantTimeZone), subscription: invoice?.subscription ?? null };
+}
+
+async function noteInvoice(current: RecoveryCase, invoice: InvoiceSnapshot | null, account: AccountRef, gateway: BillingGateway, save: Save, now: Date, merchantTimeZone: string): Promise<RecoveryCase> {
   if (invoice && current.target.kind === 'invoice' && invoice.status !== 'open' && invoice.status !== 'draft') {
     const base = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target };
     const fact: CaseFact =
@@ -72,10 +82,13 @@ export async function cardToCharge(
   return { newCard: card, setAside: null };
 }
 
-/** Why the subscription forbids charging now (canceled, expired, not collecting), read fresh; null when it may be charged. */
-export async function subscriptionStopNow(current: RecoveryCase, account: AccountRef, gateway: BillingGateway) {
+/**
+ * Why the subscription forbids charging now (canceled, expired, not collecting); null when it may be charged.
+ * `read`: the subscription as this step's invoice read brought it, moments ago; else it is read now.
+ */
+export async function subscriptionStopNow(current: RecoveryCase, account: AccountRef, gateway: BillingGateway, read: Refreshed['subscription'] = null) {
   if (!current.subscriptionId) return null;
-  const subscription = await gateway.fetchSubscription(account, current.subscriptionId);
+  const subscription = read?.id === current.subscriptionId ? read : await gateway.fetchSubscription(account, current.subscriptionId);
   // Unknown to Stripe (another account's id, a test fixture): the invoice itself decides, as Stripe will refuse to pay it.
   return subscription ? subscriptionStop(subscription) : null;
 }

@@ -6,7 +6,7 @@ import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
 import { mayChargeAfterClaim, retriesNow } from './cardTurn';
-import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow } from './caseRefresh';
+import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow, type Refreshed } from './caseRefresh';
 import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
 import type { CaseStore } from './caseStore';
@@ -198,7 +198,8 @@ export function createRetryService(deps: {
       current = replayed.case;
       charged.push(replayed.ledger);
     }
-    if (current.status === 'active') current = await refreshFromStripe(current, account, gateway, save, now, policy.merchantTimeZone);
+    let subscription: Refreshed['subscription'] = null;
+    if (current.status === 'active') ({ current, subscription } = await refreshFromStripe(current, account, gateway, save, now, policy.merchantTimeZone));
     if (current.status !== 'active') return void (await release());
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
@@ -220,7 +221,7 @@ export function createRetryService(deps: {
       const decision = replan(await historyOf(current, newCard, now, ledger, charged));
       if (!retriesNow(decision, now)) return conclude(release, current, decision, account, gateway, policy, now);
     }
-    const stop = await subscriptionStopNow(current, account, gateway);
+    const stop = await subscriptionStopNow(current, account, gateway, subscription);
     if (stop) return void (await release((fresh) => stopForSubscription(fresh, stop, now) ?? fresh));
 
     // Whatever asked for it (the plan, a new card, the merchant), no attempt breaks a card-network rule, counting the attempts

@@ -36,11 +36,12 @@ describe.each([
   ['an App install (Stripe-Account header)', installed],
   ['the self-hosted account', selfHosted],
 ])('Stripe calls for %s', (_name, account) => {
-  it('retrieves an invoice and reads it in our words', async () => {
+  it('retrieves an invoice with its subscription expanded and reads both in our words', async () => {
     const invoice = await gateway.fetchInvoice(account, 'in_123');
     expect(invoice).toEqual(
       expect.objectContaining({ status: expect.any(String), amountRemainingMinor: expect.any(Number), currency: expect.any(String), attemptCount: expect.any(Number) }),
     );
+    expect(invoice?.subscription).toEqual({ id: expect.any(String), status: expect.any(String), collectionPaused: expect.any(Boolean) });
   });
 
   it('reads a card with its expiry and funding for renewals', async () => {

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { AccountRef, BillingGateway, InvoiceSnapshot } from '../../recovery';
+import type { AccountRef, BillingGateway, InvoiceSnapshot, SubscriptionSnapshot } from '../../recovery';
 import { fetchPaymentRecord } from './paymentRecords';
 import { renewalCardOf, subscriptionStateOf } from './renewalFacts';
 import { declineFrom, idOf, orNull, paymentIntentSnapshot, translateError } from './stripeTranslation';
@@ -14,7 +14,8 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
 
   return {
     async fetchInvoice(account, invoiceId) {
-      const invoice = await orNull(() => stripe.invoices.retrieve(invoiceId, {}, as(account)));
+      // The subscription comes expanded with the invoice: the step checks it before a charge without a request of its own.
+      const invoice = await orNull(() => stripe.invoices.retrieve(invoiceId, { expand: ['parent.subscription_details.subscription'] }, as(account)));
       if (!invoice) return null;
       const subscription = invoice.parent?.subscription_details?.subscription ?? null;
       return {
@@ -25,6 +26,7 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
         subscriptionId: idOf(subscription),
         attemptCount: invoice.attempt_count,
         nextPaymentAttemptAt: invoice.next_payment_attempt ? new Date(invoice.next_payment_attempt * 1000) : null,
+        subscription: subscription && typeof subscription === 'object' ? { id: subscription.id, ...subscriptionSnapshotOf(subscription) } : null,
       };
     },
 
@@ -163,7 +165,7 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
 
     async fetchSubscription(account, subscriptionId) {
       const subscription = await orNull(() => stripe.subscriptions.retrieve(subscriptionId, {}, as(account)));
-      return subscription ? { status: subscription.status, collectionPaused: Boolean(subscription.pause_collection) } : null;
+      return subscription ? subscriptionSnapshotOf(subscription) : null;
     },
 
     async fetchPaymentCard(account, paymentMethodId) {
@@ -178,4 +180,9 @@ export function createBillingGateway(stripe: Stripe): BillingGateway {
 
     fetchPaymentRecord: (account, ref) => fetchPaymentRecord(stripe, as(account), ref),
   };
+}
+
+/** What a retry step checks of a subscription before a charge. */
+function subscriptionSnapshotOf(subscription: Stripe.Subscription): SubscriptionSnapshot {
+  return { status: subscription.status, collectionPaused: Boolean(subscription.pause_collection) };
 }
