@@ -1,25 +1,23 @@
 import type { Logger } from 'pino';
 import type { Account, AccountStore } from '../accounts';
-import { cardKeyOf, type CardAttemptStore, type RecordedCardAttempt } from '../cardLedger';
+import type { CardAttemptStore, RecordedCardAttempt } from '../cardLedger';
 import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { checkNetworkLimits, planNextRetry, type CardAttempt, type LearnedPayMoments, type NetworkLimits, type RetryDecision, type RetryPolicy } from '../retryPolicy';
 import { applyPlan, beginAttempt, finishAttempt, noteOnTimeline, pendingAttempt, refuseRetry, type AttemptResult } from './attemptTransitions';
 import { mayChargeAfterClaim, retriesNow } from './cardTurn';
 import { cardToCharge, refreshFromStripe, runEndAction, subscriptionStopNow, type Refreshed } from './caseRefresh';
-import type { CaseFact } from './billingFacts';
 import { missingStripeKeyReason, type AccountRef, type BillingGateway, type PayOutcome } from './billingGateway';
 import type { CaseStore } from './caseStore';
-import { decideCaseFact } from './caseTransitions';
 import { holdBackControlCase, isControlCase } from './controlGroup';
-import { checkBeforeConfirm } from './oneTimeCheck';
-import { IN_FLIGHT_RECHECK_MS, stopAsCanceled, waitForCustomer } from './oneTimeConfirmation';
-import { closeAsPaidElsewhere } from './oneTimePayments';
+import { waitForCustomer } from './oneTimeConfirmation';
 import { manualRetryRefusal, stopForSubscription } from './chargeChecks';
 import { requestManualRetry, type ManualRetryResult } from './manualRetry';
 import { historyOf, ledgerReadsOf, type LedgerRead } from './cardLedgerReads';
 import { giveBackAfterFailure, startStepWrites, type Release, type StepWrites, type ThankYouSent } from './stepWrites';
 import { setAsideTriedCard } from './newCardTransitions';
+import { holdOneTimePayment } from './oneTimeHold';
+import { ledgerEntryOf } from './ledgerEntry';
 import type { CardDetails, ControlActor, OurAttempt, RecoveryCase } from './recoveryCase';
 import type { RecoveryService } from './recoveryService';
 import { planInputOf } from './retryPlanning';
@@ -106,24 +104,7 @@ export function createRetryService(deps: {
     } else {
       outcome = await gateway.confirmPayment(account, current.target.paymentIntentId, { paymentMethodId: attempt.paymentMethodId, idempotencyKey: attempt.idempotencyKey });
     }
-    // The ledger names the card by fingerprint whenever one is known: Stripe's answer, the new card as read, the case's card.
-    const usedCard =
-      outcome.kind === 'declined' && outcome.card?.fingerprint ? outcome.card
-      : attempt.card ?? (attempt.paymentMethodId ? (outcome.kind === 'declined' && outcome.card ? outcome.card : { paymentMethodId: attempt.paymentMethodId }) : current.card);
-    const ledger: RecordedCardAttempt = {
-      accountId: current.accountId,
-      cardKey: cardKeyOf(usedCard, current.stripeCustomerId),
-      brand: usedCard?.brand ?? current.card?.brand ?? null,
-      attemptKey: attempt.idempotencyKey,
-      at: attempt.startedAt,
-      outcome: outcome.kind === 'paid' ? 'succeeded' : 'declined',
-      initiatedBy: 'merchant',
-      source: 'ours',
-      invoiceId: current.target.kind === 'invoice' ? current.target.invoiceId : null,
-      declineCode: outcome.kind === 'declined' ? (outcome.decline?.declineCode ?? outcome.decline?.code ?? null) : null,
-      adviceCode: outcome.kind === 'declined' ? (outcome.decline?.adviceCode ?? null) : null,
-      networkAdviceCode: outcome.kind === 'declined' ? (outcome.decline?.networkAdviceCode ?? null) : null,
-    };
+    const ledger = ledgerEntryOf(current, attempt, outcome);
     // Written in the same update as the attempt's result: the relay copies it into the ledger.
     writes.addToOutbox({ id: `card_attempt_${attempt.idempotencyKey}`, kind: 'card_attempt', attempt: ledger });
     const result: AttemptResult = outcome;
@@ -189,7 +170,13 @@ export function createRetryService(deps: {
     const charged: RecordedCardAttempt[] = [];
 
     let current = writes.current();
-    if (current.target.kind === 'one_time_payment' && (await holdOneTimePayment(release, current, current.target.paymentIntentId, account, gateway, policy, now, learned))) return;
+    if (current.target.kind === 'one_time_payment') {
+      const waitForCustomerWith = async (reason: string) => {
+        const history = await historyOf(current, null, now, ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now));
+        await conclude(release, current, waitForCustomer(plan(current, null, history, policy, now, learned), reason, now), account, gateway, policy, now);
+      };
+      if (await holdOneTimePayment({ release, current, paymentIntentId: current.target.paymentIntentId, account, gateway, now }, waitForCustomerWith)) return;
+    }
     const leftOver = pendingAttempt(current);
     // A worker died between starting an attempt and recording Stripe's answer: claim the case, then ask again with the same key.
     if (leftOver) {
@@ -235,55 +222,6 @@ export function createRetryService(deps: {
     // The plan after the charge reads the card's attempts as the claim's check read them.
     const next = await historyOf(made.case, null, now, made.ledgerRead, charged);
     await conclude(release, made.case, plan(made.case, null, next, policy, now, learned), account, gateway, policy, now);
-  }
-
-  /**
-   * A one-time payment is confirmed only while Stripe says it is unpaid, no other payment paid the
-   * order, and the customer consented to off-session charges. True when the step ends here.
-   */
-  async function holdOneTimePayment(
-    release: Release,
-    current: RecoveryCase,
-    paymentIntentId: string,
-    account: AccountRef,
-    gateway: BillingGateway,
-    policy: RetryPolicy,
-    now: Date,
-    learned: LearnedPayMoments | null,
-  ): Promise<boolean> {
-    const decision = await checkBeforeConfirm(current, paymentIntentId, account, gateway);
-    switch (decision.kind) {
-      case 'confirm':
-        return false;
-      case 'wait_for_customer':
-        // An attempt already sent (with consent at the time) is replayed with its own key: the same request, not a new charge.
-        if (pendingAttempt(current)) return false;
-        await conclude(release, current, waitForCustomer(plan(current, null, await historyOf(current, null, now, ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now)), policy, now, learned), decision.reason, now), account, gateway, policy, now);
-        return true;
-      case 'in_flight': {
-        const recheckAt = new Date(now.getTime() + IN_FLIGHT_RECHECK_MS);
-        const noted = current.timeline.at(-1)?.summary === decision.reason;
-        await release((fresh) => {
-          const later = { ...fresh, nextActionAt: recheckAt, nextActionTrigger: 'schedule' as const };
-          return noted ? later : noteOnTimeline(later, { at: now, kind: 'retry_refused', summary: decision.reason });
-        });
-        return true;
-      }
-      case 'paid': {
-        const fact: CaseFact = { eventId: `refresh:${current.id}:${now.getTime()}`, occurredAt: now, target: current.target, kind: 'payment_succeeded', paidOutOfBand: false, stripeAttemptCount: null };
-        await release((fresh) => {
-          const closed = decideCaseFact(fresh, fact, { accountId: fresh.accountId, livemode: fresh.livemode }, false);
-          return closed.kind === 'update' ? closed.case : fresh;
-        });
-        return true;
-      }
-      case 'paid_elsewhere':
-        await release((fresh) => closeAsPaidElsewhere(fresh, decision.payment, decision.match, `check:${fresh.id}:${decision.payment.paymentIntentId}`, now) ?? fresh);
-        return true;
-      case 'canceled':
-        await release((fresh) => stopAsCanceled(fresh, decision.reason, now));
-        return true;
-    }
   }
 
   /** Applies the plan's decision and gives the lease back; an exhausted case gets the merchant's end action first. */
