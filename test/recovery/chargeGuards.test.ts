@@ -31,8 +31,8 @@ const onlyCase = async () => {
 };
 
 /**
- * A worker that runs `during` the first time it reads the invoice at Stripe (right after its claim,
- * before any charge) or the card ledger (while it plans, after its last read of the case).
+ * A worker that runs `during` the first time it reads the invoice at Stripe (the step's first question,
+ * before its claim) or the card ledger (while it plans, after its last read of the case).
  */
 function workerHeldAt(moment: 'invoice_read' | 'ledger_read', during: () => Promise<void>) {
   const { cases, cardAttempts, accounts, recovery } = world.container;
@@ -105,7 +105,7 @@ describe('right before a charge', () => {
     expect(world.ourCharges()).toHaveLength(1);
   });
 
-  it('a case paused after the worker claimed it is not charged', async () => {
+  it('a case paused while the worker is on its way to charging it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
       expect(await world.container.caseControls.pause(SELF_HOSTED_ACCOUNT, false, found.id, dashboardUser)).toMatchObject({ ok: true });
@@ -115,7 +115,7 @@ describe('right before a charge', () => {
     expect(await world.container.cases.findById(SELF_HOSTED_ACCOUNT, false, found.id)).toMatchObject({ status: 'active', ourAttempts: [] });
   });
 
-  it('a case the merchant canceled after the worker claimed it is not charged', async () => {
+  it('a case the merchant canceled while the worker is on its way to charging it is not charged', async () => {
     const { found } = await failedRenewal(softDecline, true);
     const worker = workerHeldAt('invoice_read', async () => {
       expect(await world.container.caseControls.cancel(SELF_HOSTED_ACCOUNT, false, found.id, dashboardUser)).toMatchObject({ ok: true });
