@@ -51,11 +51,11 @@ const declineAnHourAgo: RecordedCardAttempt = {
   networkAdviceCode: null,
 };
 
-async function afterClaim(decision: RetryDecision, writes: ReturnType<typeof recordedWrites>) {
+async function afterClaim(decision: RetryDecision | null, writes: ReturnType<typeof recordedWrites>, ledger: RecordedCardAttempt[] = [declineAnHourAgo]) {
   const seen: CardAttempt[][] = [];
   const result = await mayChargeAfterClaim(
     writes,
-    { otherChargeInFlight: async () => false, ledger: async () => [declineAnHourAgo] },
+    { otherChargeInFlight: async () => false, ledger: async () => ledger },
     {
       claimed: begun.case,
       attempt: begun.attempt,
@@ -64,10 +64,13 @@ async function afterClaim(decision: RetryDecision, writes: ReturnType<typeof rec
       charged: [],
       now,
       limits: DEFAULT_NETWORK_LIMITS,
-      replan: (history) => {
-        seen.push(history);
-        return decision;
-      },
+      replan:
+        decision === null ? null : (
+          (history) => {
+            seen.push(history);
+            return decision;
+          }
+        ),
     },
   );
   return { result, seen };
@@ -108,5 +111,25 @@ describe('a claimed step whose plan, made on the read after its claim, does not 
     expect(writes.writes.map((write) => write.kind)).toEqual(['claim']);
     expect(pendingAttempt(writes.writes[0]!.written)).toBeNull();
     expect(writes.writes[0]!.written.status).toBe('active');
+  });
+});
+
+describe("a merchant's retry-now, which skips the plan, on the read after its claim", () => {
+  it('is refused when a network rule forbids the card, its attempt taken back unsent in the release', async () => {
+    // Another case's charge on this Visa was just declined "pick up card": Visa forbids any reattempt.
+    const pickUp: RecordedCardAttempt = { ...declineAnHourAgo, attemptKey: 'other-case-attempt-2', declineCode: 'pickup_card' };
+    const writes = recordedWrites();
+    const { result } = await afterClaim(null, writes, [pickUp]);
+    expect(result).toEqual({ kind: 'taken_back' });
+    expect(writes.writes.map((write) => write.kind)).toEqual(['release']);
+    const [released] = writes.writes;
+    expect(pendingAttempt(released!.written)).toBeNull();
+    expect(released!.written.timeline.at(-1)).toMatchObject({ kind: 'retry_refused', summary: expect.stringMatching(/^Retry refused: .*Visa forbids any reattempt/) });
+  });
+
+  it('is charged when no rule forbids the card', async () => {
+    const writes = recordedWrites();
+    expect((await afterClaim(null, writes)).result).toEqual({ kind: 'charge' });
+    expect(writes.writes).toEqual([]);
   });
 });
