@@ -82,6 +82,8 @@ export function createRetryService(deps: {
   const unknownCodesLogged = new Set<string>();
   const inProgress = createStepsInProgress();
   const lanes = deps.lanes ?? 1;
+  /** A step's reads of the card ledger, each card read once (see ledgerReadsOf); a new one reads afresh. */
+  const ledgerFor = (accountId: string, now: Date) => ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, accountId, now);
 
   /** `learned`: the account's pay moments, read once per step (see payMomentsFor). */
   function plan(current: RecoveryCase, newCard: CardDetails | null, history: CardAttempt[], policy: RetryPolicy, now: Date, learned: LearnedPayMoments | null): RetryDecision {
@@ -145,7 +147,7 @@ export function createRetryService(deps: {
     });
     if (!started || !begun) return { kind: 'not_made' };
     const taken: OurAttempt = begun;
-    const reads = { otherChargeInFlight: cases.otherChargeInFlight, ledger: ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now) };
+    const reads = { otherChargeInFlight: cases.otherChargeInFlight, ledger: ledgerFor(current.accountId, now) };
     const turn = await mayChargeAfterClaim(writes, reads, { claimed: started, attempt: taken, triedBefore, newCard, charged, now, limits, replan });
     if (turn.kind === 'taken_back') return { kind: 'not_made' };
     if (turn.kind === 'conclude') return turn;
@@ -172,7 +174,7 @@ export function createRetryService(deps: {
     let current = writes.current();
     if (current.target.kind === 'one_time_payment') {
       const waitForCustomerWith = async (reason: string) => {
-        const history = await historyOf(current, null, now, ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now));
+        const history = await historyOf(current, null, now, ledgerFor(current.accountId, now));
         await conclude(release, current, waitForCustomer(plan(current, null, history, policy, now, learned), reason, now), account, gateway, policy, now);
       };
       if (await holdOneTimePayment({ release, current, paymentIntentId: current.target.paymentIntentId, account, gateway, now }, waitForCustomerWith)) return;
@@ -191,7 +193,7 @@ export function createRetryService(deps: {
 
     const { newCard, setAside } = await cardToCharge(current, account, gateway);
     if (setAside) current = await save((fresh) => setAsideTriedCard(fresh, setAside.card, setAside.why, now));
-    const ledger = ledgerReadsOf({ cardAttempts, attemptsInOutboxes: deps.attemptsInOutboxes }, current.accountId, now);
+    const ledger = ledgerFor(current.accountId, now);
     const planned = current;
     const replan = (history: CardAttempt[]) => plan(planned, newCard, history, policy, now, learned);
     if (current.nextActionTrigger === 'manual') {
