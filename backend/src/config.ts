@@ -92,6 +92,11 @@ export type Role = z.infer<typeof role>;
 /** Every environment variable the backend reads (documented one per line in .env.example). */
 export const SETTING_NAMES = Object.keys(settingsSchema.shape);
 
+/** What each setting is when unset, as the schema gives it (docs/settings.md states these; a test holds them together). */
+export function settingDefaults(): Record<string, unknown> {
+  return settingsSchema.parse({});
+}
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SETTING_NAMES } from '../../backend/src/config';
+import { SETTING_NAMES, settingDefaults } from '../../backend/src/config';
 import { DEMO_DEFAULTS } from '../../scripts/demo';
 
 /** The docs are read by newcomers first: they must stay short at the door, linked, and true to the code. */
@@ -33,6 +33,18 @@ describe('the documentation', () => {
   it('documents every environment variable the backend reads in docs/settings.md', () => {
     const settings = readFileSync(join(root, 'docs/settings.md'), 'utf8');
     expect(SETTING_NAMES.filter((name) => !settings.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('states the default of every setting that has one as the code applies it', () => {
+    const settings = readFileSync(join(root, 'docs/settings.md'), 'utf8');
+    const stated = new Map([...settings.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]+) \|/gm)].map(([, name, cell]) => [name!, cell!.trim()]));
+    const expected: Record<string, unknown> = { ...settingDefaults(), DEMO_CUSTOMERS: DEMO_DEFAULTS.customers };
+    const disagreeing = Object.entries(expected)
+      .filter(([, value]) => value !== undefined)
+      .filter(([name, value]) => !stated.get(name)?.startsWith(`\`${String(value)}\``))
+      .map(([name, value]) => `${name}: the code says ${String(value)}, the docs say ${stated.get(name) ?? 'nothing'}`);
+    expect(stated.size).toBeGreaterThan(30);
+    expect(disagreeing).toEqual([]);
   });
 
   it("states the demo's customer count as the demo's own default, and no other count", () => {
