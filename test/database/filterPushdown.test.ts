@@ -58,6 +58,9 @@ it.each([
   ['$or of conditions', { $or: [{ status: 'closed' }, { dueAt: { $lte: early } }] }, ['closed', 'in-array']],
   ['$or with a branch it cannot check itself', { $or: [{ status: 'closed' }, { 'dueAt.at': early }] }, ['closed', 'nested']],
   ['$and of conditions', { $and: [{ status: 'active' }, { count: 1 }] }, ['number-not-date', 'plain']],
+  ['an _id excluded next to another condition, the rest still found', { status: 'active', _id: { $ne: 'plain' } }, ['in-array', 'number-not-date']],
+  ['an ObjectId _id excluded, which no string _id equals', { status: 'active', _id: { $ne: someId } }, ['in-array', 'number-not-date', 'plain']],
+  ['an _id excluded that no document has', { status: 'closed', _id: { $ne: 'absent' } }, ['closed']],
   ['conditions next to operators it leaves to the server', { status: 'active', count: { $in: [1] }, paused: { $ne: true } }, ['number-not-date', 'plain']],
 ])('finds what MongoDB finds for %s', async (_name, filter, expected) => {
   expect(await idsFound(filter)).toEqual(expected);

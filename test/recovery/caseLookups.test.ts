@@ -89,3 +89,26 @@ describe('cases read by key at the same time', () => {
     expect(second!.openedAt).toBeInstanceOf(Date);
   });
 });
+
+describe('another charge in flight on a card', () => {
+  it('is a case of the same account charging that card, never the case asking', async () => {
+    const store = createCaseStore(db.connection);
+    const [first, second, ofBeta] = await Promise.all([
+      store.findByKey(alpha.accountId, alpha.livemode, 'invoice:in_1'),
+      store.findByKey(alpha.accountId, alpha.livemode, 'invoice:in_2'),
+      store.findByKey(beta.accountId, beta.livemode, 'invoice:in_3'),
+    ]);
+    const charging = (id: string, cardKey: string | null) =>
+      db.connection.collection('recoveryCases').updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { chargingCardKey: cardKey } });
+    await charging(first!.id, 'fp:shared');
+    await charging(ofBeta!.id, 'fp:beta_only');
+    try {
+      expect(await store.otherChargeInFlight(alpha.accountId, 'fp:shared', first!.id)).toBe(false);
+      expect(await store.otherChargeInFlight(alpha.accountId, 'fp:shared', second!.id)).toBe(true);
+      expect(await store.otherChargeInFlight(alpha.accountId, 'fp:beta_only', second!.id)).toBe(false);
+      expect(await store.otherChargeInFlight(alpha.accountId, 'fp:idle', second!.id)).toBe(false);
+    } finally {
+      await Promise.all([charging(first!.id, null), charging(ofBeta!.id, null)]);
+    }
+  });
+});

@@ -84,10 +84,9 @@ export function createCardAttemptStore(connection: Connection): CardAttemptStore
       }
     },
     async recentFor(accountId, cardKey, now) {
-      return attempts
-        .find({ cardKey, accountId, at: { $gte: new Date(now.getTime() - LEDGER_LOOKBACK_MS) } }, { _id: 0 })
-        .sort({ at: 1 })
-        .lean<RecordedCardAttempt[]>();
+      // The driver's own find, as recordMany writes: read once per retry, and nothing in the filter needs mongoose's casting.
+      const filter = { cardKey, accountId, at: { $gte: new Date(now.getTime() - LEDGER_LOOKBACK_MS) } };
+      return attempts.collection.find<RecordedCardAttempt>(filter, { projection: { _id: 0 } }).sort({ at: 1 }).toArray();
     },
   };
 }

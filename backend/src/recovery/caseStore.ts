@@ -192,7 +192,9 @@ export function createCaseStore(connection: Connection): CaseStore {
     },
     async otherChargeInFlight(accountId, cardKey, caseId) {
       // The card key first, as pendingCardAttempts does: the dev database's SQLite then reads the few cases charging it.
-      return (await cases.exists({ chargingCardKey: cardKey, accountId, _id: { $ne: new Types.ObjectId(caseId) } })) !== null;
+      // The driver's own findOne: asked once per retry, a mongoose query would analyse the schema each time for a filter with nothing to cast.
+      const filter = { chargingCardKey: cardKey, accountId, _id: { $ne: new Types.ObjectId(caseId) } };
+      return (await cases.collection.findOne(filter, { projection: { _id: 1 } })) !== null;
     },
     async findBySentEmail(accountId, id, messageId) {
       if (!/^[a-f0-9]{24}$/i.test(id)) return null;
