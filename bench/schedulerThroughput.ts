@@ -6,9 +6,9 @@
  * itself allows.
  *
  * Each worker run times two batches of due cases with the same processes: the
- * first meets freshly started processes (V8 still compiling the hot paths,
- * connection pools still opening), the second the same processes warmed up,
- * as a worker that has run for a while is. Both are printed; the target is
+ * first meets freshly started processes (V8 still compiling functions on their
+ * first call and optimising the hot ones), the second the same processes warmed
+ * up, as a worker that has run for a while is. Both are printed; the target is
  * judged on the second, because production workers run for days.
  *
  *   npm run bench:scheduler -- [--cases 200] [--rounds 3] [--trace] [--profile]
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     `Write commands per action, 1 worker warmed up, first round: ${[...byKind].map(([kind, count]) => `${kind} ${(count / cases).toFixed(2)}`).join(', ')}.`,
     '',
     'Baseline: one process claiming each due case and saving it back (no Stripe call): the ceiling the database sets; measured just before and just after each 1-worker run (two per round), the median of all taken.',
-    "Each worker run times two batches of due cases with the same processes: the first right after they start (V8 still compiling the hot paths, connection pools opening), the second once they are warmed up, as a worker that has run for a while is.",
+    "Each worker run times two batches of due cases with the same processes: the first right after they start (V8 still compiling and optimising the code), the second once they are warmed up, as a worker that has run for a while is.",
     "Workers' actions/s run from the first attempt started to the last one finished (read from the cases, as the intake drain is timed from its first to its last handled event); the last column runs from the moment the cases fell due, so it also holds the idle pause (up to a second) before a worker's next look for due work.",
     'An action: claim (starting the attempt), re-read the invoice at Stripe, charge (invoices.pay), save the result with its plan and card-ledger entry; the outbox relay then counts it in the stats.',
     'Writes are counted on the wire by a proxy in front of the database (insert, update, delete, findAndModify commands), from the moment the cases fall due until every case and outbox is done.',
