@@ -59,6 +59,10 @@ const settingsSchema = z.object({
   // Claimed batches of events one worker handles at the same time: the next is claimed and started while one waits on the database.
   // One by default: on the embedded database a second batch drains faster but takes from intake what a webhook needs (docs/testing.md).
   STRIPE_EVENT_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
+  // While webhooks keep arriving, the share of time the event job handles; it pauses the rest so intake's inserts go first
+  // (webhooks/intakeFirst.ts). 0.25: on the dev database intake kept 0.29-0.34 of the raw insert rate beside a worker
+  // draining at full pace, 0.45 at half and 0.52 at a third (bench:intake, 2026-12-04). 1 never pauses.
+  STRIPE_EVENT_HANDLING_SHARE_WHILE_RECEIVING: z.coerce.number().gt(0).max(1).default(0.25),
   // Retry steps one worker takes at once, and emails it sends at once: each mostly waits on Stripe, Postmark and the database, so lanes overlap the waits.
   // 8: on the dev database one worker ran 89-95 actions/s with 8 against 61-79 with 4 (bench:scheduler, alternated, 2026-12-04).
   RECOVERY_ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
@@ -115,6 +119,8 @@ export interface Config {
   readonly stripeEventConcurrency: number;
   /** Claimed batches of events one worker handles at the same time (a customer's events still one after another). */
   readonly stripeEventBatchesInFlight: number;
+  /** While webhooks keep arriving, the share of time the event job handles (webhooks/intakeFirst); 1 never pauses. */
+  readonly stripeEventHandlingShareWhileReceiving: number;
   /** Retry steps one worker takes at once (never two of one customer at the same time). */
   readonly recoveryActionConcurrency: number;
   /** The merchant's zone until they set their own: customers whose place is unknown are retried and emailed in its daytime. */
@@ -230,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerLeaseMs: settings.WORKER_LEASE_SECONDS * 1000,
     stripeEventConcurrency: settings.STRIPE_EVENT_CONCURRENCY,
     stripeEventBatchesInFlight: settings.STRIPE_EVENT_BATCHES_IN_FLIGHT,
+    stripeEventHandlingShareWhileReceiving: settings.STRIPE_EVENT_HANDLING_SHARE_WHILE_RECEIVING,
     recoveryActionConcurrency: settings.RECOVERY_ACTION_CONCURRENCY,
     defaultMerchantTimeZone: settings.DEFAULT_MERCHANT_TIME_ZONE,
     secretsKey: settings.SECRETS_ENCRYPTION_KEY ?? DEVELOPMENT_SECRETS_ENCRYPTION_KEY,

@@ -24,7 +24,7 @@ import { createPayMomentsReader, createRollupStore } from './stats';
 import { createPrivacyService, ensureRawEventExpiryIndex } from './privacy';
 import type { RetryPolicy } from './retryPolicy';
 import { createWorker, DELIVER_WEBHOOKS_JOB, listRecurringJobs, type Worker } from './scheduler';
-import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs } from './webhooks';
+import { createStripeEventProcessor, createStripeEventStore, eventLeaseMs, INTAKE_FIRST_MAX_PAUSE_MS, INTAKE_FIRST_MAX_WAIT_MS } from './webhooks';
 
 import type { Container } from './containerParts';
 
@@ -116,6 +116,7 @@ export function createContainer(options: {
     leaseMs: eventLeaseMs(config.stripe.timeoutMs),
     concurrency: config.stripeEventConcurrency,
     batchesInFlight: config.stripeEventBatchesInFlight,
+    intakeFirst: { handlingShare: config.stripeEventHandlingShareWhileReceiving, maxWaitMs: INTAKE_FIRST_MAX_WAIT_MS, maxPauseMs: INTAKE_FIRST_MAX_PAUSE_MS },
   });
   const rateLimits = createRateLimitStore(connection);
   const apiKeys = createApiKeyStore(connection);

@@ -59,6 +59,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: 'another charge in flight on the card', madeBy: 'recovery/caseStore.ts otherChargeInFlight', path: 'retry action', collection: 'recoveryCases', command: 'find', index: 'chargingCardKey_1_accountId_1', scope: byAccount },
   { name: "a card's attempts in 30 days", madeBy: 'cardLedger/cardAttemptStore.ts recentFor', path: 'retry action', collection: 'cardAttempts', command: 'find', index: 'cardKey_1_accountId_1_at_-1', scope: byAccount },
   { name: 'claim a waiting Stripe event', madeBy: 'webhooks/stripeEventStore.ts claimBatch', path: 'Stripe event', collection: 'stripeEventInbox', command: 'find', index: 'leaseUntil_1', scope: crossAccountClaim },
+  { name: 'did a webhook arrive during the batch', madeBy: 'webhooks/stripeEventStore.ts arrivedSince', path: 'Stripe event', collection: 'stripeEventInbox', command: 'find', index: 'leaseUntil_1', scope: { kind: 'cross-account', why: 'whether intake stored any event meanwhile, of any account: intake shares one database' } },
   {
     name: 'was this event handled before',
     madeBy: 'webhooks/stripeEventStore.ts recordedAmong',

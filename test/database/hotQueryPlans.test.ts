@@ -86,6 +86,7 @@ const RUNS: Record<string, (stores: Stores) => Promise<unknown>> = {
   'another charge in flight on the card': (s) => s.cases.otherChargeInFlight(ACCOUNT, 'fp:card_1', someCaseId),
   "a card's attempts in 30 days": (s) => s.attempts.recentFor(ACCOUNT, 'fp:abc', NOW),
   'claim a waiting Stripe event': (s) => s.events.claimBatch('worker-1', NOW, 30_000, 16),
+  'did a webhook arrive during the batch': (s) => s.events.arrivedSince(new Date(NOW.getTime() - 1_000), NOW),
   'was this event handled before': (s) => s.events.recordedAmong(['evt_1']),
   'take a handled event out of the inbox': (s) => s.events.finishAll([], [{ eventId: 'evt_1', leaseOwner: 'worker-1' } as StoredStripeEvent]),
   'was this invoice settled': (s) => s.events.settledAmong([{ accountId: ACCOUNT, objectId: 'in_1' }, { accountId: ACCOUNT, objectId: 'in_2' }]),

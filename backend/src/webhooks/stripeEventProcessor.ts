@@ -17,6 +17,7 @@ import { caseKeyOf, isCaseFact, type BillingFact, type CaseEnrollment, type Case
 import type { RenewalIntake } from '../renewals';
 import { readOncePerKey } from '../readOncePerKey';
 import { isInstallEvent, lanesOf } from './eventLanes';
+import { pauseAfterBatch, type IntakeFirstPolicy } from './intakeFirst';
 import { createBatchTurns, createLaneTurns } from './laneTurns';
 import { MAX_EVENT_ATTEMPTS, nextEventAttemptAt } from './retryBackoff';
 import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './stripeEventStore';
@@ -27,9 +28,12 @@ import type { FinishedEvent, StoredStripeEvent, StripeEventStore } from './strip
  * event causes, and an event whose handling fails is simply tried again.
  */
 export interface StripeEventProcessor {
-  /** Claims and handles due events (new ones, crash leftovers, retries); returns how many it took. */
+  /**
+   * Claims and handles due events (new ones, crash leftovers, retries); returns how many it took. While
+   * webhooks keep arriving it pauses after each batch as the intake-first policy says (see intakeFirst).
+   */
   sweep(maxEvents: number): Promise<number>;
-  /** Handles every event that is due now, for callers that need the result at once (tests, the demo). */
+  /** Handles every event that is due now, without pausing for intake, for callers that need the result at once (tests, the demo). */
   drain(): Promise<void>;
 }
 
@@ -104,6 +108,10 @@ export function createStripeEventProcessor(deps: {
   concurrency: number;
   /** Claimed batches handled at the same time (config stripeEventBatchesInFlight); 1 when absent. */
   batchesInFlight?: number;
+  /** How sweeps leave the database to intake while webhooks keep arriving; absent, they never pause. */
+  intakeFirst?: IntakeFirstPolicy;
+  /** Waits `ms` (a timer; tests watch it). */
+  pause?: (ms: number) => Promise<void>;
 }): StripeEventProcessor {
   const { events, accounts, recovery, paymentLookupFor, logger, clock, instanceId } = deps;
   const laneTurns = createLaneTurns();
@@ -333,9 +341,26 @@ export function createStripeEventProcessor(deps: {
     await events.finishAll(withoutErasedCustomers(finished, erased), discarded);
   }
 
+  const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /**
+   * After a batch, pauses for intake when events arrived while it was handled (see intakeFirst). The inbox
+   * is only asked when a pause could follow, and a failed read means no pause: the batch is done either way.
+   */
+  async function leaveRoomForIntake(batch: StoredStripeEvent[], claimedAt: Date, tookMs: number): Promise<void> {
+    const policy = deps.intakeFirst;
+    if (!policy) return;
+    const now = clock.now();
+    const oldestReceivedAt = new Date(Math.min(...batch.map((stored) => stored.receivedAt.getTime())));
+    const ms = pauseAfterBatch(policy, { tookMs, oldestReceivedAt }, true, now);
+    if (ms === 0) return;
+    const arrived = await events.arrivedSince(claimedAt, now).catch(() => false);
+    if (arrived) await pause(ms);
+  }
+
   let olderVersionChecked = false;
 
-  async function sweep(maxEvents: number): Promise<number> {
+  async function sweep(maxEvents: number, intakeFirst = true): Promise<number> {
     if (!olderVersionChecked) {
       // Versions before the inbox kept waiting events in the record itself; take them over once.
       const adopted = await events.adoptPendingRecords();
@@ -349,7 +374,10 @@ export function createStripeEventProcessor(deps: {
     const batchTurns = createBatchTurns();
     let claiming: Promise<unknown> = Promise.resolve();
     const claimInTurn = (limit: number) => {
-      const claimed = claiming.then(() => events.claimBatch(instanceId, clock.now(), deps.leaseMs, limit));
+      const claimed = claiming.then(async () => {
+        const claimedAt = clock.now();
+        return { claimedAt, batch: await events.claimBatch(instanceId, claimedAt, deps.leaseMs, limit) };
+      });
       claiming = claimed.catch(() => undefined);
       return claimed;
     };
@@ -357,13 +385,15 @@ export function createStripeEventProcessor(deps: {
       while (taken < maxEvents) {
         const limit = Math.min(deps.concurrency, maxEvents - taken);
         taken += limit;
-        const batch = await claimInTurn(limit).catch((error: unknown) => {
+        const { claimedAt, batch } = await claimInTurn(limit).catch((error: unknown) => {
           taken -= limit;
           throw error;
         });
         taken -= limit - batch.length;
         if (batch.length === 0) return;
+        const startedAt = performance.now();
         await batchTurns.run(batch.some((stored) => isInstallEvent(stored.type)), () => handleBatch(batch));
+        if (intakeFirst) await leaveRoomForIntake(batch, claimedAt, performance.now() - startedAt);
       }
     };
     const ended = await Promise.allSettled(Array.from({ length: Math.max(1, deps.batchesInFlight ?? 1) }, claimAndHandle));
@@ -373,9 +403,9 @@ export function createStripeEventProcessor(deps: {
   }
 
   return {
-    sweep,
+    sweep: (maxEvents) => sweep(maxEvents),
     async drain() {
-      while ((await sweep(100)) === 100);
+      while ((await sweep(100, false)) === 100);
     },
   };
 }

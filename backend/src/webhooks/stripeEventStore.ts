@@ -41,6 +41,11 @@ export interface StripeEventStore {
    * guards their finish and fail.
    */
   claimBatch(owner: string, now: Date, leaseMs: number, limit: number): Promise<StoredStripeEvent[]>;
+  /**
+   * Whether an event became due after `since` and still waits, unclaimed: intake stored it meanwhile (its lease
+   * starts when it arrives), or a retry fell due. One read of the leaseUntil index, at most one event.
+   */
+  arrivedSince(since: Date, now: Date): Promise<boolean>;
   /** Moves events an earlier version left pending in the record into the inbox; returns how many. */
   adoptPendingRecords(): Promise<number>;
   /** Which of these events were already handled or ignored; a failed one may be handled again (re-delivered or re-queued). */
@@ -145,6 +150,9 @@ export function createStripeEventStore(connection: Connection): StripeEventStore
       if (result.modifiedCount === due.length) return claimed;
       const ours = await Promise.all(claimed.map(async (event) => ((await inbox.exists({ _id: event.eventId, leaseOwner })) ? event : null)));
       return ours.filter((event): event is StoredStripeEvent => event !== null);
+    },
+    async arrivedSince(since, now) {
+      return (await inbox.collection.findOne({ leaseUntil: { $gt: since, $lte: now } }, { projection: { _id: 1 } })) !== null;
     },
     async adoptPendingRecords() {
       const waiting = await records.find({ status: 'pending' }).lean<EventDocument[]>();
