@@ -10,7 +10,8 @@
  *   2. one worker process (bench/eventWorker.ts: the real event job alone) drains that burst
  *      with nothing else running: the drain time;
  *   3. another burst of the same size is put in the inbox, and intake is measured again
- *      while one worker drains it: what handling takes away from intake.
+ *      while one worker drains it: what handling takes away from intake (the worker has the
+ *      default settings, so it pauses for intake while webhooks arrive: webhooks/intakeFirst.ts).
  *
  * Then the database writes one handled event costs, counted from the write
  * commands the driver sends (bench/handlingWrites.ts).
