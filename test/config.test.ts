@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, DEVELOPMENT_LINK_SECRET, DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD, DEVELOPMENT_SECRETS_ENCRYPTION_KEY, DEVELOPMENT_WEBHOOK_SECRET, loadConfig, SETTING_NAMES } from '../backend/src/config';
+import { ConfigError, DEVELOPMENT_LINK_SECRET, DEVELOPMENT_POSTMARK_WEBHOOK_PASSWORD, DEVELOPMENT_SECRETS_ENCRYPTION_KEY, DEVELOPMENT_WEBHOOK_SECRET, loadConfig, SETTING_NAMES, settingDefaults } from '../backend/src/config';
 
 /** Every secret set, to values of its own: what a real deployment has. */
 const OWN_SECRETS = {
@@ -175,6 +175,14 @@ describe('.env.example', () => {
 
   it('lists exactly the settings the backend reads', () => {
     expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it('shows the default the code applies for every setting that has one, so copying it changes nothing', () => {
+    const defaults = settingDefaults() as Record<string, unknown>;
+    const shown = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => [match[1], match[2]]));
+    const withDefaults = Object.keys(shown).filter((name) => defaults[name] !== undefined);
+    expect(withDefaults.length).toBeGreaterThan(10);
+    for (const name of withDefaults) expect(`${name}=${shown[name]}`).toBe(`${name}=${String(defaults[name])}`);
   });
 
   it('gives every setting a one-line purpose on the line above it', () => {
