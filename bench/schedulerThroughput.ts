@@ -13,8 +13,8 @@
  *
  *   npm run bench:scheduler -- [--cases 200] [--rounds 3] [--trace] [--profile]
  *
- * `--trace` also prints the write commands of the first round's 1-worker run in order;
- * `--profile` prints every command of that run (reads too) by count per action and time at the database.
+ * `--trace` also prints the write commands of the first round's 1-worker run (its warmed-up batch) in order;
+ * `--profile` prints every command of that batch (reads too) by count per action and time at the database.
  * Uses MONGODB_URI when set, else a fresh embedded FerretDB.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
