@@ -171,7 +171,9 @@ describe('NODE_ENV=production', () => {
 
 describe('.env.example', () => {
   const text = readFileSync(path.resolve(__dirname, '../.env.example'), 'utf8');
-  const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+  /** Each `NAME=value` line, in order. */
+  const shown = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => ({ name: match[1]!, value: match[2]! }));
+  const documented = shown.map(({ name }) => name);
 
   it('lists exactly the settings the backend reads', () => {
     expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
@@ -179,10 +181,9 @@ describe('.env.example', () => {
 
   it('shows the default the code applies for every setting that has one, so copying it changes nothing', () => {
     const defaults = settingDefaults() as Record<string, unknown>;
-    const shown = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => [match[1], match[2]]));
-    const withDefaults = Object.keys(shown).filter((name) => defaults[name] !== undefined);
+    const withDefaults = shown.filter(({ name }) => defaults[name] !== undefined);
     expect(withDefaults.length).toBeGreaterThan(10);
-    for (const name of withDefaults) expect(`${name}=${shown[name]}`).toBe(`${name}=${String(defaults[name])}`);
+    for (const { name, value } of withDefaults) expect(`${name}=${value}`).toBe(`${name}=${String(defaults[name])}`);
   });
 
   it('gives every setting a one-line purpose on the line above it', () => {
