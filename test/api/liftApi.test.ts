@@ -19,7 +19,11 @@ const NOW = new Date((T0 + 20 * 86_400) * 1000);
  * cases than the minimum. A salt drawn at random left a group short in about
  * one run in seventy (81 ended cases split at 0.5), and the figures below failed.
  */
-const ENDED_DOLLAR_CUSTOMERS = Array.from({ length: 90 }, (_, index) => index).filter((index) => index % 10 !== 9).map((index) => `cus_lift_${index}`);
+const FAILURES = 96;
+/** Failure `index` of the seeding below: the first 90 in dollars, the rest in euros; every tenth left open. */
+const isDollar = (index: number) => index < 90;
+const staysOpen = (index: number) => index % 10 === 9;
+const ENDED_DOLLAR_CUSTOMERS = Array.from({ length: FAILURES }, (_, index) => index).filter((index) => isDollar(index) && !staysOpen(index)).map((index) => `cus_lift_${index}`);
 const controlCustomers = (salt: string) => ENDED_DOLLAR_CUSTOMERS.filter((customer) => assignHoldoutGroup({ salt, share: 0.5 }, customer) === 'control').length;
 const SALT = Array.from({ length: 100 }, (_, index) => index.toString(16).padStart(32, '0')).find((salt) => {
   const control = controlCustomers(salt);
@@ -41,11 +45,11 @@ beforeAll(async () => {
 
   // 90 dollar failures (ended: paid, voided, or left open) and 6 euro ones; one without a customer.
   const deliveries: Array<Record<string, unknown>> = [];
-  for (let index = 0; index < 96; index += 1) {
-    const currency = index < 90 ? 'usd' : 'eur';
+  for (let index = 0; index < FAILURES; index += 1) {
+    const currency = isDollar(index) ? 'usd' : 'eur';
     const fields = { id: `in_lift_${index}`, customer: `cus_lift_${index}`, customer_email: `c${index}@example.com`, currency, amount_due: 1000 + index, amount_remaining: 1000 + index };
     deliveries.push(stripeEvent('invoice.payment_failed', invoice(fields), { account: ACCOUNT, created: T0 + index * 60 }));
-    if (index % 10 === 9) continue; // still open
+    if (staysOpen(index)) continue;
     const closing = index % 3 === 0 ? 'invoice.voided' : 'invoice.paid';
     deliveries.push(stripeEvent(closing, invoice({ ...fields, status: closing === 'invoice.paid' ? 'paid' : 'void', amount_remaining: closing === 'invoice.paid' ? 0 : fields.amount_remaining }), { account: ACCOUNT, created: T0 + 86_400 + index * 60 }));
   }
